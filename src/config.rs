@@ -1,0 +1,277 @@
+//! Service configuration: one typed value, resolved once from flags, `LEDGERLINE_*` environment
+//! variables and an optional TOML file (in that order of precedence), then passed down.
+//! Nothing below `main` reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::models::ModelCache;
+
+/// Why a configuration could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid value for {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// `ledgerline serve` flags. Every flag also reads a `LEDGERLINE_*` environment variable; a value
+/// given neither way falls back to the configuration file, then to the default shown.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// TOML configuration file with any of the keys below (snake_case).
+    #[arg(long, env = "LEDGERLINE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// gRPC listen address [default: 127.0.0.1:50051].
+    #[arg(long, env = "LEDGERLINE_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Prometheus /metrics listen address, or "off" [default: 127.0.0.1:9464].
+    #[arg(long, env = "LEDGERLINE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// Where the index, review queue and audit log live [default: the user's data dir/ledgerline].
+    #[arg(long, env = "LEDGERLINE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Largest request message in bytes; larger ones get RESOURCE_EXHAUSTED [default: 33554432].
+    #[arg(long, env = "LEDGERLINE_MAX_REQUEST_BYTES")]
+    pub max_request_bytes: Option<usize>,
+    /// Largest response message in bytes [default: 67108864].
+    #[arg(long, env = "LEDGERLINE_MAX_RESPONSE_BYTES")]
+    pub max_response_bytes: Option<usize>,
+    /// Requests handled at once per connection before callers wait [default: 64].
+    #[arg(long, env = "LEDGERLINE_MAX_CONCURRENT_REQUESTS")]
+    pub max_concurrent_requests: Option<usize>,
+    /// Log format: text or json [default: text].
+    #[arg(long, env = "LEDGERLINE_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Log filter in tracing's env-filter syntax [default: info].
+    #[arg(long, env = "LEDGERLINE_LOG")]
+    pub log_filter: Option<String>,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C [default: 30].
+    #[arg(long, env = "LEDGERLINE_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<u64>,
+}
+
+/// The keys a configuration file may hold; the same names as the flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    metrics_listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    models_dir: Option<PathBuf>,
+    max_request_bytes: Option<usize>,
+    max_response_bytes: Option<usize>,
+    max_concurrent_requests: Option<usize>,
+    log_format: Option<LogFormat>,
+    log_filter: Option<String>,
+    shutdown_grace_secs: Option<u64>,
+}
+
+/// Bounds on what one request may cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// A scanned 3-page invoice at 300 DPI is a few MB; 32 MiB leaves room for long statements
+    /// while refusing uploads that would only exhaust memory.
+    pub max_request_bytes: usize,
+    /// Responses carry page models with every word; twice the request limit.
+    pub max_response_bytes: usize,
+    /// Per-connection concurrency before callers queue.
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_request_bytes: 32 << 20,
+            max_response_bytes: 64 << 20,
+            max_concurrent_requests: 64,
+        }
+    }
+}
+
+/// The resolved configuration of `ledgerline serve`.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub listen: SocketAddr,
+    /// None when metrics are switched off.
+    pub metrics_listen: Option<SocketAddr>,
+    pub data_dir: PathBuf,
+    pub models_dir: PathBuf,
+    pub limits: Limits,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    pub shutdown_grace: Duration,
+}
+
+impl ServeConfig {
+    /// Defaults for everything, with the given directories: what tests start from.
+    pub fn with_dirs(data_dir: PathBuf, models_dir: PathBuf) -> Self {
+        ServeConfig {
+            listen: "127.0.0.1:50051".parse().expect("valid address"),
+            metrics_listen: Some("127.0.0.1:9464".parse().expect("valid address")),
+            data_dir,
+            models_dir,
+            limits: Limits::default(),
+            log_format: LogFormat::Text,
+            log_filter: "info".to_string(),
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+
+    /// Resolves flags (which clap has already merged with the environment) over the file named by
+    /// `--config`, over the defaults. `models_dir` is the global `--models-dir`, if given.
+    pub fn resolve(args: &ServeArgs, models_dir: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let defaults = ServeConfig::with_dirs(default_data_dir(), ModelCache::default_root());
+        let metrics_listen = match args.metrics_listen.clone().or(file.metrics_listen) {
+            None => defaults.metrics_listen,
+            Some(text) => parse_optional_addr(&text)?,
+        };
+        let limits = Limits {
+            max_request_bytes: args
+                .max_request_bytes
+                .or(file.max_request_bytes)
+                .unwrap_or(defaults.limits.max_request_bytes),
+            max_response_bytes: args
+                .max_response_bytes
+                .or(file.max_response_bytes)
+                .unwrap_or(defaults.limits.max_response_bytes),
+            max_concurrent_requests: args
+                .max_concurrent_requests
+                .or(file.max_concurrent_requests)
+                .unwrap_or(defaults.limits.max_concurrent_requests),
+        };
+        if limits.max_request_bytes == 0 || limits.max_response_bytes == 0 {
+            return Err(ConfigError::Invalid {
+                key: "max_request_bytes / max_response_bytes",
+                message: "must be greater than zero".into(),
+            });
+        }
+        Ok(ServeConfig {
+            listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
+            metrics_listen,
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or(defaults.data_dir),
+            models_dir: models_dir
+                .or(file.models_dir)
+                .unwrap_or(defaults.models_dir),
+            limits,
+            log_format: args
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(defaults.log_format),
+            log_filter: args
+                .log_filter
+                .clone()
+                .or(file.log_filter)
+                .unwrap_or(defaults.log_filter),
+            shutdown_grace: Duration::from_secs(
+                args.shutdown_grace_secs
+                    .or(file.shutdown_grace_secs)
+                    .unwrap_or(defaults.shutdown_grace.as_secs()),
+            ),
+        })
+    }
+}
+
+/// The default data directory: `ledgerline` under the user's data directory.
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("ledgerline")
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn parse_optional_addr(text: &str) -> Result<Option<SocketAddr>, ConfigError> {
+    if text.is_empty() || text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|e| ConfigError::Invalid {
+        key: "metrics_listen",
+        message: format!("{text:?} is not an address like 127.0.0.1:9464 or \"off\": {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledgerline.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:7000\"\nmax_request_bytes = 1000\nlog_format = \"json\"\nmetrics_listen = \"off\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path),
+            listen: Some("127.0.0.1:8000".parse().unwrap()),
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::resolve(&args, None).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:8000".parse().unwrap());
+        assert_eq!(config.limits.max_request_bytes, 1000);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.metrics_listen, None);
+        assert_eq!(config.limits.max_response_bytes, 64 << 20);
+        assert_eq!(config.shutdown_grace, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_with_the_file_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "listne = \"127.0.0.1:7000\"\n").unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+        assert!(err.contains("bad.toml") && err.contains("listne"), "{err}");
+
+        let args = ServeArgs {
+            metrics_listen: Some("nowhere".into()),
+            ..ServeArgs::default()
+        };
+        let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+        assert!(err.contains("metrics_listen"), "{err}");
+    }
+}

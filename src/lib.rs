@@ -1,0 +1,22 @@
+//! ledgerline turns finance documents into ledger entries for Sage Intacct.
+//!
+//! A document travels through one module per pipeline stage:
+//!
+//! - `decode` reads PDFs (text layer and page renderings) and images, within limits;
+//! - `layout` finds tables, headers and footers; `ocr` reads pages without a text layer;
+//! - `lines` turns words into invoice fields and line items, or statement transactions;
+//! - `embed` and `index` find the nearest historical GL lines; `suggest` proposes the coding;
+//! - `validate` and `route` decide between posting now and asking a person; `review` keeps the
+//!   queue; `intacct` writes to the ledger; `audit` records every step.
+//!
+//! The stages are added issue by issue; this version carries the foundation every stage stands
+//! on: [`config`] (one typed configuration), [`models`] (the verified model cache),
+//! [`runtime`] (ONNX Runtime and PDFium, bound once per process), [`telemetry`] and
+//! [`server`] (the gRPC surface of [`proto`], the only module that knows protobuf).
+
+pub mod config;
+pub mod models;
+pub mod proto;
+pub mod runtime;
+pub mod server;
+pub mod telemetry;

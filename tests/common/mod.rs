@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests: the real model cache, and an in-process server on
+//! ephemeral ports.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ledgerline::config::ServeConfig;
+use ledgerline::models::{Manifest, ModelCache};
+use ledgerline::runtime::NativeRuntime;
+use ledgerline::server::{self, Listeners};
+use tokio::sync::oneshot;
+
+/// The model cache the test command filled (`ledgerline models fetch`), honouring
+/// `LEDGERLINE_MODELS_DIR` like the binary does.
+pub fn model_cache() -> ModelCache {
+    let root = std::env::var_os("LEDGERLINE_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(ModelCache::default_root);
+    ModelCache::new(root, Manifest::embedded())
+}
+
+pub fn runtime() -> Arc<NativeRuntime> {
+    NativeRuntime::bind(&model_cache()).unwrap_or_else(|e| {
+        panic!("{e}\n(the tests need the real models: run `cargo run -- models fetch` first)")
+    })
+}
+
+/// A server running in this process until dropped or stopped.
+pub struct TestServer {
+    pub grpc_url: String,
+    pub metrics_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: Option<tokio::task::JoinHandle<Result<(), server::ServerError>>>,
+    _data: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start(adjust: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = ServeConfig::with_dirs(
+            data.path().to_path_buf(),
+            model_cache().root().to_path_buf(),
+        );
+        adjust(&mut config);
+        let runtime = runtime();
+        let grpc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let grpc_url = format!("http://{}", grpc.local_addr().unwrap());
+        let metrics_url = format!("http://{}/metrics", metrics.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            server::run(
+                &config,
+                runtime,
+                Listeners {
+                    grpc,
+                    metrics: Some(metrics),
+                },
+                shutdown,
+            )
+            .await
+        });
+        TestServer {
+            grpc_url,
+            metrics_url,
+            stop: Some(stop),
+            task: Some(task),
+            _data: data,
+        }
+    }
+
+    pub async fn channel(&self) -> tonic::transport::Channel {
+        tonic::transport::Endpoint::from_shared(self.grpc_url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    }
+
+    /// Signals shutdown and waits for the server to return.
+    pub async fn stop(mut self) -> Result<(), server::ServerError> {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.task.take().unwrap().await.unwrap()
+    }
+}

@@ -1,0 +1,220 @@
+//! The gRPC surface, served in-process on ephemeral ports with the real native runtime.
+
+mod common;
+
+use common::TestServer;
+use ledgerline::proto::v1 as pb;
+use tonic::Code;
+use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
+
+fn document(bytes: usize) -> pb::ExtractRequest {
+    pb::ExtractRequest {
+        document: Some(pb::Document {
+            content: vec![0x25; bytes],
+            media_type: "application/pdf".into(),
+            external_id: "inv-1".into(),
+            password: String::new(),
+        }),
+        company: Some(pb::CompanyRef {
+            company_id: "acme".into(),
+            entity_id: String::new(),
+        }),
+        options: None,
+    }
+}
+
+#[tokio::test]
+async fn health_reports_serving_for_the_server_and_every_service() {
+    let server = TestServer::start(|_| {}).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    for service in [
+        "",
+        "ledgerline.v1.ExtractionService",
+        "ledgerline.v1.ReviewService",
+    ] {
+        let status = health
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(status, ServingStatus::Serving as i32, "service {service:?}");
+    }
+    let unknown = health
+        .check(HealthCheckRequest {
+            service: "ledgerline.v1.NoSuchService".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn reflection_lists_the_four_services_with_their_methods() {
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let server = TestServer::start(|_| {}).await;
+    let mut client = ServerReflectionClient::new(server.channel().await);
+    let ask = |request: MessageRequest| ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(request),
+    };
+    let requests = vec![
+        ask(MessageRequest::ListServices(String::new())),
+        ask(MessageRequest::FileContainingSymbol(
+            "ledgerline.v1.ReviewService".into(),
+        )),
+    ];
+    let mut responses = client
+        .server_reflection_info(tokio_stream::iter(requests))
+        .await
+        .unwrap()
+        .into_inner();
+
+    let Some(MessageResponse::ListServicesResponse(list)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("expected a service list");
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for service in ledgerline::proto::SERVICE_NAMES {
+        assert!(
+            names.contains(&service.to_string()),
+            "{service} missing from {names:?}"
+        );
+    }
+    assert!(
+        names.contains(&"grpc.health.v1.Health".to_string()),
+        "{names:?}"
+    );
+
+    let Some(MessageResponse::FileDescriptorResponse(files)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("expected a file descriptor");
+    };
+    let file: prost_types::FileDescriptorProto =
+        prost::Message::decode(files.file_descriptor_proto[0].as_slice()).unwrap();
+    let review = file
+        .service
+        .iter()
+        .find(|s| s.name() == "ReviewService")
+        .unwrap();
+    let methods: Vec<&str> = review.method.iter().map(|m| m.name()).collect();
+    assert_eq!(
+        methods,
+        ["ListPending", "GetProposal", "Approve", "Edit", "Reject"]
+    );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unbuilt_rpc_answers_unimplemented_with_a_reason() {
+    let server = TestServer::start(|_| {}).await;
+    let channel = server.channel().await;
+    let mut review = pb::review_service_client::ReviewServiceClient::new(channel.clone());
+    let status = review
+        .approve(pb::ApproveRequest {
+            proposal_id: "p-1".into(),
+            expected_version: 1,
+            comment: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unimplemented);
+    assert!(
+        status
+            .message()
+            .contains("ReviewService/Approve is not built"),
+        "{}",
+        status.message()
+    );
+
+    let mut suggestion = pb::suggestion_service_client::SuggestionServiceClient::new(channel);
+    let lines = tokio_stream::iter(vec![pb::HistoryLine::default()]);
+    let status = suggestion.index_history(lines).await.unwrap_err();
+    assert_eq!(status.code(), Code::Unimplemented);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_message_is_refused_with_resource_exhausted() {
+    let server = TestServer::start(|config| config.limits.max_request_bytes = 64 * 1024).await;
+    let mut client =
+        pb::extraction_service_client::ExtractionServiceClient::new(server.channel().await)
+            .max_encoding_message_size(usize::MAX);
+
+    let status = client.extract(document(200 * 1024)).await.unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status.message().contains("--max-request-bytes"),
+        "{}",
+        status.message()
+    );
+
+    // Just under the limit it reaches the handler, and the connection is still usable.
+    let status = client.extract(document(60 * 1024)).await.unwrap_err();
+    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_rpc_and_code() {
+    let server = TestServer::start(|_| {}).await;
+    let mut client =
+        pb::proposal_service_client::ProposalServiceClient::new(server.channel().await);
+    let _ = client
+        .validate_journal_entry(pb::ValidateJournalEntryRequest::default())
+        .await;
+    let body = http_get(&server.metrics_url).await;
+    assert!(body.contains("ledgerline_build_info"), "{body}");
+    let line = body
+        .lines()
+        .find(|l| {
+            l.starts_with("ledgerline_grpc_requests_total")
+                && l.contains("ledgerline.v1.ProposalService/ValidateJournalEntry")
+        })
+        .unwrap_or_else(|| panic!("no request counter in {body}"));
+    assert!(
+        line.contains("code=\"Operation is not implemented or not supported\""),
+        "{line}"
+    );
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting_and_returns() {
+    let server = TestServer::start(|_| {}).await;
+    let url = server.grpc_url.clone();
+    let channel = server.channel().await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    health.check(HealthCheckRequest::default()).await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(20), server.stop())
+        .await
+        .expect("server returned within its grace period")
+        .unwrap();
+    let refused = tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect()
+        .await;
+    assert!(refused.is_err(), "the port no longer accepts connections");
+}
+
+/// A minimal HTTP/1.1 GET, so the tests need no HTTP client crate.
+async fn http_get(url: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    response
+}
