@@ -15,8 +15,15 @@
 //! [`server`] (the gRPC surface of [`proto`], the only module that knows protobuf).
 
 pub mod config;
+pub mod decode;
+pub mod eval;
+pub mod infer;
+pub mod layout;
 pub mod models;
+pub mod ocr;
+pub mod page;
 pub mod proto;
+pub mod read;
 pub mod runtime;
 pub mod server;
 pub mod telemetry;

@@ -30,6 +30,53 @@ enum Command {
     /// Install and check the model files and native libraries.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Read a document (PDF, PNG, JPEG, TIFF) and print its page model as JSON.
+    Ocr {
+        file: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Evaluation commands: print accuracy figures against the fixtures' ground truth.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+/// How documents are read, shared by the commands that read them.
+#[derive(Debug, Clone, clap::Args)]
+struct ReadArgs {
+    /// Media type; by default from the file extension.
+    #[arg(long)]
+    media_type: Option<String>,
+    /// OCR PDF pages even when they have a text layer.
+    #[arg(long)]
+    force_ocr: bool,
+    /// Rendering resolution for PDF pages that need OCR.
+    #[arg(long, default_value_t = 300.0)]
+    dpi: f32,
+    /// ONNX Runtime threads per model call [default: all cores].
+    #[arg(long, env = "LEDGERLINE_OCR_THREADS")]
+    threads: Option<usize>,
+    /// Skip the layout model.
+    #[arg(long)]
+    no_layout: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Character error rate and word accuracy of reading, per variant (text PDF, scanned PDF,
+    /// PNG, JPEG), against the ground truth of a generated corpus.
+    Ocr {
+        /// A corpus directory (fixtures/documents, or one generated with another seed).
+        dir: PathBuf,
+        /// Evaluate only the first N documents.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Variants to evaluate, comma-separated: text_pdf, scanned_pdf, png, jpeg.
+        #[arg(long, value_delimiter = ',')]
+        variants: Option<Vec<String>>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +127,38 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let config = ServeConfig::resolve(&args, cli.models_dir)?;
             print!("{}", render_config(&config));
         }
+        Command::Ocr { file, read } => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let reader = reader(cli.models_dir, &read)?;
+            let media = media_type(&file, read.media_type.as_deref())?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let pages = reader.read(&bytes, media)?;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "pages": pages }))?;
+            use std::io::Write;
+            writeln!(out)?;
+        }
+        Command::Eval(EvalCommand::Ocr {
+            dir,
+            limit,
+            variants,
+            read,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let reader = reader(cli.models_dir, &read)?;
+            let report = ledgerline::eval::ocr::evaluate(
+                &reader,
+                &dir,
+                limit,
+                variants.as_deref(),
+                |done, total| {
+                    eprint!("\r{done}/{total} documents");
+                },
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
         Command::Models(command) => {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             let cache = model_cache(cli.models_dir);
@@ -87,6 +166,38 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn reader(
+    models_dir: Option<PathBuf>,
+    args: &ReadArgs,
+) -> anyhow::Result<ledgerline::read::Reader> {
+    let cache = model_cache(models_dir);
+    let runtime = NativeRuntime::bind(&cache)?;
+    let mut options = ledgerline::read::ReaderOptions::default();
+    options.decode.force_ocr = args.force_ocr;
+    options.decode.render_dpi = args.dpi;
+    options.skip_layout = args.no_layout;
+    if let Some(threads) = args.threads {
+        options.ort.intra_threads = threads;
+    }
+    Ok(ledgerline::read::Reader::new(runtime, &cache, options)?)
+}
+
+fn media_type(
+    file: &std::path::Path,
+    given: Option<&str>,
+) -> anyhow::Result<ledgerline::decode::MediaType> {
+    use ledgerline::decode::MediaType;
+    match given {
+        Some(media) => Ok(MediaType::parse(media)?),
+        None => MediaType::from_extension(file).with_context(|| {
+            format!(
+                "cannot tell the type of {} from its extension; pass --media-type",
+                file.display()
+            )
+        }),
+    }
 }
 
 fn render_config(config: &ServeConfig) -> String {

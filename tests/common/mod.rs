@@ -87,3 +87,25 @@ impl TestServer {
         self.task.take().unwrap().await.unwrap()
     }
 }
+
+/// One reader per test binary: loading the four networks takes a moment, and they are
+/// shared safely between threads.
+pub fn reader() -> Arc<ledgerline::read::Reader> {
+    static READER: std::sync::OnceLock<Arc<ledgerline::read::Reader>> = std::sync::OnceLock::new();
+    READER
+        .get_or_init(|| {
+            let mut options = ledgerline::read::ReaderOptions::default();
+            // Tests run two at a time on two cores.
+            options.ort.intra_threads = 1;
+            Arc::new(
+                ledgerline::read::Reader::new(runtime(), &model_cache(), options)
+                    .expect("OCR and layout models load"),
+            )
+        })
+        .clone()
+}
+
+/// The committed document corpus.
+pub fn documents() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents")
+}

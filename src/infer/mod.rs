@@ -1,0 +1,74 @@
+//! The inference seam. Stages hand plain NCHW tensors to a [`Backend`] and get plain tensors
+//! back, so no stage knows whether ONNX Runtime or candle, CPU or CUDA, runs its network.
+//! ONNX Runtime ([`OrtBackend`]) is built now; a candle backend implements the same trait.
+
+mod ort_backend;
+
+pub use ort_backend::{OrtBackend, OrtOptions};
+
+/// The networks ledgerline runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Net {
+    /// PP-OCRv5 text detection (DBNet): image -> text probability map.
+    Detect,
+    /// PP-OCRv5 text-line orientation: line crops -> [0, 180] probabilities.
+    Orient,
+    /// PP-OCRv5 recognition: line crops -> per-timestep class probabilities (CTC).
+    Recognize,
+    /// PicoDet layout on CDLA: page -> class scores and box distributions per stride.
+    Layout,
+}
+
+impl Net {
+    /// The model-cache id of the network's weights.
+    pub fn model_id(self) -> &'static str {
+        match self {
+            Net::Detect => "ocr.det",
+            Net::Orient => "ocr.cls",
+            Net::Recognize => "ocr.rec",
+            Net::Layout => "layout.cdla",
+        }
+    }
+}
+
+/// A dense f32 tensor in row-major order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tensor {
+    pub shape: Vec<usize>,
+    pub data: Vec<f32>,
+}
+
+impl Tensor {
+    pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Self {
+        debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+        Tensor { shape, data }
+    }
+}
+
+/// Why inference failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error(
+        "cannot load the {net:?} network from {path}: {message}; run `ledgerline models fetch` if the file is damaged"
+    )]
+    Load {
+        net: Net,
+        path: String,
+        message: String,
+    },
+    #[error("the {net:?} network failed on an input of shape {shape:?}: {message}")]
+    Run {
+        net: Net,
+        shape: Vec<usize>,
+        message: String,
+    },
+}
+
+/// Runs networks. Implementations are shared across threads; each decides how to serialise
+/// access to its sessions.
+pub trait Backend: Send + Sync {
+    /// "onnxruntime 1.32.0 cpu, 2 threads", for logs and the audit trail.
+    fn describe(&self) -> String;
+    /// Runs `net` on one input and returns its outputs in the model's output order.
+    fn run(&self, net: Net, input: Tensor) -> Result<Vec<Tensor>, BackendError>;
+}

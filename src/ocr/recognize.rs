@@ -1,0 +1,251 @@
+//! Text recognition: line crops batched by width through the CTC recogniser, and CTC decoding
+//! with per-character confidence and position.
+
+use image::RgbImage;
+
+use super::geometry::{RotatedRect, sample_normalised};
+use crate::infer::Tensor;
+
+/// The recogniser's input height.
+pub const HEIGHT: usize = 48;
+
+/// One decoded character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharHit {
+    pub ch: char,
+    /// Probability of the winning class at its best timestep.
+    pub confidence: f32,
+    /// First and last timestep the character was seen at.
+    pub first: usize,
+    pub last: usize,
+}
+
+/// One recognised line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognized {
+    pub text: String,
+    pub chars: Vec<CharHit>,
+    /// Timesteps of the (padded) input the positions refer to.
+    pub timesteps: usize,
+}
+
+impl Recognized {
+    /// Mean character confidence; 0 for an empty line.
+    pub fn confidence(&self) -> f32 {
+        if self.chars.is_empty() {
+            0.0
+        } else {
+            self.chars.iter().map(|c| c.confidence).sum::<f32>() / self.chars.len() as f32
+        }
+    }
+}
+
+/// Greedy CTC decoding of one line: the best class per timestep, repeats merged, blanks (class
+/// 0) dropped. `probs` is `timesteps x classes`, already softmaxed by the model.
+pub fn ctc_decode(probs: &[f32], timesteps: usize, classes: usize, dict: &[String]) -> Recognized {
+    let mut chars: Vec<CharHit> = Vec::new();
+    let mut previous = 0usize;
+    for t in 0..timesteps {
+        let row = &probs[t * classes..(t + 1) * classes];
+        let (best, p) =
+            row.iter().enumerate().fold(
+                (0, f32::MIN),
+                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+            );
+        if best != 0 && best == previous {
+            if let Some(last) = chars.last_mut() {
+                last.last = t;
+                last.confidence = last.confidence.max(p);
+            }
+        } else if best != 0 {
+            let symbol = dict
+                .get(best)
+                .and_then(|s| s.chars().next())
+                .unwrap_or('\u{fffd}');
+            chars.push(CharHit {
+                ch: symbol,
+                confidence: p,
+                first: t,
+                last: t,
+            });
+        }
+        previous = best;
+    }
+    // Leading and trailing spaces carry no information and would become empty words.
+    while chars.first().is_some_and(|c| c.ch == ' ') {
+        chars.remove(0);
+    }
+    while chars.last().is_some_and(|c| c.ch == ' ') {
+        chars.pop();
+    }
+    Recognized {
+        text: chars.iter().map(|c| c.ch).collect(),
+        chars,
+        timesteps,
+    }
+}
+
+/// A crop to recognise: where it is on the page, and whether to read it turned 180 degrees.
+#[derive(Debug, Clone, Copy)]
+pub struct Crop {
+    pub rect: RotatedRect,
+    pub turned: bool,
+}
+
+impl Crop {
+    /// Width of the crop scaled to the recogniser's height, capped so that one absurdly long
+    /// region cannot blow up a batch.
+    pub fn input_width(&self, max_width: usize) -> usize {
+        let ratio = self.rect.width / self.rect.height.max(1.0);
+        ((HEIGHT as f32 * ratio).ceil() as usize).clamp(16, max_width)
+    }
+}
+
+/// Groups crops into batches of similar width, so that a page is a few model calls and little
+/// of each batch is padding. Returns batches of indices into `crops`, narrowest first.
+pub fn batches(
+    crops: &[Crop],
+    max_batch: usize,
+    max_width: usize,
+    max_pixels: usize,
+) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..crops.len()).collect();
+    order.sort_by_key(|&i| crops[i].input_width(max_width));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let width = crops[i].input_width(max_width);
+        match out.last_mut() {
+            // Sorted ascending, so this crop is the widest: the batch would be padded to it.
+            Some(batch)
+                if batch.len() < max_batch && (batch.len() + 1) * width * HEIGHT <= max_pixels =>
+            {
+                batch.push(i)
+            }
+            _ => out.push(vec![i]),
+        }
+    }
+    out
+}
+
+/// Builds the input tensor of one batch: each crop sampled to its own width and padded on the
+/// right to the batch width with 0 (mid grey after normalisation, as the model was trained).
+pub fn batch_tensor(
+    image: &RgbImage,
+    crops: &[Crop],
+    batch: &[usize],
+    max_width: usize,
+) -> (Tensor, Vec<usize>) {
+    let widths: Vec<usize> = batch
+        .iter()
+        .map(|&i| crops[i].input_width(max_width))
+        .collect();
+    let padded = widths.iter().copied().max().unwrap_or(16).div_ceil(8) * 8;
+    let per_image = 3 * HEIGHT * padded;
+    let mut data = vec![0f32; batch.len() * per_image];
+    for (slot, (&i, &w)) in batch.iter().zip(&widths).enumerate() {
+        let dst = &mut data[slot * per_image..(slot + 1) * per_image];
+        sample_normalised(
+            image,
+            &crops[i].rect,
+            w,
+            HEIGHT,
+            crops[i].turned,
+            dst,
+            padded,
+        );
+    }
+    (
+        Tensor::new(vec![batch.len(), 3, HEIGHT, padded], data),
+        widths,
+    )
+}
+
+/// Loads the recognition dictionary: one symbol per line, line 0 the CTC blank.
+pub fn load_dictionary(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .enumerate()
+        // The file ends with a newline after the final space symbol; drop only that empty tail.
+        .filter(|(i, s)| !(s.is_empty() && *i > 0))
+        .map(|(_, s)| s)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict() -> Vec<String> {
+        ["blank", "a", "b", "1", " "]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Fake recogniser output: one winning class per timestep with the given probability.
+    fn logits(path: &[(usize, f32)], classes: usize) -> Vec<f32> {
+        let mut out = vec![0.0; path.len() * classes];
+        for (t, &(class, p)) in path.iter().enumerate() {
+            for c in 0..classes {
+                out[t * classes + c] = if c == class {
+                    p
+                } else {
+                    (1.0 - p) / (classes - 1) as f32
+                };
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ctc_merges_repeats_keeps_doubled_letters_across_a_blank_and_trims_spaces() {
+        let path = [
+            (4, 0.9),
+            (1, 0.8),
+            (1, 0.95),
+            (0, 0.99),
+            (1, 0.7),
+            (2, 0.6),
+            (4, 0.9),
+            (3, 0.5),
+            (0, 0.9),
+            (4, 0.8),
+        ];
+        let r = ctc_decode(&logits(&path, 5), path.len(), 5, &dict());
+        assert_eq!(r.text, "aab 1");
+        assert_eq!(r.chars[0].confidence, 0.95);
+        assert_eq!((r.chars[0].first, r.chars[0].last), (1, 2));
+        assert_eq!((r.chars[1].first, r.chars[1].last), (4, 4));
+        assert!((r.confidence() - (0.95 + 0.7 + 0.6 + 0.9 + 0.5) / 5.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn batches_group_similar_widths_within_budget() {
+        let crop = |w: f32| Crop {
+            rect: RotatedRect {
+                cx: 0.0,
+                cy: 0.0,
+                width: w,
+                height: 48.0,
+                angle: 0.0,
+            },
+            turned: false,
+        };
+        let crops: Vec<Crop> = [100.0, 900.0, 120.0, 880.0, 110.0]
+            .iter()
+            .map(|&w| crop(w))
+            .collect();
+        let b = batches(&crops, 2, 2000, usize::MAX);
+        assert_eq!(b, vec![vec![0, 4], vec![2, 3], vec![1]]);
+        let b = batches(&crops, 8, 2000, 48 * 900 * 2);
+        assert_eq!(b, vec![vec![0, 4, 2], vec![3, 1]]);
+    }
+
+    #[test]
+    fn dictionary_keeps_the_space_symbol_and_the_blank() {
+        let d = load_dictionary("blank\na\n \n");
+        assert_eq!(d, vec!["blank", "a", " "]);
+    }
+}
