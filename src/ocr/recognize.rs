@@ -116,8 +116,11 @@ pub fn batches(
         let width = crops[i].input_width(max_width);
         match out.last_mut() {
             // Sorted ascending, so this crop is the widest: the batch would be padded to it.
+            // Capping the spread keeps padding (work for nothing) under about a fifth.
             Some(batch)
-                if batch.len() < max_batch && (batch.len() + 1) * width * HEIGHT <= max_pixels =>
+                if batch.len() < max_batch
+                    && (batch.len() + 1) * width * HEIGHT <= max_pixels
+                    && width * 4 <= crops[batch[0]].input_width(max_width) * 5 + 32 =>
             {
                 batch.push(i)
             }
