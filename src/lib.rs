@@ -15,6 +15,9 @@
 //! [`server`] (the gRPC surface of [`proto`], the only module that knows protobuf).
 
 pub mod config;
+pub mod fake_intacct;
+pub mod history;
+pub mod intacct;
 pub mod models;
 pub mod proto;
 pub mod runtime;
