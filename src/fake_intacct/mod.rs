@@ -213,8 +213,10 @@ impl State {
     ) -> Response {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        // A guard, because a client that gives up drops this future mid-way.
+        let _in_flight = InFlight(self);
         let fault = self.injector.lock().expect("not poisoned").next();
-        let response = match &fault {
+        match &fault {
             Some(f @ (Fault::ServerError | Fault::TooManyRequests | Fault::ErrorPayload)) => {
                 fault_body(f).expect("pre-commit faults have a body")
             }
@@ -234,9 +236,15 @@ impl State {
                     _ => response,
                 }
             }
-        };
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        response
+        }
+    }
+}
+
+struct InFlight<'a>(&'a State);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
