@@ -6,6 +6,14 @@ use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 
 use crate::history::Date;
+use crate::intacct::{Dimensions, INACTIVE_ACCOUNT_ERRORNO};
+
+/// A problem found in a payload: (errorno, message).
+pub type Problem = (String, String);
+
+fn err(code: &str, message: impl Into<String>) -> Problem {
+    (code.to_string(), message.into())
+}
 
 /// A listed value (account, dimension value or vendor): id, name, active.
 #[derive(Debug, Clone)]
@@ -191,16 +199,51 @@ impl Company {
         }
     }
 
+    /// Checks one line's account, amount and dimensions as Intacct would; problems are pushed
+    /// as (errorno, message) and the amount (zero if unreadable) is returned.
+    pub fn check_line(
+        &self,
+        account: &str,
+        amount: &str,
+        dims: &Dimensions,
+        errors: &mut Vec<Problem>,
+    ) -> Decimal {
+        match self.account(account) {
+            None => errors.push(err(
+                "BL01001973",
+                format!("Invalid account {account}: it does not exist"),
+            )),
+            Some(a) if !a.active => errors.push(err(
+                INACTIVE_ACCOUNT_ERRORNO,
+                format!("The GL account {account} is inactive and cannot be used"),
+            )),
+            Some(_) => {}
+        }
+        if let Some((dim, value)) = self.unknown_dimension(dims) {
+            errors.push(err(
+                "BL01001973",
+                format!("Invalid {dim} {value}: it does not exist"),
+            ));
+        }
+        match amount.parse::<Decimal>() {
+            Ok(a) if a > Decimal::ZERO && a.scale() <= 2 => a,
+            _ => {
+                errors.push(err(
+                    "BL01001973",
+                    format!("Amount {amount:?} must be a positive decimal with at most 2 places"),
+                ));
+                Decimal::ZERO
+            }
+        }
+    }
+
     pub fn account(&self, id: &str) -> Option<&Listed> {
         self.accounts.iter().find(|a| a.id == id)
     }
 
     /// Checks that every dimension value named on a line exists; returns the first unknown one
     /// as (dimension, value).
-    pub fn unknown_dimension(
-        &self,
-        dims: &crate::intacct::Dimensions,
-    ) -> Option<(&'static str, String)> {
+    pub fn unknown_dimension(&self, dims: &Dimensions) -> Option<(&'static str, String)> {
         let known = |list: &[Listed], v: &str| list.iter().any(|x| x.id == v);
         let checks: [(&'static str, &Option<String>, bool); 6] = [
             ("department", &dims.department, true),
