@@ -281,3 +281,47 @@ async fn concurrent_requests_stay_within_the_company_limit() {
     );
     assert!(fake.max_in_flight() >= 1);
 }
+
+#[tokio::test]
+async fn rest_signs_in_with_a_refresh_token_and_renews_with_the_rotated_one() {
+    let fake = fake(10).await;
+    let mut creds = credentials(&fake);
+    creds.user_id = None;
+    creds.refresh_token = Some(ledgerline::intacct::Secret::new(
+        &fake.config().refresh_token,
+    ));
+    let ledger = ledgerline::intacct::rest::RestLedger::new(
+        config(&fake, ledgerline::intacct::ApiKind::Rest),
+        creds.clone(),
+    )
+    .unwrap();
+    ledger
+        .post_journal_entry(None, "refresh-1", &journal("refresh", "2.00"))
+        .await
+        .unwrap();
+    fake.expire_sessions();
+    ledger
+        .post_journal_entry(None, "refresh-2", &journal("refresh", "2.00"))
+        .await
+        .unwrap();
+    assert_eq!(fake.postings().len(), 2);
+
+    // A revoked refresh token falls back to client credentials when a user is configured...
+    creds.refresh_token = Some(ledgerline::intacct::Secret::new("revoked"));
+    let mut with_user = creds.clone();
+    with_user.user_id = Some(fake.config().user_id.clone());
+    let fallback = ledgerline::intacct::rest::RestLedger::new(
+        config(&fake, ledgerline::intacct::ApiKind::Rest),
+        with_user,
+    )
+    .unwrap();
+    assert!(!fallback.accounts(None).await.unwrap().is_empty());
+    // ...and is a clear authentication error when none is.
+    let stuck = ledgerline::intacct::rest::RestLedger::new(
+        config(&fake, ledgerline::intacct::ApiKind::Rest),
+        creds,
+    )
+    .unwrap();
+    let err = stuck.accounts(None).await.unwrap_err();
+    assert!(matches!(err, LedgerError::Authentication { .. }), "{err:?}");
+}

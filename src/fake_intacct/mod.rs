@@ -54,7 +54,7 @@ pub struct FakeConfig {
     pub gl_lines: usize,
     /// How long a session or access token lives without being expired by a fault.
     pub session_ttl: Duration,
-    /// A refresh token the REST token endpoint accepts from the start.
+    /// A refresh token the REST token endpoint accepts once (tokens rotate on use).
     pub refresh_token: String,
     /// The errorno of the duplicate-control-id rejection (UNCONFIRMED in Intacct's docs; see
     /// `intacct::DUPLICATE_CONTROL_ID_ERRORNO`).
@@ -142,6 +142,7 @@ struct Mutable {
     sessions: HashMap<String, Session>,
     tokens: HashMap<String, Instant>,
     refresh_tokens: Vec<String>,
+    initial_refresh_used: bool,
     /// Function control ids already executed with `uniqueid=true` (or REST idempotency keys),
     /// with the record they created. Scope: the whole company.
     used_control_ids: HashMap<String, u64>,

@@ -58,7 +58,7 @@ pub enum LedgerError {
         "the GL account {account} is inactive in Intacct ({message}); pick an active account or reactivate it"
     )]
     InactiveAccount { account: String, message: String },
-    #[error("Intacct rejected the request: {code}: {message}{}", correction.as_ref().map(|c| format!("; {c}")).unwrap_or_default())]
+    #[error("Intacct rejected the request: {code}: {message}{}; correct it and post again", correction.as_ref().map(|c| format!("; {c}")).unwrap_or_default())]
     Rejected {
         code: String,
         message: String,

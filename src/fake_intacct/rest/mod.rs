@@ -129,8 +129,16 @@ fn issue_token(state: &State, form: &HashMap<String, String>) -> Response {
         Some("client_credentials") => {
             field("username") == Some(format!("{}@{}", cfg.user_id, cfg.company_id).as_str())
         }
+        // Refresh tokens rotate: each one is good for a single use, the configured one included.
         Some("refresh_token") => field("refresh_token").is_some_and(|t| {
-            t == cfg.refresh_token || state.data().refresh_tokens.iter().any(|r| r == t)
+            let mut data = state.data();
+            if t == cfg.refresh_token && !data.initial_refresh_used {
+                data.initial_refresh_used = true;
+                return true;
+            }
+            let before = data.refresh_tokens.len();
+            data.refresh_tokens.retain(|r| r != t);
+            data.refresh_tokens.len() < before
         }),
         _ => {
             return json_response(

@@ -94,6 +94,30 @@ impl RestLedger {
             .lock()
             .expect("not poisoned")
             .clone();
+        if let Some(refresh) = refresh {
+            let grant = [
+                ("grant_type", "refresh_token".to_string()),
+                ("refresh_token", refresh.expose().to_string()),
+            ];
+            match self.fetch_token(&grant).await {
+                // A refresh token can be revoked (e.g. by a new authorisation for the same
+                // user); with a user id there is still the client-credentials grant.
+                Err(LedgerError::Authentication { .. }) if self.inner.user_id.is_some() => {
+                    tracing::warn!("the refresh token was refused; using client credentials");
+                    *self.inner.refresh_token.lock().expect("not poisoned") = None;
+                }
+                other => return other,
+            }
+        }
+        let user = self.inner.user_id.as_deref().unwrap_or_default();
+        let grant = [
+            ("grant_type", "client_credentials".to_string()),
+            ("username", format!("{user}@{}", self.inner.config.company)),
+        ];
+        self.fetch_token(&grant).await
+    }
+
+    async fn fetch_token(&self, grant: &[(&str, String)]) -> Result<Secret, LedgerError> {
         let mut form = vec![
             ("client_id", self.inner.client_id.clone()),
             (
@@ -101,17 +125,7 @@ impl RestLedger {
                 self.inner.client_secret.expose().to_string(),
             ),
         ];
-        match (&refresh, &self.inner.user_id) {
-            (Some(refresh), _) => {
-                form.push(("grant_type", "refresh_token".into()));
-                form.push(("refresh_token", refresh.expose().to_string()));
-            }
-            (None, Some(user)) => {
-                form.push(("grant_type", "client_credentials".into()));
-                form.push(("username", format!("{user}@{}", self.inner.config.company)));
-            }
-            (None, None) => unreachable!("checked in new"),
-        }
+        form.extend(grant.iter().cloned());
         let _permit = self.inner.limiter.acquire().await;
         let response = self
             .inner
@@ -122,12 +136,13 @@ impl RestLedger {
             .await
             .map_err(transport)?;
         let status = response.status();
-        let body: Value = response.json().await.unwrap_or(Value::Null);
+        let text = response.text().await.map_err(transport)?;
         if status.as_u16() == 429 || status.is_server_error() {
             return Err(LedgerError::Transient {
                 reason: format!("token endpoint: HTTP {status}"),
             });
         }
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if !status.is_success() {
             let message = error_parts(&body).1;
             return Err(LedgerError::Authentication {
