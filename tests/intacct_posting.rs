@@ -4,7 +4,7 @@
 mod intacct_support;
 
 use intacct_support::*;
-use ledgerline::fake_intacct::Posting;
+use ledgerline::fake_intacct::Record;
 use ledgerline::intacct::{Ledger, LedgerError, control_id};
 
 async fn round_trip<L: Ledger>(ledger: &L, fake: &ledgerline::fake_intacct::FakeHandle, tag: &str) {
@@ -40,12 +40,10 @@ async fn round_trip<L: Ledger>(ledger: &L, fake: &ledgerline::fake_intacct::Fake
     let postings = fake.postings();
     let kept = postings
         .iter()
-        .find(|p| p.control_id() == posted.control_id)
+        .find(|p| p.control_id == posted.control_id)
         .unwrap();
-    match kept {
-        Posting::Journal {
-            entry: kept, state, ..
-        } => {
+    match &kept.record {
+        Record::Journal { entry: kept, state } => {
             assert_eq!(kept, &entry);
             assert!(state.eq_ignore_ascii_case("draft"), "{state}");
         }
@@ -137,10 +135,10 @@ async fn posting_into_an_entity_targets_that_entity() {
         let kept = fake.postings();
         let kept = kept
             .iter()
-            .find(|p| p.control_id() == posted.control_id)
+            .find(|p| p.control_id == posted.control_id)
             .unwrap();
         assert!(
-            matches!(kept, Posting::Journal { entity: Some(e), .. } if e == "EU"),
+            kept.entity.as_deref() == Some("EU") && matches!(kept.record, Record::Journal { .. }),
             "{kept:?}"
         );
     }

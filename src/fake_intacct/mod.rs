@@ -83,43 +83,26 @@ impl Default for FakeConfig {
 
 /// A posting as the fake keeps it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Posting {
-    Journal {
-        record_no: u64,
-        control_id: String,
-        entity: Option<String>,
-        state: String,
-        /// REFERENCENO / referenceNumber as sent.
-        reference: String,
-        entry: JournalEntry,
-    },
-    Bill {
-        record_no: u64,
-        control_id: String,
-        entity: Option<String>,
-        /// DOCNUMBER / referenceNumber as sent.
-        reference: String,
-        bill: ApBill,
-    },
+pub struct Posting {
+    pub record_no: u64,
+    /// The function control id (XML) or idempotency key (REST) it was created under.
+    pub control_id: String,
+    pub entity: Option<String>,
+    /// REFERENCENO, DOCNUMBER or referenceNumber as sent: where clients look a record up.
+    pub reference: String,
+    pub record: Record,
+}
+
+/// What was posted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Journal { state: String, entry: JournalEntry },
+    Bill(ApBill),
 }
 
 impl Posting {
-    pub fn control_id(&self) -> &str {
-        match self {
-            Posting::Journal { control_id, .. } | Posting::Bill { control_id, .. } => control_id,
-        }
-    }
-
-    pub fn record_no(&self) -> u64 {
-        match self {
-            Posting::Journal { record_no, .. } | Posting::Bill { record_no, .. } => *record_no,
-        }
-    }
-
-    fn entity(&self) -> Option<&str> {
-        match self {
-            Posting::Journal { entity, .. } | Posting::Bill { entity, .. } => entity.as_deref(),
-        }
+    fn is_journal(&self) -> bool {
+        matches!(self.record, Record::Journal { .. })
     }
 }
 
@@ -180,12 +163,12 @@ impl State {
 
     /// Stores a posting unless its control id was used; returns the record number, or `Err`
     /// with the existing one.
-    fn commit(&self, unique: bool, make: impl FnOnce(u64) -> Posting) -> Result<u64, u64> {
+    fn commit(&self, unique: bool, mut posting: Posting) -> Result<u64, u64> {
         let mut data = self.data();
         data.next_record_no += 1;
         let record_no = 500 + data.next_record_no;
-        let posting = make(record_no);
-        let key = posting.control_id().to_string();
+        posting.record_no = record_no;
+        let key = posting.control_id.clone();
         if unique {
             if let Some(existing) = data.used_control_ids.get(&key) {
                 return Err(*existing);
@@ -201,7 +184,7 @@ impl State {
         self.data()
             .postings
             .iter()
-            .filter(|p| entity.is_none() || p.entity() == entity)
+            .filter(|p| entity.is_none() || p.entity.as_deref() == entity)
             .cloned()
             .collect()
     }
@@ -306,7 +289,7 @@ impl FakeHandle {
     pub fn records_per_control_id(&self) -> HashMap<String, usize> {
         let mut counts = HashMap::new();
         for p in self.state.data().postings.iter() {
-            *counts.entry(p.control_id().to_string()).or_default() += 1;
+            *counts.entry(p.control_id.clone()).or_default() += 1;
         }
         counts
     }

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 
 use super::company::{Listed, rest_timestamp};
 use super::faults::{Fault, status};
-use super::{Condition, Posting, State, passes};
+use super::{Condition, Posting, Record, State, passes};
 use crate::history::Date;
 use crate::intacct::{ApBill, Dimensions, EntryLine, JournalEntry, UNKNOWN_ENTITY_ERRORNO};
 

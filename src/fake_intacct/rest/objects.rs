@@ -143,7 +143,7 @@ pub(super) fn create(
             .to_string()
     };
     let reference = text("referenceNumber");
-    let posting: Box<dyn FnOnce(u64) -> Posting> = if journal {
+    let record = if journal {
         let journal_id = id_of(body, &["glJournal", "id"]).unwrap_or_default();
         let date = rest_date(body, "postingDate", &mut errors);
         if journal_id.is_empty() || lines.len() < 2 {
@@ -179,15 +179,10 @@ pub(super) fn create(
             description: text("description"),
             lines,
         };
-        let (k, e, r) = (key.clone(), entity, reference);
-        Box::new(move |record_no| Posting::Journal {
-            record_no,
-            control_id: k,
-            entity: e,
+        Record::Journal {
             state: state_name,
-            reference: r,
             entry,
-        })
+        }
     } else {
         let vendor = id_of(body, &["vendor", "id"]).unwrap_or_default();
         if !state
@@ -212,14 +207,7 @@ pub(super) fn create(
             due_date: rest_date(body, "dueDate", &mut errors),
             lines,
         };
-        let (k, e, r) = (key.clone(), entity, reference);
-        Box::new(move |record_no| Posting::Bill {
-            record_no,
-            control_id: k,
-            entity: e,
-            reference: r,
-            bill,
-        })
+        Record::Bill(bill)
     };
     if !errors.is_empty() {
         return ia_error(
@@ -233,6 +221,13 @@ pub(super) fn create(
         "general-ledger/journal-entry"
     } else {
         "accounts-payable/bill"
+    };
+    let posting = Posting {
+        record_no: 0,
+        control_id: key.clone(),
+        entity,
+        reference,
+        record,
     };
     match state.commit(!key.is_empty(), posting) {
         Ok(record_no) => json_response(
@@ -309,24 +304,14 @@ pub(super) fn line_json(l: &EntryLine, journal: bool) -> Value {
 }
 
 pub(super) fn posting_json(p: &Posting) -> Value {
-    match p {
-        Posting::Journal {
-            record_no,
-            state,
-            reference,
-            entry,
-            ..
-        } => json!({
+    let (record_no, reference) = (p.record_no, &p.reference);
+    match &p.record {
+        Record::Journal { state, entry } => json!({
             "key": record_no.to_string(), "id": record_no.to_string(), "glJournal": {"id": entry.journal},
             "postingDate": entry.posting_date.to_string(), "description": entry.description,
             "referenceNumber": reference, "state": state,
             "lines": entry.lines.iter().map(|l| line_json(l, true)).collect::<Vec<_>>()}),
-        Posting::Bill {
-            record_no,
-            reference,
-            bill,
-            ..
-        } => json!({
+        Record::Bill(bill) => json!({
             "key": record_no.to_string(), "id": record_no.to_string(), "vendor": {"id": bill.vendor_id},
             "billNumber": bill.bill_number, "referenceNumber": reference, "description": bill.description,
             "postingDate": bill.posting_date.to_string(), "dueDate": bill.due_date.to_string(), "state": "posted",
@@ -345,9 +330,10 @@ pub(super) fn read(
         Ok(e) => e,
         Err(r) => return *r,
     };
-    let found = state.postings_for(entity.as_deref()).into_iter().find(|p| {
-        p.record_no().to_string() == key && matches!(p, Posting::Journal { .. }) == journal
-    });
+    let found = state
+        .postings_for(entity.as_deref())
+        .into_iter()
+        .find(|p| p.record_no.to_string() == key && p.is_journal() == journal);
     match found {
         Some(p) => json_response(StatusCode::OK, json!({"ia::result": posting_json(&p)})),
         None => ia_error(

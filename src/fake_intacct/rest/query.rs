@@ -178,9 +178,7 @@ pub(super) fn run_query(
         "general-ledger/journal-entry" | "accounts-payable/bill" => state
             .postings_for(entity.as_deref())
             .iter()
-            .filter(|p| {
-                matches!(p, Posting::Journal { .. }) == (object == "general-ledger/journal-entry")
-            })
+            .filter(|p| p.is_journal() == (object == "general-ledger/journal-entry"))
             .filter_map(|p| posting_json(p).as_object().cloned())
             .collect(),
         other => return bad(&format!("Unknown object {other}")),

@@ -15,48 +15,24 @@ pub(super) fn create(
         .children
         .first()
         .ok_or_else(|| vec![err("XL03000003", "<create> is empty")])?;
-    let entity = caller.entity.clone();
-    let (reference, posting): (String, Box<dyn FnOnce(u64) -> Posting>) = match object.name.as_str()
-    {
+    let (reference, record) = match object.name.as_str() {
         "GLBATCH" => {
             let (state_name, entry) = parse_glbatch(state, object).map_err(|mut e| {
                 e.push(err("BL01001973", "Could not create GLBatch record!"));
                 e
             })?;
-            let reference = object
-                .text_of("REFERENCENO")
-                .unwrap_or_default()
-                .to_string();
-            let (r, cid) = (reference.clone(), controlid.to_string());
-            (
-                reference,
-                Box::new(move |record_no| Posting::Journal {
-                    record_no,
-                    control_id: cid,
-                    entity,
-                    state: state_name,
-                    reference: r,
-                    entry,
-                }),
-            )
+            let record = Record::Journal {
+                state: state_name,
+                entry,
+            };
+            (object.text_of("REFERENCENO"), record)
         }
         "APBILL" => {
             let bill = parse_apbill(state, object).map_err(|mut e| {
                 e.push(err("BL01001973", "Could not create Bill record!"));
                 e
             })?;
-            let reference = object.text_of("DOCNUMBER").unwrap_or_default().to_string();
-            let (r, cid) = (reference.clone(), controlid.to_string());
-            (
-                reference,
-                Box::new(move |record_no| Posting::Bill {
-                    record_no,
-                    control_id: cid,
-                    entity,
-                    reference: r,
-                    bill,
-                }),
-            )
+            (object.text_of("DOCNUMBER"), Record::Bill(bill))
         }
         other => {
             return Err(vec![err(
@@ -65,7 +41,15 @@ pub(super) fn create(
             )]);
         }
     };
+    let reference = reference.unwrap_or_default().to_string();
     tracing::debug!(object = %object.name, %reference, "fake Intacct create");
+    let posting = Posting {
+        record_no: 0,
+        control_id: controlid.to_string(),
+        entity: caller.entity.clone(),
+        reference,
+        record,
+    };
     match state.commit(unique, posting) {
         Ok(record_no) => Ok(Element::new("data")
             .attr("listtype", "objects")

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::company::{Listed, xml_timestamp};
 use super::faults::{Fault, status};
-use super::{Condition, Posting, ResultSet, State, passes};
+use super::{Condition, Posting, Record, ResultSet, State, passes};
 use crate::history::Date;
 use crate::intacct::xmltree::Element;
 use crate::intacct::{

@@ -122,14 +122,9 @@ pub(super) fn line_element(
 }
 
 pub(super) fn posting_row(p: &Posting) -> (String, Element) {
-    match p {
-        Posting::Journal {
-            record_no,
-            state,
-            reference,
-            entry,
-            ..
-        } => {
+    let (record_no, reference) = (p.record_no, &p.reference);
+    match &p.record {
+        Record::Journal { state, entry } => {
             let entries = entry.lines.iter().fold(Element::new("ENTRIES"), |es, l| {
                 let tr = if l.amount.is_sign_negative() {
                     "-1"
@@ -164,12 +159,7 @@ pub(super) fn posting_row(p: &Posting) -> (String, Element) {
                     .child(entries),
             )
         }
-        Posting::Bill {
-            record_no,
-            reference,
-            bill,
-            ..
-        } => {
+        Record::Bill(bill) => {
             let items = bill
                 .lines
                 .iter()
