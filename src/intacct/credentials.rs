@@ -23,11 +23,11 @@ pub enum CredentialsError {
     #[error("the secrets file {path} is invalid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error(
-        "no Intacct {what} configured; set {env} or add `{key}` to the secrets file (--secrets-file)"
+        "no Intacct {what} configured; set LEDGERLINE_INTACCT_{} or add `{key}` to the secrets file (--secrets-file)",
+        key.to_uppercase()
     )]
     Missing {
         what: &'static str,
-        env: &'static str,
         key: &'static str,
     },
 }
@@ -150,17 +150,15 @@ impl Credentials {
         }
     }
 
+    /// The value, or an error naming the environment variable and file key that provide it.
     pub(crate) fn require<'a, T>(
         value: &'a Option<T>,
         what: &'static str,
-        index: usize,
         key: &'static str,
     ) -> Result<&'a T, CredentialsError> {
-        value.as_ref().ok_or(CredentialsError::Missing {
-            what,
-            env: ENV_NAMES[index],
-            key,
-        })
+        value
+            .as_ref()
+            .ok_or(CredentialsError::Missing { what, key })
     }
 }
 
@@ -198,6 +196,16 @@ mod tests {
         std::fs::write(&path, "user_password = \"pw-secret\"\nbogus = 1\n").unwrap();
         let err = Credentials::from_file(&path).unwrap_err().to_string();
         assert!(!err.contains("pw-secret"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_credential_names_where_to_put_it() {
+        let err = Credentials::require(&None::<String>, "sender id", "sender_id")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("LEDGERLINE_INTACCT_SENDER_ID"), "{err}");
+        assert!(ENV_NAMES.contains(&"LEDGERLINE_INTACCT_SENDER_ID"));
+        assert!(err.contains("`sender_id`"), "{err}");
     }
 
     #[test]

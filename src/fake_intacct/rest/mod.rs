@@ -23,11 +23,8 @@ use super::{Condition, Posting, Record, State, passes};
 use crate::history::Date;
 use crate::intacct::{ApBill, Dimensions, EntryLine, JournalEntry, UNKNOWN_ENTITY_ERRORNO};
 
-/// The header that carries the idempotency key. UNCONFIRMED: Intacct documents 409 for a
-/// repeated key but not the header's name; this is the conventional one.
-pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
-/// The header that picks the entity (well attested by clients, UNCONFIRMED officially).
-pub const ENTITY_HEADER: &str = "X-IA-API-Param-Entity";
+// The header names are conventions the writer and the fake share (see `intacct::rest`).
+use crate::intacct::rest::{ENTITY_HEADER, IDEMPOTENCY_HEADER};
 
 use objects::{create_bill, create_journal, read_bill, read_journal};
 use query::query;
@@ -193,10 +190,7 @@ fn authorize(
             &[("REST-2102".into(), "Token is not valid".into())],
         )));
     }
-    match headers
-        .get(super::rest::ENTITY_HEADER)
-        .and_then(|v| v.to_str().ok())
-    {
+    match headers.get(ENTITY_HEADER).and_then(|v| v.to_str().ok()) {
         None | Some("") => Ok(None),
         Some(e) if state.entity_known(e) => Ok(Some(e.to_string())),
         Some(e) => Err(Box::new(ia_error(

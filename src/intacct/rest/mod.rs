@@ -40,15 +40,11 @@ struct Inner {
 
 impl RestLedger {
     pub fn new(config: IntacctConfig, creds: Credentials) -> Result<Self, CredentialsError> {
-        let client_id = Credentials::require(&creds.client_id, "OAuth client id", 5, "client_id")?;
-        let client_secret = Credentials::require(
-            &creds.client_secret,
-            "OAuth client secret",
-            6,
-            "client_secret",
-        )?;
+        let client_id = Credentials::require(&creds.client_id, "OAuth client id", "client_id")?;
+        let client_secret =
+            Credentials::require(&creds.client_secret, "OAuth client secret", "client_secret")?;
         if creds.refresh_token.is_none() {
-            Credentials::require(&creds.user_id, "user id (or a refresh token)", 2, "user_id")?;
+            Credentials::require(&creds.user_id, "user id (or a refresh token)", "user_id")?;
         }
         Ok(RestLedger {
             inner: Arc::new(Inner {

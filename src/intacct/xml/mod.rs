@@ -40,16 +40,12 @@ struct Session {
 impl XmlLedger {
     /// A client for `config.company`. Fails when the credentials lack what the gateway needs.
     pub fn new(config: IntacctConfig, creds: Credentials) -> Result<Self, CredentialsError> {
-        let sender_id = Credentials::require(&creds.sender_id, "sender id", 0, "sender_id")?;
-        let sender_password = Credentials::require(
-            &creds.sender_password,
-            "sender password",
-            1,
-            "sender_password",
-        )?;
+        let sender_id = Credentials::require(&creds.sender_id, "sender id", "sender_id")?;
+        let sender_password =
+            Credentials::require(&creds.sender_password, "sender password", "sender_password")?;
         if creds.session_id.is_none() {
-            Credentials::require(&creds.user_id, "user id", 2, "user_id")?;
-            Credentials::require(&creds.user_password, "user password", 3, "user_password")?;
+            Credentials::require(&creds.user_id, "user id", "user_id")?;
+            Credentials::require(&creds.user_password, "user password", "user_password")?;
         }
         Ok(XmlLedger {
             inner: Arc::new(Inner {
