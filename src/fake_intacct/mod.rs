@@ -273,11 +273,12 @@ impl FakeHandle {
         self.state.injector.lock().expect("not poisoned").injected
     }
 
-    /// Expires every session and access token now.
+    /// Expires every session and access token now, and with them the paged reads they held.
     pub fn expire_sessions(&self) {
         let mut data = self.state.data();
         data.sessions.clear();
         data.tokens.clear();
+        data.result_sets.clear();
     }
 
     /// Everything posted so far, in order.

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 pub struct RateLimits {
     /// Requests in flight at once. Third parties report 2 as Intacct's default tier.
     pub max_concurrent: usize,
-    /// Requests started per second, spread evenly.
+    /// Requests started per second, spread evenly; 0 switches the rate limit off.
     pub requests_per_second: f64,
 }
 
