@@ -9,8 +9,8 @@ use intacct_support::*;
 use ledgerline::fake_intacct::{FakeHandle, Fault, Faults};
 use ledgerline::intacct::{Ledger, control_id};
 
-/// Longer than the clients' 400 ms timeout, so the client gives up after the fake committed.
-const SLOW: Duration = Duration::from_millis(700);
+/// Longer than the clients' 1 s timeout, so the client gives up after the fake committed.
+const SLOW: Duration = Duration::from_millis(1500);
 
 async fn each_fault_once<L: Ledger>(ledger: &L, fake: &FakeHandle, api: &str) {
     for (i, fault) in Fault::all(SLOW).into_iter().enumerate() {

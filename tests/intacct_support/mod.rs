@@ -32,7 +32,8 @@ pub fn config(fake: &FakeHandle, api: ApiKind) -> IntacctConfig {
         ApiKind::Rest => fake.rest_url(),
     };
     let mut config = IntacctConfig::new(&fake.config().company_id, api, &url, std::env::temp_dir());
-    config.timeout = Duration::from_millis(400);
+    // Short enough that latency faults cost little, long enough for a loaded CI machine.
+    config.timeout = Duration::from_millis(1000);
     config.retry = RetryPolicy {
         max_attempts: 20,
         base_delay: Duration::from_millis(1),
