@@ -85,6 +85,9 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
+    /// Read by the Intacct commands (`intacct::config`), not by `serve`.
+    #[allow(dead_code)]
+    intacct: Option<toml::Table>,
 }
 
 /// Bounds on what one request may cost.

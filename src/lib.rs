@@ -9,15 +9,29 @@
 //! - `validate` and `route` decide between posting now and asking a person; `review` keeps the
 //!   queue; `intacct` writes to the ledger; `audit` records every step.
 //!
-//! The stages are added issue by issue; this version carries the foundation every stage stands
-//! on: [`config`] (one typed configuration), [`models`] (the verified model cache),
-//! [`runtime`] (ONNX Runtime and PDFium, bound once per process), [`telemetry`] and
-//! [`server`] (the gRPC surface of [`proto`], the only module that knows protobuf).
+//! Reading: [`decode`] (documents to pages within limits), [`layout`] and [`ocr`] (the CDLA and
+//! PP-OCRv5 networks through the [`infer`] backend seam), assembled by [`read`] into the
+//! [`page`] model every later stage reads; [`eval`] measures them against the fixtures.
+//!
+//! The stages are added issue by issue. The foundation every stage stands on: [`config`] (one
+//! typed configuration), [`models`] (the verified model cache), [`runtime`] (ONNX Runtime and
+//! PDFium, bound once per process), [`telemetry`] and [`server`] (the gRPC surface of
+//! [`proto`], the only module that knows protobuf).
+//!
+//! Writing to the ledger: [`intacct`] is the seam to Sage Intacct (the `Ledger` trait over the
+//! XML gateway and the REST API, exactly-once posting, limits, the chart-of-accounts cache and
+//! the incremental history sync) and the only module that knows Intacct's wire formats, with
+//! [`fake_intacct`], a faithful fake of both APIs for tests and trials. [`history`] holds the
+//! plain historical GL-line records the sync produces, kept as JSON lines until the index
+//! that consumes them arrives with the suggestion stage.
 
 pub mod config;
 pub mod decode;
 pub mod eval;
+pub mod fake_intacct;
+pub mod history;
 pub mod infer;
+pub mod intacct;
 pub mod layout;
 pub mod models;
 pub mod ocr;

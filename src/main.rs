@@ -5,9 +5,18 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ledgerline::config::{ServeArgs, ServeConfig};
+use ledgerline::fake_intacct::FakeConfig;
+use ledgerline::history::JsonlStore;
+use ledgerline::intacct::Ledger;
+use ledgerline::intacct::config::IntacctArgs;
+use ledgerline::intacct::rest::RestLedger;
+use ledgerline::intacct::sync::sync_history;
+use ledgerline::intacct::xml::XmlLedger;
+use ledgerline::intacct::{ApiKind, Credentials, IntacctConfig};
 use ledgerline::models::{FetchOptions, FileState, Manifest, ModelCache};
 use ledgerline::runtime::NativeRuntime;
 use ledgerline::server::{self, Listeners};
+use std::io::Write;
 
 /// ledgerline: finance documents in, Sage Intacct ledger entries out.
 #[derive(Debug, Parser)]
@@ -43,6 +52,14 @@ enum Command {
     /// Evaluation commands: print accuracy figures against the fixtures' ground truth.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Pull the company's GL history from Intacct, incrementally, into
+    /// <data_dir>/history/<company>.jsonl.
+    Sync(IntacctArgs),
+    /// Talk to Intacct.
+    #[command(subcommand)]
+    Intacct(IntacctCommand),
+    /// Run a fake Intacct (XML gateway and REST API) over a synthetic company, for trials.
+    FakeIntacct(FakeArgs),
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -87,6 +104,25 @@ enum EvalCommand {
         #[command(flatten)]
         read: ReadArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum IntacctCommand {
+    /// Sign in with the configured credentials and print the company, entity and user reached.
+    Check(IntacctArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FakeArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8089")]
+    listen: std::net::SocketAddr,
+    /// GL-detail lines of synthetic history.
+    #[arg(long, default_value_t = 25_000)]
+    gl_lines: usize,
+    /// Seed of the synthetic company.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +206,52 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             let cache = model_cache(cli.models_dir);
             return models(command, &cache);
+        }
+        Command::Sync(args) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let (config, creds) = intacct_setup(&args)?;
+            runtime()?.block_on(async {
+                match config.api {
+                    ApiKind::Xml => {
+                        let ledger = XmlLedger::new(config.clone(), creds)?;
+                        sync(&ledger, &config).await
+                    }
+                    ApiKind::Rest => {
+                        let ledger = RestLedger::new(config.clone(), creds)?;
+                        sync(&ledger, &config).await
+                    }
+                }
+            })?;
+        }
+        Command::Intacct(IntacctCommand::Check(args)) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let (config, creds) = intacct_setup(&args)?;
+            let identity = runtime()?.block_on(async {
+                anyhow::Ok(match config.api {
+                    ApiKind::Xml => {
+                        XmlLedger::new(config.clone(), creds)?
+                            .identity(None)
+                            .await?
+                    }
+                    ApiKind::Rest => {
+                        RestLedger::new(config.clone(), creds)?
+                            .identity(None)
+                            .await?
+                    }
+                })
+            })?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "company: {}", identity.company)?;
+            writeln!(
+                out,
+                "entity: {}",
+                identity.entity.as_deref().unwrap_or("(top level)")
+            )?;
+            writeln!(out, "user: {}", identity.user)?;
+        }
+        Command::FakeIntacct(args) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
+            runtime()?.block_on(fake_intacct(args))?;
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
@@ -256,6 +338,88 @@ fn media_type(
     }
 }
 
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+}
+
+/// Resolves the Intacct configuration and credentials: the environment first, then the
+/// secrets file.
+fn intacct_setup(args: &IntacctArgs) -> anyhow::Result<(IntacctConfig, Credentials)> {
+    let config = IntacctConfig::resolve(args, ledgerline::config::default_data_dir())?;
+    let mut creds = Credentials::from_lookup(|name| std::env::var(name).ok());
+    if let Some(path) = &config.secrets_file {
+        creds = creds.or(Credentials::from_file(path)?);
+    }
+    Ok((config, creds))
+}
+
+async fn sync<L: Ledger>(ledger: &L, config: &IntacctConfig) -> anyhow::Result<()> {
+    let path = config.history_path();
+    let mut store = JsonlStore::open(&path)?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} GL lines {wide_bar} {eta}")
+            .expect("a valid template"),
+    );
+    let mut added = 0;
+    let report = sync_history(
+        ledger,
+        None,
+        &config.checkpoint_path(),
+        &mut |records, progress| {
+            added += store.append(records)?;
+            bar.set_length(progress.delivered + progress.remaining.unwrap_or(0));
+            bar.set_position(progress.delivered);
+            Ok(())
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let report = report?;
+    writeln!(
+        std::io::stdout(),
+        "synced {} GL lines ({added} new) for {} into {}",
+        report.delivered,
+        config.company,
+        path.display()
+    )?;
+    Ok(())
+}
+
+async fn fake_intacct(args: FakeArgs) -> anyhow::Result<()> {
+    let config = FakeConfig {
+        gl_lines: args.gl_lines,
+        seed: args.seed,
+        ..FakeConfig::default()
+    };
+    let fake = ledgerline::fake_intacct::bind(args.listen, config).await?;
+    let c = fake.config();
+    // These are the fake's own published test credentials, not secrets.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "fake Intacct listening on {}", fake.addr())?;
+    writeln!(out, "xml endpoint: {}", fake.xml_url())?;
+    writeln!(out, "rest endpoint: {}", fake.rest_url())?;
+    writeln!(
+        out,
+        "company: {} entities: {}",
+        c.company_id,
+        c.entities.join(",")
+    )?;
+    writeln!(
+        out,
+        "sender: {} / {}  user: {} / {}  oauth client: {} / {}",
+        c.sender_id, c.sender_password, c.user_id, c.user_password, c.client_id, c.client_secret
+    )?;
+    out.flush()?;
+    drop(out);
+    shutdown_signal().await;
+    fake.shutdown();
+    Ok(())
+}
+
 fn render_config(config: &ServeConfig) -> String {
     let metrics = config
         .metrics_listen
@@ -315,7 +479,6 @@ fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::pro
         ModelsCommand::Path { id } => {
             let path = cache.path(&id)?;
             // The path is the command's output, for scripts.
-            use std::io::Write;
             writeln!(std::io::stdout(), "{}", path.display())?;
         }
     }
