@@ -100,6 +100,9 @@ pub struct Limits {
     pub max_response_bytes: usize,
     /// Per-connection concurrency before callers queue.
     pub max_concurrent_requests: usize,
+    /// Documents read at once across the server: reading is CPU bound, so more than the cores
+    /// only adds memory and latency.
+    pub max_concurrent_documents: usize,
 }
 
 impl Default for Limits {
@@ -108,6 +111,7 @@ impl Default for Limits {
             max_request_bytes: 32 << 20,
             max_response_bytes: 64 << 20,
             max_concurrent_requests: 64,
+            max_concurrent_documents: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -166,6 +170,7 @@ impl ServeConfig {
                 .max_concurrent_requests
                 .or(file.max_concurrent_requests)
                 .unwrap_or(defaults.limits.max_concurrent_requests),
+            max_concurrent_documents: defaults.limits.max_concurrent_documents,
         };
         if limits.max_request_bytes == 0 || limits.max_response_bytes == 0 {
             return Err(ConfigError::Invalid {

@@ -33,6 +33,7 @@ pub mod history;
 pub mod infer;
 pub mod intacct;
 pub mod layout;
+pub mod lines;
 pub mod models;
 pub mod ocr;
 pub mod page;

@@ -49,6 +49,14 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Read documents and print what they say (invoice fields and lines, or statement
+    /// transactions, with checks) as JSON.
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
     /// Evaluation commands: print accuracy figures against the fixtures' ground truth.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -93,6 +101,19 @@ enum EvalCommand {
     /// Character error rate and word accuracy of reading, per variant (text PDF, scanned PDF,
     /// PNG, JPEG), against the ground truth of a generated corpus.
     Ocr {
+        /// A corpus directory (fixtures/documents, or one generated with another seed).
+        dir: PathBuf,
+        /// Evaluate only the first N documents.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Variants to evaluate, comma-separated: text_pdf, scanned_pdf, png, jpeg.
+        #[arg(long, value_delimiter = ',')]
+        variants: Option<Vec<String>>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Precision, recall and F1 per header field, line-item F1 and transaction F1, per variant.
+    Extract {
         /// A corpus directory (fixtures/documents, or one generated with another seed).
         dir: PathBuf,
         /// Evaluate only the first N documents.
@@ -181,6 +202,44 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
             let reader = reader(cli.models_dir, &read)?;
             ocr_files(&reader, &files, summary, &read)?;
+        }
+        Command::Eval(EvalCommand::Extract {
+            dir,
+            limit,
+            variants,
+            read,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let reader = reader(cli.models_dir, &read)?;
+            let report = ledgerline::eval::extract::evaluate(
+                &reader,
+                &dir,
+                limit,
+                variants.as_deref(),
+                |done, total| {
+                    eprint!("\r{done}/{total} documents");
+                },
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
+        Command::Extract { files, read } => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let reader = reader(cli.models_dir, &read)?;
+            let mut out = std::io::stdout().lock();
+            for file in &files {
+                let media = media_type(file, read.media_type.as_deref())?;
+                let bytes = std::fs::read(file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let pages = reader.read(&bytes, media)?;
+                let extraction = ledgerline::lines::extract(&pages);
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &serde_json::json!({ "file": file, "extraction": extraction }),
+                )?;
+                use std::io::Write;
+                writeln!(out)?;
+            }
         }
         Command::Eval(EvalCommand::Ocr {
             dir,

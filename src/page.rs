@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 /// An axis-aligned box, `x0 <= x1`, `y0 <= y1`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct BBox {
     pub x0: f32,
     pub y0: f32,

@@ -5,13 +5,12 @@
 //! a row into segments.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use serde::Deserialize;
 
 use super::{EvalError, edit_distance};
-use crate::decode::MediaType;
 use crate::page::{BBox, Line, Page, TextSource, sort_reading_order};
 use crate::read::Reader;
 
@@ -21,16 +20,8 @@ pub const VARIANTS: [&str; 4] = ["text_pdf", "scanned_pdf", "png", "jpeg"];
 #[derive(Debug, Deserialize)]
 struct Truth {
     id: String,
-    variants: TruthVariants,
+    variants: super::Variants,
     pages: Vec<TruthPage>,
-}
-
-#[derive(Debug, Deserialize)]
-struct TruthVariants {
-    text_pdf: String,
-    scanned_pdf: String,
-    png: Vec<String>,
-    jpeg: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +111,7 @@ pub fn evaluate(
     variants: Option<&[String]>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<OcrReport, EvalError> {
-    let truths = load_truths(dir, limit)?;
+    let truths: Vec<Truth> = super::load_documents(dir, limit)?;
     let chosen: Vec<&str> = VARIANTS
         .iter()
         .copied()
@@ -134,28 +125,8 @@ pub fn evaluate(
     };
     for (done, truth) in truths.iter().enumerate() {
         for (name, score) in report.variants.iter_mut() {
-            let files: Vec<PathBuf> = match name.as_str() {
-                "text_pdf" => vec![dir.join(&truth.variants.text_pdf)],
-                "scanned_pdf" => vec![dir.join(&truth.variants.scanned_pdf)],
-                "png" => truth.variants.png.iter().map(|f| dir.join(f)).collect(),
-                _ => truth.variants.jpeg.iter().map(|f| dir.join(f)).collect(),
-            };
             let started = Instant::now();
-            let mut pages: Vec<Page> = Vec::new();
-            let mut failed = None;
-            for file in &files {
-                let read = std::fs::read(file)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        let media = MediaType::from_extension(file)
-                            .ok_or("unknown extension".to_string())?;
-                        reader.read(&bytes, media).map_err(|e| e.to_string())
-                    });
-                match read {
-                    Ok(p) => pages.extend(p),
-                    Err(e) => failed = Some(e),
-                }
-            }
+            let (pages, failed) = super::read_variant(reader, dir, &truth.variants, name);
             score.seconds += started.elapsed().as_secs_f64();
             score.documents += 1;
             if let Some(why) = failed {
@@ -175,38 +146,6 @@ pub fn evaluate(
         progress(done + 1, truths.len());
     }
     Ok(report)
-}
-
-fn load_truths(dir: &Path, limit: Option<usize>) -> Result<Vec<Truth>, EvalError> {
-    let io = |e: std::io::Error| EvalError::Io {
-        path: dir.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("manifest.json"))
-        .collect();
-    files.sort();
-    if let Some(n) = limit {
-        files.truncate(n);
-    }
-    let mut truths = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| EvalError::Io {
-            path: file.display().to_string(),
-            message: e.to_string(),
-        })?;
-        let truth: Truth = serde_json::from_str(&text).map_err(|e| EvalError::Truth {
-            path: file.display().to_string(),
-            message: e.to_string(),
-        })?;
-        truths.push(truth);
-    }
-    if truths.is_empty() {
-        return Err(EvalError::Empty(dir.display().to_string()));
-    }
-    Ok(truths)
 }
 
 /// Rows of text: lines overlapping vertically joined left to right with single spaces.

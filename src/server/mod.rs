@@ -1,6 +1,8 @@
 //! The gRPC server: wires the services, health, reflection, limits and metrics together and runs
 //! them until the caller's shutdown future completes. Only this module knows protobuf.
 
+mod convert;
+mod extraction;
 mod limits;
 mod metrics;
 
@@ -31,6 +33,8 @@ pub enum ServerError {
     Metrics(#[source] std::io::Error),
     #[error("server reflection could not be built: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    #[error("the reading models could not be loaded: {0}")]
+    Models(#[from] crate::read::ReadError),
 }
 
 /// The sockets the server answers on, bound by the caller so that tests can use port 0.
@@ -53,6 +57,18 @@ pub async fn run(
 ) -> Result<(), ServerError> {
     // Both servers and the grace timer wait on the same signal.
     let shutdown = shutdown.boxed().shared();
+
+    // The models load before health says SERVING: the first request never waits for them.
+    let cache = crate::models::ModelCache::new(
+        config.models_dir.clone(),
+        crate::models::Manifest::embedded(),
+    );
+    let reader = Arc::new(crate::read::Reader::new(
+        runtime.clone(),
+        &cache,
+        crate::read::ReaderOptions::default(),
+    )?);
+    let extraction = extraction::Extraction::new(reader, config.limits.max_concurrent_documents);
 
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in proto::SERVICE_NAMES {
@@ -118,7 +134,7 @@ pub async fn run(
         .add_service(health_service)
         .add_service(reflection)
         .add_service(limited!(
-            pb::extraction_service_server::ExtractionServiceServer::new(services::Extraction)
+            pb::extraction_service_server::ExtractionServiceServer::new(extraction)
         ))
         .add_service(limited!(
             pb::suggestion_service_server::SuggestionServiceServer::new(services::Suggestion)

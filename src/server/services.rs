@@ -1,42 +1,13 @@
 //! The four ledgerline services. Each handler only translates between protobuf and a pipeline
 //! stage; RPCs whose stage is not built yet answer UNIMPLEMENTED.
 
-use std::pin::Pin;
-
-use futures::Stream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::status::not_built;
 use crate::proto::v1::{
-    self as pb, extraction_service_server::ExtractionService,
-    proposal_service_server::ProposalService, review_service_server::ReviewService,
+    self as pb, proposal_service_server::ProposalService, review_service_server::ReviewService,
     suggestion_service_server::SuggestionService,
 };
-
-type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
-
-/// `ledgerline.v1.ExtractionService`.
-#[derive(Debug, Default)]
-pub struct Extraction;
-
-#[tonic::async_trait]
-impl ExtractionService for Extraction {
-    async fn extract(
-        &self,
-        _request: Request<pb::ExtractRequest>,
-    ) -> Result<Response<pb::ExtractResponse>, Status> {
-        Err(not_built("ExtractionService/Extract", "extraction"))
-    }
-
-    type ExtractStreamStream = ResponseStream<pb::ExtractStreamResponse>;
-
-    async fn extract_stream(
-        &self,
-        _request: Request<Streaming<pb::ExtractStreamRequest>>,
-    ) -> Result<Response<Self::ExtractStreamStream>, Status> {
-        Err(not_built("ExtractionService/ExtractStream", "extraction"))
-    }
-}
 
 /// `ledgerline.v1.SuggestionService`.
 #[derive(Debug, Default)]

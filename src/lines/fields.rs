@@ -1,0 +1,416 @@
+//! Header fields: labelled values found by their label anywhere on the page (value inline
+//! after the label, to its right on the same row, or just below it), and the party that issued
+//! the document, found by type size and position rather than by any layout's coordinates.
+
+use rust_decimal::Decimal;
+
+use super::cells::{Cell, Row, after_words, label_prefix, label_words};
+use super::normalize::{DateOrder, find_currency, find_date, parse_amount};
+use super::{Field, HeaderKey};
+
+/// Label vocabulary per header field, most specific first. A cell counts for the field whose
+/// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
+/// never a total label.
+pub const LABELS: &[(HeaderKey, &[&str])] = &[
+    (
+        HeaderKey::InvoiceNumber,
+        &[
+            "invoice number",
+            "invoice no",
+            "invoice nr",
+            "invoice #",
+            "inv no",
+            "bill number",
+            "bill no",
+            "credit note number",
+            "credit note no",
+            "document number",
+            "document no",
+            "invoice",
+        ],
+    ),
+    (
+        HeaderKey::InvoiceDate,
+        &[
+            "invoice date",
+            "date of issue",
+            "issue date",
+            "billed on",
+            "tax point",
+            "issued",
+            "dated",
+            "date",
+        ],
+    ),
+    (
+        HeaderKey::DueDate,
+        &[
+            "due date",
+            "payment due",
+            "please pay by",
+            "pay by",
+            "due by",
+            "due",
+        ],
+    ),
+    (
+        HeaderKey::PoNumber,
+        &[
+            "purchase order number",
+            "purchase order",
+            "po number",
+            "po no",
+            "p.o. number",
+            "p.o",
+            "order ref",
+            "order reference",
+            "purchase ref",
+            "your ref",
+            "your reference",
+            "po",
+        ],
+    ),
+    (
+        HeaderKey::PaymentTerms,
+        &["payment terms", "terms of payment", "terms", "conditions"],
+    ),
+    (
+        HeaderKey::Subtotal,
+        &[
+            "subtotal",
+            "sub-total",
+            "sub total",
+            "net amount",
+            "net total",
+            "total excl vat",
+            "total excl. vat",
+            "total before tax",
+            "goods total",
+            "total net",
+        ],
+    ),
+    (
+        HeaderKey::Tax,
+        &[
+            "sales tax",
+            "vat amount",
+            "tax amount",
+            "total vat",
+            "total tax",
+            "vat",
+            "tax",
+            "gst",
+        ],
+    ),
+    (
+        HeaderKey::Total,
+        &[
+            "grand total",
+            "total incl vat",
+            "total incl. vat",
+            "total due",
+            "amount due",
+            "balance due",
+            "total amount",
+            "amount payable",
+            "total",
+        ],
+    ),
+    (
+        HeaderKey::AccountNumber,
+        &[
+            "account number",
+            "account no",
+            "account #",
+            "iban",
+            "account",
+        ],
+    ),
+    (HeaderKey::Period, &["statement period", "period"]),
+    (
+        HeaderKey::OpeningBalance,
+        &[
+            "opening balance",
+            "balance brought forward",
+            "previous balance",
+            "starting balance",
+            "balance at start",
+        ],
+    ),
+    (
+        HeaderKey::ClosingBalance,
+        &[
+            "closing balance",
+            "balance carried forward",
+            "new balance",
+            "ending balance",
+            "balance at end",
+        ],
+    ),
+];
+
+/// The field a cell labels, and how many of its words the label took.
+pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
+    let mut best: Option<(HeaderKey, usize, usize)> = None;
+    for (key, labels) in LABELS {
+        for label in *labels {
+            if let Some(n) = label_prefix(&cell.text, label) {
+                let chars = label.len();
+                if best.is_none_or(|b| chars > b.2) {
+                    best = Some((*key, n, chars));
+                }
+            }
+        }
+    }
+    best.map(|(k, n, _)| (k, n))
+}
+
+/// Parses a candidate value for a field; None when it does not fit the field.
+fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match key {
+        HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order).map(|d| d.0),
+        HeaderKey::Subtotal
+        | HeaderKey::Tax
+        | HeaderKey::Total
+        | HeaderKey::OpeningBalance
+        | HeaderKey::ClosingBalance => parse_amount(raw)
+            .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
+            .map(|d: Decimal| d.to_string()),
+        HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
+            let token = raw.split_whitespace().next()?;
+            (token.chars().any(|c| c.is_ascii_digit()) && find_date(token, order).is_none())
+                .then(|| token.to_string())
+        }
+        HeaderKey::Period => {
+            let (first, raw_first) = find_date(raw, order)?;
+            let rest = &raw[raw.find(&raw_first)? + raw_first.len()..];
+            let (second, _) = find_date(rest, order)?;
+            Some(format!("{first}/{second}"))
+        }
+        HeaderKey::PaymentTerms => (label_of(&Cell {
+            text: raw.to_string(),
+            bbox: crate::page::BBox::new(0.0, 0.0, 0.0, 0.0),
+            confidence: 1.0,
+            page: 0,
+            words: vec![],
+        })
+        .is_none())
+        .then(|| raw.to_string()),
+    }
+}
+
+/// Finds every header field the rows label. Totals take the last labelled occurrence (they
+/// follow the table); the others the first.
+pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> {
+    let mut found: Vec<(HeaderKey, Field)> = Vec::new();
+    let median = median_height(rows);
+    let last_wins = |k: HeaderKey| {
+        matches!(
+            k,
+            HeaderKey::Subtotal | HeaderKey::Tax | HeaderKey::Total | HeaderKey::ClosingBalance
+        )
+    };
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.cells.iter().enumerate() {
+            // A document title ("INVOICE" in large type) is not the label "Invoice".
+            if is_title(&cell.text) && cell.bbox.height() > 1.25 * median {
+                continue;
+            }
+            let Some((key, n)) = label_of(cell) else {
+                continue;
+            };
+            if found.iter().any(|(k, _)| *k == key) && !last_wins(key) {
+                continue;
+            }
+            let Some(field) = value_for(key, rows, r, c, n, order) else {
+                continue;
+            };
+            found.retain(|(k, _)| *k != key);
+            found.push((key, field));
+        }
+    }
+    found
+}
+
+/// The median cell height: body text size.
+pub fn median_height(rows: &[Row]) -> f32 {
+    let mut h: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.bbox.height()))
+        .collect();
+    if h.is_empty() {
+        return 0.0;
+    }
+    h.sort_by(f32::total_cmp);
+    h[h.len() / 2]
+}
+
+fn field(value: String, cell: &Cell, raw: &str) -> Field {
+    Field {
+        value,
+        raw: raw.to_string(),
+        confidence: cell.confidence,
+        page: cell.page,
+        bbox: cell.bbox,
+    }
+}
+
+fn value_for(
+    key: HeaderKey,
+    rows: &[Row],
+    r: usize,
+    c: usize,
+    n: usize,
+    order: DateOrder,
+) -> Option<Field> {
+    let row = &rows[r];
+    let cell = &row.cells[c];
+    // 1. After the label in the same cell: "Invoice No. 1234".
+    let inline = after_words(&cell.text, n);
+    if let Some(v) = accept(key, &inline, order) {
+        return Some(field(v, cell, &inline));
+    }
+    // 2. The next cell to the right on the row, unless it is a label itself.
+    if let Some(next) = row.cells.get(c + 1)
+        && label_of(next).is_none()
+        && let Some(v) = accept(key, &next.text, order)
+    {
+        return Some(field(v, next, &next.text));
+    }
+    // 3. Just below, overlapping the label horizontally.
+    let below = rows.get(r + 1)?;
+    if below.page != row.page || below.bbox().y0 - cell.bbox.y1 > 2.5 * cell.bbox.height() {
+        return None;
+    }
+    let under = below
+        .cells
+        .iter()
+        .find(|b| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none())?;
+    accept(key, &under.text, order).map(|v| field(v, under, &under.text))
+}
+
+/// Words that title a document rather than name its issuer.
+const TITLES: &[&str] = &[
+    "invoice",
+    "tax invoice",
+    "bill",
+    "credit note",
+    "credit memo",
+    "statement",
+    "account statement",
+    "statement of account",
+    "bank statement",
+    "receipt",
+    "page",
+];
+
+fn is_title(text: &str) -> bool {
+    let w = label_words(text).join(" ");
+    TITLES.iter().any(|t| w == *t) || w.starts_with("page ")
+}
+
+/// The issuer: the largest text in the top quarter of the first page that is neither a title,
+/// a label, a date nor an amount. Its address is the run of lines right below it, or (when it
+/// sits in a banner) the first lines under the banner on the left.
+pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> {
+    let first: Vec<&Row> = rows.iter().filter(|r| r.page == 0).collect();
+    let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
+    let top_limit = bottom * 0.3;
+    let plain = |c: &Cell| {
+        !is_title(&c.text)
+            && label_of(c).is_none()
+            && find_date(&c.text, order).is_none()
+            && parse_amount(&c.text).is_none()
+            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+    };
+    let name = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 <= top_limit && plain(c))
+        .max_by(|a, b| {
+            a.bbox
+                .height()
+                .total_cmp(&b.bbox.height())
+                .then(b.bbox.y0.total_cmp(&a.bbox.y0))
+        })?;
+    let height = name.bbox.height();
+    // Address lines are smaller than the name, left-aligned with it or at the left margin, and
+    // follow within a couple of line heights of each other.
+    let left_margin = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|c| c.bbox.x0)
+        .fold(f32::MAX, f32::min);
+    let mut address: Vec<&Cell> = Vec::new();
+    let mut last_y = name.bbox.y1;
+    let candidates = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + height * 0.5);
+    let mut sorted: Vec<&Cell> = candidates.collect();
+    sorted.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    for cell in sorted {
+        let aligned = (cell.bbox.x0 - name.bbox.x0).abs() < height * 1.5
+            || (cell.bbox.x0 - left_margin).abs() < height;
+        if !aligned {
+            continue;
+        }
+        if cell.bbox.y0 - last_y > height * 3.0
+            || !plain(cell)
+            || cell.bbox.height() > height * 0.95
+            || address.len() == 3
+        {
+            break;
+        }
+        if label_words(&cell.text)
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "bill" | "ship" | "sold" | "customer"))
+        {
+            break;
+        }
+        last_y = cell.bbox.y1;
+        address.push(cell);
+    }
+    let name_field = field(name.text.clone(), name, &name.text);
+    let address_field = (!address.is_empty()).then(|| {
+        let text = address
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let bbox = address
+            .iter()
+            .skip(1)
+            .fold(address[0].bbox, |b, c| b.union(&c.bbox));
+        let confidence = address.iter().map(|c| c.confidence).fold(1.0f32, f32::min);
+        Field {
+            value: text.clone(),
+            raw: text,
+            confidence,
+            page: 0,
+            bbox,
+        }
+    });
+    Some((name_field, address_field))
+}
+
+/// The currency: ISO codes and symbols anywhere, most frequent first.
+pub fn currency(rows: &[Row]) -> Option<Field> {
+    let mut counts: Vec<(&'static str, usize, &Cell)> = Vec::new();
+    for cell in rows.iter().flat_map(|r| r.cells.iter()) {
+        if let Some(code) = find_currency(&cell.text) {
+            match counts.iter_mut().find(|(c, _, _)| *c == code) {
+                Some(entry) => entry.1 += 1,
+                None => counts.push((code, 1, cell)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .first()
+        .map(|(code, _, cell)| field(code.to_string(), cell, &cell.text))
+}

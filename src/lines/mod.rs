@@ -1,0 +1,305 @@
+//! From the page model to the records an accountant keys in: the document's kind, an
+//! invoice's header fields and line items or a statement's transactions, normalised (ISO dates,
+//! decimal amounts, currency codes), with arithmetic checks whose failures are reported with
+//! their amounts and never repaired.
+//!
+//! Everything works from geometry and vocabulary (rows, column headers, labels next to values,
+//! type size), never from one layout's coordinates, so that a layout it has never seen reads too.
+
+mod cells;
+mod checks;
+mod fields;
+mod normalize;
+mod table;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use checks::{Check, CheckKind};
+pub use normalize::{DateOrder, find_date, parse_amount};
+
+use crate::page::{BBox, Page};
+use cells::{Row, label_words};
+
+/// What kind of document it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Invoice,
+    CreditNote,
+    BankStatement,
+    /// Neither: returned with its pages and no invented fields.
+    Other,
+}
+
+/// One extracted value and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// Normalised: ISO 8601 dates, plain decimal amounts, ISO 4217 currencies.
+    pub value: String,
+    /// As printed.
+    pub raw: String,
+    pub confidence: f32,
+    pub page: usize,
+    pub bbox: BBox,
+}
+
+/// Header fields the label vocabulary knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKey {
+    InvoiceNumber,
+    InvoiceDate,
+    DueDate,
+    PoNumber,
+    PaymentTerms,
+    Subtotal,
+    Tax,
+    Total,
+    AccountNumber,
+    Period,
+    OpeningBalance,
+    ClosingBalance,
+}
+
+/// One invoice line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineItem {
+    pub description: Field,
+    pub quantity: Option<Field>,
+    pub unit_price: Option<Field>,
+    pub amount: Field,
+    pub tax_rate: Option<Field>,
+    pub sku: Option<Field>,
+    pub confidence: f32,
+}
+
+/// An invoice or credit note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Invoice {
+    pub vendor_name: Option<Field>,
+    pub vendor_address: Option<Field>,
+    pub invoice_number: Option<Field>,
+    pub invoice_date: Option<Field>,
+    pub due_date: Option<Field>,
+    pub po_number: Option<Field>,
+    pub currency: Option<Field>,
+    pub subtotal: Option<Field>,
+    pub tax: Option<Field>,
+    pub total: Option<Field>,
+    pub payment_terms: Option<Field>,
+    pub lines: Vec<LineItem>,
+}
+
+/// One statement transaction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transaction {
+    pub date: Field,
+    pub description: Field,
+    /// Negative for money going out.
+    pub amount: Field,
+    pub balance: Option<Field>,
+    pub confidence: f32,
+}
+
+/// A bank statement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Statement {
+    pub bank_name: Option<Field>,
+    /// All but the last four characters masked.
+    pub account_number: Option<Field>,
+    pub period_start: Option<Field>,
+    pub period_end: Option<Field>,
+    pub currency: Option<Field>,
+    pub opening_balance: Option<Field>,
+    pub closing_balance: Option<Field>,
+    pub transactions: Vec<Transaction>,
+}
+
+/// Everything understood from one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    pub kind: DocumentKind,
+    pub invoice: Option<Invoice>,
+    pub statement: Option<Statement>,
+    pub checks: Vec<Check>,
+    pub warnings: Vec<String>,
+}
+
+/// Classifies the document and extracts its record.
+pub fn extract(pages: &[Page]) -> Extraction {
+    let rows = cells::rows(pages);
+    let kind = classify(&rows);
+    let text: Vec<String> = rows.iter().map(|r| r.text()).collect();
+    let currency = fields::currency(&rows);
+    let order = normalize::date_order(
+        text.iter().map(String::as_str),
+        currency.as_ref().map(|c| c.value.as_str()),
+    );
+    let mut warnings = Vec::new();
+    if rows.is_empty() {
+        warnings.push("no text was found on any page".to_string());
+    }
+    match kind {
+        DocumentKind::Invoice | DocumentKind::CreditNote => {
+            let mut invoice = read_invoice(&rows, order);
+            invoice.currency = currency;
+            let checks = checks::invoice(&mut invoice);
+            if invoice.lines.is_empty() {
+                warnings
+                    .push("no line items were found (no table with an amount column)".to_string());
+            }
+            Extraction {
+                kind,
+                invoice: Some(invoice),
+                statement: None,
+                checks,
+                warnings,
+            }
+        }
+        DocumentKind::BankStatement => {
+            let mut statement = read_statement(&rows, order);
+            statement.currency = currency;
+            let checks = checks::statement(&mut statement);
+            Extraction {
+                kind,
+                invoice: None,
+                statement: Some(statement),
+                checks,
+                warnings,
+            }
+        }
+        DocumentKind::Other => {
+            warnings
+                .push("neither an invoice nor a bank statement; no fields extracted".to_string());
+            Extraction {
+                kind,
+                invoice: None,
+                statement: None,
+                checks: Vec::new(),
+                warnings,
+            }
+        }
+    }
+}
+
+/// Votes from vocabulary: statement words against invoice words; neither means Other.
+fn classify(rows: &[Row]) -> DocumentKind {
+    let text = rows
+        .iter()
+        .map(|r| label_words(&r.text()).join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let count = |words: &[&str]| words.iter().filter(|w| text.contains(*w)).count();
+    let statement = count(&[
+        "statement",
+        "opening balance",
+        "closing balance",
+        "balance brought forward",
+        "balance carried forward",
+        "withdrawals",
+        "deposits",
+        "paid in",
+        "paid out",
+        "account holder",
+        "statement period",
+    ]);
+    let invoice = count(&[
+        "invoice",
+        "bill to",
+        "subtotal",
+        "sub total",
+        "amount due",
+        "balance due",
+        "vat",
+        "tax",
+        "qty",
+        "quantity",
+        "unit price",
+        "due date",
+        "bill number",
+        "grand total",
+    ]);
+    let credit = count(&["credit note", "credit memo"]);
+    if statement >= 2 && statement >= invoice {
+        DocumentKind::BankStatement
+    } else if credit > 0 && invoice >= 1 {
+        DocumentKind::CreditNote
+    } else if invoice >= 2 {
+        DocumentKind::Invoice
+    } else {
+        DocumentKind::Other
+    }
+}
+
+fn take(found: &mut Vec<(HeaderKey, Field)>, key: HeaderKey) -> Option<Field> {
+    let i = found.iter().position(|(k, _)| *k == key)?;
+    Some(found.remove(i).1)
+}
+
+fn read_invoice(rows: &[Row], order: DateOrder) -> Invoice {
+    let mut found = fields::header_fields(rows, order);
+    let (vendor_name, vendor_address) = match fields::issuer(rows, order) {
+        Some((name, address)) => (Some(name), address),
+        None => (None, None),
+    };
+    Invoice {
+        vendor_name,
+        vendor_address,
+        invoice_number: take(&mut found, HeaderKey::InvoiceNumber),
+        invoice_date: take(&mut found, HeaderKey::InvoiceDate),
+        due_date: take(&mut found, HeaderKey::DueDate),
+        po_number: take(&mut found, HeaderKey::PoNumber),
+        currency: None,
+        subtotal: take(&mut found, HeaderKey::Subtotal),
+        tax: take(&mut found, HeaderKey::Tax),
+        total: take(&mut found, HeaderKey::Total),
+        payment_terms: take(&mut found, HeaderKey::PaymentTerms),
+        lines: table::line_items(rows),
+    }
+}
+
+fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
+    let mut found = fields::header_fields(rows, order);
+    let (period_start, period_end) = match take(&mut found, HeaderKey::Period) {
+        Some(f) => {
+            let (a, b) = f
+                .value
+                .split_once('/')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or_default();
+            (
+                Some(Field {
+                    value: a,
+                    ..f.clone()
+                }),
+                Some(Field { value: b, ..f }),
+            )
+        }
+        None => (None, None),
+    };
+    let account_number = take(&mut found, HeaderKey::AccountNumber).map(|mut f| {
+        let digits: Vec<char> = f.value.chars().collect();
+        let keep = digits.len().saturating_sub(4);
+        f.value = digits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i < keep { '*' } else { *c })
+            .collect();
+        f.raw = f.value.clone();
+        f
+    });
+    Statement {
+        bank_name: fields::issuer(rows, order).map(|(name, _)| name),
+        account_number,
+        period_start,
+        period_end,
+        currency: None,
+        opening_balance: take(&mut found, HeaderKey::OpeningBalance),
+        closing_balance: take(&mut found, HeaderKey::ClosingBalance),
+        transactions: table::transactions(rows, order),
+    }
+}
+
+pub(crate) fn decimal(field: &Field) -> Option<Decimal> {
+    field.value.parse().ok()
+}

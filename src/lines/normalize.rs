@@ -1,0 +1,297 @@
+//! Normalisation of what documents print: amounts with either decimal separator and any way of
+//! writing a negative, dates in the order the document itself gives evidence for, currencies
+//! from symbols and codes.
+
+use rust_decimal::Decimal;
+
+/// Day-month order of a document's numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    DayFirst,
+    MonthFirst,
+}
+
+/// Parses an amount: "1,234.56", "1.234,56", "1 234,56", "$1,234.56", "1,234.56 EUR", "(12.00)",
+/// "12.00 CR", "-12.00", "12.00-". Returns None when the text is not a single amount.
+pub fn parse_amount(text: &str) -> Option<Decimal> {
+    let mut s = text.trim().to_string();
+    let mut negative = false;
+    for suffix in [" CR", "CR", " Cr", "-"] {
+        if let Some(stripped) = s.strip_suffix(suffix) {
+            s = stripped.trim_end().to_string();
+            negative = true;
+            break;
+        }
+    }
+    for suffix in [" DR", "DR"] {
+        if let Some(stripped) = s.strip_suffix(suffix) {
+            s = stripped.trim_end().to_string();
+        }
+    }
+    if s.starts_with('(') && s.ends_with(')') {
+        s = s[1..s.len() - 1].to_string();
+        negative = !negative;
+    }
+    // Currency symbols and codes around the number.
+    let cleaned: String = s
+        .replace("EUR", "")
+        .replace("USD", "")
+        .replace("GBP", "")
+        .chars()
+        .filter(|c| !matches!(c, '$' | '€' | '£' | '\u{a0}'))
+        .collect();
+    let mut s = cleaned.trim().to_string();
+    if let Some(rest) = s.strip_prefix('-') {
+        s = rest.trim().to_string();
+        negative = !negative;
+    }
+    if s.is_empty() || !s.chars().next()?.is_ascii_digit() {
+        return None;
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\''))
+    {
+        return None;
+    }
+    // The decimal separator is the last '.' or ',' followed by exactly one or two digits;
+    // every other separator groups thousands.
+    let last_sep = s.rfind(['.', ',']);
+    let (int_part, frac_part) = match last_sep {
+        Some(i) if (1..=2).contains(&(s.len() - i - 1)) => (&s[..i], &s[i + 1..]),
+        _ => (s.as_str(), ""),
+    };
+    let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
+    // Groups after a thousands separator have exactly three digits.
+    let groups: Vec<&str> = int_part.split(['.', ',', ' ', '\'']).collect();
+    if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) {
+        return None;
+    }
+    if int_digits.is_empty() {
+        return None;
+    }
+    let text = if frac_part.is_empty() {
+        int_digits
+    } else {
+        format!("{int_digits}.{frac_part}")
+    };
+    let mut value: Decimal = text.parse().ok()?;
+    if negative {
+        value = -value;
+    }
+    Some(value)
+}
+
+/// True when the text has the shape of an amount with cents ("12.00", "1.234,56", "(5.00)"),
+/// which plain counts and years do not have.
+pub fn looks_like_money(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(" CR").trim_end_matches(')');
+    let bytes: Vec<char> = t
+        .chars()
+        .filter(|c| !c.is_alphabetic() && !matches!(c, '$' | '€' | '£' | ' '))
+        .collect();
+    let n = bytes.len();
+    n >= 4
+        && matches!(bytes[n - 3], '.' | ',')
+        && bytes[n - 2].is_ascii_digit()
+        && bytes[n - 1].is_ascii_digit()
+        && parse_amount(text).is_some()
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn month_from_name(word: &str) -> Option<u32> {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| w.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+/// The numeric parts of a date-looking token: "21.07.2025" -> (21, 7, 2025).
+fn numeric_parts(text: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    (n.len() == 3).then(|| (n[0], n[1], n[2]))
+}
+
+/// Reads the day-month order from all the dates a document prints: a first part above 12 can
+/// only be a day, a second part above 12 only a day too. Without such evidence, the currency
+/// decides (US documents write the month first).
+pub fn date_order<'a>(texts: impl Iterator<Item = &'a str>, currency: Option<&str>) -> DateOrder {
+    let (mut day_first, mut month_first) = (0, 0);
+    for text in texts {
+        for token in text.split_whitespace() {
+            if let Some((a, b, c)) = numeric_parts(token) {
+                if a > 31 || c < 100 {
+                    continue; // ISO (year first) or not a full date
+                }
+                if a > 12 && b <= 12 {
+                    day_first += 1;
+                } else if b > 12 && a <= 12 {
+                    month_first += 1;
+                }
+            }
+            if token.contains('.') && numeric_parts(token).is_some() {
+                // Dotted dates are a day-first convention.
+                day_first += 1;
+            }
+        }
+    }
+    match day_first.cmp(&month_first) {
+        std::cmp::Ordering::Greater => DateOrder::DayFirst,
+        std::cmp::Ordering::Less => DateOrder::MonthFirst,
+        std::cmp::Ordering::Equal => {
+            if currency == Some("USD") {
+                DateOrder::MonthFirst
+            } else {
+                DateOrder::DayFirst
+            }
+        }
+    }
+}
+
+fn iso(year: u32, month: u32, day: u32) -> Option<String> {
+    let year = if year < 100 { 2000 + year } else { year };
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&day) || !(1900..=2200).contains(&year) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// Finds the first date in the text and returns it as ISO 8601, with the raw text it came from.
+pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        let bare = token.trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '(' | ')'));
+        if let Some((a, b, c)) = numeric_parts(bare) {
+            let date = if a > 31 {
+                iso(a, b, c)
+            } else if order == DateOrder::DayFirst {
+                iso(c, b, a)
+            } else {
+                iso(c, a, b)
+            };
+            if let Some(d) = date {
+                return Some((d, bare.to_string()));
+            }
+        }
+        // "05 Mar 2026", "5 March 2026", "March 5, 2026".
+        if let Some(month) = month_from_name(bare) {
+            let number = |t: Option<&&str>| -> Option<u32> {
+                t.map(|t| t.trim_matches(|c: char| !c.is_ascii_digit()))
+                    .and_then(|t| t.parse().ok())
+            };
+            if i >= 1
+                && let (Some(day), Some(year)) =
+                    (number(tokens.get(i - 1)), number(tokens.get(i + 1)))
+                && let Some(d) = iso(year, month, day)
+            {
+                return Some((d, format!("{} {} {}", tokens[i - 1], token, tokens[i + 1])));
+            }
+            if let (Some(day), Some(year)) = (number(tokens.get(i + 1)), number(tokens.get(i + 2)))
+                && let Some(d) = iso(year, month, day)
+            {
+                return Some((d, format!("{} {} {}", token, tokens[i + 1], tokens[i + 2])));
+            }
+        }
+    }
+    None
+}
+
+/// The currency a text names, by ISO code or symbol.
+pub fn find_currency(text: &str) -> Option<&'static str> {
+    for (needle, code) in [
+        ("USD", "USD"),
+        ("EUR", "EUR"),
+        ("GBP", "GBP"),
+        ("CHF", "CHF"),
+        ("CAD", "CAD"),
+        ("AUD", "AUD"),
+        ("€", "EUR"),
+        ("£", "GBP"),
+        ("$", "USD"),
+    ] {
+        if text.contains(needle) {
+            return Some(code);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_in_every_notation() {
+        assert_eq!(parse_amount("1,234.56"), Some(d("1234.56")));
+        assert_eq!(parse_amount("1.234,56"), Some(d("1234.56")));
+        assert_eq!(parse_amount("1 234,56 €"), Some(d("1234.56")));
+        assert_eq!(parse_amount("$12,941.88"), Some(d("12941.88")));
+        assert_eq!(parse_amount("79.137,02 EUR"), Some(d("79137.02")));
+        assert_eq!(parse_amount("(1,234.56)"), Some(d("-1234.56")));
+        assert_eq!(parse_amount("12.00 CR"), Some(d("-12.00")));
+        assert_eq!(parse_amount("-£5.10"), Some(d("-5.10")));
+        assert_eq!(parse_amount("12"), Some(d("12")));
+        assert_eq!(parse_amount("7.5"), Some(d("7.5")));
+        assert_eq!(parse_amount("1,234"), Some(d("1234")));
+        assert_eq!(parse_amount("INV-1234"), None);
+        assert_eq!(parse_amount("12.3.4"), None);
+        assert_eq!(parse_amount("2025-07-21"), None);
+        assert!(
+            looks_like_money("2.091,54") && looks_like_money("(60.54)") && !looks_like_money("12")
+        );
+    }
+
+    #[test]
+    fn dates_follow_the_documents_own_evidence() {
+        let order = date_order(
+            ["Date 21/07/2025", "Due 04/09/2025"].into_iter(),
+            Some("USD"),
+        );
+        assert_eq!(order, DateOrder::DayFirst);
+        assert_eq!(find_date("Due 04/09/2025", order).unwrap().0, "2025-09-04");
+        let us = date_order(["07/21/2025"].into_iter(), None);
+        assert_eq!(find_date("Issued 07/21/2025", us).unwrap().0, "2025-07-21");
+        assert_eq!(
+            find_date("Tax point 05 Mar 2026", us).unwrap().0,
+            "2026-03-05"
+        );
+        assert_eq!(
+            find_date("Billed on March 5, 2026", us).unwrap().0,
+            "2026-03-05"
+        );
+        assert_eq!(find_date("2025-12-31", us).unwrap().0, "2025-12-31");
+        assert_eq!(
+            find_date("21.07.2025", DateOrder::DayFirst).unwrap().0,
+            "2025-07-21"
+        );
+        assert!(find_date("31/02/2025", DateOrder::DayFirst).is_none());
+    }
+}

@@ -1,0 +1,503 @@
+//! Tables: the line items of an invoice and the transactions of a statement, found from a
+//! header row and the columns its cells define, continued across pages (repeated headers and
+//! carried-forward rows are recognised and skipped), wrapped descriptions joined.
+
+use super::cells::{Row, label_words};
+use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
+use super::{Field, LineItem, Transaction};
+use crate::page::{BBox, Word};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Description,
+    Quantity,
+    UnitPrice,
+    Amount,
+    TaxRate,
+    Sku,
+    Date,
+    Debit,
+    Credit,
+    Balance,
+}
+
+const HEADERS: &[(ColumnKind, &[&str])] = &[
+    (
+        ColumnKind::Description,
+        &[
+            "description",
+            "item description",
+            "designation",
+            "goods services",
+            "goods",
+            "services",
+            "particulars",
+            "details",
+            "product",
+            "article",
+            "transaction",
+            "narrative",
+            "memo",
+        ],
+    ),
+    (
+        ColumnKind::Quantity,
+        &["qty", "quantity", "units", "hours", "hrs", "qté"],
+    ),
+    (
+        ColumnKind::UnitPrice,
+        &[
+            "unit price",
+            "price",
+            "rate",
+            "each",
+            "unit cost",
+            "price each",
+            "unit",
+        ],
+    ),
+    (
+        ColumnKind::Amount,
+        &[
+            "amount",
+            "total",
+            "line total",
+            "net amount",
+            "sum",
+            "value",
+            "net",
+        ],
+    ),
+    (
+        ColumnKind::TaxRate,
+        &["vat %", "tax %", "vat rate", "tax rate", "vat", "tax"],
+    ),
+    (
+        ColumnKind::Sku,
+        &[
+            "item",
+            "sku",
+            "code",
+            "ref",
+            "item no",
+            "part no",
+            "article no",
+            "pos",
+            "no",
+        ],
+    ),
+    (
+        ColumnKind::Date,
+        &[
+            "date",
+            "posted",
+            "booking date",
+            "value date",
+            "transaction date",
+        ],
+    ),
+    (
+        ColumnKind::Debit,
+        &[
+            "withdrawals",
+            "debit",
+            "debits",
+            "paid out",
+            "money out",
+            "out",
+        ],
+    ),
+    (
+        ColumnKind::Credit,
+        &["deposits", "credit", "credits", "paid in", "money in", "in"],
+    ),
+    (ColumnKind::Balance, &["balance", "running balance"]),
+];
+
+fn header_kind(text: &str) -> Option<ColumnKind> {
+    let words = label_words(text).join(" ");
+    HEADERS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| label_words(n).join(" ") == words))
+        .map(|(k, _)| *k)
+}
+
+/// A column: its kind and the horizontal extent of its header.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub kind: ColumnKind,
+    pub header: BBox,
+}
+
+fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
+    if cell.words.is_empty() {
+        vec![Word {
+            text: cell.text.clone(),
+            bbox: cell.bbox,
+            confidence: cell.confidence,
+        }]
+    } else {
+        cell.words.clone()
+    }
+}
+
+/// A header row names at least three columns (or two, one of them an amount), and nothing else.
+/// Header names are matched on words, longest phrase first, because neighbouring headers often
+/// sit closer than a word gap and arrive as one cell ("Qty Description").
+fn header_columns(row: &Row) -> Option<Vec<Column>> {
+    let mut cols = Vec::new();
+    for cell in &row.cells {
+        let words = cell_words(cell);
+        let mut i = 0;
+        while i < words.len() {
+            let found = (1..=3.min(words.len() - i)).rev().find_map(|n| {
+                let phrase = words[i..i + n]
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                header_kind(&phrase).map(|k| (k, n))
+            });
+            let (kind, n) = found?;
+            let bbox = words[i + 1..i + n]
+                .iter()
+                .fold(words[i].bbox, |b, w| b.union(&w.bbox));
+            cols.push(Column { kind, header: bbox });
+            i += n;
+        }
+    }
+    let has_money = cols.iter().any(|c| {
+        matches!(
+            c.kind,
+            ColumnKind::Amount | ColumnKind::Balance | ColumnKind::Debit | ColumnKind::Credit
+        )
+    });
+    (cols.len() >= 3 || (cols.len() == 2 && has_money)).then_some(cols)
+}
+
+/// Joins the groups of a number printed with spaces between thousands ("20 152,12"), which a
+/// reader sees as one number and word splitting as two.
+fn merge_thousands(words: Vec<Word>) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    for word in words {
+        if let Some(prev) = out.last_mut() {
+            let head = prev.text.trim_start_matches(['-', '(', '$', '€', '£']);
+            let gap = word.bbox.x0 - prev.bbox.x1;
+            let digits3 = word.text.len() >= 3
+                && word.text[..3].chars().all(|c| c.is_ascii_digit())
+                && !word.text[3..].starts_with(|c: char| c.is_ascii_digit());
+            if !head.is_empty()
+                && head.len() <= 3
+                && head.chars().all(|c| c.is_ascii_digit())
+                && digits3
+                && gap < 0.6 * word.bbox.height()
+            {
+                prev.text = format!("{} {}", prev.text, word.text);
+                prev.bbox = prev.bbox.union(&word.bbox);
+                continue;
+            }
+        }
+        out.push(word);
+    }
+    out
+}
+
+/// Assigns each word of a row to a column. A cell (words printed close together) is one
+/// phrase and stays in one column, unless its words sit under different headers (neighbouring
+/// cells that touch): then each word under a header starts that column and the words after it
+/// follow it. A cell under no header goes, if it is a number, to the numeric column whose
+/// header's right edge it lines up with (numbers are right-aligned and often wider than their
+/// header), and otherwise to the nearest text column on its left (descriptions run wider than
+/// their header).
+fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
+    let mut out: Vec<Vec<Word>> = vec![Vec::new(); cols.len()];
+    let is_text = |k: ColumnKind| matches!(k, ColumnKind::Description | ColumnKind::Sku);
+    let under = |b: &BBox| {
+        cols.iter()
+            .enumerate()
+            .map(|(i, c)| (i, (b.x1.min(c.header.x1) - b.x0.max(c.header.x0)).max(0.0)))
+            .filter(|(_, o)| *o > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    };
+    for cell in &row.cells {
+        let words = merge_thousands(cell_words(cell));
+        let placed: Vec<Option<usize>> = words.iter().map(|w| under(&w.bbox)).collect();
+        let mut current = placed.iter().flatten().next().copied();
+        if current.is_none() {
+            let numeric = parse_amount(cell.text.trim_end_matches('%')).is_some();
+            let aligned = cols
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !is_text(c.kind))
+                .map(|(i, c)| (i, (c.header.x1 - cell.bbox.x1).abs()))
+                .filter(|(_, d)| *d < cell.bbox.height().max(8.0) * 1.5)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i);
+            let left_text = cols
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| is_text(c.kind) && c.header.x0 <= cell.bbox.x0 + 1.0)
+                .max_by(|a, b| a.1.header.x0.total_cmp(&b.1.header.x0))
+                .map(|(i, _)| i);
+            let nearest = cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    (
+                        i,
+                        (c.header.x0 - cell.bbox.x0)
+                            .abs()
+                            .min((c.header.x1 - cell.bbox.x1).abs()),
+                    )
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i);
+            current = if numeric {
+                aligned.or(left_text)
+            } else {
+                left_text
+            }
+            .or(nearest);
+        }
+        let Some(mut col) = current else { continue };
+        for (word, place) in words.into_iter().zip(placed) {
+            if let Some(p) = place {
+                col = p;
+            }
+            out[col].push(word);
+        }
+    }
+    out
+}
+
+fn join(words: &[Word]) -> Option<(String, BBox, f32)> {
+    if words.is_empty() {
+        return None;
+    }
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bbox = words
+        .iter()
+        .skip(1)
+        .fold(words[0].bbox, |b, w| b.union(&w.bbox));
+    let conf = words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32;
+    Some((text, bbox, conf))
+}
+
+fn make_field(value: String, raw: String, bbox: BBox, confidence: f32, page: usize) -> Field {
+    Field {
+        value,
+        raw,
+        confidence,
+        page,
+        bbox,
+    }
+}
+
+/// Words that end a table: the totals block, or a carried-forward row at the foot of a page.
+fn ends_table(text: &str) -> bool {
+    let w = label_words(text).join(" ");
+    [
+        "subtotal",
+        "sub total",
+        "net amount",
+        "total excl",
+        "goods total",
+        "closing balance",
+        "balance carried forward",
+        "amount due",
+        "balance due",
+        "grand total",
+    ]
+    .iter()
+    .any(|t| w.starts_with(t))
+        || (w.starts_with("total") && !w.contains("forward"))
+}
+
+fn is_forward_row(text: &str) -> bool {
+    let w = label_words(text).join(" ");
+    w.contains("carried forward") || w.contains("brought forward") || w.starts_with("page ")
+}
+
+/// Rows of each table body: the rows under a header until the table ends. A page without its
+/// own header continues the previous page's table with the same columns.
+fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
+    let mut tables: Vec<(Vec<Column>, Vec<&Row>)> = Vec::new();
+    let mut current: Option<usize> = None;
+    let mut ended = false;
+    let mut page = usize::MAX;
+    for row in rows {
+        if let Some(cols) = header_columns(row) {
+            // A repeated header on a new page continues the open table.
+            match current {
+                Some(t) if !ended && row.page != page => tables[t].0 = cols,
+                _ => {
+                    tables.push((cols, Vec::new()));
+                    current = Some(tables.len() - 1);
+                }
+            }
+            ended = false;
+            page = row.page;
+            continue;
+        }
+        let Some(t) = current else { continue };
+        if ended {
+            continue;
+        }
+        let text = row.text();
+        if is_forward_row(&text) {
+            continue;
+        }
+        if ends_table(&row.cells[0].text)
+            || row.cells.iter().any(|c| {
+                ends_table(&c.text)
+                    && c.bbox.x0 > tables[t].0[0].header.x0 + 1.0
+                    && parse_amount(&c.text).is_none()
+            })
+        {
+            ended = true;
+            continue;
+        }
+        page = row.page;
+        tables[t].1.push(row);
+    }
+    tables
+}
+
+/// Invoice line items.
+pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
+    let mut items: Vec<LineItem> = Vec::new();
+    for (cols, body) in bodies(rows) {
+        let Some(amount_col) = cols.iter().rposition(|c| c.kind == ColumnKind::Amount) else {
+            continue;
+        };
+        if !cols.iter().any(|c| c.kind == ColumnKind::Description) {
+            continue;
+        }
+        for row in body {
+            let parts = split_row(row, &cols);
+            let get = |kind: ColumnKind| {
+                cols.iter()
+                    .position(|c| c.kind == kind)
+                    .and_then(|i| join(&parts[i]))
+            };
+            let amount = join(&parts[amount_col])
+                .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
+            let description = get(ColumnKind::Description);
+            match (amount, description) {
+                (Some((raw, bbox, conf)), description) => {
+                    let value = parse_amount(&raw).expect("checked above");
+                    let number = |kind: ColumnKind| {
+                        get(kind).and_then(|(t, b, c)| {
+                            let v = parse_amount(t.trim_end_matches('%').trim())?;
+                            Some(make_field(v.to_string(), t, b, c, row.page))
+                        })
+                    };
+                    let (desc, dbox, dconf) = description.unwrap_or_default();
+                    items.push(LineItem {
+                        description: make_field(desc.clone(), desc, dbox, dconf, row.page),
+                        quantity: number(ColumnKind::Quantity),
+                        unit_price: number(ColumnKind::UnitPrice),
+                        amount: make_field(value.to_string(), raw, bbox, conf, row.page),
+                        tax_rate: number(ColumnKind::TaxRate),
+                        sku: get(ColumnKind::Sku)
+                            .map(|(t, b, c)| make_field(t.clone(), t, b, c, row.page)),
+                        confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
+                    });
+                }
+                (None, Some((text, bbox, _))) => {
+                    // A description-only row continues the item above (a wrapped description).
+                    let only_description = parts
+                        .iter()
+                        .enumerate()
+                        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
+                    if let Some(last) = items.last_mut()
+                        && only_description
+                    {
+                        last.description.value = format!("{} {}", last.description.value, text);
+                        last.description.raw = last.description.value.clone();
+                        last.description.bbox = last.description.bbox.union(&bbox);
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    items
+}
+
+/// Statement transactions, with signed amounts: debits (money out) negative.
+pub fn transactions(rows: &[Row], order: DateOrder) -> Vec<Transaction> {
+    let mut out: Vec<Transaction> = Vec::new();
+    for (cols, body) in bodies(rows) {
+        let Some(date_col) = cols.iter().position(|c| c.kind == ColumnKind::Date) else {
+            continue;
+        };
+        let has_amounts = cols.iter().any(|c| {
+            matches!(
+                c.kind,
+                ColumnKind::Amount | ColumnKind::Debit | ColumnKind::Credit
+            )
+        });
+        if !has_amounts {
+            continue;
+        }
+        for row in body {
+            let parts = split_row(row, &cols);
+            let get = |kind: ColumnKind| {
+                cols.iter()
+                    .position(|c| c.kind == kind)
+                    .and_then(|i| join(&parts[i]))
+            };
+            let date = join(&parts[date_col])
+                .and_then(|(t, b, c)| find_date(&t, order).map(|(d, _)| (d, t, b, c)));
+            let description = get(ColumnKind::Description);
+            let Some((iso, raw_date, dbox, dconf)) = date else {
+                if let (Some(last), Some((text, bbox, _))) = (out.last_mut(), description) {
+                    let only_description = parts
+                        .iter()
+                        .enumerate()
+                        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
+                    if only_description {
+                        last.description.value = format!("{} {}", last.description.value, text);
+                        last.description.raw = last.description.value.clone();
+                        last.description.bbox = last.description.bbox.union(&bbox);
+                    }
+                }
+                continue;
+            };
+            let money = |kind: ColumnKind| {
+                get(kind).and_then(|(t, b, c)| parse_amount(&t).map(|v| (v, t, b, c)))
+            };
+            let amount = match (
+                money(ColumnKind::Amount),
+                money(ColumnKind::Debit),
+                money(ColumnKind::Credit),
+            ) {
+                (Some(a), _, _) => Some(a),
+                (None, Some((v, t, b, c)), _) => Some((-v.abs(), t, b, c)),
+                (None, None, Some((v, t, b, c))) => Some((v.abs(), t, b, c)),
+                _ => None,
+            };
+            let Some((value, raw, abox, aconf)) = amount else {
+                continue;
+            };
+            let balance = money(ColumnKind::Balance)
+                .map(|(v, t, b, c)| make_field(v.to_string(), t, b, c, row.page));
+            let (desc, desc_box, desc_conf) = description.unwrap_or_default();
+            out.push(Transaction {
+                date: make_field(iso, raw_date, dbox, dconf, row.page),
+                description: make_field(desc.clone(), desc, desc_box, desc_conf, row.page),
+                amount: make_field(value.to_string(), raw, abox, aconf, row.page),
+                balance,
+                confidence: dconf.min(aconf),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! `ledgerline.v1.ExtractionService`: reading runs on blocking threads (the models are CPU
+//! bound), at most a few documents at once; a caller over that limit waits for a permit rather
+//! than piling work onto the cores.
+
+use std::collections::HashSet;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::convert;
+use super::status::read_error;
+use crate::decode::MediaType;
+use crate::proto::v1::{self as pb, extraction_service_server::ExtractionService};
+use crate::read::Reader;
+
+type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+/// The extraction service.
+pub struct Extraction {
+    reader: Arc<Reader>,
+    permits: Arc<Semaphore>,
+    /// Documents one ExtractStream works on at once.
+    stream_concurrency: usize,
+}
+
+impl Extraction {
+    pub fn new(reader: Arc<Reader>, max_concurrent_documents: usize) -> Self {
+        Extraction {
+            reader,
+            permits: Arc::new(Semaphore::new(max_concurrent_documents.max(1))),
+            stream_concurrency: max_concurrent_documents.max(1),
+        }
+    }
+}
+
+/// Validates the request, reads and extracts the document.
+async fn extract_one(
+    reader: Arc<Reader>,
+    permits: Arc<Semaphore>,
+    request: pb::ExtractRequest,
+) -> Result<pb::ExtractResponse, Status> {
+    let document = request.document.ok_or_else(|| {
+        Status::invalid_argument("the request has no document; set ExtractRequest.document")
+    })?;
+    let company = request.company.unwrap_or_default();
+    if company.company_id.trim().is_empty() {
+        return Err(Status::invalid_argument("company.company_id is required"));
+    }
+    let media = MediaType::parse(&document.media_type)
+        .map_err(|e| Status::invalid_argument(e.to_string()))?;
+    if document.content.is_empty() {
+        return Err(Status::invalid_argument("the document is empty (0 bytes)"));
+    }
+    let options = request.options.unwrap_or_default();
+    let document_id = hex::encode(Sha256::digest(&document.content));
+    let _permit = permits
+        .acquire_owned()
+        .await
+        .map_err(|_| Status::unavailable("the server is shutting down"))?;
+    let span = tracing::info_span!("extract", document = %document_id, external_id = %document.external_id);
+    let result = tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let pages = reader.read(&document.content, media)?;
+        let extraction = crate::lines::extract(&pages);
+        tracing::info!(pages = pages.len(), kind = ?extraction.kind, "extracted");
+        Ok::<_, crate::read::ReadError>(convert::extraction(
+            document_id,
+            document.external_id,
+            &pages,
+            &extraction,
+            options.include_words,
+            reader.backend().describe(),
+        ))
+    })
+    .await
+    .map_err(|e| Status::internal(format!("extraction task failed: {e}")))?;
+    result.map_err(|e| read_error(&e))
+}
+
+#[tonic::async_trait]
+impl ExtractionService for Extraction {
+    async fn extract(
+        &self,
+        request: Request<pb::ExtractRequest>,
+    ) -> Result<Response<pb::ExtractResponse>, Status> {
+        extract_one(
+            self.reader.clone(),
+            self.permits.clone(),
+            request.into_inner(),
+        )
+        .await
+        .map(Response::new)
+    }
+
+    type ExtractStreamStream = ResponseStream<pb::ExtractStreamResponse>;
+
+    async fn extract_stream(
+        &self,
+        request: Request<Streaming<pb::ExtractStreamRequest>>,
+    ) -> Result<Response<Self::ExtractStreamStream>, Status> {
+        let reader = self.reader.clone();
+        let permits = self.permits.clone();
+        let mut seen = HashSet::new();
+        // buffer_unordered pulls at most `concurrency` documents off the wire at a time, so
+        // memory stays bounded and HTTP/2 flow control holds the client back.
+        let results = request
+            .into_inner()
+            .map(move |item| {
+                let (reader, permits) = (reader.clone(), permits.clone());
+                let duplicate = item
+                    .as_ref()
+                    .is_ok_and(|i| !seen.insert(i.request_id.clone()));
+                async move {
+                    let item = item?;
+                    let id = item.request_id.clone();
+                    let outcome = if duplicate {
+                        Err(Status::invalid_argument(format!(
+                            "request_id {id:?} was already used on this stream"
+                        )))
+                    } else {
+                        match item.request {
+                            Some(r) => extract_one(reader, permits, r).await,
+                            None => Err(Status::invalid_argument("the item has no request")),
+                        }
+                    };
+                    let outcome = match outcome {
+                        Ok(result) => pb::extract_stream_response::Outcome::Result(result),
+                        Err(status) => pb::extract_stream_response::Outcome::Error(pb::ItemError {
+                            code: status.code() as i32,
+                            message: status.message().to_string(),
+                        }),
+                    };
+                    Ok(pb::ExtractStreamResponse {
+                        request_id: id,
+                        outcome: Some(outcome),
+                    })
+                }
+            })
+            .buffer_unordered(self.stream_concurrency);
+        Ok(Response::new(Box::pin(results)))
+    }
+}
