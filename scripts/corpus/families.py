@@ -304,12 +304,14 @@ class Family:
         rec.text(right, y, self.fmt_amount(st.opening, symbol=True), align="right")
         y -= s + 14
         width = right - left
+        # Spelled-out dates need a wider column, or they run into the description.
+        wide = 0.06 if self.date in ("long", "us_long") else 0.0
         if self.stmt_columns == "debit_credit":
-            cols = [("date", L["date"], 0.14, "left"), ("description", L["description"], 0.44, "left"),
+            cols = [("date", L["date"], 0.14 + wide, "left"), ("description", L["description"], 0.44 - wide, "left"),
                     ("debit", L["debit"], 0.14, "right"), ("credit", L["credit"], 0.14, "right"),
                     ("balance", L["balance"], 0.14, "right")]
         else:
-            cols = [("date", L["date"], 0.15, "left"), ("description", L["description"], 0.5, "left"),
+            cols = [("date", L["date"], 0.15 + wide, "left"), ("description", L["description"], 0.5 - wide, "left"),
                     ("amount", L["amount"], 0.17, "right"), ("balance", L["balance"], 0.18, "right")]
         xs, x = [], left
         for key, title, share, align in cols:

@@ -81,7 +81,8 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
 
 /// Lower-case words without punctuation, for comparing labels.
 pub fn label_words(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '/')
+    // Brackets split too: OCR often drops the space in "VAT(19%)".
+    text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '(' | ')'))
         .map(|w| {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%')
                 .to_lowercase()

@@ -310,7 +310,12 @@ const TITLES: &[&str] = &[
 
 fn is_title(text: &str) -> bool {
     let w = label_words(text).join(" ");
-    TITLES.iter().any(|t| w == *t) || w.starts_with("page ")
+    // Compared without spaces as well: OCR reads "TAX INVOICE" as "TAXINVOICE".
+    let squeezed = w.replace(' ', "");
+    TITLES
+        .iter()
+        .any(|t| w == *t || squeezed == t.replace(' ', ""))
+        || w.starts_with("page ")
 }
 
 /// The issuer: the largest text in the top quarter of the first page that is neither a title,
