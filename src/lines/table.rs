@@ -369,6 +369,26 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
     tables
 }
 
+/// A row with text in the description column only continues the description above it (a
+/// wrapped description); any other row does not.
+fn continue_description(
+    description: &mut Field,
+    parts: &[Vec<Word>],
+    cols: &[Column],
+    text: &str,
+    bbox: BBox,
+) {
+    let only_description = parts
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
+    if only_description {
+        description.value = format!("{} {}", description.value, text);
+        description.raw = description.value.clone();
+        description.bbox = description.bbox.union(&bbox);
+    }
+}
+
 /// Invoice line items.
 pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     let mut items: Vec<LineItem> = Vec::new();
@@ -411,17 +431,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                     });
                 }
                 (None, Some((text, bbox, _))) => {
-                    // A description-only row continues the item above (a wrapped description).
-                    let only_description = parts
-                        .iter()
-                        .enumerate()
-                        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
-                    if let Some(last) = items.last_mut()
-                        && only_description
-                    {
-                        last.description.value = format!("{} {}", last.description.value, text);
-                        last.description.raw = last.description.value.clone();
-                        last.description.bbox = last.description.bbox.union(&bbox);
+                    if let Some(last) = items.last_mut() {
+                        continue_description(&mut last.description, &parts, &cols, &text, bbox);
                     }
                 }
                 (None, None) => {}
@@ -459,15 +470,7 @@ pub fn transactions(rows: &[Row], order: DateOrder) -> Vec<Transaction> {
             let description = get(ColumnKind::Description);
             let Some((iso, raw_date, dbox, dconf)) = date else {
                 if let (Some(last), Some((text, bbox, _))) = (out.last_mut(), description) {
-                    let only_description = parts
-                        .iter()
-                        .enumerate()
-                        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
-                    if only_description {
-                        last.description.value = format!("{} {}", last.description.value, text);
-                        last.description.raw = last.description.value.clone();
-                        last.description.bbox = last.description.bbox.union(&bbox);
-                    }
+                    continue_description(&mut last.description, &parts, &cols, &text, bbox);
                 }
                 continue;
             };
