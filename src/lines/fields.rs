@@ -165,6 +165,49 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
     best.map(|(k, n, _)| (k, n))
 }
 
+/// Whether a candidate value for `key` is rather another field's label. Payment terms are the
+/// exception that proves the rule: "Due on receipt" starts with the due-date label but is the
+/// value, because nothing after "Due" is a date.
+fn is_label(key: HeaderKey, text: &str) -> bool {
+    let probe = Cell {
+        text: text.to_string(),
+        bbox: crate::page::BBox::new(0.0, 0.0, 0.0, 0.0),
+        confidence: 1.0,
+        page: 0,
+        words: vec![],
+    };
+    match label_of(&probe) {
+        None => false,
+        Some((HeaderKey::DueDate, n)) if key == HeaderKey::PaymentTerms => {
+            let rest = after_words(text, n);
+            text.trim_end().ends_with(':')
+                || rest.trim().is_empty()
+                || find_date(&rest, DateOrder::DayFirst).is_some()
+        }
+        Some(_) => true,
+    }
+}
+
+/// The amount with a currency symbol that OCR read as a letter removed: "£41.00" comes out of
+/// the recogniser as "E41.00", "$12.00" as "S12.00". Only used next to an amount label, where a
+/// single letter glued to the digits can be nothing else.
+fn without_misread_symbol(raw: &str) -> Option<String> {
+    let (open, rest) = match raw.strip_prefix('(') {
+        Some(rest) => ("(", rest),
+        None => ("", raw.strip_prefix('-').map_or(raw, |r| r)),
+    };
+    let sign = if open.is_empty() && raw.starts_with('-') {
+        "-"
+    } else {
+        ""
+    };
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let digits = chars.as_str();
+    (matches!(first, 'E' | 'S' | 'C' | 'e') && digits.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| format!("{open}{sign}{digits}"))
+}
+
 /// Parses a candidate value for a field; None when it does not fit the field.
 fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
     let raw = raw.trim();
@@ -178,6 +221,7 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
         | HeaderKey::Total
         | HeaderKey::OpeningBalance
         | HeaderKey::ClosingBalance => parse_amount(raw)
+            .or_else(|| parse_amount(&without_misread_symbol(raw)?))
             .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
             .map(|d: Decimal| d.to_string()),
         HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
@@ -191,15 +235,7 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
             let (second, _) = find_date(rest, order)?;
             Some(format!("{first}/{second}"))
         }
-        HeaderKey::PaymentTerms => (label_of(&Cell {
-            text: raw.to_string(),
-            bbox: crate::page::BBox::new(0.0, 0.0, 0.0, 0.0),
-            confidence: 1.0,
-            page: 0,
-            words: vec![],
-        })
-        .is_none())
-        .then(|| raw.to_string()),
+        HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
     }
 }
 
@@ -215,6 +251,10 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
         )
     };
     for (r, row) in rows.iter().enumerate() {
+        // "Total" over a column of amounts names the column, not the invoice total.
+        if super::table::is_header_row(row) {
+            continue;
+        }
         for (c, cell) in row.cells.iter().enumerate() {
             // A document title ("INVOICE" in large type) is not the label "Invoice".
             if is_title(&cell.text) && cell.bbox.height() > 1.25 * median {
@@ -276,7 +316,7 @@ fn value_for(
     }
     // 2. The next cell to the right on the row, unless it is a label itself.
     if let Some(next) = row.cells.get(c + 1)
-        && label_of(next).is_none()
+        && !is_label(key, &next.text)
         && let Some(v) = accept(key, &next.text, order)
     {
         return Some(field(v, next, &next.text));
@@ -322,7 +362,10 @@ fn is_title(text: &str) -> bool {
 /// a label, a date nor an amount. Its address is the run of lines right below it, or (when it
 /// sits in a banner) the first lines under the banner on the left.
 pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> {
-    let first: Vec<&Row> = rows.iter().filter(|r| r.page == 0).collect();
+    let first: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.page == 0 && !super::table::is_header_row(r))
+        .collect();
     let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
     let top_limit = bottom * 0.3;
     let plain = |c: &Cell| {
@@ -332,16 +375,18 @@ pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> 
             && parse_amount(&c.text).is_none()
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
-    let name = first
+    let named: Vec<&Cell> = first
         .iter()
         .flat_map(|r| r.cells.iter())
         .filter(|c| c.bbox.y0 <= top_limit && plain(c))
-        .max_by(|a, b| {
-            a.bbox
-                .height()
-                .total_cmp(&b.bbox.height())
-                .then(b.bbox.y0.total_cmp(&a.bbox.y0))
-        })?;
+        .collect();
+    // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
+    // tenth of the tallest count as the same type size, and the highest of those is the name.
+    let tallest = named.iter().map(|c| c.bbox.height()).fold(0.0f32, f32::max);
+    let name = *named
+        .iter()
+        .filter(|c| c.bbox.height() >= tallest * 0.9)
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.
@@ -371,9 +416,15 @@ pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> 
         {
             break;
         }
-        if label_words(&cell.text)
+        // The recipient's block ends the issuer's, even when OCR glued "Bill To" into one word.
+        let words = label_words(&cell.text);
+        let squeezed = words.concat();
+        if words
             .first()
             .is_some_and(|w| matches!(w.as_str(), "bill" | "ship" | "sold" | "customer"))
+            || ["billto", "shipto", "soldto", "invoiceto", "deliverto"]
+                .iter()
+                .any(|p| squeezed.starts_with(p))
         {
             break;
         }
@@ -418,4 +469,30 @@ pub fn currency(rows: &[Row]) -> Option<Field> {
     counts
         .first()
         .map(|(code, _, cell)| field(code.to_string(), cell, &cell.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
+        assert_eq!(
+            without_misread_symbol("(E41,626.24)").as_deref(),
+            Some("(41,626.24)")
+        );
+        assert_eq!(without_misread_symbol("S12.00").as_deref(), Some("12.00"));
+        assert_eq!(without_misread_symbol("-E5.00").as_deref(), Some("-5.00"));
+        assert_eq!(without_misread_symbol("EUR"), None);
+        assert_eq!(without_misread_symbol("X12.00"), None);
+    }
+
+    #[test]
+    fn due_on_receipt_is_a_payment_term_not_a_due_date_label() {
+        assert!(!is_label(HeaderKey::PaymentTerms, "Due on receipt"));
+        assert!(is_label(HeaderKey::PaymentTerms, "Due date:"));
+        assert!(is_label(HeaderKey::PaymentTerms, "Due 14/06/2026"));
+        assert!(is_label(HeaderKey::InvoiceDate, "Due on receipt"));
+        assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
+    }
 }

@@ -258,6 +258,19 @@ fn read_invoice(rows: &[Row], order: DateOrder) -> Invoice {
     }
 }
 
+/// An account number as ledgerline keeps it: four stars and the last four digits, whatever the
+/// document printed ("DE89 3704 0044 0532 0130 00", "XXXX-7618", or OCR's "**7618" for
+/// "****7618"). A fixed-width mask never reveals the account's length, and it compares equal
+/// however many mask characters the reader saw.
+fn mask_account(printed: &str) -> String {
+    let digits: Vec<char> = printed.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 4 {
+        return printed.to_string();
+    }
+    let last: String = digits[digits.len() - 4..].iter().collect();
+    format!("****{last}")
+}
+
 fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
     let mut found = fields::header_fields(rows, order);
     let (period_start, period_end) = match take(&mut found, HeaderKey::Period) {
@@ -278,13 +291,7 @@ fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
         None => (None, None),
     };
     let account_number = take(&mut found, HeaderKey::AccountNumber).map(|mut f| {
-        let digits: Vec<char> = f.value.chars().collect();
-        let keep = digits.len().saturating_sub(4);
-        f.value = digits
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i < keep { '*' } else { *c })
-            .collect();
+        f.value = mask_account(&f.value);
         f.raw = f.value.clone();
         f
     });
@@ -302,4 +309,17 @@ fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
 
 pub(crate) fn decimal(field: &Field) -> Option<Decimal> {
     field.value.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_account;
+
+    #[test]
+    fn account_numbers_keep_four_digits_behind_a_fixed_mask() {
+        assert_eq!(mask_account("**7618"), "****7618");
+        assert_eq!(mask_account("DE89 3704 0044 0532 0130 00"), "****3000");
+        assert_eq!(mask_account("XXXX-7618"), "****7618");
+        assert_eq!(mask_account("761"), "761");
+    }
 }

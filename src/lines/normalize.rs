@@ -129,6 +129,18 @@ fn numeric_parts(text: &str) -> Option<(u32, u32, u32)> {
     (n.len() == 3).then(|| (n[0], n[1], n[2]))
 }
 
+/// A date written with numbers only ("31/10/2025", "10.31.2025", "2025-10-31") in ISO form.
+fn numeric_date(text: &str, order: DateOrder) -> Option<String> {
+    let (a, b, c) = numeric_parts(text)?;
+    if a > 31 {
+        iso(a, b, c)
+    } else if order == DateOrder::DayFirst {
+        iso(c, b, a)
+    } else {
+        iso(c, a, b)
+    }
+}
+
 /// Reads the day-month order from all the dates a document prints: a first part above 12 can
 /// only be a day, a second part above 12 only a day too. Without such evidence, the currency
 /// decides (US documents write the month first).
@@ -184,17 +196,19 @@ fn iso(year: u32, month: u32, day: u32) -> Option<String> {
 pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     for (i, token) in tokens.iter().enumerate() {
-        let bare = token.trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '(' | ')'));
-        if let Some((a, b, c)) = numeric_parts(bare) {
-            let date = if a > 31 {
-                iso(a, b, c)
-            } else if order == DateOrder::DayFirst {
-                iso(c, b, a)
-            } else {
-                iso(c, a, b)
-            };
-            if let Some(d) = date {
-                return Some((d, bare.to_string()));
+        let bare = token.trim_matches(|c: char| {
+            matches!(
+                c,
+                ',' | ':' | ';' | '(' | ')' | '-' | '\u{2013}' | '\u{2014}'
+            )
+        });
+        if let Some(d) = numeric_date(bare, order) {
+            return Some((d, bare.to_string()));
+        }
+        // A range read without spaces around its dash: "10/01/2025-10/31/2025".
+        for (at, _) in bare.match_indices(['-', '\u{2013}', '\u{2014}']) {
+            if let Some(d) = numeric_date(&bare[..at], order) {
+                return Some((d, bare[..at].to_string()));
             }
         }
         // "05 Mar 2026", "5 March 2026", "March 5, 2026".
@@ -293,5 +307,22 @@ mod tests {
             "2025-07-21"
         );
         assert!(find_date("31/02/2025", DateOrder::DayFirst).is_none());
+    }
+
+    #[test]
+    fn ranges_read_without_spaces_split_at_their_dash() {
+        let us = DateOrder::MonthFirst;
+        let (first, raw) = find_date("10/01/2025-10/31/2025", us).unwrap();
+        assert_eq!((first.as_str(), raw.as_str()), ("2025-10-01", "10/01/2025"));
+        assert_eq!(find_date("-10/31/2025", us).unwrap().0, "2025-10-31");
+        let (first, raw) = find_date("2025-07-01-2025-07-31", us).unwrap();
+        assert_eq!((first.as_str(), raw.as_str()), ("2025-07-01", "2025-07-01"));
+        assert_eq!(
+            find_date("01/11/2025\u{2013}30/11/2025", DateOrder::DayFirst)
+                .unwrap()
+                .0,
+            "2025-11-01"
+        );
+        assert!(find_date("12-345-6789", us).is_none());
     }
 }

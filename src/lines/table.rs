@@ -176,6 +176,12 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
     (cols.len() >= 3 || (cols.len() == 2 && has_money)).then_some(cols)
 }
 
+/// Whether a row is a table's column header ("Qty Description Rate Total"): its words are
+/// column names, not labels of header fields or the issuer's name.
+pub fn is_header_row(row: &Row) -> bool {
+    header_columns(row).is_some()
+}
+
 /// Joins the groups of a number printed with spaces between thousands ("20 152,12"), which a
 /// reader sees as one number and word splitting as two.
 fn merge_thousands(words: Vec<Word>) -> Vec<Word> {

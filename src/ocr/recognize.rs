@@ -78,11 +78,84 @@ pub fn ctc_decode(probs: &[f32], timesteps: usize, classes: usize, dict: &[Strin
     while chars.last().is_some_and(|c| c.ch == ' ') {
         chars.pop();
     }
+    respace(&mut chars);
     Recognized {
         text: chars.iter().map(|c| c.ch).collect(),
         chars,
         timesteps,
     }
+}
+
+/// Puts back the word spaces PP-OCRv5 drops between a number and a word: "655Montgomery" after a
+/// house number, "Net30" or "Suite400" before one. The gap itself is often only one timestep
+/// wide and cannot be told from letter spacing, so the evidence is lexical and narrow: a digit
+/// run meets a capitalised word of lowercase letters, or a word of three or more letters ending
+/// in lowercase meets digits. Codes ("INV2024", "SW1A", "4B", "10kg", "1st") and addresses
+/// ("info@acme2go.com", "www.x9.io") are left as read.
+fn respace(chars: &mut Vec<CharHit>) {
+    let text: Vec<char> = chars.iter().map(|c| c.ch).collect();
+    let mut cuts = Vec::new();
+    let mut token_start = 0;
+    for i in 0..=text.len() {
+        if i < text.len() && text[i] != ' ' {
+            continue;
+        }
+        let token = &text[token_start..i];
+        let link = token.iter().any(|c| matches!(c, '@' | '/' | ':' | '_'))
+            || token
+                .windows(2)
+                .any(|w| w[0] == '.' && w[1].is_alphabetic());
+        if !link {
+            cuts.extend(token_cuts(token).into_iter().map(|k| token_start + k));
+        }
+        token_start = i + 1;
+    }
+    for &at in cuts.iter().rev() {
+        let confidence = chars[at - 1].confidence.min(chars[at].confidence);
+        let t = chars[at - 1].last;
+        chars.insert(
+            at,
+            CharHit {
+                ch: ' ',
+                confidence,
+                first: t,
+                last: t,
+            },
+        );
+    }
+}
+
+/// Where in one space-free token a space belongs (indices of the character it goes before).
+fn token_cuts(token: &[char]) -> Vec<usize> {
+    let starts_word = |k: usize| k == 0 || !token[k - 1].is_alphanumeric();
+    let mut cuts = Vec::new();
+    for i in 1..token.len() {
+        let (a, b) = (token[i - 1], token[i]);
+        if a.is_ascii_digit() && b.is_uppercase() {
+            let digits = token[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let lower = token[i + 1..]
+                .iter()
+                .take_while(|c| c.is_lowercase())
+                .count();
+            if lower >= 2 && starts_word(i - digits) {
+                cuts.push(i);
+            }
+        } else if a.is_lowercase() && b.is_ascii_digit() {
+            let letters = token[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .count();
+            if letters >= 3 && (starts_word(i - letters) || cuts.contains(&(i - letters))) {
+                cuts.push(i);
+            }
+        }
+    }
+    cuts
 }
 
 /// A crop to recognise: where it is on the page, and whether to read it turned 180 degrees.
@@ -222,6 +295,47 @@ mod tests {
         assert_eq!((r.chars[0].first, r.chars[0].last), (1, 2));
         assert_eq!((r.chars[1].first, r.chars[1].last), (4, 4));
         assert!((r.confidence() - (0.95 + 0.7 + 0.6 + 0.9 + 0.5) / 5.0).abs() < 1e-6);
+    }
+
+    fn spaced(text: &str) -> String {
+        let mut chars: Vec<CharHit> = text
+            .chars()
+            .enumerate()
+            .map(|(i, ch)| CharHit {
+                ch,
+                confidence: 0.9,
+                first: i,
+                last: i,
+            })
+            .collect();
+        respace(&mut chars);
+        chars.iter().map(|c| c.ch).collect()
+    }
+
+    #[test]
+    fn spaces_dropped_between_numbers_and_words_come_back() {
+        assert_eq!(spaced("655Montgomery St"), "655 Montgomery St");
+        assert_eq!(spaced("Terms: Net30"), "Terms: Net 30");
+        assert_eq!(
+            spaced("2100 Pine Street, Suite400"),
+            "2100 Pine Street, Suite 400"
+        );
+        assert_eq!(spaced("5March2026"), "5 March 2026");
+        for kept in [
+            "INV2024-001",
+            "SW1A 1AA",
+            "Unit 4B",
+            "10kg",
+            "1st floor",
+            "Q3",
+            "PayPal",
+            "info@acme2go.com",
+            "www.web3shop.io",
+            "A4Paper",
+            "x86",
+        ] {
+            assert_eq!(spaced(kept), kept);
+        }
     }
 
     #[test]
