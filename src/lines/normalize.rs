@@ -194,7 +194,19 @@ fn iso(year: u32, month: u32, day: u32) -> Option<String> {
 
 /// Finds the first date in the text and returns it as ISO 8601, with the raw text it came from.
 pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
-    let tokens: Vec<&str> = text.split_whitespace().collect();
+    // OCR reads "June 7" as "June.7" now and then; a dot between a letter and a digit is a gap.
+    let chars: Vec<char> = text.chars().collect();
+    let spaced: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let between = i > 0
+                && chars[i - 1].is_alphabetic()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            if c == '.' && between { ' ' } else { c }
+        })
+        .collect();
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
     for (i, token) in tokens.iter().enumerate() {
         let bare = token.trim_matches(|c: char| {
             matches!(
@@ -324,5 +336,6 @@ mod tests {
             "2025-11-01"
         );
         assert!(find_date("12-345-6789", us).is_none());
+        assert_eq!(find_date("June.7, 2025", us).unwrap().0, "2025-06-07");
     }
 }
