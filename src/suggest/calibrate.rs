@@ -128,7 +128,8 @@ mod tests {
             .collect();
         assert!(probs.windows(2).all(|w| w[0] <= w[1]), "{probs:?}");
         assert_eq!(c.apply(Field::Account, 0.92), 1.0);
-        assert!((c.apply(Field::Account, 0.25) - 1.0 / 3.0).abs() < 1e-9);
+        // 0.2 (right) and 0.3 (wrong) pool into one block of rate one half.
+        assert!((c.apply(Field::Account, 0.25) - 0.5).abs() < 1e-9);
         // An unfitted field passes the share through.
         assert_eq!(c.apply(Field::Class, 0.42), 0.42);
     }
