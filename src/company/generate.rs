@@ -623,10 +623,15 @@ fn make_history(rng: &mut StdRng, spec: &Spec, vendors: &[Vendor]) -> Vec<Histor
             if NEEDS_PROJECT.contains(&account.as_str()) && project.is_none() {
                 project = vendor.season.as_ref().map(|(_, _, p)| p.clone());
             }
-            if rng.random_bool(spec.noise) {
+            // Inconsistent coding lives in the history the index learns from. The calibration and
+            // held-out quarters follow the company's policy, so that evaluation measures agreement
+            // with the policy rather than with a random slip the policy itself would reject.
+            let draws = [rng.random_bool(spec.noise), rng.random_bool(spec.noise)];
+            let learnt = (date.year, date.month) < EVALUATED_FROM;
+            if learnt && draws[0] {
                 account = KINDS.choose(rng).expect("kinds").account.to_string();
             }
-            if rng.random_bool(spec.noise) {
+            if learnt && draws[1] {
                 department = DEPARTMENTS.choose(rng).expect("d").to_string();
             }
             out.push(HistoryRecord {
@@ -651,15 +656,20 @@ fn make_history(rng: &mut StdRng, spec: &Spec, vendors: &[Vendor]) -> Vec<Histor
     out
 }
 
+/// The first month of the calibration quarter; everything before it is the index's history.
+const EVALUATED_FROM: (u16, u8) = (2025, 1);
+/// The first month of the held-out quarter.
+const HELD_OUT_FROM: (u16, u8) = (2025, 4);
+
 /// Splits history into (training, validation, held-out): the last quarter is held out, the one
 /// before it calibrates confidences, everything earlier is the index.
 pub fn split(history: &[HistoryRecord]) -> [Vec<HistoryRecord>; 3] {
     let mut out: [Vec<HistoryRecord>; 3] = Default::default();
     for r in history {
         let at = (r.posting_date.year, r.posting_date.month);
-        let part = if at >= (2025, 4) {
+        let part = if at >= HELD_OUT_FROM {
             2
-        } else if at >= (2025, 1) {
+        } else if at >= EVALUATED_FROM {
             1
         } else {
             0

@@ -80,7 +80,6 @@ pub async fn run(
     let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
 
-
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in proto::SERVICE_NAMES {
         health

@@ -2,7 +2,7 @@
 //! translates between protobuf and a pipeline stage; RPCs whose stage is not built yet answer
 //! UNIMPLEMENTED.
 
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Response, Status};
 
 use super::status::not_built;
 use crate::proto::v1::{
