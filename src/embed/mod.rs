@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+use tokenizers::{Tokenizer, TruncationParams};
 
 pub use queue::{EmbedQueue, QueueParams};
 
@@ -89,10 +89,8 @@ impl Embedder {
         let config_text = std::fs::read_to_string(config).map_err(|e| load(config)(&e))?;
         let config: Config = serde_json::from_str(&config_text).map_err(|e| load(config)(&e))?;
         let mut tokenizer = Tokenizer::from_file(tokenizer).map_err(|e| load(tokenizer)(&e))?;
-        tokenizer.with_padding(Some(PaddingParams {
-            strategy: PaddingStrategy::BatchLongest,
-            ..PaddingParams::default()
-        }));
+        // `embed` pads each chunk itself, after sorting by length.
+        tokenizer.with_padding(None);
         // Descriptions are short; 128 tokens keeps a pathological input from costing a second.
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -119,33 +117,52 @@ impl Embedder {
     }
 
     /// One unit vector per text, in order.
+    ///
+    /// Texts are sorted by token count and run in chunks of [`CHUNK`], each padded to its own
+    /// longest text: a large batch padded to its single longest description wasted half its
+    /// work, while chunks much smaller than this make the matrix products inefficient.
     pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
         let inputs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let encodings = self
             .tokenizer
             .encode_batch(inputs, true)
             .map_err(model_err)?;
-        let rows = encodings.len();
-        let width = encodings[0].get_ids().len();
-        let mut ids = Vec::with_capacity(rows * width);
-        let mut mask = Vec::with_capacity(rows * width);
-        for e in &encodings {
-            ids.extend_from_slice(e.get_ids());
-            mask.extend_from_slice(e.get_attention_mask());
+        let mut order: Vec<usize> = (0..encodings.len()).collect();
+        order.sort_by_key(|&i| encodings[i].get_ids().len());
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encodings.len()];
+        for chunk in order.chunks(CHUNK) {
+            let width = chunk
+                .iter()
+                .map(|&i| encodings[i].get_ids().len())
+                .max()
+                .unwrap_or(0);
+            let mut ids = Vec::with_capacity(chunk.len() * width);
+            let mut mask = Vec::with_capacity(chunk.len() * width);
+            for &i in chunk {
+                let row = encodings[i].get_ids();
+                ids.extend_from_slice(row);
+                ids.extend(std::iter::repeat_n(0, width - row.len()));
+                mask.extend(std::iter::repeat_n(1u32, row.len()));
+                mask.extend(std::iter::repeat_n(0u32, width - row.len()));
+            }
+            let shape = (chunk.len(), width);
+            let ids = Tensor::from_vec(ids, shape, &self.device).map_err(model_err)?;
+            let mask = Tensor::from_vec(mask, shape, &self.device).map_err(model_err)?;
+            let types = ids.zeros_like().map_err(model_err)?;
+            let hidden = self
+                .model
+                .forward(&ids, &types, Some(&mask))
+                .map_err(model_err)?;
+            for (&i, vector) in chunk.iter().zip(pool(&hidden, &mask).map_err(model_err)?) {
+                out[i] = vector;
+            }
         }
-        let ids = Tensor::from_vec(ids, (rows, width), &self.device).map_err(model_err)?;
-        let mask = Tensor::from_vec(mask, (rows, width), &self.device).map_err(model_err)?;
-        let types = ids.zeros_like().map_err(model_err)?;
-        let hidden = self
-            .model
-            .forward(&ids, &types, Some(&mask))
-            .map_err(model_err)?;
-        pool(&hidden, &mask).map_err(model_err)
+        Ok(out)
     }
 }
+
+/// Texts per model call; see [`Embedder::embed`].
+const CHUNK: usize = 32;
 
 /// Mean over the real tokens (padding excluded by the mask), then L2 normalisation.
 fn pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
