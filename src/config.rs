@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C [default: 30].
     #[arg(long, env = "LEDGERLINE_SHUTDOWN_GRACE_SECS")]
     pub shutdown_grace_secs: Option<u64>,
+    /// A Qdrant server or cluster (gRPC URL, e.g. http://qdrant:6334) for the history index
+    /// [default: none, the embedded Qdrant Edge index under the data directory].
+    #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
+    pub qdrant_url: Option<String>,
 }
 
 /// The keys a configuration file may hold; the same names as the flags.
@@ -85,6 +89,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
+    qdrant_url: Option<String>,
     /// Read by the Intacct commands (`intacct::config`), not by `serve`.
     #[allow(dead_code)]
     intacct: Option<toml::Table>,
@@ -128,6 +133,8 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
     pub log_filter: String,
     pub shutdown_grace: Duration,
+    /// None: the embedded Qdrant Edge index under `data_dir`.
+    pub qdrant_url: Option<String>,
 }
 
 impl ServeConfig {
@@ -142,6 +149,7 @@ impl ServeConfig {
             log_format: LogFormat::Text,
             log_filter: "info".to_string(),
             shutdown_grace: Duration::from_secs(30),
+            qdrant_url: None,
         }
     }
 
@@ -204,6 +212,7 @@ impl ServeConfig {
                     .or(file.shutdown_grace_secs)
                     .unwrap_or(defaults.shutdown_grace.as_secs()),
             ),
+            qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
         })
     }
 }

@@ -22,14 +22,24 @@
 //! XML gateway and the REST API, exactly-once posting, limits, the chart-of-accounts cache and
 //! the incremental history sync) and the only module that knows Intacct's wire formats, with
 //! [`fake_intacct`], a faithful fake of both APIs for tests and trials. [`history`] holds the
-//! plain historical GL-line records the sync produces, kept as JSON lines until the index
-//! that consumes them arrives with the suggestion stage.
+//! plain historical GL-line records the sync produces.
+//!
+//! Coding lines: [`import`] validates history files (CSV or JSON lines) and feeds them, through
+//! [`embed`] (MiniLM on candle, on its own thread behind a batching queue), into [`index`] (the
+//! `VectorIndex` seam over embedded Qdrant Edge and a Qdrant server). [`suggest`] votes over the
+//! nearest lines under the rules of the company's [`company`] chart and calibrates confidences;
+//! `company::generate` builds the synthetic company that [`eval`] measures it on, beside the
+//! Oxford payments corpus.
 
+pub mod company;
 pub mod config;
 pub mod decode;
+pub mod embed;
 pub mod eval;
 pub mod fake_intacct;
 pub mod history;
+pub mod import;
+pub mod index;
 pub mod infer;
 pub mod intacct;
 pub mod layout;
@@ -41,4 +51,5 @@ pub mod proto;
 pub mod read;
 pub mod runtime;
 pub mod server;
+pub mod suggest;
 pub mod telemetry;

@@ -4,9 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use ledgerline::company::{Chart, Field};
 use ledgerline::config::{ServeArgs, ServeConfig};
+use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
 use ledgerline::fake_intacct::FakeConfig;
 use ledgerline::history::JsonlStore;
+use ledgerline::history::{Date, HistoryRecord};
+use ledgerline::index::EdgeIndex;
 use ledgerline::intacct::Ledger;
 use ledgerline::intacct::config::IntacctArgs;
 use ledgerline::intacct::rest::RestLedger;
@@ -16,7 +20,9 @@ use ledgerline::intacct::{ApiKind, Credentials, IntacctConfig};
 use ledgerline::models::{FetchOptions, FileState, Manifest, ModelCache};
 use ledgerline::runtime::NativeRuntime;
 use ledgerline::server::{self, Listeners};
+use ledgerline::suggest::{LineQuery, Suggester};
 use std::io::Write;
+use std::path::Path;
 
 /// ledgerline: finance documents in, Sage Intacct ledger entries out.
 #[derive(Debug, Parser)]
@@ -63,6 +69,14 @@ enum Command {
     /// Pull the company's GL history from Intacct, incrementally, into
     /// <data_dir>/history/<company>.jsonl.
     Sync(IntacctArgs),
+    /// Historical GL lines: import them into the vector index suggestions learn from.
+    #[command(subcommand)]
+    History(HistoryCommand),
+    /// Suggest the GL account and dimensions of one line; prints JSON.
+    Suggest(SuggestArgs),
+    /// The synthetic company used by tests and evaluation.
+    #[command(subcommand)]
+    Company(CompanyCommand),
     /// Talk to Intacct.
     #[command(subcommand)]
     Intacct(IntacctCommand),
@@ -124,6 +138,87 @@ enum EvalCommand {
         variants: Option<Vec<String>>,
         #[command(flatten)]
         read: ReadArgs,
+    },
+    /// Top-1/top-3 accuracy per field, calibration error and the share of lines postable
+    /// without review, on the synthetic company's held-out quarter and on the Oxford corpus.
+    Suggest {
+        /// The synthetic company (chart.json and history.jsonl.gz).
+        #[arg(long, default_value = "fixtures/company")]
+        company_dir: PathBuf,
+        /// The Oxford payments corpus; skipped when the directory does not exist.
+        #[arg(long, default_value = "../shared/corpus/oxford-expenditure")]
+        oxford: PathBuf,
+        /// Skip the Oxford corpus.
+        #[arg(long)]
+        no_oxford: bool,
+        /// Evaluate at most N held-out lines per data set (every Nth line is kept).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
+    /// indexed lines of synthetic vectors in the embedded index.
+    IndexLatency {
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryCommand {
+    /// Import a CSV (GLDETAIL-like columns: RECORDNO, ENTRY_DATE, AMOUNT, ACCOUNTNO,
+    /// DESCRIPTION, DEPARTMENTID, ...) or JSON-lines file, optionally gzipped. Every line is
+    /// validated first: one bad line and nothing is imported.
+    Import {
+        file: PathBuf,
+        /// Company of lines that carry none.
+        #[arg(long)]
+        company: Option<String>,
+        /// The company's chart (chart.json): active accounts and dimensions, required
+        /// dimensions, vendor defaults. Without one, a chart is learnt from the history.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SuggestArgs {
+    /// The line's description.
+    description: String,
+    #[arg(long)]
+    company: String,
+    #[arg(long)]
+    entity: Option<String>,
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Decimal amount, e.g. 123.45.
+    #[arg(long)]
+    amount: Option<rust_decimal::Decimal>,
+    /// Document date, YYYY-MM-DD.
+    #[arg(long)]
+    date: Option<String>,
+    #[arg(long, default_value_t = 3)]
+    candidates: usize,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum CompanyCommand {
+    /// Generate the synthetic company deterministically into DIR (chart.json,
+    /// history.jsonl.gz).
+    Generate {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 24_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 300)]
+        vendors: usize,
     },
 }
 
@@ -308,6 +403,89 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             )?;
             writeln!(out, "user: {}", identity.user)?;
         }
+        Command::History(HistoryCommand::Import {
+            file,
+            company,
+            chart,
+            serve,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let config = ServeConfig::resolve(&serve, cli.models_dir.clone())?;
+            let records = ledgerline::import::read_file(&file, company.as_deref())?;
+            let chart = chart.map(|p| Chart::load(&p)).transpose()?;
+            let cache = model_cache(cli.models_dir);
+            let report = runtime()?.block_on(async {
+                let (queue, index) = suggest_stages(&cache, &config)?;
+                let bar = indicatif::ProgressBar::new(records.len() as u64);
+                let report = ledgerline::import::index_records(
+                    records,
+                    &queue,
+                    index.as_ref(),
+                    &config.data_dir,
+                    chart.as_ref(),
+                    Some(&bar),
+                )
+                .await?;
+                bar.finish_and_clear();
+                anyhow::Ok(report)
+            })?;
+            println!(
+                "imported {} lines for {} into the index",
+                report.indexed,
+                report.companies.join(", ")
+            );
+        }
+        Command::Suggest(args) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let config = ServeConfig::resolve(&args.serve, cli.models_dir.clone())?;
+            let cache = model_cache(cli.models_dir);
+            let date = args.date.as_deref().map(Date::parse).transpose()?;
+            let suggestion = runtime()?.block_on(async {
+                let (queue, index) = suggest_stages(&cache, &config)?;
+                let suggester = Suggester::new(queue, index, &config.data_dir);
+                let query = LineQuery {
+                    company: args.company,
+                    entity: args.entity,
+                    description: args.description,
+                    vendor: args.vendor,
+                    amount: args.amount,
+                    date,
+                    max_candidates: args.candidates,
+                };
+                anyhow::Ok(suggester.suggest(&query).await?)
+            })?;
+            println!("{}", serde_json::to_string_pretty(&suggestion)?);
+        }
+        Command::Company(CompanyCommand::Generate {
+            seed,
+            out,
+            lines,
+            vendors,
+        }) => {
+            let spec = ledgerline::company::generate::Spec {
+                seed,
+                lines,
+                vendors,
+                ..Default::default()
+            };
+            write_company(&ledgerline::company::generate::generate(&spec), &out)?;
+        }
+        Command::Eval(EvalCommand::Suggest {
+            company_dir,
+            oxford,
+            no_oxford,
+            limit,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let cache = model_cache(cli.models_dir);
+            let oxford = (!no_oxford && oxford.is_dir()).then_some(oxford);
+            runtime()?.block_on(eval_suggest(&cache, &company_dir, oxford.as_deref(), limit))?;
+        }
+        Command::Eval(EvalCommand::IndexLatency { lines, queries }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let report = runtime()?.block_on(ledgerline::eval::latency::measure(lines, queries))?;
+            print!("{report}");
+        }
         Command::FakeIntacct(args) => {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             runtime()?.block_on(fake_intacct(args))?;
@@ -395,6 +573,128 @@ fn media_type(
             )
         }),
     }
+}
+
+/// The embedding queue and the index the configuration names.
+fn suggest_stages(
+    cache: &ModelCache,
+    config: &ServeConfig,
+) -> anyhow::Result<(
+    EmbedQueue,
+    std::sync::Arc<dyn ledgerline::index::VectorIndex>,
+)> {
+    let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
+    let index = ledgerline::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
+    Ok((queue, index))
+}
+
+fn write_company(
+    generated: &ledgerline::company::generate::Generated,
+    out: &Path,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    generated.chart.save(&out.join("chart.json"))?;
+    let file = std::fs::File::create(out.join("history.jsonl.gz"))?;
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+    for record in &generated.history {
+        serde_json::to_writer(&mut gz, record)?;
+        gz.write_all(b"\n")?;
+    }
+    gz.finish()?;
+    println!(
+        "{} lines, {} accounts, {} vendors -> {}",
+        generated.history.len(),
+        generated.chart.accounts.len(),
+        generated.chart.vendors.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Keeps every nth line so that at most `limit` remain, spread over the period.
+fn thin(lines: Vec<HistoryRecord>, limit: Option<usize>) -> Vec<HistoryRecord> {
+    match limit {
+        Some(limit) if lines.len() > limit && limit > 0 => {
+            let step = lines.len().div_ceil(limit);
+            lines.into_iter().step_by(step).collect()
+        }
+        _ => lines,
+    }
+}
+
+async fn eval_suggest(
+    cache: &ModelCache,
+    company_dir: &Path,
+    oxford: Option<&Path>,
+    limit: Option<usize>,
+) -> anyhow::Result<()> {
+    use ledgerline::eval::suggest::{Split, evaluate};
+    let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
+    let chart = Chart::load(&company_dir.join("chart.json"))?;
+    let history = ledgerline::company::read_history(&company_dir.join("history.jsonl.gz"))?;
+    let [train, validation, test] = ledgerline::company::generate::split(&history);
+    let work = tempfile::tempdir()?;
+    let index = EdgeIndex::open(&work.path().join("synthetic"))?;
+    let split = Split {
+        train,
+        validation: thin(validation, limit),
+        test: thin(test, limit),
+    };
+    let started = std::time::Instant::now();
+    let report = evaluate(
+        "synthetic company",
+        &chart,
+        split,
+        &Field::ALL,
+        &queue,
+        &index,
+        work.path(),
+    )
+    .await?;
+    print!("{report}");
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    let Some(dir) = oxford else { return Ok(()) };
+    let loaded = ledgerline::eval::oxford::load(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    let rows: usize = loaded.quarters.iter().map(|q| q.1.len()).sum();
+    println!(
+        "oxford: {} files, {rows} rows used; skipped: {:?}",
+        loaded.files, loaded.skipped
+    );
+    let n = loaded.quarters.len();
+    anyhow::ensure!(
+        n >= 4,
+        "the Oxford corpus needs at least four quarters, found {n}"
+    );
+    let mut quarters = loaded.quarters;
+    let test: Vec<HistoryRecord> = quarters
+        .split_off(n - 2)
+        .into_iter()
+        .flat_map(|q| q.1)
+        .collect();
+    let validation = quarters.pop().map(|q| q.1).unwrap_or_default();
+    let train: Vec<HistoryRecord> = quarters.into_iter().flat_map(|q| q.1).collect();
+    let chart = Chart::from_history(ledgerline::eval::oxford::COMPANY, &train);
+    let index = EdgeIndex::open(&work.path().join("oxford"))?;
+    let split = Split {
+        train,
+        validation: thin(validation, limit),
+        test: thin(test, limit),
+    };
+    let started = std::time::Instant::now();
+    let report = evaluate(
+        "oxford (last two quarters held out)",
+        &chart,
+        split,
+        &[Field::Account, Field::Department],
+        &queue,
+        &index,
+        work.path(),
+    )
+    .await?;
+    print!("{report}");
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -499,6 +799,11 @@ fn render_config(config: &ServeConfig) -> String {
     )
     .replace("\"Text\"", "\"text\"")
     .replace("\"Json\"", "\"json\"")
+        + &config
+            .qdrant_url
+            .as_ref()
+            .map(|url| format!("qdrant_url = {url:?}\n"))
+            .unwrap_or_default()
 }
 
 fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::process::ExitCode> {

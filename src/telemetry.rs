@@ -14,7 +14,13 @@ pub fn init_logging(
     format: LogFormat,
     filter: &str,
 ) -> Result<(), tracing_subscriber::filter::ParseError> {
-    let filter = EnvFilter::try_new(filter)?;
+    let mut filter = EnvFilter::try_new(filter)?;
+    // Qdrant Edge warns about process-wide flags that only its own server binary initialises
+    // (they are private to the crate); the defaults are the ones we want, so those lines are
+    // noise. A filter that names qdrant_edge itself still wins.
+    if !filter.to_string().contains("qdrant_edge") {
+        filter = filter.add_directive("qdrant_edge=error".parse()?);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

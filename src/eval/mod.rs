@@ -2,7 +2,10 @@
 //! by `ledgerline eval ...`. Tests guard floors below the figures these commands measure.
 
 pub mod extract;
+pub mod latency;
 pub mod ocr;
+pub mod oxford;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 

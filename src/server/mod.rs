@@ -9,6 +9,7 @@ mod metrics;
 use ::metrics as metrics_api;
 mod services;
 mod status;
+mod suggestion;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -19,8 +20,10 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic_health::ServingStatus;
 
 use crate::config::ServeConfig;
+use crate::embed::{EmbedQueue, Embedder, QueueParams};
 use crate::proto::{self, v1 as pb};
 use crate::runtime::NativeRuntime;
+use crate::suggest::Suggester;
 
 pub use limits::FrameLimitBody;
 
@@ -35,6 +38,10 @@ pub enum ServerError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("the reading models could not be loaded: {0}")]
     Models(#[from] crate::read::ReadError),
+    #[error(transparent)]
+    Embed(#[from] crate::embed::EmbedError),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
 }
 
 /// The sockets the server answers on, bound by the caller so that tests can use port 0.
@@ -69,6 +76,9 @@ pub async fn run(
         crate::read::ReaderOptions::default(),
     )?);
     let extraction = extraction::Extraction::new(reader, config.limits.max_concurrent_documents);
+    let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
+    let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
+    let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
 
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in proto::SERVICE_NAMES {
@@ -137,7 +147,9 @@ pub async fn run(
             pb::extraction_service_server::ExtractionServiceServer::new(extraction)
         ))
         .add_service(limited!(
-            pb::suggestion_service_server::SuggestionServiceServer::new(services::Suggestion)
+            pb::suggestion_service_server::SuggestionServiceServer::new(suggestion::Suggestion {
+                suggester
+            })
         ))
         .add_service(limited!(
             pb::proposal_service_server::ProposalServiceServer::new(services::Proposal)

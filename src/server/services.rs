@@ -1,34 +1,13 @@
-//! The four ledgerline services. Each handler only translates between protobuf and a pipeline
-//! stage; RPCs whose stage is not built yet answer UNIMPLEMENTED.
+//! The proposal and review services (extraction and suggestion have their own files). Each handler only
+//! translates between protobuf and a pipeline stage; RPCs whose stage is not built yet answer
+//! UNIMPLEMENTED.
 
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Response, Status};
 
 use super::status::not_built;
 use crate::proto::v1::{
     self as pb, proposal_service_server::ProposalService, review_service_server::ReviewService,
-    suggestion_service_server::SuggestionService,
 };
-
-/// `ledgerline.v1.SuggestionService`.
-#[derive(Debug, Default)]
-pub struct Suggestion;
-
-#[tonic::async_trait]
-impl SuggestionService for Suggestion {
-    async fn suggest(
-        &self,
-        _request: Request<pb::SuggestRequest>,
-    ) -> Result<Response<pb::SuggestResponse>, Status> {
-        Err(not_built("SuggestionService/Suggest", "suggestion"))
-    }
-
-    async fn index_history(
-        &self,
-        _request: Request<Streaming<pb::HistoryLine>>,
-    ) -> Result<Response<pb::IndexHistoryResponse>, Status> {
-        Err(not_built("SuggestionService/IndexHistory", "history index"))
-    }
-}
 
 /// `ledgerline.v1.ProposalService`.
 #[derive(Debug, Default)]

@@ -2,6 +2,12 @@
 
 use tonic::Status;
 
+use crate::company::CompanyError;
+use crate::embed::EmbedError;
+use crate::import::ImportError;
+use crate::index::IndexError;
+use crate::suggest::SuggestError;
+
 /// The answer of an RPC whose stage has not been built into this version yet.
 pub fn not_built(rpc: &str, stage: &str) -> Status {
     Status::unimplemented(format!(
@@ -27,5 +33,45 @@ pub fn read_error(error: &crate::read::ReadError) -> Status {
                 "reading the document failed inside ledgerline: {error}"
             ))
         }
+    }
+}
+
+fn index_status(e: &IndexError) -> Status {
+    match e {
+        IndexError::Unavailable { .. } => Status::unavailable(e.to_string()),
+        _ => Status::internal(e.to_string()),
+    }
+}
+
+fn embed_status(e: &EmbedError) -> Status {
+    match e {
+        EmbedError::Overloaded => Status::resource_exhausted(e.to_string()),
+        EmbedError::Stopped => Status::unavailable(e.to_string()),
+        _ => Status::internal(e.to_string()),
+    }
+}
+
+/// Suggestion errors: an unknown company is NOT_FOUND, an empty description INVALID_ARGUMENT, an
+/// index that cannot be reached UNAVAILABLE (the caller may retry).
+pub fn suggest_status(e: SuggestError) -> Status {
+    match &e {
+        SuggestError::UnknownCompany(_) => Status::not_found(e.to_string()),
+        SuggestError::EmptyDescription => Status::invalid_argument(e.to_string()),
+        SuggestError::Index(inner) => index_status(inner),
+        SuggestError::Embed(inner) => embed_status(inner),
+        SuggestError::Company(CompanyError::BadId(_)) => Status::invalid_argument(e.to_string()),
+        SuggestError::Company(_) => Status::internal(e.to_string()),
+    }
+}
+
+/// History import errors.
+pub fn import_status(e: ImportError) -> Status {
+    match &e {
+        ImportError::Index(inner) => index_status(inner),
+        ImportError::Embed(inner) => embed_status(inner),
+        ImportError::Company(CompanyError::BadId(_)) | ImportError::Invalid { .. } => {
+            Status::invalid_argument(e.to_string())
+        }
+        _ => Status::internal(e.to_string()),
     }
 }

@@ -109,3 +109,10 @@ pub fn reader() -> Arc<ledgerline::read::Reader> {
 pub fn documents() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents")
 }
+
+/// The real MiniLM embedder from the model cache.
+pub fn embedder() -> ledgerline::embed::Embedder {
+    ledgerline::embed::Embedder::from_cache(&model_cache()).unwrap_or_else(|e| {
+        panic!("{e}\n(the tests need the real models: run `cargo run -- models fetch` first)")
+    })
+}

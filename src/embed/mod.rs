@@ -1,0 +1,177 @@
+//! Sentence embeddings of line descriptions: all-MiniLM-L6-v2 on candle (CPU, or CUDA with the
+//! `cuda` feature), tokenised, mean-pooled over the attention mask and L2-normalised, so a dot
+//! product between two vectors is their cosine similarity.
+//!
+//! [`Embedder`] is the model itself and is used from one thread at a time; [`EmbedQueue`] gives
+//! it its own OS thread and turns many small concurrent requests into few batched model calls.
+
+mod queue;
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use tokenizers::{Tokenizer, TruncationParams};
+
+pub use queue::{EmbedQueue, QueueParams};
+
+use crate::models::ModelCache;
+
+/// The hub id the model cache lays the embedding model out under.
+pub const MODEL_ID: &str = "sentence-transformers/all-MiniLM-L6-v2";
+/// Width of every vector [`Embedder`] returns.
+pub const DIMENSIONS: usize = 384;
+
+/// Why text could not be embedded.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    #[error(
+        "the embedding model file {0} is missing from the model cache; run `ledgerline models fetch`"
+    )]
+    MissingFile(String),
+    #[error(
+        "cannot load the embedding model from {path}: {message}; run `ledgerline models fetch` to repair the cache"
+    )]
+    Load { path: PathBuf, message: String },
+    #[error("the embedding model failed: {0}; report this with the input that caused it")]
+    Model(String),
+    #[error("the embedding queue is full; retry later or lower the request rate")]
+    Overloaded,
+    #[error("the embedding thread has stopped; restart the service")]
+    Stopped,
+}
+
+fn model_err(e: impl std::fmt::Display) -> EmbedError {
+    EmbedError::Model(e.to_string())
+}
+
+/// Which device the model runs on.
+pub fn device() -> Device {
+    #[cfg(feature = "cuda")]
+    if let Ok(device) = Device::new_cuda(0) {
+        return device;
+    }
+    Device::Cpu
+}
+
+/// MiniLM with its tokenizer.
+pub struct Embedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+}
+
+impl Embedder {
+    /// Loads the model from the verified cache, resolved offline through its hub layout.
+    pub fn from_cache(cache: &ModelCache) -> Result<Embedder, EmbedError> {
+        let repo = cache.hf_cache().model(MODEL_ID.to_string());
+        let file = |name: &str| {
+            repo.get(name)
+                .ok_or_else(|| EmbedError::MissingFile(name.to_string()))
+        };
+        Embedder::load(
+            &file("model.safetensors")?,
+            &file("tokenizer.json")?,
+            &file("config.json")?,
+        )
+    }
+
+    /// Loads the model from plain paths.
+    pub fn load(weights: &Path, tokenizer: &Path, config: &Path) -> Result<Embedder, EmbedError> {
+        let load = |path: &Path| {
+            let path = path.to_path_buf();
+            move |e: &dyn std::fmt::Display| EmbedError::Load {
+                path,
+                message: e.to_string(),
+            }
+        };
+        let config_text = std::fs::read_to_string(config).map_err(|e| load(config)(&e))?;
+        let config: Config = serde_json::from_str(&config_text).map_err(|e| load(config)(&e))?;
+        let mut tokenizer = Tokenizer::from_file(tokenizer).map_err(|e| load(tokenizer)(&e))?;
+        // `embed` pads each chunk itself, after sorting by length.
+        tokenizer.with_padding(None);
+        // Descriptions are short; 128 tokens keeps a pathological input from costing a second.
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: 128,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| EmbedError::Load {
+                path: PathBuf::from("tokenizer.json"),
+                message: e.to_string(),
+            })?;
+        let device = device();
+        // SAFETY: the weights file is memory-mapped read-only from the verified cache, which
+        // nothing rewrites while the process runs (fetch replaces files by rename).
+        let vb = unsafe {
+            VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device)
+                .map_err(|e| load(weights)(&e))?
+        };
+        let model = BertModel::load(vb, &config).map_err(|e| load(weights)(&e))?;
+        Ok(Embedder {
+            model,
+            tokenizer,
+            device,
+        })
+    }
+
+    /// One unit vector per text, in order.
+    ///
+    /// Texts are sorted by token count and run in chunks of [`CHUNK`], each padded to its own
+    /// longest text: a large batch padded to its single longest description wasted half its
+    /// work, while chunks much smaller than this make the matrix products inefficient.
+    pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let inputs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let encodings = self
+            .tokenizer
+            .encode_batch(inputs, true)
+            .map_err(model_err)?;
+        let mut order: Vec<usize> = (0..encodings.len()).collect();
+        order.sort_by_key(|&i| encodings[i].get_ids().len());
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encodings.len()];
+        for chunk in order.chunks(CHUNK) {
+            let width = chunk
+                .iter()
+                .map(|&i| encodings[i].get_ids().len())
+                .max()
+                .unwrap_or(0);
+            let mut ids = Vec::with_capacity(chunk.len() * width);
+            let mut mask = Vec::with_capacity(chunk.len() * width);
+            for &i in chunk {
+                let row = encodings[i].get_ids();
+                ids.extend_from_slice(row);
+                ids.extend(std::iter::repeat_n(0, width - row.len()));
+                mask.extend(std::iter::repeat_n(1u32, row.len()));
+                mask.extend(std::iter::repeat_n(0u32, width - row.len()));
+            }
+            let shape = (chunk.len(), width);
+            let ids = Tensor::from_vec(ids, shape, &self.device).map_err(model_err)?;
+            let mask = Tensor::from_vec(mask, shape, &self.device).map_err(model_err)?;
+            let types = ids.zeros_like().map_err(model_err)?;
+            let hidden = self
+                .model
+                .forward(&ids, &types, Some(&mask))
+                .map_err(model_err)?;
+            for (&i, vector) in chunk.iter().zip(pool(&hidden, &mask).map_err(model_err)?) {
+                out[i] = vector;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Texts per model call; see [`Embedder::embed`].
+const CHUNK: usize = 32;
+
+/// Mean over the real tokens (padding excluded by the mask), then L2 normalisation.
+fn pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
+    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
+    let mean = summed.broadcast_div(&counts)?;
+    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+    mean.broadcast_div(&norm)?
+        .to_device(&Device::Cpu)?
+        .to_vec2()
+}

@@ -1,0 +1,301 @@
+//! How good the suggestions are: top-1 and top-3 accuracy per field, expected calibration
+//! error, and the share of lines that could be posted without review at 99% and 99.5%
+//! precision, on a time split (index the past, calibrate on the next period, test on the last).
+//!
+//! The posting threshold is chosen on the validation period and then applied to the test
+//! period, so the reported precision is what a company would actually get.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::company::{Chart, Field};
+use crate::embed::EmbedQueue;
+use crate::history::HistoryRecord;
+use crate::import::{ImportError, embed_unique, index_records};
+use crate::index::{Query, VectorIndex};
+use crate::suggest::{
+    Calibration, LineQuery, SuggestError, Suggestion, VoteParams, calibrate, calibration_path,
+    embedding_text, vote,
+};
+
+/// History cut in time.
+pub struct Split {
+    pub train: Vec<HistoryRecord>,
+    pub validation: Vec<HistoryRecord>,
+    pub test: Vec<HistoryRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldReport {
+    pub field: Field,
+    pub top1: f64,
+    pub top3: f64,
+}
+
+/// Lines postable without review at a target precision.
+#[derive(Debug, Clone, Copy)]
+pub struct Postable {
+    pub target: f64,
+    pub threshold: f64,
+    pub share: f64,
+    pub precision: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuggestReport {
+    pub name: String,
+    pub train: usize,
+    pub validation: usize,
+    pub test: usize,
+    pub fields: Vec<FieldReport>,
+    pub ece: f64,
+    pub postable: Vec<Postable>,
+}
+
+impl fmt::Display for SuggestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} lines indexed, {} calibrate, {} held out",
+            self.name, self.train, self.validation, self.test
+        )?;
+        writeln!(f, "  {:<12} {:>7} {:>7}", "field", "top-1", "top-3")?;
+        for r in &self.fields {
+            writeln!(
+                f,
+                "  {:<12} {:>7.4} {:>7.4}",
+                r.field.name(),
+                r.top1,
+                r.top3
+            )?;
+        }
+        writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
+        for p in &self.postable {
+            writeln!(
+                f,
+                "  postable without review at {:.1}% precision: {:.1}% of lines (threshold {:.4}, held-out precision {:.4})",
+                p.target * 100.0,
+                p.share * 100.0,
+                p.threshold,
+                p.precision
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn query_of(r: &HistoryRecord) -> LineQuery {
+    LineQuery {
+        company: r.company.clone(),
+        entity: r.entity.clone(),
+        description: r.memo.clone(),
+        vendor: r.vendor_name.clone(),
+        amount: Some(r.amount),
+        date: Some(r.posting_date),
+        max_candidates: 3,
+    }
+}
+
+/// Suggestions for every line, through the same embedding, index and vote as the service.
+pub async fn suggest_all(
+    lines: &[HistoryRecord],
+    chart: &Chart,
+    calibration: &Calibration,
+    embed: &EmbedQueue,
+    index: &dyn VectorIndex,
+) -> Result<Vec<Suggestion>, SuggestError> {
+    let params = VoteParams::default();
+    let texts = lines
+        .iter()
+        .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
+        .collect();
+    let vectors = embed_unique(embed, texts).await?;
+    let mut out = Vec::with_capacity(lines.len());
+    for (r, vector) in lines.iter().zip(vectors) {
+        let neighbours = index
+            .search(Query {
+                company: r.company.clone(),
+                entity: r.entity.clone(),
+                vector,
+                limit: params.k,
+            })
+            .await?;
+        out.push(vote(chart, calibration, &params, &query_of(r), &neighbours));
+    }
+    Ok(out)
+}
+
+fn right(s: &Suggestion, r: &HistoryRecord, field: Field, top: usize) -> bool {
+    let truth = field.of(r);
+    s.fields.iter().find(|f| f.field == field).is_some_and(|f| {
+        f.candidates
+            .iter()
+            .take(top)
+            .any(|c| c.value.as_deref() == truth)
+    })
+}
+
+fn all_right(s: &Suggestion, r: &HistoryRecord, fields: &[Field]) -> bool {
+    fields.iter().all(|f| right(s, r, *f, 1))
+}
+
+/// The lowest joint confidence at which the lines above it reach `target` precision.
+fn threshold_for(pairs: &[(f64, bool)], target: f64) -> f64 {
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut right, mut best) = (0usize, f64::INFINITY);
+    for (i, (conf, ok)) in sorted.iter().enumerate() {
+        right += usize::from(*ok);
+        let next_differs = sorted.get(i + 1).is_none_or(|n| n.0 < *conf);
+        if next_differs && right as f64 / (i + 1) as f64 >= target {
+            best = *conf;
+        }
+    }
+    best
+}
+
+/// Runs the whole evaluation on `index` (which should start empty) and returns the report.
+/// The fitted calibration is saved under `data_dir` for the company.
+pub async fn evaluate(
+    name: &str,
+    chart: &Chart,
+    split: Split,
+    fields: &[Field],
+    embed: &EmbedQueue,
+    index: &dyn VectorIndex,
+    data_dir: &Path,
+) -> Result<SuggestReport, ImportError> {
+    let company = chart.company.clone();
+    index_records(
+        split.train.clone(),
+        embed,
+        index,
+        data_dir,
+        Some(chart),
+        None,
+    )
+    .await?;
+    let raw = Calibration::default();
+    let validation = suggest_all(&split.validation, chart, &raw, embed, index)
+        .await
+        .map_err(suggest_err)?;
+    let mut calibration = Calibration::default();
+    for field in fields {
+        let samples = validation
+            .iter()
+            .zip(&split.validation)
+            .filter_map(|(s, r)| {
+                s.best(*field)
+                    .map(|c| (c.score as f64, right(s, r, *field, 1)))
+            })
+            .collect();
+        calibration.fit(*field, samples);
+    }
+    calibration.samples = split.validation.len();
+    calibration.save(&calibration_path(data_dir, &company)?)?;
+    let validation_pairs: Vec<(f64, bool)> = validation
+        .iter()
+        .zip(&split.validation)
+        .map(|(s, r)| (joint(s, &calibration, fields), all_right(s, r, fields)))
+        .collect();
+    // The held-out period sees the validation period as history too.
+    index_records(
+        split.validation.clone(),
+        embed,
+        index,
+        data_dir,
+        Some(chart),
+        None,
+    )
+    .await?;
+    let test = suggest_all(&split.test, chart, &calibration, embed, index)
+        .await
+        .map_err(suggest_err)?;
+    let n = split.test.len().max(1) as f64;
+    let mut reports = Vec::new();
+    let mut conf_pairs = Vec::new();
+    for field in fields {
+        let count = |top| {
+            test.iter()
+                .zip(&split.test)
+                .filter(|(s, r)| right(s, r, *field, top))
+                .count() as f64
+        };
+        reports.push(FieldReport {
+            field: *field,
+            top1: count(1) / n,
+            top3: count(3) / n,
+        });
+        for (s, r) in test.iter().zip(&split.test) {
+            if let Some(c) = s.best(*field) {
+                conf_pairs.push((c.confidence as f64, right(s, r, *field, 1)));
+            }
+        }
+    }
+    let test_pairs: Vec<(f64, bool)> = test
+        .iter()
+        .zip(&split.test)
+        .map(|(s, r)| (joint(s, &calibration, fields), all_right(s, r, fields)))
+        .collect();
+    let postable = [0.99, 0.995]
+        .into_iter()
+        .map(|target| {
+            let threshold = threshold_for(&validation_pairs, target);
+            let passed: Vec<&(f64, bool)> =
+                test_pairs.iter().filter(|p| p.0 >= threshold).collect();
+            let ok = passed.iter().filter(|p| p.1).count();
+            Postable {
+                target,
+                threshold,
+                share: passed.len() as f64 / n,
+                precision: if passed.is_empty() {
+                    1.0
+                } else {
+                    ok as f64 / passed.len() as f64
+                },
+            }
+        })
+        .collect();
+    Ok(SuggestReport {
+        name: name.to_string(),
+        train: split.train.len(),
+        validation: split.validation.len(),
+        test: split.test.len(),
+        fields: reports,
+        ece: calibrate::expected_calibration_error(&conf_pairs),
+        postable,
+    })
+}
+
+/// The joint confidence over the evaluated fields only, calibrated.
+fn joint(s: &Suggestion, calibration: &Calibration, fields: &[Field]) -> f64 {
+    fields
+        .iter()
+        .map(|f| {
+            s.best(*f)
+                .map_or(1.0, |c| calibration.apply(*f, c.score as f64))
+        })
+        .fold(1.0, f64::min)
+}
+
+fn suggest_err(e: SuggestError) -> ImportError {
+    match e {
+        SuggestError::Index(e) => ImportError::Index(e),
+        SuggestError::Embed(e) => ImportError::Embed(e),
+        SuggestError::Company(e) => ImportError::Company(e),
+        other => ImportError::Embed(crate::embed::EmbedError::Model(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_keeps_the_most_confident_lines_that_reach_the_target() {
+        let pairs = vec![(0.99, true), (0.98, true), (0.9, false), (0.8, true)];
+        assert_eq!(threshold_for(&pairs, 0.99), 0.98);
+        assert_eq!(threshold_for(&pairs, 0.7), 0.8);
+        assert!(threshold_for(&[(0.5, false)], 0.99).is_infinite());
+    }
+}

@@ -1,0 +1,183 @@
+//! The embedded index: one Qdrant Edge shard on disk under the data directory, in process, with
+//! no server. It survives restarts: opening an existing directory loads its segments and WAL.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use qdrant_edge::{
+    Condition, CountRequest, CreateIndex, Distance, EdgeConfig, EdgeShard, EdgeVectorParams,
+    FieldCondition, FieldIndexOperations, Filter, JsonPath, Match, NamedQuery, PayloadFieldSchema,
+    PayloadSchemaType, PointInsertOperations, PointOperations, PointStruct, QueryEnum,
+    QueryRequest, ScoringQuery, UpdateOperation, WithPayloadInterface, WithVector,
+};
+
+use super::payload::{from_payload, point_id, to_payload};
+use super::{IndexError, IndexedLine, Neighbour, Query, VectorIndex};
+use crate::embed::DIMENSIONS;
+
+/// Qdrant Edge behind [`VectorIndex`]. Shard calls block, so each runs on the blocking pool.
+#[derive(Clone)]
+pub struct EdgeIndex {
+    shard: Arc<EdgeShard>,
+    path: PathBuf,
+}
+
+fn op_err(e: impl std::fmt::Display) -> IndexError {
+    IndexError::Operation(e.to_string())
+}
+
+fn key(name: &str) -> JsonPath {
+    name.parse().expect("payload keys are plain identifiers")
+}
+
+/// Only points of `company` (and `entity`, when given).
+pub(super) fn filter(company: &str, entity: Option<&str>) -> Filter {
+    let mut must = vec![Condition::Field(FieldCondition::new_match(
+        key("company"),
+        Match::from(company.to_string()),
+    ))];
+    if let Some(entity) = entity {
+        must.push(Condition::Field(FieldCondition::new_match(
+            key("entity"),
+            Match::from(entity.to_string()),
+        )));
+    }
+    Filter {
+        should: None,
+        min_should: None,
+        must: Some(must),
+        must_not: None,
+    }
+}
+
+impl EdgeIndex {
+    /// Opens the shard in `dir`, creating it (with its payload indexes) on first use.
+    pub fn open(dir: &Path) -> Result<EdgeIndex, IndexError> {
+        let open_err = |e: &dyn std::fmt::Display| IndexError::Open {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
+        let exists = dir.join("edge_config.json").exists();
+        let shard = if exists {
+            EdgeShard::load(dir, None).map_err(|e| open_err(&e))?
+        } else {
+            let config = EdgeConfig::builder()
+                .vector(
+                    "",
+                    EdgeVectorParams::builder(DIMENSIONS, Distance::Cosine).build(),
+                )
+                .build();
+            let shard = EdgeShard::new(dir, config).map_err(|e| open_err(&e))?;
+            for field in ["company", "entity"] {
+                shard
+                    .update(UpdateOperation::FieldIndexOperation(
+                        FieldIndexOperations::CreateIndex(CreateIndex {
+                            field_name: key(field),
+                            field_schema: Some(PayloadFieldSchema::FieldType(
+                                PayloadSchemaType::Keyword,
+                            )),
+                        }),
+                    ))
+                    .map_err(|e| open_err(&e))?;
+            }
+            shard
+        };
+        Ok(EdgeIndex {
+            shard: Arc::new(shard),
+            path: dir.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&EdgeShard) -> Result<T, IndexError> + Send + 'static,
+    ) -> Result<T, IndexError> {
+        let shard = self.shard.clone();
+        tokio::task::spawn_blocking(move || work(&shard))
+            .await
+            .map_err(op_err)?
+    }
+}
+
+#[tonic::async_trait]
+impl VectorIndex for EdgeIndex {
+    async fn upsert(&self, lines: Vec<IndexedLine>) -> Result<usize, IndexError> {
+        let n = lines.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        self.blocking(move |shard| {
+            let points = lines
+                .into_iter()
+                .map(|line| {
+                    let id = point_id(&line.record.company, &line.record.line_id);
+                    let payload = serde_json::Value::Object(to_payload(&line.record));
+                    PointStruct::new(id, line.vector, payload).into()
+                })
+                .collect();
+            shard
+                .update(UpdateOperation::PointOperation(
+                    PointOperations::UpsertPoints(PointInsertOperations::PointsList(points)),
+                ))
+                .map_err(op_err)
+        })
+        .await?;
+        Ok(n)
+    }
+
+    async fn search(&self, query: Query) -> Result<Vec<Neighbour>, IndexError> {
+        self.blocking(move |shard| {
+            let request = QueryRequest {
+                prefetches: vec![],
+                query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                    query: query.vector.into(),
+                    using: None,
+                }))),
+                filter: Some(filter(&query.company, query.entity.as_deref())),
+                score_threshold: None,
+                limit: query.limit,
+                offset: 0,
+                params: None,
+                with_vector: WithVector::Bool(false),
+                with_payload: WithPayloadInterface::Bool(true),
+            };
+            let points = shard.query(request).map_err(op_err)?;
+            points
+                .into_iter()
+                .map(|p| {
+                    let payload = p
+                        .payload
+                        .ok_or_else(|| IndexError::Damaged("a point without payload".into()))?;
+                    Ok(Neighbour {
+                        similarity: p.score,
+                        record: from_payload(&payload.0.into_iter().collect())?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn count(&self, company: &str) -> Result<usize, IndexError> {
+        let company = company.to_string();
+        self.blocking(move |shard| {
+            shard
+                .count(CountRequest {
+                    filter: Some(filter(&company, None)),
+                    exact: true,
+                })
+                .map_err(op_err)
+        })
+        .await
+    }
+
+    async fn optimize(&self) -> Result<(), IndexError> {
+        self.blocking(|shard| shard.optimize().map(|_| ()).map_err(op_err))
+            .await
+    }
+}

@@ -1,0 +1,236 @@
+//! A Qdrant server or cluster through `qdrant-client`, for a company that outgrows one machine.
+//! Same collection schema and payload as the embedded index. Transient failures (the server
+//! unreachable, overloaded or timing out) are retried a few times with backoff, then reported as
+//! [`IndexError::Unavailable`] so the caller can answer UNAVAILABLE instead of failing hard.
+
+use std::future::Future;
+use std::time::Duration;
+
+use qdrant_client::qdrant::Value as QValue;
+use qdrant_client::qdrant::value::Kind;
+use qdrant_client::qdrant::{
+    Condition, CountPointsBuilder, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder,
+    Distance, FieldType, Filter, PointStruct, QueryPointsBuilder, UpsertPointsBuilder,
+    VectorParamsBuilder,
+};
+use qdrant_client::{Payload as QPayload, Qdrant, QdrantError};
+use tokio::sync::OnceCell;
+
+use super::payload::{from_payload, point_id, to_payload};
+use super::{COLLECTION, IndexError, IndexedLine, Neighbour, Query, VectorIndex};
+use crate::embed::DIMENSIONS;
+
+/// Attempts per operation: enough to ride out a leader election, short enough that a caller
+/// hears about a dead server within a second or two.
+const ATTEMPTS: u32 = 3;
+
+/// A Qdrant server behind [`VectorIndex`].
+pub struct ServerIndex {
+    client: Qdrant,
+    url: String,
+    ready: OnceCell<()>,
+}
+
+fn transient(e: &QdrantError) -> bool {
+    match e {
+        QdrantError::ResponseError { status } => {
+            matches!(
+                status.code(),
+                tonic::Code::Unavailable
+                    | tonic::Code::DeadlineExceeded
+                    | tonic::Code::Unknown
+                    | tonic::Code::Aborted
+            )
+            // The client reports a refused connection as INTERNAL "Failed to connect".
+            || (status.code() == tonic::Code::Internal && status.message().contains("connect"))
+        }
+        QdrantError::ResourceExhaustedError { .. } => true,
+        _ => false,
+    }
+}
+
+impl ServerIndex {
+    /// A client for `url` (the gRPC port, usually 6334). Connects lazily: a server that is down
+    /// now is an error on the first operation, not here.
+    pub fn connect(url: &str, timeout: Duration) -> Result<ServerIndex, IndexError> {
+        let client = Qdrant::from_url(url)
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .skip_compatibility_check()
+            .build()
+            .map_err(|e| IndexError::Unavailable {
+                target: url.to_string(),
+                attempts: 0,
+                message: e.to_string(),
+            })?;
+        Ok(ServerIndex {
+            client,
+            url: url.to_string(),
+            ready: OnceCell::new(),
+        })
+    }
+
+    async fn retry<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T, IndexError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, QdrantError>>,
+    {
+        let mut delay = Duration::from_millis(100);
+        for attempt in 1..=ATTEMPTS {
+            match op().await {
+                Ok(value) => return Ok(value),
+                Err(e) if transient(&e) && attempt < ATTEMPTS => {
+                    tracing::warn!(url = %self.url, attempt, error = %e, "{what} failed; retrying");
+                    // Backoff between attempts, not synchronisation.
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                Err(e) if transient(&e) => {
+                    return Err(IndexError::Unavailable {
+                        target: self.url.clone(),
+                        attempts: ATTEMPTS,
+                        message: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(IndexError::Operation(format!("{what}: {e}"))),
+            }
+        }
+        unreachable!("the loop returns on its last attempt")
+    }
+
+    /// Creates the collection and its payload indexes the first time they are needed.
+    async fn ensure(&self) -> Result<(), IndexError> {
+        self.ready
+            .get_or_try_init(|| async {
+                let exists = self
+                    .retry("checking the collection", || {
+                        self.client.collection_exists(COLLECTION)
+                    })
+                    .await?;
+                if !exists {
+                    self.retry("creating the collection", || {
+                        self.client.create_collection(
+                            CreateCollectionBuilder::new(COLLECTION).vectors_config(
+                                VectorParamsBuilder::new(DIMENSIONS as u64, Distance::Cosine),
+                            ),
+                        )
+                    })
+                    .await?;
+                    for field in ["company", "entity"] {
+                        self.retry("creating a payload index", || {
+                            self.client
+                                .create_field_index(CreateFieldIndexCollectionBuilder::new(
+                                    COLLECTION,
+                                    field,
+                                    FieldType::Keyword,
+                                ))
+                        })
+                        .await?;
+                    }
+                }
+                Ok(())
+            })
+            .await
+            .copied()
+    }
+}
+
+/// The payload holds only strings and nulls, so the conversion is spelled out rather than
+/// pulling in the client's serde feature.
+fn to_qdrant(payload: super::Payload) -> QPayload {
+    let map: std::collections::HashMap<String, QValue> = payload
+        .into_iter()
+        .map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::String(s) => QValue::from(s),
+                _ => QValue {
+                    kind: Some(Kind::NullValue(0)),
+                },
+            };
+            (k, value)
+        })
+        .collect();
+    QPayload::from(map)
+}
+
+fn from_qdrant(value: QValue) -> serde_json::Value {
+    match value.kind {
+        Some(Kind::StringValue(s)) => serde_json::Value::String(s),
+        _ => serde_json::Value::Null,
+    }
+}
+
+fn filter(company: &str, entity: Option<&str>) -> Filter {
+    let mut must = vec![Condition::matches("company", company.to_string())];
+    if let Some(entity) = entity {
+        must.push(Condition::matches("entity", entity.to_string()));
+    }
+    Filter::must(must)
+}
+
+#[tonic::async_trait]
+impl VectorIndex for ServerIndex {
+    async fn upsert(&self, lines: Vec<IndexedLine>) -> Result<usize, IndexError> {
+        self.ensure().await?;
+        let n = lines.len();
+        let points: Vec<PointStruct> = lines
+            .into_iter()
+            .map(|line| {
+                let id = point_id(&line.record.company, &line.record.line_id);
+                PointStruct::new(id, line.vector, to_qdrant(to_payload(&line.record)))
+            })
+            .collect();
+        for chunk in points.chunks(512) {
+            self.retry("upserting points", || {
+                self.client
+                    .upsert_points(UpsertPointsBuilder::new(COLLECTION, chunk.to_vec()).wait(true))
+            })
+            .await?;
+        }
+        Ok(n)
+    }
+
+    async fn search(&self, query: Query) -> Result<Vec<Neighbour>, IndexError> {
+        self.ensure().await?;
+        let response = self
+            .retry("searching", || {
+                self.client.query(
+                    QueryPointsBuilder::new(COLLECTION)
+                        .query(query.vector.clone())
+                        .filter(filter(&query.company, query.entity.as_deref()))
+                        .limit(query.limit as u64)
+                        .with_payload(true),
+                )
+            })
+            .await?;
+        response
+            .result
+            .into_iter()
+            .map(|p| {
+                let payload = p
+                    .payload
+                    .into_iter()
+                    .map(|(k, v)| (k, from_qdrant(v)))
+                    .collect();
+                Ok(Neighbour {
+                    similarity: p.score,
+                    record: from_payload(&payload)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count(&self, company: &str) -> Result<usize, IndexError> {
+        self.ensure().await?;
+        let response = self
+            .retry("counting", || {
+                self.client.count(
+                    CountPointsBuilder::new(COLLECTION)
+                        .filter(filter(company, None))
+                        .exact(true),
+                )
+            })
+            .await?;
+        Ok(response.result.map_or(0, |r| r.count as usize))
+    }
+}

@@ -1,0 +1,228 @@
+//! Coding suggestions: for one line (description, vendor, amount, date), ranked candidates for
+//! the GL account and every dimension, each with a calibrated confidence and the historical
+//! lines that support it.
+//!
+//! [`Suggester`] ties the stages together: the description is embedded through the batching
+//! [`EmbedQueue`], the nearest lines of the company come from the [`VectorIndex`], and
+//! [`vote`] ranks values under the company's [`Chart`] rules. Charts and calibrations live under
+//! `<data_dir>/companies/<company>/`.
+
+pub mod calibrate;
+mod vote;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rust_decimal::Decimal;
+
+pub use calibrate::Calibration;
+pub use vote::{VoteParams, day_number, vote};
+
+use crate::company::{Chart, CompanyError, Field};
+use crate::embed::{EmbedError, EmbedQueue};
+use crate::history::{Date, HistoryRecord};
+use crate::index::{IndexError, Query, VectorIndex};
+
+/// Why a suggestion could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    #[error(
+        "company {0:?} has no history here; import it with `ledgerline history import` or the IndexHistory RPC first"
+    )]
+    UnknownCompany(String),
+    #[error("the description is empty; send the line's text as printed on the document")]
+    EmptyDescription,
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    #[error(transparent)]
+    Company(#[from] CompanyError),
+}
+
+/// One line to code.
+#[derive(Debug, Clone, Default)]
+pub struct LineQuery {
+    pub company: String,
+    pub entity: Option<String>,
+    pub description: String,
+    pub vendor: Option<String>,
+    pub amount: Option<Decimal>,
+    pub date: Option<Date>,
+    pub max_candidates: usize,
+}
+
+/// A historical line supporting a candidate: the evidence a reviewer can check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Precedent {
+    /// Cosine similarity between the line's text and the request's.
+    pub similarity: f32,
+    pub line: HistoryRecord,
+}
+
+/// One candidate value; `None` means "leave the field empty".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Candidate {
+    pub value: Option<String>,
+    pub label: String,
+    /// The raw vote share.
+    pub score: f32,
+    /// Calibrated probability that this value is right.
+    pub confidence: f32,
+    pub precedents: Vec<Precedent>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldSuggestion {
+    pub field: Field,
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Suggestion {
+    pub fields: Vec<FieldSuggestion>,
+}
+
+impl Suggestion {
+    pub fn best(&self, field: Field) -> Option<&Candidate> {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .and_then(|f| f.candidates.first())
+    }
+
+    /// The least confident of the fields' best candidates: a line may be posted without
+    /// review only if every field is confident.
+    pub fn joint_confidence(&self) -> f32 {
+        self.fields
+            .iter()
+            .map(|f| f.candidates.first().map_or(1.0, |c| c.confidence))
+            .fold(1.0, f32::min)
+    }
+}
+
+/// The text a line is embedded as, the same at indexing and at query time.
+pub fn embedding_text(vendor: Option<&str>, description: &str) -> String {
+    let description = description.trim();
+    match vendor.map(str::trim) {
+        Some(v) if !v.is_empty() && !description.is_empty() && v != description => {
+            format!("{v}: {description}")
+        }
+        Some(v) if !v.is_empty() => v.to_string(),
+        _ => description.to_string(),
+    }
+}
+
+/// A company's chart and calibration, loaded once.
+struct CompanyState {
+    chart: Chart,
+    calibration: Calibration,
+}
+
+/// Suggestions for every company this service holds history for.
+pub struct Suggester {
+    embed: EmbedQueue,
+    index: Arc<dyn VectorIndex>,
+    data_dir: PathBuf,
+    params: VoteParams,
+    companies: RwLock<HashMap<String, Arc<CompanyState>>>,
+}
+
+/// Identifies the embedding model and the vote in responses, for the audit log.
+pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/knn-vote-1";
+
+/// `<data_dir>/companies/<company>/calibration.json`.
+pub fn calibration_path(data_dir: &Path, company: &str) -> Result<PathBuf, CompanyError> {
+    Ok(Chart::path(data_dir, company)?.with_file_name("calibration.json"))
+}
+
+impl Suggester {
+    pub fn new(embed: EmbedQueue, index: Arc<dyn VectorIndex>, data_dir: &Path) -> Suggester {
+        Suggester {
+            embed,
+            index,
+            data_dir: data_dir.to_path_buf(),
+            params: VoteParams::default(),
+            companies: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn index(&self) -> &Arc<dyn VectorIndex> {
+        &self.index
+    }
+
+    pub fn embed_queue(&self) -> &EmbedQueue {
+        &self.embed
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Forgets cached charts and calibrations, after an import or a new calibration.
+    pub fn refresh(&self, company: &str) {
+        self.companies
+            .write()
+            .expect("no panics while holding the lock")
+            .remove(company);
+    }
+
+    fn company(&self, company: &str) -> Result<Arc<CompanyState>, SuggestError> {
+        if let Some(state) = self
+            .companies
+            .read()
+            .expect("no panics while holding the lock")
+            .get(company)
+        {
+            return Ok(state.clone());
+        }
+        let path = Chart::path(&self.data_dir, company)
+            .map_err(|_| SuggestError::UnknownCompany(company.to_string()))?;
+        if !path.exists() {
+            return Err(SuggestError::UnknownCompany(company.to_string()));
+        }
+        let state = Arc::new(CompanyState {
+            chart: Chart::load(&path)?,
+            calibration: Calibration::load(&calibration_path(&self.data_dir, company)?)?
+                .unwrap_or_default(),
+        });
+        self.companies
+            .write()
+            .expect("no panics while holding the lock")
+            .insert(company.to_string(), state.clone());
+        Ok(state)
+    }
+
+    /// Ranked candidates for every field of one line.
+    pub async fn suggest(&self, query: &LineQuery) -> Result<Suggestion, SuggestError> {
+        if query.description.trim().is_empty() {
+            return Err(SuggestError::EmptyDescription);
+        }
+        let state = self.company(&query.company)?;
+        let text = embedding_text(query.vendor.as_deref(), &query.description);
+        let vector = self
+            .embed
+            .embed(vec![text])
+            .await?
+            .pop()
+            .ok_or_else(|| EmbedError::Model("no vector came back".into()))?;
+        let neighbours = self
+            .index
+            .search(Query {
+                company: query.company.clone(),
+                entity: query.entity.clone(),
+                vector,
+                limit: self.params.k,
+            })
+            .await?;
+        Ok(vote(
+            &state.chart,
+            &state.calibration,
+            &self.params,
+            query,
+            &neighbours,
+        ))
+    }
+}

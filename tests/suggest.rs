@@ -1,0 +1,209 @@
+//! Suggestions end to end with the real MiniLM and a real embedded Qdrant Edge index: accuracy
+//! and calibration floors on a small synthetic company, the company rules, history import with
+//! bad input, and the CLI.
+
+mod common;
+
+use ledgerline::company::generate::{COMPANY, Spec, generate, split};
+use ledgerline::company::{Chart, Field};
+use ledgerline::embed::{EmbedQueue, QueueParams};
+use ledgerline::eval::suggest::{Split, evaluate, suggest_all};
+use ledgerline::import::{ImportError, read_file};
+use ledgerline::index::{EdgeIndex, VectorIndex};
+use ledgerline::suggest::Calibration;
+
+fn small_company() -> ledgerline::company::generate::Generated {
+    generate(&Spec {
+        seed: 5,
+        vendors: 60,
+        lines: 3000,
+        noise: 0.03,
+    })
+}
+
+fn every_nth<T: Clone>(items: &[T], keep: usize) -> Vec<T> {
+    items
+        .iter()
+        .step_by((items.len() / keep).max(1))
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_out_quarter_meets_the_accuracy_and_calibration_floors() {
+    let company = small_company();
+    let [train, validation, test] = split(&company.history);
+    let dir = tempfile::tempdir().unwrap();
+    let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
+    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
+    let split = Split {
+        train,
+        validation: every_nth(&validation, 200),
+        test: every_nth(&test, 150),
+    };
+    let report = evaluate(
+        "small",
+        &company.chart,
+        split,
+        &Field::ALL,
+        &queue,
+        &index,
+        dir.path(),
+    )
+    .await
+    .unwrap();
+    eprintln!("{report}");
+    let top1 = |f: Field| report.fields.iter().find(|r| r.field == f).unwrap().top1;
+    assert!(top1(Field::Account) >= 0.85, "{report}");
+    assert!(top1(Field::Department) >= 0.85, "{report}");
+    assert!(top1(Field::Location) >= 0.9, "{report}");
+    assert!(report.ece <= 0.1, "{report}");
+    assert!(report.postable[0].share >= 0.05, "{report}");
+    // The calibration was persisted per company.
+    let saved = Calibration::load(
+        &dir.path()
+            .join("companies")
+            .join(COMPANY)
+            .join("calibration.json"),
+    )
+    .unwrap()
+    .unwrap();
+    assert!(saved.fields.contains_key(&Field::Account));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inactive_values_are_never_suggested_and_required_dimensions_are_filled() {
+    let company = small_company();
+    let [train, _, test] = split(&company.history);
+    let retired: Vec<&str> = company
+        .chart
+        .accounts
+        .iter()
+        .filter(|a| !a.active)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert!(
+        train.iter().any(|r| retired.contains(&r.account.as_str())),
+        "the history must carry retired accounts for this test to mean anything"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
+    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
+    ledgerline::import::index_records(
+        train,
+        &queue,
+        &index,
+        dir.path(),
+        Some(&company.chart),
+        None,
+    )
+    .await
+    .unwrap();
+    let sample = every_nth(&test, 60);
+    let out = suggest_all(
+        &sample,
+        &company.chart,
+        &Calibration::default(),
+        &queue,
+        &index,
+    )
+    .await
+    .unwrap();
+    for s in &out {
+        for f in &s.fields {
+            for c in &f.candidates {
+                if let Some(v) = &c.value {
+                    assert!(
+                        company.chart.allows(f.field, v),
+                        "{:?} {v} suggested",
+                        f.field
+                    );
+                }
+            }
+        }
+        let account = s.best(Field::Account).unwrap().value.clone().unwrap();
+        if company.chart.requires(&account, Field::Department) {
+            assert!(s.best(Field::Department).unwrap().value.is_some());
+        }
+        let best = s.best(Field::Account).unwrap();
+        assert!(!best.precedents.is_empty() && best.confidence > 0.0);
+    }
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_history_file_with_missing_columns_or_bad_amounts_names_the_lines_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = write(
+        dir.path(),
+        "missing.csv",
+        "RECORDNO,ENTRY_DATE,DESCRIPTION\n1,2025-01-02,paper\n",
+    );
+    match read_file(&missing, Some("ACME")) {
+        Err(ImportError::Invalid { problems, .. }) => {
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].0, 1);
+            assert!(problems[0].1.contains("AMOUNT") || problems[0].1.contains("amount"));
+            assert!(problems[0].1.contains("account"), "{problems:?}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "RECORDNO,ENTRY_DATE,AMOUNT,ACCOUNTNO,DESCRIPTION,DEPARTMENTID\n\
+         1,2025-01-02,12.50,6010,paper,ADM\n\
+         2,2025-01-03,twelve,6010,toner,ADM\n\
+         3,01/04/2025,7.00,6010,pens,ADM\n\
+         4,2025-01-05,1.2.3,6010,staples,ADM\n",
+    );
+    let err = read_file(&bad, Some("ACME")).unwrap_err();
+    match &err {
+        ImportError::Invalid { problems, .. } => {
+            let lines: Vec<usize> = problems.iter().map(|p| p.0).collect();
+            assert_eq!(lines, vec![3, 5]);
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+    let jsonl = write(
+        dir.path(),
+        "bad.jsonl",
+        "{\"line_id\":\"1\",\"posting_date\":\"2025-01-02\",\"amount\":\"x\",\"memo\":\"\",\"account\":\"6010\",\"entity\":null,\"vendor_id\":null,\"vendor_name\":null,\"department\":null,\"location\":null,\"project\":null,\"class\":null,\"customer\":null}\n",
+    );
+    match read_file(&jsonl, Some("ACME")) {
+        Err(ImportError::Invalid { problems, .. }) => assert_eq!(problems[0].0, 1),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let good = write(
+        dir.path(),
+        "good.csv",
+        "RECORDNO,ENTRY_DATE,AMOUNT,ACCOUNTNO,DESCRIPTION,VENDORNAME\n1,2025-01-02,12.50,6010,paper,Acme\n",
+    );
+    let records = read_file(&good, Some("ACME")).unwrap();
+    assert_eq!(records[0].amount.to_string(), "12.50");
+    assert_eq!(records[0].vendor_name.as_deref(), Some("Acme"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_the_same_history_twice_keeps_one_point_per_line() {
+    let company = small_company();
+    let lines: Vec<_> = company.history.iter().take(300).cloned().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
+    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
+    for _ in 0..2 {
+        ledgerline::import::index_records(lines.clone(), &queue, &index, dir.path(), None, None)
+            .await
+            .unwrap();
+    }
+    assert_eq!(index.count(COMPANY).await.unwrap(), 300);
+    // Without a chart one is learnt from the history.
+    let chart = Chart::load(&Chart::path(dir.path(), COMPANY).unwrap()).unwrap();
+    assert!(!chart.accounts.is_empty());
+}
