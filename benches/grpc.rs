@@ -21,10 +21,10 @@ fn grpc(c: &mut Criterion) {
     let config = ServeConfig::with_dirs(data.path().to_path_buf(), models);
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let channel = tokio.block_on(async {
+    let (channel, serving) = tokio.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
+        let serving = tokio::spawn(async move {
             let listeners = Listeners {
                 grpc: listener,
                 metrics: None,
@@ -34,11 +34,12 @@ fn grpc(c: &mut Criterion) {
             })
             .await
         });
-        tonic::transport::Endpoint::from_shared(url)
+        let channel = tonic::transport::Endpoint::from_shared(url)
             .unwrap()
             .connect()
             .await
-            .unwrap()
+            .unwrap();
+        (channel, serving)
     });
 
     let mut group = c.benchmark_group("grpc");
@@ -71,6 +72,10 @@ fn grpc(c: &mut Criterion) {
     });
     group.finish();
     let _ = stop.send(());
+    // The embedded index flushes to the data directory on shutdown: the directory must outlive
+    // the server.
+    let _ = tokio.block_on(serving);
+    drop(data);
 }
 
 criterion_group!(benches, grpc);
