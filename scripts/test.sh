@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo run --locked --quiet -- models fetch
+# One build for the binary and every test target: `cargo run` alone resolves features without
+# the dev-dependencies and would compile half the dependency tree a second time for the tests.
+cargo build --locked --all-targets
+"${CARGO_TARGET_DIR:-target}/debug/ledgerline" models fetch
 cargo fmt --check
 cargo test --locked --all-targets
 cargo clippy --locked --all-targets -- -D warnings

@@ -292,3 +292,22 @@ fn extraction_on_the_text_pdfs_stays_above_its_floors() {
     assert!(s.transactions.f1() > 0.95, "{report}");
     assert_eq!(s.kind_correct, s.documents, "{report}");
 }
+
+#[test]
+fn extraction_on_scanned_pages_stays_above_its_floors() {
+    // Through OCR: `ledgerline eval extract fixtures/documents --variants scanned_pdf --limit 8`
+    // measures the figures the floors below sit under (the whole corpus is the evaluation
+    // command's job; eight documents keep the test to about a minute).
+    let report = ledgerline::eval::extract::evaluate(
+        &common::reader(),
+        &common::documents(),
+        Some(8),
+        Some(&["scanned_pdf".to_string()]),
+        |_, _| {},
+    )
+    .unwrap();
+    let s = report.get("scanned_pdf").unwrap();
+    assert!(s.header().f1() > 0.88, "{report}");
+    assert!(s.line_items.f1() > 0.85, "{report}");
+    assert_eq!(s.kind_correct, s.documents, "{report}");
+}

@@ -236,6 +236,15 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
             {
                 return Some((d, format!("{} {} {}", tokens[i - 1], token, tokens[i + 1])));
             }
+            // "March 5,2026": OCR dropped the space after the comma.
+            if let Some((day, year)) = tokens.get(i + 1).and_then(|t| {
+                let (d, y) = t.trim_end_matches(['.', ',']).split_once(',')?;
+                (y.len() == 4).then_some(())?;
+                Some((d.parse::<u32>().ok()?, y.parse::<u32>().ok()?))
+            }) && let Some(d) = iso(year, month, day)
+            {
+                return Some((d, format!("{} {}", token, tokens[i + 1])));
+            }
             if let (Some(day), Some(year)) = (number(tokens.get(i + 1)), number(tokens.get(i + 2)))
                 && let Some(d) = iso(year, month, day)
             {
@@ -337,5 +346,6 @@ mod tests {
         );
         assert!(find_date("12-345-6789", us).is_none());
         assert_eq!(find_date("June.7, 2025", us).unwrap().0, "2025-06-07");
+        assert_eq!(find_date("June 21,2025", us).unwrap().0, "2025-06-21");
     }
 }

@@ -138,8 +138,34 @@ fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
             confidence: cell.confidence,
         }]
     } else {
-        cell.words.clone()
+        cell.words.iter().flat_map(unglue).collect()
     }
+}
+
+/// Splits a word OCR glued at a full stop ("total.Goods" for "total. Goods"): a stop between a
+/// lowercase letter and a capital ends a word. The box is shared out by character count.
+fn unglue(word: &Word) -> Vec<Word> {
+    let chars: Vec<char> = word.text.chars().collect();
+    let cut = (1..chars.len().saturating_sub(1))
+        .find(|&i| chars[i] == '.' && chars[i - 1].is_lowercase() && chars[i + 1].is_uppercase());
+    let Some(i) = cut else {
+        return vec![word.clone()];
+    };
+    let b = word.bbox;
+    let at = b.x0 + b.width() * (i + 1) as f32 / chars.len() as f32;
+    let head = Word {
+        text: chars[..=i].iter().collect(),
+        bbox: BBox::new(b.x0, b.y0, at, b.y1),
+        confidence: word.confidence,
+    };
+    let tail = Word {
+        text: chars[i + 1..].iter().collect(),
+        bbox: BBox::new(at, b.y0, b.x1, b.y1),
+        confidence: word.confidence,
+    };
+    let mut out = vec![head];
+    out.extend(unglue(&tail));
+    out
 }
 
 /// A header row names at least three columns (or two, one of them an amount), and nothing else.
@@ -509,4 +535,30 @@ pub fn transactions(rows: &[Row], order: DateOrder) -> Vec<Transaction> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_glued_at_a_full_stop_splits_with_its_box() {
+        let word = Word {
+            text: "total.Goods".into(),
+            bbox: BBox::new(0.0, 0.0, 110.0, 10.0),
+            confidence: 0.9,
+        };
+        let parts = unglue(&word);
+        let texts: Vec<&str> = parts.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["total.", "Goods"]);
+        assert!((parts[0].bbox.x1 - 60.0).abs() < 1e-3);
+        assert_eq!(parts[1].bbox.x1, 110.0);
+        for kept in ["1.234,56", "Inc.", "e.g.", "U.S."] {
+            let w = Word {
+                text: kept.into(),
+                ..word.clone()
+            };
+            assert_eq!(unglue(&w).len(), 1, "{kept}");
+        }
+    }
 }
