@@ -634,25 +634,23 @@ async fn eval_suggest(
     let history = ledgerline::company::read_history(&company_dir.join("history.jsonl.gz"))?;
     let [train, validation, test] = ledgerline::company::generate::split(&history);
     let work = tempfile::tempdir()?;
-    let index = EdgeIndex::open(&work.path().join("synthetic"))?;
+    let run = |name: &'static str, dir: &'static str, chart: Chart, split: Split, fields| {
+        let (queue, work) = (&queue, work.path());
+        async move {
+            let index = EdgeIndex::open(&work.join(dir))?;
+            let started = std::time::Instant::now();
+            let report = evaluate(name, &chart, split, fields, queue, &index, work).await?;
+            print!("{report}");
+            println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+            anyhow::Ok(())
+        }
+    };
     let split = Split {
         train,
         validation: thin(validation, limit),
         test: thin(test, limit),
     };
-    let started = std::time::Instant::now();
-    let report = evaluate(
-        "synthetic company",
-        &chart,
-        split,
-        &Field::ALL,
-        &queue,
-        &index,
-        work.path(),
-    )
-    .await?;
-    print!("{report}");
-    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    run("synthetic company", "synthetic", chart, split, &Field::ALL).await?;
     let Some(dir) = oxford else { return Ok(()) };
     let loaded = ledgerline::eval::oxford::load(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?;
@@ -675,25 +673,20 @@ async fn eval_suggest(
     let validation = quarters.pop().map(|q| q.1).unwrap_or_default();
     let train: Vec<HistoryRecord> = quarters.into_iter().flat_map(|q| q.1).collect();
     let chart = Chart::from_history(ledgerline::eval::oxford::COMPANY, &train);
-    let index = EdgeIndex::open(&work.path().join("oxford"))?;
     let split = Split {
         train,
         validation: thin(validation, limit),
         test: thin(test, limit),
     };
-    let started = std::time::Instant::now();
-    let report = evaluate(
+    let fields = &[Field::Account, Field::Department];
+    run(
         "oxford (last two quarters held out)",
-        &chart,
+        "oxford",
+        chart,
         split,
-        &[Field::Account, Field::Department],
-        &queue,
-        &index,
-        work.path(),
+        fields,
     )
     .await?;
-    print!("{report}");
-    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
 }
 
