@@ -33,6 +33,7 @@
 
 pub mod company;
 pub mod config;
+pub mod db;
 pub mod decode;
 pub mod embed;
 pub mod eval;
