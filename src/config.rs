@@ -135,6 +135,8 @@ pub struct ServeConfig {
     pub shutdown_grace: Duration,
     /// None: the embedded Qdrant Edge index under `data_dir`.
     pub qdrant_url: Option<String>,
+    /// Where approved proposals are posted; `None` leaves them approved until one is set.
+    pub writer: Option<crate::process::Writer>,
 }
 
 impl ServeConfig {
@@ -150,6 +152,7 @@ impl ServeConfig {
             log_filter: "info".to_string(),
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
+            writer: None,
         }
     }
 
@@ -213,6 +216,7 @@ impl ServeConfig {
                     .unwrap_or(defaults.shutdown_grace.as_secs()),
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
+            writer: None,
         })
     }
 }

@@ -91,6 +91,16 @@ impl MediaType {
         }
     }
 
+    /// The media type's name, as `parse` reads it.
+    pub fn mime(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "application/pdf",
+            MediaType::Png => "image/png",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Tiff => "image/tiff",
+        }
+    }
+
     /// Guesses the type from a file name's extension.
     pub fn from_extension(path: &std::path::Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();

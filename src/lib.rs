@@ -31,6 +31,10 @@
 //! `company::generate` builds the synthetic company that [`eval`] measures it on, beside the
 //! Oxford payments corpus.
 
+pub mod audit;
+pub mod auth;
+pub mod batch;
+pub mod clock;
 pub mod company;
 pub mod config;
 pub mod db;
@@ -48,9 +52,14 @@ pub mod lines;
 pub mod models;
 pub mod ocr;
 pub mod page;
+pub mod process;
+pub mod propose;
 pub mod proto;
 pub mod read;
+pub mod review;
+pub mod route;
 pub mod runtime;
 pub mod server;
 pub mod suggest;
 pub mod telemetry;
+pub mod validate;

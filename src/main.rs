@@ -82,6 +82,44 @@ enum Command {
     Intacct(IntacctCommand),
     /// Run a fake Intacct (XML gateway and REST API) over a synthetic company, for trials.
     FakeIntacct(FakeArgs),
+    /// Clear a backlog: process every document of a folder or manifest (read, code, validate,
+    /// route, post or queue for review), in this process or against a running server.
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BatchArgs {
+    /// A folder of documents (PDF, PNG, JPEG, TIFF) or a manifest: one path per line, or JSON
+    /// lines {"path": ..., "external_id": ..., "media_type": ...}.
+    input: PathBuf,
+    /// Documents in flight at once.
+    #[arg(long, default_value_t = 2)]
+    concurrency: usize,
+    /// Results, one JSON line per document; an existing file is resumed, not overwritten.
+    #[arg(long, default_value = "ledgerline-batch.jsonl")]
+    out: PathBuf,
+    /// Send the documents to this running server (e.g. http://127.0.0.1:50051) instead of
+    /// processing them here.
+    #[arg(long)]
+    server: Option<String>,
+    /// API token for --server (role ingest).
+    #[arg(long, env = "LEDGERLINE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Propose, validate and route, but neither store nor post.
+    #[arg(long)]
+    dry_run: bool,
+    /// The company the documents belong to (--company, required; its history must be
+    /// imported) and, for in-process runs, the Intacct connection approved proposals are
+    /// posted with. Without Intacct credentials nothing is posted: approved proposals wait.
+    #[command(flatten)]
+    intacct: IntacctArgs,
+}
+
+/// The Intacct settings `serve` reads from the environment and the configuration file.
+#[derive(Debug, Parser)]
+struct IntacctFromEnv {
+    #[command(flatten)]
+    intacct: IntacctArgs,
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -176,7 +214,8 @@ enum HistoryCommand {
         #[arg(long)]
         company: Option<String>,
         /// The company's chart (chart.json): active accounts and dimensions, required
-        /// dimensions, vendor defaults. Without one, a chart is learnt from the history.
+        /// dimensions, vendor defaults. Without one, a chart is learnt from the history. A policy.toml
+        /// beside it (routing policy) is installed with it.
         #[arg(long)]
         chart: Option<PathBuf>,
         #[command(flatten)]
@@ -239,6 +278,10 @@ struct FakeArgs {
     /// Seed of the synthetic company.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Serve this chart's company (e.g. fixtures/company/chart.json) instead of a generated one:
+    /// its id, entities, accounts, dimensions and vendors.
+    #[arg(long)]
+    chart: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,11 +323,15 @@ fn model_cache(models_dir: Option<PathBuf>) -> ModelCache {
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            let config = ServeConfig::resolve(&args, cli.models_dir)?;
+            let mut config = ServeConfig::resolve(&args, cli.models_dir)?;
             ledgerline::telemetry::init_logging(config.log_format, &config.log_filter)
                 .with_context(|| format!("invalid log filter {:?}", config.log_filter))?;
+            let mut intacct = IntacctFromEnv::parse_from(["ledgerline"]).intacct;
+            intacct.config = intacct.config.or(args.config.clone());
+            config.writer = writer(&intacct)?;
             serve(config)?;
         }
+        Command::Batch(args) => return batch(args, cli.models_dir),
         Command::Config(args) => {
             let config = ServeConfig::resolve(&args, cli.models_dir)?;
             print!("{}", render_config(&config));
@@ -412,7 +459,22 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
             let config = ServeConfig::resolve(&serve, cli.models_dir.clone())?;
             let records = ledgerline::import::read_file(&file, company.as_deref())?;
+            // A routing policy beside the chart is installed with it.
+            let policy = chart
+                .as_ref()
+                .map(|p| p.with_file_name("policy.toml"))
+                .filter(|p| p.exists())
+                .map(|p| ledgerline::route::Policy::read(&p).map(|policy| (p, policy)))
+                .transpose()?;
             let chart = chart.map(|p| Chart::load(&p)).transpose()?;
+            if let (Some((from, _)), Some(chart)) = (&policy, &chart) {
+                let to = ledgerline::route::Policy::path(&config.data_dir, &chart.company)?;
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::copy(from, &to)
+                    .with_context(|| format!("cannot install the policy at {}", to.display()))?;
+            }
             let cache = model_cache(cli.models_dir);
             let report = runtime()?.block_on(async {
                 let (queue, index) = suggest_stages(&cache, &config)?;
@@ -573,6 +635,138 @@ fn media_type(
             )
         }),
     }
+}
+
+/// The Intacct writer the flags, environment and file configure, or `None` when they name no
+/// company.
+fn writer(args: &IntacctArgs) -> anyhow::Result<Option<ledgerline::process::Writer>> {
+    let (config, creds) = match intacct_setup(args) {
+        Ok(setup) => setup,
+        Err(e) if args.company.is_none() && e.to_string().contains("no Intacct company") => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    if creds.sender_id.is_none() && creds.client_id.is_none() && creds.session_id.is_none() {
+        tracing::warn!(
+            company = %config.company,
+            "no Intacct credentials are configured: approved proposals wait until they are (see README, Intacct)"
+        );
+        return Ok(None);
+    }
+    tracing::info!(company = %config.company, api = ?config.api, endpoint = %config.endpoint, "posting to Intacct");
+    Ok(Some(ledgerline::process::Writer::connect(config, creds)?))
+}
+
+fn batch(args: BatchArgs, models_dir: Option<PathBuf>) -> anyhow::Result<std::process::ExitCode> {
+    use ledgerline::batch::{self, Options, Target};
+    ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+    let items = batch::discover(&args.input)?;
+    let company = args
+        .intacct
+        .company
+        .clone()
+        .context("--company is required: the Intacct company the documents belong to")?;
+    let options = Options {
+        company,
+        entity: args.intacct.entity.clone(),
+        kind: None,
+        concurrency: args.concurrency,
+        out: args.out.clone(),
+        dry_run: args.dry_run,
+    };
+    let summary = runtime()?.block_on(async {
+        let target = match &args.server {
+            Some(url) => Target::Remote {
+                client: ledgerline::proto::v1::proposal_service_client::ProposalServiceClient::new(
+                    tonic::transport::Endpoint::from_shared(url.clone())
+                        .with_context(|| {
+                            format!("{url} is not a server URL like http://127.0.0.1:50051")
+                        })?
+                        .connect()
+                        .await
+                        .with_context(|| {
+                            format!("cannot reach the ledgerline server at {url}; is it running?")
+                        })?,
+                )
+                .max_decoding_message_size(64 << 20)
+                .max_encoding_message_size(64 << 20),
+                token: args.token.clone(),
+            },
+            None => {
+                let config = ServeConfig::resolve(
+                    &ServeArgs {
+                        config: args.intacct.config.clone(),
+                        data_dir: args.intacct.data_dir.clone(),
+                        ..ServeArgs::default()
+                    },
+                    models_dir.clone(),
+                )?;
+                let cache = model_cache(models_dir.clone());
+                let runtime = NativeRuntime::bind(&cache)?;
+                let reader = std::sync::Arc::new(ledgerline::read::Reader::new(
+                    runtime,
+                    &cache,
+                    ledgerline::read::ReaderOptions::default(),
+                )?);
+                let (queue, index) = suggest_stages(&cache, &config)?;
+                let suggester = std::sync::Arc::new(Suggester::new(queue, index, &config.data_dir));
+                let store = std::sync::Arc::new(ledgerline::review::Store::open(&config.data_dir)?);
+                let pipeline = std::sync::Arc::new(ledgerline::process::Pipeline::new(
+                    reader,
+                    suggester,
+                    store,
+                    writer(&args.intacct)?,
+                    config.limits.max_concurrent_documents,
+                ));
+                pipeline.resume_postings().await?;
+                Target::Local(pipeline)
+            }
+        };
+        let bar = indicatif::ProgressBar::new(items.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents {wide_bar} {per_sec} ETA {eta}",
+            )
+            .expect("a valid template"),
+        );
+        let summary = batch::run(items, &target, &options, &bar).await?;
+        bar.finish_and_clear();
+        anyhow::Ok(summary)
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "results: {}", args.out.display())?;
+    if summary.resumed > 0 {
+        writeln!(
+            out,
+            "resumed: {} documents were reported by an earlier run",
+            summary.resumed
+        )?;
+    }
+    for (state, n) in &summary.states {
+        let label = match state.as_str() {
+            "pending" => "queued for review",
+            "error" => "could not be processed",
+            other => other,
+        };
+        writeln!(out, "{label}: {n}")?;
+    }
+    if !summary.review_reasons.is_empty() {
+        writeln!(out, "why documents wait for review:")?;
+        let mut reasons: Vec<_> = summary.review_reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (reason, n) in reasons.into_iter().take(10) {
+            writeln!(out, "  {n:>4}  {reason}")?;
+        }
+    }
+    for (document, error) in &summary.errors {
+        writeln!(out, "failed: {document}: {error}")?;
+    }
+    Ok(if summary.failures() > 0 {
+        std::process::ExitCode::FAILURE
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }
 
 /// The embedding queue and the index the configuration names.
@@ -742,11 +936,17 @@ async fn sync<L: Ledger>(ledger: &L, config: &IntacctConfig) -> anyhow::Result<(
 }
 
 async fn fake_intacct(args: FakeArgs) -> anyhow::Result<()> {
-    let config = FakeConfig {
+    let mut config = FakeConfig {
         gl_lines: args.gl_lines,
         seed: args.seed,
         ..FakeConfig::default()
     };
+    if let Some(path) = &args.chart {
+        let chart = Chart::load(path)?;
+        config.company_id = chart.company.clone();
+        config.entities = chart.entities.iter().map(|e| e.id.clone()).collect();
+        config.chart = Some(chart);
+    }
     let fake = ledgerline::fake_intacct::bind(args.listen, config).await?;
     let c = fake.config();
     // These are the fake's own published test credentials, not secrets.

@@ -5,10 +5,10 @@
 //! OCR saw, or for text-layer pages the rendering at the decode DPI that OCR would have seen, so
 //! that later stages reason in one unit whatever the source.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An axis-aligned box, `x0 <= x1`, `y0 <= y1`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct BBox {
     pub x0: f32,
     pub y0: f32,

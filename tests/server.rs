@@ -114,7 +114,7 @@ async fn reflection_lists_the_four_services_with_their_methods() {
 }
 
 #[tokio::test]
-async fn an_unbuilt_rpc_answers_unimplemented_with_a_reason() {
+async fn an_unknown_proposal_is_not_found_and_a_bad_history_line_is_refused() {
     let server = TestServer::start(|_| {}).await;
     let channel = server.channel().await;
     let mut review = pb::review_service_client::ReviewServiceClient::new(channel.clone());
@@ -126,11 +126,9 @@ async fn an_unbuilt_rpc_answers_unimplemented_with_a_reason() {
         })
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented);
+    assert_eq!(status.code(), Code::NotFound);
     assert!(
-        status
-            .message()
-            .contains("ReviewService/Approve is not built"),
+        status.message().contains("no proposal p-1"),
         "{}",
         status.message()
     );

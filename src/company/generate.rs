@@ -389,6 +389,10 @@ fn chart_of_accounts() -> Vec<Account> {
             ids.push((a.into(), "Fixed assets".into()));
         }
     }
+    // What proposals book besides expenses: the bank, payables and input tax on invoices.
+    ids.push(("1010".into(), "Cash at bank".into()));
+    ids.push(("1410".into(), "Input tax recoverable".into()));
+    ids.push(("2000".into(), "Accounts payable".into()));
     ids.sort();
     ids.dedup_by(|a, b| a.0 == b.0);
     // Filler accounts the history never touches make a realistic chart of about 150.
@@ -488,8 +492,173 @@ pub fn generate(spec: &Spec) -> Generated {
             .vendor_defaults
             .insert(v.name.clone(), v.kind.account.to_string());
     }
-    let history = make_history(&mut rng, spec, &vendors);
+    let mut history = make_history(&mut rng, spec, &vendors);
+    add_document_vendors(spec.seed, &mut chart, &mut history);
     Generated { chart, history }
+}
+
+/// The suppliers of the generated document corpus (`scripts/corpus/content.py`): the company
+/// has bought from them before, so a document from one of them finds its vendor in Intacct and
+/// its lines find precedents.
+pub const DOCUMENT_VENDORS: [&str; 15] = [
+    "Northwind Office Supply",
+    "Bluepeak Software Ltd",
+    "Kestrel Freight GmbH",
+    "Summit Facilities Services",
+    "Atlas Legal Partners LLP",
+    "Greenleaf Catering Co.",
+    "Brightline Telecom",
+    "Meridian Cloud Hosting B.V.",
+    "Copperfield Print & Design",
+    "Harborview Consulting Group",
+    "Vantage Security Systems",
+    "Orchard Lane Cleaning Ltd",
+    "Pinecrest Electrical Contractors",
+    "Lumen Marketing Agency SARL",
+    "Redwood Payroll Services",
+];
+
+/// The corpus's line items, how this company codes each (account, department) and a typical
+/// line amount. The coding follows the item, not the supplier: any of them may sell anything.
+const DOCUMENT_ITEMS: [(&str, &str, &str, i64); 24] = [
+    ("Copy paper A4 80gsm, 5 reams per box", "6010", "ADM", 120),
+    ("Toner cartridge, black, high yield", "6010", "ADM", 300),
+    (
+        "Annual software subscription, 25 seats, business plan with priority support",
+        "6110",
+        "ENG",
+        9000,
+    ),
+    (
+        "Consulting services, senior consultant (hours)",
+        "6610",
+        "OPS",
+        2400,
+    ),
+    (
+        "Freight charges, pallet delivery to main warehouse",
+        "6810",
+        "OPS",
+        900,
+    ),
+    ("Office cleaning, monthly contract", "6340", "ADM", 1100),
+    (
+        "Catering for quarterly board meeting, 18 attendees incl. beverages",
+        "6230",
+        "ADM",
+        1200,
+    ),
+    ("Mobile phone plan, unlimited data", "6710", "ADM", 400),
+    (
+        "Cloud hosting, virtual machines and storage for the production environment",
+        "6120",
+        "ENG",
+        8000,
+    ),
+    (
+        "Legal advice regarding commercial lease renewal",
+        "6620",
+        "LEG",
+        6000,
+    ),
+    ("Security system monitoring", "6340", "ADM", 600),
+    (
+        "Electrical repairs, second floor lighting circuit",
+        "6340",
+        "OPS",
+        2500,
+    ),
+    (
+        "Brochure printing, 2,000 copies, full colour, folded",
+        "6510",
+        "MKT",
+        5000,
+    ),
+    ("Payroll processing fee per employee", "6640", "HR", 400),
+    (
+        "Desk chairs, ergonomic, with adjustable lumbar support",
+        "1510",
+        "ADM",
+        2000,
+    ),
+    (
+        "Conference room display, 65 inch, installed",
+        "6020",
+        "ADM",
+        6000,
+    ),
+    ("Data backup service", "6120", "ENG", 900),
+    (
+        "Travel expenses, client visit (rebilled at cost)",
+        "6210",
+        "SAL",
+        2000,
+    ),
+    ("Marketing campaign management fee", "6510", "MKT", 12000),
+    ("Network switch, 24 ports, managed", "6020", "ENG", 1800),
+    ("Courier envelopes, pack of 50", "6810", "ADM", 150),
+    (
+        "Website maintenance and security updates, monthly retainer",
+        "6110",
+        "MKT",
+        3000,
+    ),
+    ("Coffee machine service and supplies", "6010", "ADM", 500),
+    (
+        "Training workshop, data protection for staff",
+        "6950",
+        "HR",
+        5000,
+    ),
+];
+
+/// Adds the document corpus's suppliers and about 1,500 lines of their history (before the
+/// evaluated quarters end), drawn from their own seed so the rest of the company is unchanged.
+fn add_document_vendors(seed: u64, chart: &mut Chart, history: &mut Vec<HistoryRecord>) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x00d0_c5ee_d5);
+    let locations = ENTITIES[0].2;
+    let mut n = 0usize;
+    for (v, name) in DOCUMENT_VENDORS.iter().enumerate() {
+        chart.vendors.push(listed(name, name, true));
+        let location = locations[v % locations.len()];
+        let class = CLASSES[v % CLASSES.len()];
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for _ in 0..100 {
+            let day = rng.random_range(0..731);
+            let (memo, account, department, typical) =
+                DOCUMENT_ITEMS.choose(&mut rng).expect("items");
+            *counts.entry(account).or_default() += 1;
+            let factor = (rng.random::<f64>() * 2.0 - 1.0).exp();
+            let cents = ((*typical as f64 * factor).max(5.0) * 100.0).round() as i64;
+            n += 1;
+            let date = date_at(day);
+            history.push(HistoryRecord {
+                line_id: format!("GLD{n:05}"),
+                company: COMPANY.into(),
+                entity: Some(ENTITIES[0].0.to_string()),
+                posting_date: date,
+                amount: Decimal::new(cents, 2),
+                memo: memo.to_string(),
+                vendor_id: None,
+                vendor_name: Some(name.to_string()),
+                account: account.to_string(),
+                department: Some(department.to_string()),
+                location: Some(location.to_string()),
+                project: None,
+                class: Some(class.to_string()),
+                customer: None,
+                modified_at: format!("{date} 00:00:00"),
+            });
+        }
+        let usual = counts
+            .iter()
+            .max_by_key(|(_, c)| **c)
+            .map(|(a, _)| a.to_string());
+        if let Some(account) = usual {
+            chart.vendor_defaults.insert(name.to_string(), account);
+        }
+    }
+    history.sort_by_key(|r| r.posting_date);
 }
 
 fn make_vendors(rng: &mut StdRng, count: usize, projects: &[Listed]) -> Vec<Vendor> {

@@ -199,6 +199,34 @@ impl Company {
         }
     }
 
+    /// The company a [`Chart`](crate::company::Chart) describes (the synthetic company of the
+    /// fixtures), with no GL history: what a trial of the whole pipeline posts into.
+    pub fn from_chart(chart: &crate::company::Chart) -> Company {
+        let list = |values: &[crate::company::Listed]| -> Vec<Listed> {
+            values
+                .iter()
+                .map(|v| listed(&v.id, &v.name, v.active))
+                .collect()
+        };
+        let mut locations = list(&chart.locations);
+        // Entities are top-level locations in Intacct.
+        locations.extend(list(&chart.entities));
+        Company {
+            accounts: chart
+                .accounts
+                .iter()
+                .map(|a| listed(&a.id, &a.name, a.active))
+                .collect(),
+            departments: list(&chart.departments),
+            locations,
+            projects: list(&chart.projects),
+            classes: list(&chart.classes),
+            vendors: list(&chart.vendors),
+            customers: Vec::new(),
+            gl_lines: Vec::new(),
+        }
+    }
+
     /// Checks one line's account, amount and dimensions as Intacct would; problems are pushed
     /// as (errorno, message) and the amount (zero if unreadable) is returned.
     pub fn check_line(

@@ -59,6 +59,8 @@ pub struct FakeConfig {
     /// The errorno of the duplicate-control-id rejection (UNCONFIRMED in Intacct's docs; see
     /// `intacct::DUPLICATE_CONTROL_ID_ERRORNO`).
     pub duplicate_errorno: String,
+    /// Serve this company's chart (accounts, dimensions, vendors) instead of a generated one.
+    pub chart: Option<crate::company::Chart>,
 }
 
 impl Default for FakeConfig {
@@ -77,6 +79,7 @@ impl Default for FakeConfig {
             session_ttl: Duration::from_secs(3600),
             refresh_token: "refresh-fake".into(),
             duplicate_errorno: crate::intacct::DUPLICATE_CONTROL_ID_ERRORNO.into(),
+            chart: None,
         }
     }
 }
@@ -311,7 +314,10 @@ pub fn start(
     config: FakeConfig,
 ) -> Result<FakeHandle, FakeError> {
     let addr = listener.local_addr().map_err(FakeError::Serve)?;
-    let company = Company::generate(config.seed, config.gl_lines, &config.entities);
+    let company = match &config.chart {
+        Some(chart) => Company::from_chart(chart),
+        None => Company::generate(config.seed, config.gl_lines, &config.entities),
+    };
     let state = Arc::new(State {
         addr,
         config,

@@ -2,11 +2,11 @@
 //! lowers the confidence of the fields it involves and is reported with both amounts.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Invoice, Statement, decimal};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     LinesSumToSubtotal,
@@ -16,7 +16,7 @@ pub enum CheckKind {
     RunningBalance,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     pub kind: CheckKind,
     pub passed: bool,

@@ -13,7 +13,7 @@ mod normalize;
 mod table;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use checks::{Check, CheckKind};
 pub use normalize::{DateOrder, find_date, parse_amount};
@@ -22,7 +22,7 @@ use crate::page::{BBox, Page};
 use cells::{Row, label_words};
 
 /// What kind of document it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Invoice,
@@ -33,7 +33,7 @@ pub enum DocumentKind {
 }
 
 /// One extracted value and its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Normalised: ISO 8601 dates, plain decimal amounts, ISO 4217 currencies.
     pub value: String,
@@ -62,7 +62,7 @@ pub enum HeaderKey {
 }
 
 /// One invoice line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineItem {
     pub description: Field,
     pub quantity: Option<Field>,
@@ -74,7 +74,7 @@ pub struct LineItem {
 }
 
 /// An invoice or credit note.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Invoice {
     pub vendor_name: Option<Field>,
     pub vendor_address: Option<Field>,
@@ -91,7 +91,7 @@ pub struct Invoice {
 }
 
 /// One statement transaction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transaction {
     pub date: Field,
     pub description: Field,
@@ -102,7 +102,7 @@ pub struct Transaction {
 }
 
 /// A bank statement.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Statement {
     pub bank_name: Option<Field>,
     /// All but the last four characters masked.
@@ -116,7 +116,7 @@ pub struct Statement {
 }
 
 /// Everything understood from one document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub kind: DocumentKind,
     pub invoice: Option<Invoice>,

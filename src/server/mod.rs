@@ -7,7 +7,7 @@ mod limits;
 mod metrics;
 
 use ::metrics as metrics_api;
-mod services;
+pub mod services;
 mod status;
 mod suggestion;
 
@@ -42,6 +42,8 @@ pub enum ServerError {
     Embed(#[from] crate::embed::EmbedError),
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
+    #[error(transparent)]
+    Review(#[from] crate::review::ReviewError),
 }
 
 /// The sockets the server answers on, bound by the caller so that tests can use port 0.
@@ -75,10 +77,25 @@ pub async fn run(
         &cache,
         crate::read::ReaderOptions::default(),
     )?);
-    let extraction = extraction::Extraction::new(reader, config.limits.max_concurrent_documents);
+    let extraction =
+        extraction::Extraction::new(reader.clone(), config.limits.max_concurrent_documents);
     let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
     let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
+    let store = Arc::new(crate::review::Store::open(&config.data_dir)?);
+    let pipeline = Arc::new(crate::process::Pipeline::new(
+        reader.clone(),
+        suggester.clone(),
+        store,
+        config.writer.clone(),
+        config.limits.max_concurrent_documents,
+    ));
+    // A previous run may have stopped between a decision and Intacct's answer.
+    match pipeline.resume_postings().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(proposals = n, "resumed interrupted postings"),
+        Err(e) => tracing::warn!(error = %e, "interrupted postings could not be resumed"),
+    }
 
     let (health, health_service) = tonic_health::server::health_reporter();
     for name in proto::SERVICE_NAMES {
@@ -152,10 +169,12 @@ pub async fn run(
             })
         ))
         .add_service(limited!(
-            pb::proposal_service_server::ProposalServiceServer::new(services::Proposal)
+            pb::proposal_service_server::ProposalServiceServer::new(services::Proposal {
+                pipeline: pipeline.clone()
+            })
         ))
         .add_service(limited!(
-            pb::review_service_server::ReviewServiceServer::new(services::Review)
+            pb::review_service_server::ReviewServiceServer::new(services::Review { pipeline })
         ))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listeners.grpc), draining);
 

@@ -8,15 +8,6 @@ use crate::import::ImportError;
 use crate::index::IndexError;
 use crate::suggest::SuggestError;
 
-/// The answer of an RPC whose stage has not been built into this version yet.
-pub fn not_built(rpc: &str, stage: &str) -> Status {
-    Status::unimplemented(format!(
-        "{rpc} is not built in ledgerline {}: it arrives with the {stage} stage; \
-         no request was processed and nothing was stored",
-        env!("CARGO_PKG_VERSION")
-    ))
-}
-
 /// How a document that could not be read is answered.
 pub fn read_error(error: &crate::read::ReadError) -> Status {
     use crate::decode::DecodeError as D;
@@ -73,5 +64,27 @@ pub fn import_status(e: ImportError) -> Status {
             Status::invalid_argument(e.to_string())
         }
         _ => Status::internal(e.to_string()),
+    }
+}
+
+/// Pipeline errors: bad requests INVALID_ARGUMENT, an unknown company or proposal NOT_FOUND, a
+/// reviewer who lost the race ABORTED, a decision on a proposal no longer pending
+/// FAILED_PRECONDITION.
+pub fn process_status(e: crate::process::ProcessError) -> Status {
+    use crate::process::ProcessError as P;
+    use crate::review::ReviewError as R;
+    match e {
+        P::BadRequest(_) | P::Invalid(_) => Status::invalid_argument(e.to_string()),
+        P::UnknownCompany(_) => Status::not_found(e.to_string()),
+        P::Read(inner) => read_error(&inner),
+        P::Suggest(inner) => suggest_status(inner),
+        P::Review(R::NotFound(_)) => Status::not_found(e.to_string()),
+        P::Review(R::VersionConflict { .. }) => Status::aborted(e.to_string()),
+        P::Review(R::WrongState { .. }) => Status::failed_precondition(e.to_string()),
+        P::Policy(_) | P::Company(_) => Status::failed_precondition(e.to_string()),
+        P::Review(_) | P::Task(_) => {
+            tracing::error!(error = %e, "processing failed inside ledgerline");
+            Status::internal(e.to_string())
+        }
     }
 }

@@ -1,0 +1,147 @@
+//! The whole pipeline over the fixtures: the synthetic company's chart and routing policy, the
+//! history of the document corpus's suppliers in a real embedded Qdrant Edge index, the real
+//! reading models and MiniLM, a real SQLite queue, and a fake Intacct serving the same chart.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ledgerline::company::generate::DOCUMENT_VENDORS;
+use ledgerline::company::{Chart, read_history};
+use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
+use ledgerline::fake_intacct::{self, FakeConfig, FakeHandle};
+use ledgerline::history::HistoryRecord;
+use ledgerline::intacct::{ApiKind, Credentials, IntacctConfig, Secret};
+use ledgerline::process::{Pipeline, Writer};
+use ledgerline::read::{Reader, ReaderOptions};
+use ledgerline::review::Store;
+use ledgerline::route::Policy;
+use ledgerline::suggest::Suggester;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn chart() -> Chart {
+    Chart::load(&fixtures().join("company/chart.json")).unwrap()
+}
+
+/// The history of the suppliers the documents come from (the rest of the company adds time,
+/// not coverage, to these tests).
+pub fn supplier_history() -> Vec<HistoryRecord> {
+    read_history(&fixtures().join("company/history.jsonl.gz"))
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.vendor_name
+                .as_deref()
+                .is_some_and(|v| DOCUMENT_VENDORS.contains(&v))
+        })
+        .collect()
+}
+
+/// A data directory holding the company: chart, policy and indexed supplier history. The
+/// index is closed again before this returns, so another process may open it.
+pub async fn company_data_dir(dir: &Path, embedder: Embedder) {
+    let chart = chart();
+    let queue = EmbedQueue::start(embedder, QueueParams::default());
+    let index = ledgerline::index::open(dir, None).unwrap();
+    ledgerline::import::index_records(
+        supplier_history(),
+        &queue,
+        index.as_ref(),
+        dir,
+        Some(&chart),
+        None,
+    )
+    .await
+    .unwrap();
+    let policy = Policy::path(dir, &chart.company).unwrap();
+    std::fs::copy(fixtures().join("company/policy.toml"), policy).unwrap();
+}
+
+pub async fn fake_for_chart() -> FakeHandle {
+    let chart = chart();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    fake_intacct::start(
+        listener,
+        FakeConfig {
+            company_id: chart.company.clone(),
+            entities: chart.entities.iter().map(|e| e.id.clone()).collect(),
+            chart: Some(chart),
+            ..FakeConfig::default()
+        },
+    )
+    .unwrap()
+}
+
+pub fn intacct_config(fake: &FakeHandle, data_dir: &Path) -> IntacctConfig {
+    let mut config = IntacctConfig::new(
+        &fake.config().company_id,
+        ApiKind::Xml,
+        &fake.xml_url(),
+        data_dir.to_path_buf(),
+    );
+    config.retry.base_delay = std::time::Duration::from_millis(1);
+    config
+}
+
+pub fn credentials(fake: &FakeHandle) -> Credentials {
+    let c = fake.config();
+    Credentials {
+        sender_id: Some(c.sender_id.clone()),
+        sender_password: Some(Secret::new(&c.sender_password)),
+        user_id: Some(c.user_id.clone()),
+        user_password: Some(Secret::new(&c.user_password)),
+        ..Credentials::default()
+    }
+}
+
+/// A pipeline posting into `fake`, over a fresh data directory.
+pub struct World {
+    pub fake: FakeHandle,
+    pub pipeline: Arc<Pipeline>,
+    pub data: tempfile::TempDir,
+}
+
+pub async fn world(
+    runtime: Arc<ledgerline::runtime::NativeRuntime>,
+    cache: &ledgerline::models::ModelCache,
+) -> World {
+    let data = tempfile::tempdir().unwrap();
+    company_data_dir(data.path(), Embedder::from_cache(cache).unwrap()).await;
+    let fake = fake_for_chart().await;
+    let writer = Writer::connect(intacct_config(&fake, data.path()), credentials(&fake)).unwrap();
+    let reader = Arc::new(Reader::new(runtime, cache, ReaderOptions::default()).unwrap());
+    let queue = EmbedQueue::start(Embedder::from_cache(cache).unwrap(), QueueParams::default());
+    let index = ledgerline::index::open(data.path(), None).unwrap();
+    let suggester = Arc::new(Suggester::new(queue, index, data.path()));
+    let store = Arc::new(Store::open(data.path()).unwrap());
+    let pipeline = Arc::new(Pipeline::new(reader, suggester, store, Some(writer), 2));
+    World {
+        fake,
+        pipeline,
+        data,
+    }
+}
+
+/// A fixture document's ground truth.
+pub fn truth(id: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(fixtures().join(format!("documents/{id}.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Ids of the fixture documents of one kind ("invoice" or "statement"), sorted.
+pub fn document_ids(prefix: &str) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(fixtures().join("documents"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".json")
+                .filter(|id| id.starts_with(prefix))
+                .map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    ids
+}
