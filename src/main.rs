@@ -82,6 +82,27 @@ enum Command {
     Intacct(IntacctCommand),
     /// Run a fake Intacct (XML gateway and REST API) over a synthetic company, for trials.
     FakeIntacct(FakeArgs),
+    /// The audit log: check its hash chain, or print one document's entries.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the whole hash chain; print the entries checked, the head hash (record it elsewhere
+    /// to notice a rewrite of the whole file) and every problem. Exits 1 unless intact.
+    Verify {
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Print one document's entries, oldest first, as JSON lines.
+    Show {
+        /// The document id.
+        #[arg(long)]
+        document: String,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -490,6 +511,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             runtime()?.block_on(fake_intacct(args))?;
         }
+        Command::Audit(command) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            return audit(command, cli.models_dir);
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -837,6 +862,58 @@ fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::pro
             let path = cache.path(&id)?;
             // The path is the command's output, for scripts.
             writeln!(std::io::stdout(), "{}", path.display())?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn audit(
+    command: AuditCommand,
+    models_dir: Option<PathBuf>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let (AuditCommand::Verify { serve } | AuditCommand::Show { serve, .. }) = &command;
+    let data_dir = ServeConfig::resolve(serve, models_dir)?.data_dir;
+    let path = ledgerline::db::path(&data_dir);
+    // Opening would create an empty database, and an empty log verifies: a mistyped directory
+    // must not pass for an intact log.
+    anyhow::ensure!(
+        path.exists(),
+        "no database at {}; check --data-dir (or LEDGERLINE_DATA_DIR)",
+        path.display()
+    );
+    let conn = ledgerline::db::open(&data_dir)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        AuditCommand::Verify { .. } => {
+            let verification = ledgerline::audit::verify(&conn)?;
+            writeln!(out, "entries checked: {}", verification.entries)?;
+            writeln!(out, "head: {}", verification.head)?;
+            for problem in &verification.problems {
+                writeln!(out, "problem: {}", problem.message)?;
+            }
+            if verification.is_intact() {
+                writeln!(out, "intact")?;
+            } else {
+                writeln!(
+                    out,
+                    "NOT INTACT: {} problem(s) in {}",
+                    verification.problems.len(),
+                    path.display()
+                )?;
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        AuditCommand::Show { document, .. } => {
+            let entries = ledgerline::audit::trail(&conn, &document)?;
+            anyhow::ensure!(
+                !entries.is_empty(),
+                "no audit entries for document {document:?} in {}; check the document id and --data-dir",
+                path.display()
+            );
+            for entry in &entries {
+                serde_json::to_writer(&mut out, entry)?;
+                writeln!(out)?;
+            }
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
