@@ -30,6 +30,9 @@
 //! nearest lines under the rules of the company's [`company`] chart and calibrates confidences;
 //! `company::generate` builds the synthetic company that [`eval`] measures it on, beside the
 //! Oxford payments corpus.
+//!
+//! Recording: [`audit`] keeps the append-only, hash-chained log of every step in the service's
+//! one SQLite file, [`db`].
 
 pub mod audit;
 pub mod auth;

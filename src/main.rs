@@ -85,6 +85,9 @@ enum Command {
     /// Clear a backlog: process every document of a folder or manifest (read, code, validate,
     /// route, post or queue for review), in this process or against a running server.
     Batch(BatchArgs),
+    /// The audit log: check its hash chain, or print one document's entries.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,6 +123,24 @@ struct BatchArgs {
 struct IntacctFromEnv {
     #[command(flatten)]
     intacct: IntacctArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the whole hash chain; print the entries checked, the head hash (record it elsewhere
+    /// to notice a rewrite of the whole file) and every problem. Exits 1 unless intact.
+    Verify {
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Print one document's entries, oldest first, as JSON lines.
+    Show {
+        /// The document id.
+        #[arg(long)]
+        document: String,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -552,6 +573,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             runtime()?.block_on(fake_intacct(args))?;
         }
+        Command::Audit(command) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            return audit(command, cli.models_dir);
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -795,9 +820,17 @@ fn write_company(
         gz.write_all(b"\n")?;
     }
     gz.finish()?;
+    let file = std::fs::File::create(out.join("supplier-history.jsonl.gz"))?;
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+    for record in &generated.supplier_history {
+        serde_json::to_writer(&mut gz, record)?;
+        gz.write_all(b"\n")?;
+    }
+    gz.finish()?;
     println!(
-        "{} lines, {} accounts, {} vendors -> {}",
+        "{} lines (and {} of the document suppliers' items), {} accounts, {} vendors -> {}",
         generated.history.len(),
+        generated.supplier_history.len(),
         generated.chart.accounts.len(),
         generated.chart.vendors.len(),
         out.display()
@@ -1037,6 +1070,58 @@ fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::pro
             let path = cache.path(&id)?;
             // The path is the command's output, for scripts.
             writeln!(std::io::stdout(), "{}", path.display())?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn audit(
+    command: AuditCommand,
+    models_dir: Option<PathBuf>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let (AuditCommand::Verify { serve } | AuditCommand::Show { serve, .. }) = &command;
+    let data_dir = ServeConfig::resolve(serve, models_dir)?.data_dir;
+    let path = ledgerline::db::path(&data_dir);
+    // Opening would create an empty database, and an empty log verifies: a mistyped directory
+    // must not pass for an intact log.
+    anyhow::ensure!(
+        path.exists(),
+        "no database at {}; check --data-dir (or LEDGERLINE_DATA_DIR)",
+        path.display()
+    );
+    let conn = ledgerline::db::open(&data_dir)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        AuditCommand::Verify { .. } => {
+            let verification = ledgerline::audit::verify(&conn)?;
+            writeln!(out, "entries checked: {}", verification.entries)?;
+            writeln!(out, "head: {}", verification.head)?;
+            for problem in &verification.problems {
+                writeln!(out, "problem: {}", problem.message)?;
+            }
+            if verification.is_intact() {
+                writeln!(out, "intact")?;
+            } else {
+                writeln!(
+                    out,
+                    "NOT INTACT: {} problem(s) in {}",
+                    verification.problems.len(),
+                    path.display()
+                )?;
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        AuditCommand::Show { document, .. } => {
+            let entries = ledgerline::audit::trail(&conn, &document)?;
+            anyhow::ensure!(
+                !entries.is_empty(),
+                "no audit entries for document {document:?} in {}; check the document id and --data-dir",
+                path.display()
+            );
+            for entry in &entries {
+                serde_json::to_writer(&mut out, entry)?;
+                writeln!(out)?;
+            }
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -40,6 +40,9 @@ impl Default for Spec {
 pub struct Generated {
     pub chart: Chart,
     pub history: Vec<HistoryRecord>,
+    /// Purchases of the document corpus's items, kept apart so that the suggestion evaluation
+    /// measures the company's own habits; the pipeline trials import both.
+    pub supplier_history: Vec<HistoryRecord>,
 }
 
 /// A kind of vendor: the account it is normally coded to, the phrases its bills use (with the
@@ -492,9 +495,13 @@ pub fn generate(spec: &Spec) -> Generated {
             .vendor_defaults
             .insert(v.name.clone(), v.kind.account.to_string());
     }
-    let mut history = make_history(&mut rng, spec, &vendors);
-    add_document_vendors(spec.seed, &mut chart, &mut history);
-    Generated { chart, history }
+    let history = make_history(&mut rng, spec, &vendors);
+    let supplier_history = add_document_vendors(spec.seed, &mut chart);
+    Generated {
+        chart,
+        history,
+        supplier_history,
+    }
 }
 
 /// The suppliers of the generated document corpus (`scripts/corpus/content.py`): the company
@@ -518,147 +525,183 @@ pub const DOCUMENT_VENDORS: [&str; 15] = [
     "Redwood Payroll Services",
 ];
 
-/// The corpus's line items, how this company codes each (account, department) and a typical
-/// line amount. The coding follows the item, not the supplier: any of them may sell anything.
-const DOCUMENT_ITEMS: [(&str, &str, &str, i64); 24] = [
-    ("Copy paper A4 80gsm, 5 reams per box", "6010", "ADM", 120),
-    ("Toner cartridge, black, high yield", "6010", "ADM", 300),
+/// The corpus's line items, how this company codes each (account, department) and the range
+/// of its unit price. The coding follows the item, not the supplier: any of them may sell
+/// anything.
+const DOCUMENT_ITEMS: [(&str, &str, &str, (i64, i64)); 24] = [
+    (
+        "Copy paper A4 80gsm, 5 reams per box",
+        "6010",
+        "ADM",
+        (18, 45),
+    ),
+    (
+        "Toner cartridge, black, high yield",
+        "6010",
+        "ADM",
+        (60, 140),
+    ),
     (
         "Annual software subscription, 25 seats, business plan with priority support",
         "6110",
         "ENG",
-        9000,
+        (900, 4800),
     ),
     (
         "Consulting services, senior consultant (hours)",
         "6610",
         "OPS",
-        2400,
+        (120, 260),
     ),
     (
         "Freight charges, pallet delivery to main warehouse",
         "6810",
         "OPS",
-        900,
+        (85, 640),
     ),
-    ("Office cleaning, monthly contract", "6340", "ADM", 1100),
+    (
+        "Office cleaning, monthly contract",
+        "6340",
+        "ADM",
+        (400, 1900),
+    ),
     (
         "Catering for quarterly board meeting, 18 attendees incl. beverages",
         "6230",
         "ADM",
-        1200,
+        (300, 1500),
     ),
-    ("Mobile phone plan, unlimited data", "6710", "ADM", 400),
+    ("Mobile phone plan, unlimited data", "6710", "ADM", (35, 95)),
     (
         "Cloud hosting, virtual machines and storage for the production environment",
         "6120",
         "ENG",
-        8000,
+        (250, 3800),
     ),
     (
         "Legal advice regarding commercial lease renewal",
         "6620",
         "LEG",
-        6000,
+        (350, 2800),
     ),
-    ("Security system monitoring", "6340", "ADM", 600),
+    ("Security system monitoring", "6340", "ADM", (45, 210)),
     (
         "Electrical repairs, second floor lighting circuit",
         "6340",
         "OPS",
-        2500,
+        (180, 1200),
     ),
     (
         "Brochure printing, 2,000 copies, full colour, folded",
         "6510",
         "MKT",
-        5000,
+        (420, 2600),
     ),
-    ("Payroll processing fee per employee", "6640", "HR", 400),
+    ("Payroll processing fee per employee", "6640", "HR", (6, 14)),
     (
         "Desk chairs, ergonomic, with adjustable lumbar support",
         "1510",
         "ADM",
-        2000,
+        (140, 480),
     ),
     (
         "Conference room display, 65 inch, installed",
         "6020",
         "ADM",
-        6000,
+        (900, 2400),
     ),
-    ("Data backup service", "6120", "ENG", 900),
+    ("Data backup service", "6120", "ENG", (40, 300)),
     (
         "Travel expenses, client visit (rebilled at cost)",
         "6210",
         "SAL",
-        2000,
+        (120, 900),
     ),
-    ("Marketing campaign management fee", "6510", "MKT", 12000),
-    ("Network switch, 24 ports, managed", "6020", "ENG", 1800),
-    ("Courier envelopes, pack of 50", "6810", "ADM", 150),
+    (
+        "Marketing campaign management fee",
+        "6510",
+        "MKT",
+        (800, 5200),
+    ),
+    (
+        "Network switch, 24 ports, managed",
+        "6020",
+        "ENG",
+        (220, 690),
+    ),
+    ("Courier envelopes, pack of 50", "6810", "ADM", (12, 38)),
     (
         "Website maintenance and security updates, monthly retainer",
         "6110",
         "MKT",
-        3000,
+        (300, 1400),
     ),
-    ("Coffee machine service and supplies", "6010", "ADM", 500),
+    (
+        "Coffee machine service and supplies",
+        "6010",
+        "ADM",
+        (55, 260),
+    ),
     (
         "Training workshop, data protection for staff",
         "6950",
         "HR",
-        5000,
+        (600, 2200),
     ),
 ];
 
-/// Adds the document corpus's suppliers and about 1,500 lines of their history (before the
+/// The class the company books a department's purchases under.
+fn class_of(department: &str) -> &'static str {
+    match department {
+        "ENG" => "RND",
+        "MKT" | "SAL" => "GROWTH",
+        "OPS" => "CORE",
+        "HR" | "LEG" => "SUPPORT",
+        _ => "FACILITIES",
+    }
+}
+
+/// Adds the document corpus's suppliers and 3,000 lines of purchases of its items (before the
 /// evaluated quarters end), drawn from their own seed so the rest of the company is unchanged.
-fn add_document_vendors(seed: u64, chart: &mut Chart, history: &mut Vec<HistoryRecord>) {
+/// These purchases reached the ledger as journal lines without a vendor (card and expense
+/// imports), and their coding follows the item: any supplier may sell anything, so the item,
+/// not the supplier, is what predicts the account.
+fn add_document_vendors(seed: u64, chart: &mut Chart) -> Vec<HistoryRecord> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x00d0_c5ee_d5);
-    let locations = ENTITIES[0].2;
-    let mut n = 0usize;
-    for (v, name) in DOCUMENT_VENDORS.iter().enumerate() {
+    let mut history = Vec::with_capacity(3000);
+    for name in DOCUMENT_VENDORS {
         chart.vendors.push(listed(name, name, true));
-        let location = locations[v % locations.len()];
-        let class = CLASSES[v % CLASSES.len()];
-        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-        for _ in 0..100 {
-            let day = rng.random_range(0..731);
-            let (memo, account, department, typical) =
-                DOCUMENT_ITEMS.choose(&mut rng).expect("items");
-            *counts.entry(account).or_default() += 1;
-            let factor = (rng.random::<f64>() * 2.0 - 1.0).exp();
-            let cents = ((*typical as f64 * factor).max(5.0) * 100.0).round() as i64;
-            n += 1;
-            let date = date_at(day);
-            history.push(HistoryRecord {
-                line_id: format!("GLD{n:05}"),
-                company: COMPANY.into(),
-                entity: Some(ENTITIES[0].0.to_string()),
-                posting_date: date,
-                amount: Decimal::new(cents, 2),
-                memo: memo.to_string(),
-                vendor_id: None,
-                vendor_name: Some(name.to_string()),
-                account: account.to_string(),
-                department: Some(department.to_string()),
-                location: Some(location.to_string()),
-                project: None,
-                class: Some(class.to_string()),
-                customer: None,
-                modified_at: format!("{date} 00:00:00"),
-            });
-        }
-        let usual = counts
-            .iter()
-            .max_by_key(|(_, c)| **c)
-            .map(|(a, _)| a.to_string());
-        if let Some(account) = usual {
-            chart.vendor_defaults.insert(name.to_string(), account);
-        }
+    }
+    for n in 1..=3000 {
+        let day = rng.random_range(0..731);
+        let (memo, account, department, (lo, hi)) = DOCUMENT_ITEMS.choose(&mut rng).expect("items");
+        // Quantities as the documents print them: mostly one, sometimes dozens.
+        let quantity = *[1u32, 1, 1, 2, 3, 4, 5, 6, 10, 12, 20, 40]
+            .choose(&mut rng)
+            .expect("quantities");
+        let unit = rng.random_range(*lo as f64..*hi as f64);
+        let cents = (unit * f64::from(quantity) * 100.0).round() as i64;
+        let date = date_at(day);
+        history.push(HistoryRecord {
+            line_id: format!("GLD{n:05}"),
+            company: COMPANY.into(),
+            entity: Some(ENTITIES[0].0.to_string()),
+            posting_date: date,
+            amount: Decimal::new(cents, 2),
+            memo: memo.to_string(),
+            vendor_id: None,
+            vendor_name: None,
+            account: account.to_string(),
+            department: Some(department.to_string()),
+            location: Some(ENTITIES[0].2[0].to_string()),
+            project: None,
+            class: Some(class_of(department).to_string()),
+            customer: None,
+            modified_at: format!("{date} 00:00:00"),
+        });
     }
     history.sort_by_key(|r| r.posting_date);
+    history
 }
 
 fn make_vendors(rng: &mut StdRng, count: usize, projects: &[Listed]) -> Vec<Vendor> {

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ledgerline::company::generate::DOCUMENT_VENDORS;
 use ledgerline::company::{Chart, read_history};
 use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
 use ledgerline::fake_intacct::{self, FakeConfig, FakeHandle};
@@ -26,18 +25,10 @@ pub fn chart() -> Chart {
     Chart::load(&fixtures().join("company/chart.json")).unwrap()
 }
 
-/// The history of the suppliers the documents come from (the rest of the company adds time,
+/// The company's history of the items the documents sell (the rest of its history adds time,
 /// not coverage, to these tests).
 pub fn supplier_history() -> Vec<HistoryRecord> {
-    read_history(&fixtures().join("company/history.jsonl.gz"))
-        .unwrap()
-        .into_iter()
-        .filter(|r| {
-            r.vendor_name
-                .as_deref()
-                .is_some_and(|v| DOCUMENT_VENDORS.contains(&v))
-        })
-        .collect()
+    read_history(&fixtures().join("company/supplier-history.jsonl.gz")).unwrap()
 }
 
 /// A data directory holding the company: chart, policy and indexed supplier history. The
