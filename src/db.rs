@@ -12,7 +12,9 @@ use rusqlite::Connection;
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot create the data directory {path}: {source}; check --data-dir and its permissions")]
+    #[error(
+        "cannot create the data directory {path}: {source}; check --data-dir and its permissions"
+    )]
     CreateDir {
         path: PathBuf,
         #[source]
