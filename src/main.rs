@@ -797,6 +797,11 @@ fn render_config(config: &ServeConfig) -> String {
             .as_ref()
             .map(|url| format!("qdrant_url = {url:?}\n"))
             .unwrap_or_default()
+        + &format!("auth = {}\n", config.auth)
+        + &match &config.tls {
+            Some(tls) => format!("tls_cert = {:?}\ntls_key = {:?}\n", tls.cert, tls.key),
+            None => "# tls: off (plaintext gRPC)\n".to_string(),
+        }
 }
 
 fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::process::ExitCode> {

@@ -107,3 +107,33 @@ fn a_bad_configuration_file_is_named_in_the_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.toml"), "{stderr}");
 }
+
+#[test]
+fn config_shows_access_control_and_tls_and_refuses_half_a_tls_pair() {
+    let output = ledgerline().arg("config").output().unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("auth = true") && printed.contains("# tls: off"),
+        "{printed}"
+    );
+
+    let output = ledgerline()
+        .args(["config", "--tls-cert", "chain.pem", "--tls-key", "key.pem"])
+        .env("LEDGERLINE_NO_AUTH", "1")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("auth = false"), "{printed}");
+    assert!(
+        printed.contains("tls_cert = \"chain.pem\"") && printed.contains("tls_key = \"key.pem\""),
+        "{printed}"
+    );
+
+    let output = ledgerline()
+        .args(["config", "--tls-cert", "chain.pem"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+}
