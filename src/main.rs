@@ -82,6 +82,46 @@ enum Command {
     Intacct(IntacctCommand),
     /// Run a fake Intacct (XML gateway and REST API) over a synthetic company, for trials.
     FakeIntacct(FakeArgs),
+    /// API tokens for the gRPC service: create, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it on stdout, once: only its hash is kept.
+    Create {
+        /// What the token may call: ingest (extraction, suggestions, proposals), reviewer
+        /// (the review queue) or admin (everything).
+        #[arg(long, value_enum)]
+        role: ledgerline::auth::Role,
+        /// A name for the token (who or what uses it), e.g. ci-uploader or jane.doe.
+        name: String,
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// List the tokens: name, role, created, revoked. Never the tokens themselves.
+    List {
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// Revoke the token of that name; a running server refuses it within seconds.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+}
+
+/// Where the tokens live: the data directory, found as `serve` finds it.
+#[derive(Debug, Clone, clap::Args)]
+struct TokenStoreArgs {
+    /// The service's data directory [default: the user's data dir/ledgerline].
+    #[arg(long, env = "LEDGERLINE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// The configuration file `serve` runs with, for its data_dir.
+    #[arg(long, env = "LEDGERLINE_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -490,6 +530,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             runtime()?.block_on(fake_intacct(args))?;
         }
+        Command::Token(command) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            token(command, cli.models_dir)?;
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -769,6 +813,71 @@ async fn fake_intacct(args: FakeArgs) -> anyhow::Result<()> {
     drop(out);
     shutdown_signal().await;
     fake.shutdown();
+    Ok(())
+}
+
+fn token(command: TokenCommand, models_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    use ledgerline::auth;
+    let store = match &command {
+        TokenCommand::Create { store, .. }
+        | TokenCommand::List { store }
+        | TokenCommand::Revoke { store, .. } => store,
+    };
+    // The same resolution as `serve`, so that both find the same database.
+    let args = ServeArgs {
+        data_dir: store.data_dir.clone(),
+        config: store.config.clone(),
+        ..ServeArgs::default()
+    };
+    let data_dir = ServeConfig::resolve(&args, models_dir)?.data_dir;
+    let conn = ledgerline::db::open(&data_dir)?;
+    auth::init(&conn)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        TokenCommand::Create { role, name, .. } => {
+            let (info, token) = auth::create(&conn, &name, role)?;
+            // stdout carries the token alone, for scripts; the advice goes to stderr.
+            writeln!(out, "{token}")?;
+            eprintln!(
+                "created token {:?} (role {}) in {}; it is shown this once and cannot be shown \
+                 again: store it now. Callers send it as `authorization: Bearer <token>`.",
+                info.name,
+                info.role,
+                ledgerline::db::path(&data_dir).display()
+            );
+        }
+        TokenCommand::List { .. } => {
+            let tokens = auth::list(&conn)?;
+            if tokens.is_empty() {
+                eprintln!(
+                    "no tokens in {}; create one with `ledgerline token create --role admin NAME`",
+                    ledgerline::db::path(&data_dir).display()
+                );
+            }
+            writeln!(
+                out,
+                "{:<24} {:<9} {:<21} revoked",
+                "name", "role", "created"
+            )?;
+            for t in tokens {
+                writeln!(
+                    out,
+                    "{:<24} {:<9} {:<21} {}",
+                    t.name,
+                    t.role,
+                    t.created_at,
+                    t.revoked_at.as_deref().unwrap_or("-")
+                )?;
+            }
+        }
+        TokenCommand::Revoke { name, .. } => {
+            auth::revoke(&conn, &name)?;
+            eprintln!(
+                "revoked token {name:?}; a running server refuses it within {} seconds",
+                auth::CACHE_TTL.as_secs()
+            );
+        }
+    }
     Ok(())
 }
 
