@@ -1,5 +1,6 @@
 //! The cost of the gRPC surface itself, before any stage runs: a health check round trip, and a
-//! 1 MiB document passing the request-size layer to a handler. Stage benchmarks sit beside it.
+//! 1 MiB document passing the access and request-size layers to a handler. Stage benchmarks sit
+//! beside it.
 
 use std::time::Duration;
 
@@ -19,6 +20,15 @@ fn grpc(c: &mut Criterion) {
         .expect("models installed (cargo run -- models fetch)");
     let data = tempfile::tempdir().unwrap();
     let config = ServeConfig::with_dirs(data.path().to_path_buf(), models);
+    // Access control is on, as in production: the upload carries an ingest token.
+    let token = {
+        let conn = ledgerline::db::open(data.path()).unwrap();
+        ledgerline::auth::init(&conn).unwrap();
+        ledgerline::auth::create(&conn, "bench", ledgerline::auth::Role::Ingest)
+            .unwrap()
+            .1
+    };
+    let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().unwrap();
 
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (channel, serving) = tokio.block_on(async {
@@ -61,7 +71,20 @@ fn grpc(c: &mut Criterion) {
         }),
         ..Default::default()
     };
-    let mut extraction = pb::extraction_service_client::ExtractionServiceClient::new(channel);
+    let mut extraction = pb::extraction_service_client::ExtractionServiceClient::with_interceptor(
+        channel,
+        move |mut request: tonic::Request<()>| {
+            request
+                .metadata_mut()
+                .insert("authorization", bearer.clone());
+            Ok(request)
+        },
+    );
+    // What is timed must be the handler's refusal, not access control's.
+    let status = tokio
+        .block_on(extraction.extract(request.clone()))
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
     group.throughput(Throughput::Bytes(1 << 20));
     group.bench_function("upload_1mib", |b| {
         b.iter(|| {

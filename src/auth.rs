@@ -1,8 +1,834 @@
-//! TEMPORARY stand-in with the agreed API; replaced by the auth branch at merge.
-#[derive(Debug, Clone)]
+//! Access control: API tokens, the role each carries, which role may call which RPC, and the
+//! tower layer that checks every gRPC call before it reaches a handler.
+//!
+//! A token is shown once, when it is created; the database keeps only its SHA-256, so a copy of
+//! `ledgerline.db` (or of a backup) lets nobody in. Revoked tokens stay in the table, marked, so
+//! that a caller still using one is named when it is refused.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What a token may do. An admin may call everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Upstream systems: extraction, suggestions, proposals.
+    Ingest,
+    /// People working the review queue.
+    Reviewer,
+    /// Everything, including RPCs added for operators.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Ingest => "ingest",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Role> {
+        [Role::Ingest, Role::Reviewer, Role::Admin]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+
+    /// Whether a token with this role may call an RPC that requires `required`.
+    pub fn permits(self, required: Role) -> bool {
+        self == Role::Admin || self == required
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who made a call: the name and role of the token it carried. Handlers read it with
+/// [`principal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub name: String,
+    pub role: Role,
 }
+
+/// A token as `ledgerline token list` shows it: never the token, nor its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: Role,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+    /// UTC, RFC 3339; None while the token works.
+    pub revoked_at: Option<String>,
+}
+
+/// Why a token operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(
+        "a token named {0:?} already exists; pick another name, or revoke it first with \
+         `ledgerline token revoke {0}`"
+    )]
+    NameTaken(String),
+    #[error("no active token is named {0:?}; `ledgerline token list` shows the tokens")]
+    UnknownName(String),
+    #[error(
+        "{0:?} is not a usable token name: use 1 to 64 letters, digits, '.', '_' or '-' \
+         (for example ci-uploader or jane.doe)"
+    )]
+    BadName(String),
+    #[error("the operating system's random number generator failed: {0}; retry")]
+    Random(String),
+    #[error(
+        "the api_tokens table of the database failed: {0}; check that the data directory is \
+         the service's and that its disk is writable"
+    )]
+    Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Open(#[from] crate::db::DbError),
+    #[error("the token lookup did not finish: {0}")]
+    Lookup(String),
+}
+
+/// Every token starts with this, so that a leaked one is recognisable (secret scanners, logs).
+const PREFIX: &str = "llt_";
+/// Random bytes per token: 256 bits, out of reach of guessing.
+const TOKEN_BYTES: usize = 32;
+
+/// Creates the `api_tokens` table if it is missing. Safe to call on every start.
+pub fn init(conn: &Connection) -> Result<(), AuthError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS api_tokens (
+             token_sha256 TEXT PRIMARY KEY,
+             name TEXT NOT NULL,
+             role TEXT NOT NULL CHECK (role IN ('ingest', 'reviewer', 'admin')),
+             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+             revoked_at TEXT
+         );
+         -- A name is unique among working tokens; a revoked token keeps its row (so that its
+         -- later use is named in the refusal) and its name may be given to a successor.
+         CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_active_name
+             ON api_tokens (name) WHERE revoked_at IS NULL;",
+    )?;
+    Ok(())
+}
+
+/// Creates a token; returns its description and the token itself, which is not stored and
+/// cannot be shown again.
+pub fn create(conn: &Connection, name: &str, role: Role) -> Result<(TokenInfo, String), AuthError> {
+    check_name(name)?;
+    let mut bytes = [0u8; TOKEN_BYTES];
+    rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut bytes)
+        .map_err(|e| AuthError::Random(e.to_string()))?;
+    let token = format!("{PREFIX}{}", hex::encode(bytes));
+    let inserted = conn.execute(
+        "INSERT INTO api_tokens (token_sha256, name, role) VALUES (?1, ?2, ?3)",
+        params![hash(&token), name, role.as_str()],
+    );
+    match inserted {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+            return Err(AuthError::NameTaken(name.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let created_at = conn.query_row(
+        "SELECT created_at FROM api_tokens WHERE token_sha256 = ?1",
+        [hash(&token)],
+        |row| row.get(0),
+    )?;
+    let info = TokenInfo {
+        name: name.to_string(),
+        role,
+        created_at,
+        revoked_at: None,
+    };
+    Ok((info, token))
+}
+
+/// Every token, working ones first, by name.
+pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, AuthError> {
+    let mut statement = conn.prepare(
+        "SELECT name, role, created_at, revoked_at FROM api_tokens
+         ORDER BY revoked_at IS NOT NULL, name, created_at",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut tokens = Vec::new();
+    for row in rows {
+        let (name, role, created_at, revoked_at) = row?;
+        tokens.push(TokenInfo {
+            role: parse_role(&role)?,
+            name,
+            created_at,
+            revoked_at,
+        });
+    }
+    Ok(tokens)
+}
+
+/// Revokes the working token of that name: the next calls with it are refused (within the
+/// layer's cache lifetime, [`CACHE_TTL`], on a running server).
+pub fn revoke(conn: &Connection, name: &str) -> Result<(), AuthError> {
+    let changed = conn.execute(
+        "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE name = ?1 AND revoked_at IS NULL",
+        [name],
+    )?;
+    if changed == 0 {
+        return Err(AuthError::UnknownName(name.to_string()));
+    }
+    Ok(())
+}
+
+/// Who a presented token belongs to; None when it is unknown or revoked.
+pub fn authenticate(conn: &Connection, presented: &str) -> Result<Option<Principal>, AuthError> {
+    Ok(match lookup(conn, presented)? {
+        Lookup::Active(principal) => Some(principal),
+        Lookup::Revoked(_) | Lookup::Unknown => None,
+    })
+}
+
+/// The identity the access layer attached to a request; None when access control is off (or
+/// for health checks and reflection, which need no token).
 pub fn principal<T>(request: &tonic::Request<T>) -> Option<&Principal> {
     request.extensions().get::<Principal>()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lookup {
+    Active(Principal),
+    /// The token's name, to say who is still using it.
+    Revoked(String),
+    Unknown,
+}
+
+fn lookup(conn: &Connection, presented: &str) -> Result<Lookup, AuthError> {
+    // Garbage never reaches the database.
+    if !well_formed(presented) {
+        return Ok(Lookup::Unknown);
+    }
+    // The lookup is by hash: the token itself is compared nowhere and stored nowhere.
+    let row = conn
+        .query_row(
+            "SELECT name, role, revoked_at IS NOT NULL FROM api_tokens WHERE token_sha256 = ?1",
+            [hash(presented)],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(match row {
+        None => Lookup::Unknown,
+        Some((name, _, true)) => Lookup::Revoked(name),
+        Some((name, role, false)) => Lookup::Active(Principal {
+            name,
+            role: parse_role(&role)?,
+        }),
+    })
+}
+
+fn parse_role(text: &str) -> Result<Role, AuthError> {
+    // The table's CHECK constraint makes this unreachable unless the file was edited by hand.
+    Role::parse(text).ok_or_else(|| {
+        AuthError::Db(rusqlite::Error::InvalidColumnType(
+            1,
+            format!("role {text:?}"),
+            rusqlite::types::Type::Text,
+        ))
+    })
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn well_formed(presented: &str) -> bool {
+    presented.len() == PREFIX.len() + 2 * TOKEN_BYTES
+        && presented.starts_with(PREFIX)
+        && presented[PREFIX.len()..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn check_name(name: &str) -> Result<(), AuthError> {
+    // Names go into logs and the audit trail: nothing that could forge a line or a field.
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AuthError::BadName(name.to_string()))
+    }
+}
+
+/// What a gRPC method needs from its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Health checks and reflection: load balancers and `grpcurl list` carry no token.
+    Public,
+    /// A token whose role permits this one.
+    Requires(Role),
+}
+
+/// The access table: which role may call which method, by its HTTP/2 path
+/// (`/package.Service/Method`). Anything not named here needs an admin, so a service added
+/// later is closed until it is given a role.
+pub fn required_access(path: &str) -> Access {
+    let service = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once('/'))
+        .map_or("", |(service, _)| service);
+    match service {
+        "grpc.health.v1.Health" | "grpc.reflection.v1.ServerReflection" => Access::Public,
+        "ledgerline.v1.ExtractionService"
+        | "ledgerline.v1.SuggestionService"
+        | "ledgerline.v1.ProposalService" => Access::Requires(Role::Ingest),
+        "ledgerline.v1.ReviewService" => Access::Requires(Role::Reviewer),
+        _ => Access::Requires(Role::Admin),
+    }
+}
+
+/// One refused call, as handed to the [`RefusalSink`]. Never carries the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The method's path, e.g. `/ledgerline.v1.ReviewService/Approve` (cut at 256 bytes).
+    pub method: String,
+    pub code: tonic::Code,
+    /// The token's name when the token was recognised (wrong role, revoked).
+    pub principal: Option<String>,
+    /// The caller's address, when the connection has one.
+    pub peer: Option<String>,
+}
+
+/// Receives every refusal (for the audit log). It is called on the request's task, so it
+/// should return quickly and hand slow work (disk writes) off.
+pub type RefusalSink = Arc<dyn Fn(&Refusal) + Send + Sync>;
+
+/// A sink that logs each refusal at warn.
+pub fn log_refusals() -> RefusalSink {
+    Arc::new(|refusal: &Refusal| {
+        tracing::warn!(
+            method = %refusal.method,
+            code = ?refusal.code,
+            principal = refusal.principal.as_deref().unwrap_or("-"),
+            peer = refusal.peer.as_deref().unwrap_or("-"),
+            "gRPC call refused by access control"
+        );
+    })
+}
+
+/// How long a working token is trusted without asking the database again: a revoked token
+/// stops working within this long on a running server.
+pub const CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Checks presented tokens against the database, with a short cache of recent good ones so that
+/// most calls never touch SQLite.
+#[derive(Clone)]
+pub struct Authenticator {
+    conn: Arc<Mutex<Connection>>,
+    /// Keyed by token hash; only working tokens are cached, so the map is bounded by the number
+    /// of tokens, not by what strangers send.
+    cache: Arc<Mutex<HashMap<String, (Principal, Instant)>>>,
+    ttl: Duration,
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Authenticator {
+    /// Opens the service's database under `data_dir` and creates the token table if needed.
+    pub fn open(data_dir: &std::path::Path) -> Result<Self, AuthError> {
+        let conn = crate::db::open(data_dir)?;
+        init(&conn)?;
+        Ok(Self::new(conn, CACHE_TTL))
+    }
+
+    /// Over an open connection whose table exists.
+    pub fn new(conn: Connection, ttl: Duration) -> Self {
+        Authenticator {
+            conn: Arc::new(Mutex::new(conn)),
+            cache: Arc::default(),
+            ttl,
+        }
+    }
+
+    /// Number of working tokens.
+    pub fn active_tokens(&self) -> Result<usize, AuthError> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(list(&conn)?
+            .iter()
+            .filter(|t| t.revoked_at.is_none())
+            .count())
+    }
+
+    async fn check(&self, presented: &str) -> Result<Lookup, AuthError> {
+        if !well_formed(presented) {
+            return Ok(Lookup::Unknown);
+        }
+        let key = hash(presented);
+        {
+            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((principal, at)) = cache.get(&key)
+                && at.elapsed() < self.ttl
+            {
+                return Ok(Lookup::Active(principal.clone()));
+            }
+        }
+        // SQLite may wait on its busy timeout: off the executor.
+        let conn = self.conn.clone();
+        let token = presented.to_string();
+        let found = tokio::task::spawn_blocking(move || {
+            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            lookup(&conn, &token)
+        })
+        .await
+        .map_err(|e| AuthError::Lookup(e.to_string()))??;
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        match &found {
+            Lookup::Active(principal) => {
+                cache.insert(key, (principal.clone(), Instant::now()));
+            }
+            Lookup::Revoked(_) | Lookup::Unknown => {
+                cache.remove(&key);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The tower layer that checks every call's token and role (see [`required_access`]).
+#[derive(Clone)]
+pub struct AuthLayer {
+    auth: Authenticator,
+    refusals: RefusalSink,
+}
+
+impl AuthLayer {
+    pub fn new(auth: Authenticator, refusals: RefusalSink) -> Self {
+        AuthLayer { auth, refusals }
+    }
+}
+
+impl<S> tower::Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService {
+            inner,
+            auth: self.auth.clone(),
+            refusals: self.refusals.clone(),
+        }
+    }
+}
+
+/// The service [`AuthLayer`] wraps around the server's routes.
+#[derive(Clone)]
+pub struct AuthService<S> {
+    inner: S,
+    auth: Authenticator,
+    refusals: RefusalSink,
+}
+
+impl<S, B, R> tower::Service<http::Request<B>> for AuthService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<R>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+    R: Default + Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        let Access::Requires(required) = required_access(request.uri().path()) else {
+            return Box::pin(self.inner.call(request));
+        };
+        // The clone is the one that was not polled ready; the ready one goes into the future.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let (auth, refusals) = (self.auth.clone(), self.refusals.clone());
+        Box::pin(async move {
+            let presented = bearer(request.headers());
+            // Once read, the header goes: no handler can log or forward it.
+            request.headers_mut().remove(http::header::AUTHORIZATION);
+            let verdict = match presented.as_deref() {
+                Some(token) => auth.check(token).await,
+                None => Ok(Lookup::Unknown),
+            };
+            let path = request.uri().path().to_string();
+            let (status, principal) = match verdict {
+                Ok(Lookup::Active(principal)) if principal.role.permits(required) => {
+                    request.extensions_mut().insert(principal);
+                    return inner.call(request).await;
+                }
+                Ok(Lookup::Active(principal)) => (
+                    tonic::Status::permission_denied(format!(
+                        "token {:?} has role {}; {} needs a {required} or admin token: create \
+                         one with `ledgerline token create --role {required} NAME`",
+                        principal.name,
+                        principal.role,
+                        path.trim_start_matches('/'),
+                    )),
+                    Some(principal.name),
+                ),
+                Ok(Lookup::Revoked(name)) => (
+                    tonic::Status::unauthenticated(format!(
+                        "this bearer token was revoked; create a new one with `ledgerline token \
+                         create --role {required} NAME` and send `authorization: Bearer <token>`"
+                    )),
+                    Some(name),
+                ),
+                Ok(Lookup::Unknown) if presented.is_none() => (
+                    tonic::Status::unauthenticated(format!(
+                        "send `authorization: Bearer <token>`; create one with `ledgerline token \
+                         create --role {required} NAME`"
+                    )),
+                    None,
+                ),
+                Ok(Lookup::Unknown) => (
+                    tonic::Status::unauthenticated(format!(
+                        "this bearer token is not known to this server (mistyped, or created for \
+                         another data directory); send `authorization: Bearer <token>` with a \
+                         token from `ledgerline token create --role {required} NAME`"
+                    )),
+                    None,
+                ),
+                Err(error) => {
+                    tracing::error!(%error, "cannot check a bearer token");
+                    (
+                        tonic::Status::unavailable(
+                            "the server cannot check bearer tokens right now; retry, and if it \
+                             persists the operator should read the server's log",
+                        ),
+                        None,
+                    )
+                }
+            };
+            let reason = match status.code() {
+                tonic::Code::PermissionDenied => "permission_denied",
+                tonic::Code::Unauthenticated => "unauthenticated",
+                _ => "auth_unavailable",
+            };
+            metrics::counter!("ledgerline_requests_refused_total", "reason" => reason).increment(1);
+            refusals(&Refusal {
+                method: truncate(&path, 256).to_string(),
+                code: status.code(),
+                principal,
+                peer: peer(request.extensions()),
+            });
+            Ok(status.into_http())
+        })
+    }
+}
+
+/// The token of an `authorization: Bearer <token>` header; None when absent or another scheme.
+fn bearer(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+fn peer(extensions: &http::Extensions) -> Option<String> {
+    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+    extensions
+        .get::<TcpConnectInfo>()
+        .or_else(|| {
+            extensions
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .map(|tls| tls.get_ref())
+        })
+        .and_then(|info| info.remote_addr())
+        .map(|addr| addr.to_string())
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        init(&conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn the_access_table_gives_each_service_its_role_and_closes_the_rest() {
+        use Access::{Public, Requires};
+        let cases = [
+            ("/grpc.health.v1.Health/Check", Public),
+            ("/grpc.health.v1.Health/Watch", Public),
+            (
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                Public,
+            ),
+            (
+                "/ledgerline.v1.ExtractionService/Extract",
+                Requires(Role::Ingest),
+            ),
+            (
+                "/ledgerline.v1.SuggestionService/IndexHistory",
+                Requires(Role::Ingest),
+            ),
+            (
+                "/ledgerline.v1.ProposalService/ProcessDocument",
+                Requires(Role::Ingest),
+            ),
+            (
+                "/ledgerline.v1.ReviewService/ListPending",
+                Requires(Role::Reviewer),
+            ),
+            (
+                "/ledgerline.v1.AdminService/Anything",
+                Requires(Role::Admin),
+            ),
+            (
+                "/ledgerline.v2.ReviewService/Approve",
+                Requires(Role::Admin),
+            ),
+            // Prefix tricks do not open a door.
+            ("/grpc.health.v1.HealthX/Check", Requires(Role::Admin)),
+            (
+                "/ledgerline.v1.ReviewServiceX/Approve",
+                Requires(Role::Admin),
+            ),
+            ("/other.Service/Method", Requires(Role::Admin)),
+            ("/", Requires(Role::Admin)),
+            ("", Requires(Role::Admin)),
+        ];
+        for (path, want) in cases {
+            assert_eq!(required_access(path), want, "{path}");
+        }
+        assert!(Role::Admin.permits(Role::Reviewer) && Role::Admin.permits(Role::Ingest));
+        assert!(Role::Reviewer.permits(Role::Reviewer) && !Role::Reviewer.permits(Role::Ingest));
+        assert!(!Role::Ingest.permits(Role::Reviewer) && !Role::Ingest.permits(Role::Admin));
+    }
+
+    #[test]
+    fn a_created_token_authenticates_by_hash_and_is_never_stored() {
+        let conn = db();
+        let (info, token) = create(&conn, "ci-uploader", Role::Ingest).unwrap();
+        assert_eq!(
+            (info.name.as_str(), info.role),
+            ("ci-uploader", Role::Ingest)
+        );
+        assert!(token.starts_with("llt_") && token.len() == 68, "{token}");
+        assert_eq!(
+            authenticate(&conn, &token).unwrap(),
+            Some(Principal {
+                name: "ci-uploader".into(),
+                role: Role::Ingest
+            })
+        );
+        let stored: Vec<String> = conn
+            .prepare("SELECT token_sha256 || name || role || created_at FROM api_tokens")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(
+            !stored.iter().any(|row| row.contains(&token[4..])),
+            "{stored:?}"
+        );
+        assert!(stored[0].starts_with(&hash(&token)));
+
+        // One character off, a wrong prefix, garbage: nobody.
+        let mut other = token.clone();
+        other.replace_range(67.., if token.ends_with('0') { "1" } else { "0" });
+        for presented in [other.as_str(), &token[4..], "", "llt_", "Bearer x"] {
+            assert_eq!(authenticate(&conn, presented).unwrap(), None, "{presented}");
+        }
+        let (_, second) = create(&conn, "second", Role::Admin).unwrap();
+        assert_ne!(second, token);
+    }
+
+    #[test]
+    fn names_are_unique_checked_and_reusable_after_revoking() {
+        let conn = db();
+        let (_, first) = create(&conn, "jane", Role::Reviewer).unwrap();
+        let err = create(&conn, "jane", Role::Admin).unwrap_err();
+        assert!(matches!(err, AuthError::NameTaken(_)), "{err}");
+        assert!(
+            err.to_string().contains("ledgerline token revoke jane"),
+            "{err}"
+        );
+        for bad in ["", "has space", "new\nline", &"x".repeat(65), "ümlaut"] {
+            assert!(matches!(
+                create(&conn, bad, Role::Ingest),
+                Err(AuthError::BadName(_))
+            ));
+        }
+
+        revoke(&conn, "jane").unwrap();
+        assert_eq!(authenticate(&conn, &first).unwrap(), None);
+        assert_eq!(
+            lookup(&conn, &first).unwrap(),
+            Lookup::Revoked("jane".into())
+        );
+        assert!(matches!(
+            revoke(&conn, "jane"),
+            Err(AuthError::UnknownName(_))
+        ));
+
+        let (_, second) = create(&conn, "jane", Role::Reviewer).unwrap();
+        assert_eq!(authenticate(&conn, &second).unwrap().unwrap().name, "jane");
+        let listed = list(&conn).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed[0].revoked_at.is_none() && listed[1].revoked_at.is_some());
+        assert!(
+            listed
+                .iter()
+                .all(|t| t.name == "jane" && t.role == Role::Reviewer)
+        );
+        let json = serde_json::to_string(&listed).unwrap();
+        assert!(
+            !json.contains(&first[4..]) && !json.contains(&hash(&first)),
+            "{json}"
+        );
+        assert!(json.contains("\"role\":\"reviewer\""), "{json}");
+    }
+
+    #[tokio::test]
+    async fn the_cache_forgets_a_revoked_token_after_its_ttl() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = Authenticator::open(dir.path()).unwrap();
+        let auth = Authenticator {
+            ttl: Duration::from_millis(200),
+            ..auth
+        };
+        let conn = crate::db::open(dir.path()).unwrap();
+        let (_, token) = create(&conn, "svc", Role::Ingest).unwrap();
+        assert!(matches!(
+            auth.check(&token).await.unwrap(),
+            Lookup::Active(_)
+        ));
+        revoke(&conn, "svc").unwrap();
+        // Still cached for a moment, then refused.
+        assert!(matches!(
+            auth.check(&token).await.unwrap(),
+            Lookup::Active(_)
+        ));
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(
+            auth.check(&token).await.unwrap(),
+            Lookup::Revoked("svc".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn the_layer_hands_the_principal_to_the_handler_and_drops_the_header() {
+        use tower::{Layer, ServiceExt};
+        let dir = tempfile::tempdir().unwrap();
+        let auth = Authenticator::open(dir.path()).unwrap();
+        let conn = crate::db::open(dir.path()).unwrap();
+        let (_, token) = create(&conn, "jane", Role::Reviewer).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let refusals: RefusalSink = {
+            let seen = seen.clone();
+            Arc::new(move |r: &Refusal| seen.lock().unwrap().push(r.clone()))
+        };
+        // A handler that answers with who called and whether it saw the token.
+        let handler = tower::service_fn(|request: http::Request<()>| async move {
+            let request = tonic::Request::from_http(request);
+            let who = principal(&request).map(|p| format!("{}:{}", p.name, p.role));
+            let header = request.metadata().get("authorization").is_some();
+            Ok::<_, std::convert::Infallible>(http::Response::new(format!("{who:?} {header}")))
+        });
+        let service = AuthLayer::new(auth, refusals).layer(handler);
+        let call = |path: &str, token: Option<&str>| {
+            let mut request = http::Request::builder().uri(format!("http://x{path}"));
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            service.clone().oneshot(request.body(()).unwrap())
+        };
+
+        let answer = call("/ledgerline.v1.ReviewService/Approve", Some(&token))
+            .await
+            .unwrap();
+        assert_eq!(answer.body(), "Some(\"jane:reviewer\") false");
+        let answer = call("/grpc.health.v1.Health/Check", None).await.unwrap();
+        assert_eq!(answer.body(), "None false");
+
+        let refused = call("/ledgerline.v1.ExtractionService/Extract", Some(&token))
+            .await
+            .unwrap();
+        assert_eq!(refused.headers()["grpc-status"], "7", "PERMISSION_DENIED");
+        assert!(refused.body().is_empty(), "the handler never ran");
+        let refused = call("/ledgerline.v1.ReviewService/Approve", None)
+            .await
+            .unwrap();
+        assert_eq!(refused.headers()["grpc-status"], "16", "UNAUTHENTICATED");
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].principal.as_deref(), Some("jane"));
+        assert_eq!(seen[0].code, tonic::Code::PermissionDenied);
+        assert_eq!(seen[0].method, "/ledgerline.v1.ExtractionService/Extract");
+        assert_eq!(
+            (seen[1].principal.as_deref(), seen[1].code),
+            (None, tonic::Code::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn the_bearer_header_is_parsed_whatever_the_scheme_case() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert("authorization", "Bearer llt_abc".parse().unwrap());
+        assert_eq!(bearer(&headers).as_deref(), Some("llt_abc"));
+        headers.insert("authorization", "bearer  llt_abc ".parse().unwrap());
+        assert_eq!(bearer(&headers).as_deref(), Some("llt_abc"));
+        headers.insert("authorization", "Basic dXNlcjpwYXNz".parse().unwrap());
+        assert_eq!(bearer(&headers), None);
+        assert_eq!(truncate("aé", 2), "a");
+    }
 }

@@ -73,6 +73,17 @@ pub struct ServeArgs {
     /// [default: none, the embedded Qdrant Edge index under the data directory].
     #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
     pub qdrant_url: Option<String>,
+    /// Serve without access control: every caller may call every RPC, no token needed. For
+    /// trials on one machine only [default: access control on].
+    #[arg(long, env = "LEDGERLINE_NO_AUTH", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_auth: bool,
+    /// Serve gRPC over TLS with this certificate chain (PEM); needs --tls-key [default: none,
+    /// plaintext].
+    #[arg(long, env = "LEDGERLINE_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "LEDGERLINE_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The keys a configuration file may hold; the same names as the flags.
@@ -90,6 +101,9 @@ struct FileConfig {
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
     qdrant_url: Option<String>,
+    auth: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
     /// Read by the Intacct commands (`intacct::config`), not by `serve`.
     #[allow(dead_code)]
     intacct: Option<toml::Table>,
@@ -121,6 +135,13 @@ impl Default for Limits {
     }
 }
 
+/// The certificate chain and private key gRPC is served with, both PEM files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
 /// The resolved configuration of `ledgerline serve`.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -137,6 +158,10 @@ pub struct ServeConfig {
     pub qdrant_url: Option<String>,
     /// Where approved proposals are posted; `None` leaves them approved until one is set.
     pub writer: Option<crate::process::Writer>,
+    /// Every RPC but health and reflection needs a bearer token (see `auth`).
+    pub auth: bool,
+    /// None: plaintext gRPC.
+    pub tls: Option<TlsFiles>,
 }
 
 impl ServeConfig {
@@ -153,6 +178,8 @@ impl ServeConfig {
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
             writer: None,
+            auth: true,
+            tls: None,
         }
     }
 
@@ -189,6 +216,21 @@ impl ServeConfig {
                 message: "must be greater than zero".into(),
             });
         }
+        let tls = match (
+            args.tls_cert.clone().or(file.tls_cert),
+            args.tls_key.clone().or(file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    key: "tls_cert / tls_key",
+                    message: "TLS needs both the certificate (--tls-cert) and its private key \
+                              (--tls-key); give both, or neither for plaintext"
+                        .into(),
+                });
+            }
+        };
         Ok(ServeConfig {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
             metrics_listen,
@@ -217,6 +259,9 @@ impl ServeConfig {
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
             writer: None,
+            // The flag only ever turns access control off; left out, the file decides.
+            auth: !args.no_auth && file.auth.unwrap_or(defaults.auth),
+            tls,
         })
     }
 }
@@ -294,5 +339,47 @@ mod tests {
         };
         let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
         assert!(err.contains("metrics_listen"), "{err}");
+    }
+
+    #[test]
+    fn access_control_is_on_unless_turned_off_and_tls_needs_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ServeConfig::resolve(&ServeArgs::default(), None).unwrap();
+        assert!(config.auth);
+        assert_eq!(config.tls, None);
+
+        let path = dir.path().join("ledgerline.toml");
+        std::fs::write(
+            &path,
+            "auth = false\ntls_cert = \"c.pem\"\ntls_key = \"k.pem\"\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        let config = ServeConfig::resolve(&args, None).unwrap();
+        assert!(!config.auth);
+        let tls = config.tls.unwrap();
+        assert_eq!((tls.cert, tls.key), ("c.pem".into(), "k.pem".into()));
+
+        let args = ServeArgs {
+            no_auth: true,
+            ..ServeArgs::default()
+        };
+        assert!(!ServeConfig::resolve(&args, None).unwrap().auth);
+
+        let args = ServeArgs {
+            tls_cert: Some("c.pem".into()),
+            ..ServeArgs::default()
+        };
+        let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+        assert!(err.contains("--tls-key"), "{err}");
+        let args = ServeArgs {
+            tls_key: Some("k.pem".into()),
+            ..ServeArgs::default()
+        };
+        let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+        assert!(err.contains("--tls-cert"), "{err}");
     }
 }

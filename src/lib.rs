@@ -16,7 +16,8 @@
 //! The stages are added issue by issue. The foundation every stage stands on: [`config`] (one
 //! typed configuration), [`models`] (the verified model cache), [`runtime`] (ONNX Runtime and
 //! PDFium, bound once per process), [`telemetry`] and [`server`] (the gRPC surface of
-//! [`proto`], the only module that knows protobuf).
+//! [`proto`], the only module that knows protobuf). [`auth`] decides who may call what: API
+//! tokens (stored hashed in [`db`]), their roles, and the layer that checks every call.
 //!
 //! Writing to the ledger: [`intacct`] is the seam to Sage Intacct (the `Ledger` trait over the
 //! XML gateway and the REST API, exactly-once posting, limits, the chart-of-accounts cache and

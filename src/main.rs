@@ -88,6 +88,9 @@ enum Command {
     /// The audit log: check its hash chain, or print one document's entries.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// API tokens for the gRPC service: create, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -141,6 +144,43 @@ enum AuditCommand {
         #[command(flatten)]
         serve: ServeArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it on stdout, once: only its hash is kept.
+    Create {
+        /// What the token may call: ingest (extraction, suggestions, proposals), reviewer
+        /// (the review queue) or admin (everything).
+        #[arg(long, value_enum)]
+        role: ledgerline::auth::Role,
+        /// A name for the token (who or what uses it), e.g. ci-uploader or jane.doe.
+        name: String,
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// List the tokens: name, role, created, revoked. Never the tokens themselves.
+    List {
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+    /// Revoke the token of that name; a running server refuses it within seconds.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        store: TokenStoreArgs,
+    },
+}
+
+/// Where the tokens live: the data directory, found as `serve` finds it.
+#[derive(Debug, Clone, clap::Args)]
+struct TokenStoreArgs {
+    /// The service's data directory [default: the user's data dir/ledgerline].
+    #[arg(long, env = "LEDGERLINE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// The configuration file `serve` runs with, for its data_dir.
+    #[arg(long, env = "LEDGERLINE_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 /// How documents are read, shared by the commands that read them.
@@ -577,6 +617,10 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
             return audit(command, cli.models_dir);
         }
+        Command::Token(command) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            token(command, cli.models_dir)?;
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -1005,6 +1049,71 @@ async fn fake_intacct(args: FakeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn token(command: TokenCommand, models_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    use ledgerline::auth;
+    let store = match &command {
+        TokenCommand::Create { store, .. }
+        | TokenCommand::List { store }
+        | TokenCommand::Revoke { store, .. } => store,
+    };
+    // The same resolution as `serve`, so that both find the same database.
+    let args = ServeArgs {
+        data_dir: store.data_dir.clone(),
+        config: store.config.clone(),
+        ..ServeArgs::default()
+    };
+    let data_dir = ServeConfig::resolve(&args, models_dir)?.data_dir;
+    let conn = ledgerline::db::open(&data_dir)?;
+    auth::init(&conn)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        TokenCommand::Create { role, name, .. } => {
+            let (info, token) = auth::create(&conn, &name, role)?;
+            // stdout carries the token alone, for scripts; the advice goes to stderr.
+            writeln!(out, "{token}")?;
+            eprintln!(
+                "created token {:?} (role {}) in {}; it is shown this once and cannot be shown \
+                 again: store it now. Callers send it as `authorization: Bearer <token>`.",
+                info.name,
+                info.role,
+                ledgerline::db::path(&data_dir).display()
+            );
+        }
+        TokenCommand::List { .. } => {
+            let tokens = auth::list(&conn)?;
+            if tokens.is_empty() {
+                eprintln!(
+                    "no tokens in {}; create one with `ledgerline token create --role admin NAME`",
+                    ledgerline::db::path(&data_dir).display()
+                );
+            }
+            writeln!(
+                out,
+                "{:<24} {:<9} {:<21} revoked",
+                "name", "role", "created"
+            )?;
+            for t in tokens {
+                writeln!(
+                    out,
+                    "{:<24} {:<9} {:<21} {}",
+                    t.name,
+                    t.role,
+                    t.created_at,
+                    t.revoked_at.as_deref().unwrap_or("-")
+                )?;
+            }
+        }
+        TokenCommand::Revoke { name, .. } => {
+            auth::revoke(&conn, &name)?;
+            eprintln!(
+                "revoked token {name:?}; a running server refuses it within {} seconds",
+                auth::CACHE_TTL.as_secs()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn render_config(config: &ServeConfig) -> String {
     let metrics = config
         .metrics_listen
@@ -1030,6 +1139,11 @@ fn render_config(config: &ServeConfig) -> String {
             .as_ref()
             .map(|url| format!("qdrant_url = {url:?}\n"))
             .unwrap_or_default()
+        + &format!("auth = {}\n", config.auth)
+        + &match &config.tls {
+            Some(tls) => format!("tls_cert = {:?}\ntls_key = {:?}\n", tls.cert, tls.key),
+            None => "# tls: off (plaintext gRPC)\n".to_string(),
+        }
 }
 
 fn models(command: ModelsCommand, cache: &ModelCache) -> anyhow::Result<std::process::ExitCode> {

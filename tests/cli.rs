@@ -107,3 +107,70 @@ fn a_bad_configuration_file_is_named_in_the_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.toml"), "{stderr}");
 }
+
+#[test]
+fn config_shows_access_control_and_tls_and_refuses_half_a_tls_pair() {
+    let output = ledgerline().arg("config").output().unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("auth = true") && printed.contains("# tls: off"),
+        "{printed}"
+    );
+
+    let output = ledgerline()
+        .args(["config", "--tls-cert", "chain.pem", "--tls-key", "key.pem"])
+        .env("LEDGERLINE_NO_AUTH", "1")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("auth = false"), "{printed}");
+    assert!(
+        printed.contains("tls_cert = \"chain.pem\"") && printed.contains("tls_key = \"key.pem\""),
+        "{printed}"
+    );
+
+    let output = ledgerline()
+        .args(["config", "--tls-cert", "chain.pem"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+}
+
+#[test]
+fn token_commands_create_list_and_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = |args: &[&str]| {
+        ledgerline()
+            .arg("token")
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let created = token(&["create", "--role", "reviewer", "jane"]);
+    assert!(created.status.success());
+    let secret = String::from_utf8(created.stdout).unwrap();
+    assert_eq!(secret.lines().count(), 1, "the token alone on stdout");
+
+    let again = token(&["create", "--role", "admin", "jane"]);
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("already exists"), "{stderr}");
+
+    assert!(token(&["revoke", "jane"]).status.success());
+    let listed = String::from_utf8(token(&["list"]).stdout).unwrap();
+    let row = listed.lines().find(|l| l.starts_with("jane")).unwrap();
+    assert!(
+        row.contains("reviewer") && !row.ends_with(" -"),
+        "revoked: {listed}"
+    );
+    assert!(!listed.contains(secret.trim()), "{listed}");
+
+    let again = token(&["revoke", "jane"]);
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("ledgerline token list"), "{stderr}");
+}

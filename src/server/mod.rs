@@ -10,6 +10,7 @@ use ::metrics as metrics_api;
 pub mod services;
 mod status;
 mod suggestion;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::runtime::NativeRuntime;
 use crate::suggest::Suggester;
 
 pub use limits::FrameLimitBody;
+pub use tls::TlsError;
 
 /// Why the server stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +46,10 @@ pub enum ServerError {
     Index(#[from] crate::index::IndexError),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("access control could not start: {0}")]
+    Auth(#[from] crate::auth::AuthError),
 }
 
 /// The sockets the server answers on, bound by the caller so that tests can use port 0.
@@ -58,12 +64,67 @@ pub struct Listeners {
 ///
 /// The runtime must already be bound: health reports SERVING from the first request because the
 /// models it depends on were loaded before the sockets were handed over.
+///
+/// Calls refused by access control are logged and recorded in the audit log;
+/// [`run_with_refusals`] hands them elsewhere.
 pub async fn run(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
+    crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
+    run_with_refusals(
+        config,
+        runtime,
+        listeners,
+        shutdown,
+        audit_refusals(conn),
+    )
+    .await
+}
+
+/// Logs each refusal and appends it to the audit log, off the request's task: a refused
+/// caller must not be able to slow the server down by making it write.
+fn audit_refusals(conn: rusqlite::Connection) -> crate::auth::RefusalSink {
+    let log = crate::auth::log_refusals();
+    let conn = Arc::new(std::sync::Mutex::new(conn));
+    Arc::new(move |refusal: &crate::auth::Refusal| {
+        log(refusal);
+        let event = crate::audit::Event {
+            action: "refused".into(),
+            actor: refusal.principal.clone().unwrap_or_else(|| "unknown".into()),
+            document_id: None,
+            proposal_id: None,
+            detail: serde_json::json!({
+                "method": refusal.method,
+                "code": format!("{:?}", refusal.code),
+                "peer": refusal.peer,
+            }),
+        };
+        let conn = conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = crate::audit::append_now(&mut conn, &event) {
+                tracing::error!(error = %e, "a refused call could not be audited");
+            }
+        });
+    })
+}
+
+/// [`run`], with every call refused by access control reported to `refusals`.
+pub async fn run_with_refusals(
+    config: &ServeConfig,
+    runtime: Arc<NativeRuntime>,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    refusals: crate::auth::RefusalSink,
+) -> Result<(), ServerError> {
+    // Files and the token table first: a configuration mistake stops start-up before the
+    // models load.
+    let builder = tls::builder(config.tls.as_ref())?;
+    let access = access_layer(config, &listeners.grpc, refusals)?;
     // Both servers and the grace timer wait on the same signal.
     let shutdown = shutdown.boxed().shared();
 
@@ -154,9 +215,10 @@ pub async fn run(
             }
         })
     };
-    let server = tonic::transport::Server::builder()
+    let server = builder
         .concurrency_limit_per_connection(limits.max_concurrent_requests)
         .layer(metrics::RpcMetricsLayer)
+        .layer(tower::util::option_layer(access))
         .layer(limits::request_limit_layer(limits.max_request_bytes))
         .add_service(health_service)
         .add_service(reflection)
@@ -192,4 +254,35 @@ pub async fn run(
     }
     tracing::info!("ledgerline stopped");
     Ok(())
+}
+
+/// The access-control layer, or None (with a loud warning) when it is switched off.
+fn access_layer(
+    config: &ServeConfig,
+    grpc: &TcpListener,
+    refusals: crate::auth::RefusalSink,
+) -> Result<Option<crate::auth::AuthLayer>, ServerError> {
+    if !config.auth {
+        tracing::warn!(
+            "ACCESS CONTROL IS OFF (--no-auth): anyone who can reach this port may call every \
+             RPC, approve entries included; never run this way outside a trial on one machine"
+        );
+        return Ok(None);
+    }
+    let auth = crate::auth::Authenticator::open(&config.data_dir)?;
+    if auth.active_tokens()? == 0 {
+        tracing::warn!(
+            data_dir = %config.data_dir.display(),
+            "no API tokens exist, so every call but health and reflection will be refused; \
+             create one with `ledgerline token create --role admin NAME`"
+        );
+    }
+    let exposed = grpc.local_addr().is_ok_and(|a| !a.ip().is_loopback());
+    if exposed && config.tls.is_none() {
+        tracing::warn!(
+            "bearer tokens travel in clear text on a non-loopback address; serve TLS with \
+             --tls-cert and --tls-key"
+        );
+    }
+    Ok(Some(crate::auth::AuthLayer::new(auth, refusals)))
 }

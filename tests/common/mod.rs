@@ -1,10 +1,11 @@
 //! Helpers shared by the integration tests: the real model cache, and an in-process server on
-//! ephemeral ports.
+//! ephemeral ports with access control on, whose `channel()` carries an admin token.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ledgerline::auth::{self, RefusalSink, Role};
 use ledgerline::config::ServeConfig;
 use ledgerline::models::{Manifest, ModelCache};
 use ledgerline::runtime::NativeRuntime;
@@ -26,23 +27,66 @@ pub fn runtime() -> Arc<NativeRuntime> {
     })
 }
 
+/// Creates a token in the database under `data_dir` and returns it.
+pub fn create_token(data_dir: &Path, name: &str, role: Role) -> String {
+    let conn = ledgerline::db::open(data_dir).unwrap();
+    auth::init(&conn).unwrap();
+    auth::create(&conn, name, role).unwrap().1
+}
+
+/// Sends `authorization: Bearer <token>` with every call.
+#[derive(Clone)]
+pub struct Bearer(tonic::metadata::MetadataValue<tonic::metadata::Ascii>);
+
+impl Bearer {
+    pub fn new(token: &str) -> Self {
+        Bearer(format!("Bearer {token}").parse().unwrap())
+    }
+}
+
+impl tonic::service::Interceptor for Bearer {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        request
+            .metadata_mut()
+            .insert("authorization", self.0.clone());
+        Ok(request)
+    }
+}
+
+pub type AuthedChannel =
+    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
+
 /// A server running in this process until dropped or stopped.
 pub struct TestServer {
     pub grpc_url: String,
     pub metrics_url: String,
+    /// An admin token in the server's database, sent by [`TestServer::channel`].
+    pub admin_token: String,
     stop: Option<oneshot::Sender<()>>,
     pub task: Option<tokio::task::JoinHandle<Result<(), server::ServerError>>>,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl TestServer {
     pub async fn start(adjust: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        Self::start_with(adjust, auth::log_refusals()).await
+    }
+
+    /// Starts a server that reports refused calls to `refusals`.
+    pub async fn start_with(
+        adjust: impl FnOnce(&mut ServeConfig),
+        refusals: RefusalSink,
+    ) -> TestServer {
         let data = tempfile::tempdir().unwrap();
         let mut config = ServeConfig::with_dirs(
             data.path().to_path_buf(),
             model_cache().root().to_path_buf(),
         );
         adjust(&mut config);
+        let admin_token = create_token(&config.data_dir, "tests-admin", Role::Admin);
         let runtime = runtime();
         let grpc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -53,7 +97,7 @@ impl TestServer {
             let shutdown = async move {
                 let _ = stopped.await;
             };
-            server::run(
+            server::run_with_refusals(
                 &config,
                 runtime,
                 Listeners {
@@ -61,19 +105,40 @@ impl TestServer {
                     metrics: Some(metrics),
                 },
                 shutdown,
+                refusals,
             )
             .await
         });
         TestServer {
             grpc_url,
             metrics_url,
+            admin_token,
             stop: Some(stop),
             task: Some(task),
-            _data: data,
+            data,
         }
     }
 
-    pub async fn channel(&self) -> tonic::transport::Channel {
+    /// The server's data directory, where its tokens live.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
+    /// A connection that sends the admin token.
+    pub async fn channel(&self) -> AuthedChannel {
+        self.channel_with(&self.admin_token).await
+    }
+
+    /// A connection that sends `token`.
+    pub async fn channel_with(&self, token: &str) -> AuthedChannel {
+        tonic::service::interceptor::InterceptedService::new(
+            self.plain_channel().await,
+            Bearer::new(token),
+        )
+    }
+
+    /// A connection that sends no token.
+    pub async fn plain_channel(&self) -> tonic::transport::Channel {
         tonic::transport::Endpoint::from_shared(self.grpc_url.clone())
             .unwrap()
             .connect()
