@@ -33,7 +33,7 @@ fn list_pending() -> pb::ListPendingRequest {
     pb::ListPendingRequest::default()
 }
 
-/// An ingest RPC that answers without models or data (it is not built yet: UNIMPLEMENTED).
+/// An ingest RPC that answers without models or data: an empty draft is INVALID_ARGUMENT.
 fn validate() -> pb::ValidateJournalEntryRequest {
     pb::ValidateJournalEntryRequest::default()
 }
@@ -96,18 +96,18 @@ async fn tokens_and_roles_decide_who_may_call_what_and_every_refusal_is_recorded
         .list_pending(list_pending())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     let status = ProposalServiceClient::new(server.channel_with(&ingest).await)
         .validate_journal_entry(validate())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     // An admin may call both.
     let status = ReviewServiceClient::new(server.channel().await)
         .list_pending(list_pending())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
 
     // Health needs no token.
     let health = HealthClient::new(server.plain_channel().await)
@@ -155,7 +155,7 @@ async fn a_revoked_token_is_refused_within_the_cache_lifetime() {
     let status = client.validate_journal_entry(validate()).await.unwrap_err();
     assert_eq!(
         status.code(),
-        Code::Unimplemented,
+        Code::InvalidArgument,
         "works before: {status:?}"
     );
 
@@ -164,7 +164,7 @@ async fn a_revoked_token_is_refused_within_the_cache_lifetime() {
     let revoked = Instant::now();
     let status = loop {
         let status = client.validate_journal_entry(validate()).await.unwrap_err();
-        if status.code() != Code::Unimplemented || revoked.elapsed() > Duration::from_secs(10) {
+        if status.code() != Code::InvalidArgument || revoked.elapsed() > Duration::from_secs(10) {
             break status;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -190,7 +190,7 @@ async fn with_access_control_off_no_token_is_needed() {
         .list_pending(list_pending())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     server.stop().await.unwrap();
 }
 
@@ -239,7 +239,7 @@ async fn over_tls_a_client_trusting_the_ca_is_served_and_others_are_not() {
         .list_pending(list_pending())
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
 
     // A plaintext client, and a TLS client that does not trust the CA, get nothing.
     let attempt = |endpoint: Endpoint| async move {
@@ -425,7 +425,7 @@ fn tokens_never_reach_the_logs_or_the_database_file() {
     assert_eq!(
         codes,
         [
-            Code::Unimplemented,
+            Code::InvalidArgument,
             Code::Unauthenticated,
             Code::PermissionDenied
         ],

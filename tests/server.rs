@@ -183,7 +183,7 @@ async fn metrics_count_requests_by_rpc_and_code() {
         })
         .unwrap_or_else(|| panic!("no request counter in {body}"));
     assert!(
-        line.contains("code=\"Operation is not implemented or not supported\""),
+        line.contains("code=\"Client specified an invalid argument\""),
         "{line}"
     );
     server.stop().await.unwrap();
