@@ -64,6 +64,7 @@ struct ManifestLine {
 
 /// The documents of a folder (sorted, not recursive), or of a manifest: one path per line, or
 /// JSON lines `{"path": ..., "external_id": ..., "media_type": ...}`, relative to the manifest.
+/// A document's external id is its file name unless the manifest names one.
 pub fn discover(input: &Path) -> Result<Vec<Item>, BatchError> {
     let io = |source| BatchError::Input {
         path: input.to_path_buf(),
@@ -121,10 +122,20 @@ pub fn discover(input: &Path) -> Result<Vec<Item>, BatchError> {
                     ))
                 })?,
             };
+            let external_id = match entry.external_id {
+                Some(id) => id,
+                None => path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .ok_or_else(|| bad("the line names no file".into()))?,
+            };
+            if items.iter().any(|i: &Item| i.external_id == external_id) {
+                return Err(bad(format!(
+                    "a second document is called {external_id:?}; give each an \"external_id\""
+                )));
+            }
             items.push(Item {
-                external_id: entry
-                    .external_id
-                    .unwrap_or_else(|| entry.path.to_string_lossy().into_owned()),
+                external_id,
                 path,
                 media_type,
             });
@@ -182,6 +193,10 @@ pub struct Summary {
     /// Why documents wait for review, by how often.
     pub review_reasons: BTreeMap<String, usize>,
     pub errors: Vec<(String, String)>,
+    /// Posted documents and their Intacct record numbers.
+    pub posted: Vec<(String, String)>,
+    /// Documents waiting for review and the first reason why.
+    pub pending: Vec<(String, String)>,
     /// Documents skipped because an earlier run reported them.
     pub resumed: usize,
 }
@@ -190,9 +205,22 @@ impl Summary {
     fn add(&mut self, r: &Record) {
         *self.states.entry(r.state.clone()).or_default() += 1;
         if r.state == "pending" {
-            for reason in &r.reasons {
-                *self.review_reasons.entry(reason_class(reason)).or_default() += 1;
+            let classes: std::collections::BTreeSet<String> = r
+                .reasons
+                .iter()
+                .map(|reason| reason_class(reason))
+                .collect();
+            for class in classes {
+                *self.review_reasons.entry(class).or_default() += 1;
             }
+            self.pending.push((
+                r.external_id.clone(),
+                r.reasons.first().cloned().unwrap_or_default(),
+            ));
+        }
+        if r.state == "posted" {
+            self.posted
+                .push((r.external_id.clone(), r.record_no.clone()));
         }
         if r.state == "error" || r.state == "failed" {
             self.errors.push((r.external_id.clone(), r.error.clone()));
@@ -208,6 +236,16 @@ impl Summary {
 /// A reason with its particulars (line numbers, amounts, values) taken out, so that reasons of
 /// the same kind are counted together.
 fn reason_class(reason: &str) -> String {
+    // "line 3: location LON has confidence 0.52, below 0.80" -> "low confidence in location"
+    if let Some((head, _)) = reason.split_once(" has confidence ") {
+        let field = head
+            .split_once(": ")
+            .map_or(head, |(_, rest)| rest)
+            .split(' ')
+            .next()
+            .unwrap_or("");
+        return format!("a line's {field} is below the policy's confidence floor");
+    }
     let mut out = String::new();
     let mut in_number = false;
     for c in reason.chars() {
@@ -452,6 +490,14 @@ mod tests {
         assert_eq!(
             reason_class("line 3: account 6010 has confidence 0.42, below 0.90"),
             reason_class("line 12: account 6110 has confidence 0.71, below 0.90")
+        );
+        assert_ne!(
+            reason_class("line 3: account 6010 has confidence 0.42, below 0.90"),
+            reason_class("line 3: location LON has confidence 0.42, below 0.80")
+        );
+        assert_eq!(
+            reason_class("total 120000.00 USD is above the review threshold 100000.00"),
+            reason_class("total 250310.12 USD is above the review threshold 100000.00")
         );
     }
 }

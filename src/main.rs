@@ -820,11 +820,28 @@ fn batch(args: BatchArgs, models_dir: Option<PathBuf>) -> anyhow::Result<std::pr
         };
         writeln!(out, "{label}: {n}")?;
     }
-    if !summary.review_reasons.is_empty() {
-        writeln!(out, "why documents wait for review:")?;
+    const SHOWN: usize = 25;
+    if !summary.posted.is_empty() {
+        writeln!(out, "posted to Intacct:")?;
+        for (document, record_no) in summary.posted.iter().take(SHOWN) {
+            writeln!(out, "  {document} -> record {record_no}")?;
+        }
+        if summary.posted.len() > SHOWN {
+            writeln!(out, "  ... and {} more", summary.posted.len() - SHOWN)?;
+        }
+    }
+    if !summary.pending.is_empty() {
+        writeln!(out, "waiting for review (first reason):")?;
+        for (document, reason) in summary.pending.iter().take(SHOWN) {
+            writeln!(out, "  {document}: {reason}")?;
+        }
+        if summary.pending.len() > SHOWN {
+            writeln!(out, "  ... and {} more", summary.pending.len() - SHOWN)?;
+        }
+        writeln!(out, "why documents wait for review (documents per reason):")?;
         let mut reasons: Vec<_> = summary.review_reasons.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (reason, n) in reasons.into_iter().take(10) {
+        for (reason, n) in reasons.into_iter().take(12) {
             writeln!(out, "  {n:>4}  {reason}")?;
         }
     }

@@ -73,9 +73,9 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
     let mut kills = 0;
     while kills < 10 {
         let mut child = batch(input.path(), &out, data.path(), &fake);
-        // Start-up (models, index) takes a second or two; kills land before, during and
+        // Start-up (models, index) takes about half a second; kills land before, during and
         // between documents.
-        let after = Duration::from_millis(rng.random_range(300..4000));
+        let after = Duration::from_millis(rng.random_range(50..1000));
         let started = Instant::now();
         let mut finished = false;
         while started.elapsed() < after {
@@ -91,7 +91,16 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
         child.kill().unwrap();
         child.wait().unwrap();
         kills += 1;
+        let reported = std::fs::read_to_string(&out)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        eprintln!("kill {kills} after {after:?}: {reported} documents reported");
     }
+    assert_eq!(
+        kills, 10,
+        "the batch finished before it could be killed ten times"
+    );
     let child = batch(input.path(), &out, data.path(), &fake);
     let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await

@@ -667,7 +667,7 @@ fn class_of(department: &str) -> &'static str {
 /// imports), and their coding follows the item: any supplier may sell anything, so the item,
 /// not the supplier, is what predicts the account.
 fn add_document_vendors(seed: u64, chart: &mut Chart) -> Vec<HistoryRecord> {
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x00d0_c5ee_d5);
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x0000_d0c5_eed5);
     let mut history = Vec::with_capacity(3000);
     for name in DOCUMENT_VENDORS {
         chart.vendors.push(listed(name, name, true));

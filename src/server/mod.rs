@@ -75,14 +75,7 @@ pub async fn run(
 ) -> Result<(), ServerError> {
     let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
     crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
-    run_with_refusals(
-        config,
-        runtime,
-        listeners,
-        shutdown,
-        audit_refusals(conn),
-    )
-    .await
+    run_with_refusals(config, runtime, listeners, shutdown, audit_refusals(conn)).await
 }
 
 /// Logs each refusal and appends it to the audit log, off the request's task: a refused
@@ -94,7 +87,10 @@ fn audit_refusals(conn: rusqlite::Connection) -> crate::auth::RefusalSink {
         log(refusal);
         let event = crate::audit::Event {
             action: "refused".into(),
-            actor: refusal.principal.clone().unwrap_or_else(|| "unknown".into()),
+            actor: refusal
+                .principal
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
             document_id: None,
             proposal_id: None,
             detail: serde_json::json!({
