@@ -2,6 +2,7 @@
 //! reported once, stored once and posted at most once.
 
 mod common;
+mod intacct_support;
 mod pipeline_support;
 
 use std::collections::HashMap;

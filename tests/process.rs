@@ -4,6 +4,7 @@
 //! every step is in the audit log.
 
 mod common;
+mod intacct_support;
 mod pipeline_support;
 
 use std::collections::HashMap;

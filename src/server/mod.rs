@@ -66,25 +66,32 @@ pub struct Listeners {
 /// models it depends on were loaded before the sockets were handed over.
 ///
 /// Calls refused by access control are logged and recorded in the audit log;
-/// [`run_with_refusals`] hands them elsewhere.
+/// [`run_with_refusals`] also hands them elsewhere.
 pub async fn run(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
-    crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
-    run_with_refusals(config, runtime, listeners, shutdown, audit_refusals(conn)).await
+    run_with_refusals(
+        config,
+        runtime,
+        listeners,
+        shutdown,
+        crate::auth::log_refusals(),
+    )
+    .await
 }
 
-/// Logs each refusal and appends it to the audit log, off the request's task: a refused
-/// caller must not be able to slow the server down by making it write.
-fn audit_refusals(conn: rusqlite::Connection) -> crate::auth::RefusalSink {
-    let log = crate::auth::log_refusals();
+/// Hands each refusal to `then` and appends it to the audit log, off the request's task: a
+/// refused caller must not be able to slow the server down by making it write.
+fn audit_refusals(
+    conn: rusqlite::Connection,
+    then: crate::auth::RefusalSink,
+) -> crate::auth::RefusalSink {
     let conn = Arc::new(std::sync::Mutex::new(conn));
     Arc::new(move |refusal: &crate::auth::Refusal| {
-        log(refusal);
+        then(refusal);
         let event = crate::audit::Event {
             action: "refused".into(),
             actor: refusal
@@ -109,7 +116,7 @@ fn audit_refusals(conn: rusqlite::Connection) -> crate::auth::RefusalSink {
     })
 }
 
-/// [`run`], with every call refused by access control reported to `refusals`.
+/// [`run`], with every call refused by access control also reported to `refusals`.
 pub async fn run_with_refusals(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
@@ -120,7 +127,9 @@ pub async fn run_with_refusals(
     // Files and the token table first: a configuration mistake stops start-up before the
     // models load.
     let builder = tls::builder(config.tls.as_ref())?;
-    let access = access_layer(config, &listeners.grpc, refusals)?;
+    let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
+    crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
+    let access = access_layer(config, &listeners.grpc, audit_refusals(conn, refusals))?;
     // Both servers and the grace timer wait on the same signal.
     let shutdown = shutdown.boxed().shared();
 

@@ -1,6 +1,7 @@
 //! The whole pipeline over the fixtures: the synthetic company's chart and routing policy, the
 //! history of the document corpus's suppliers in a real embedded Qdrant Edge index, the real
 //! reading models and MiniLM, a real SQLite queue, and a fake Intacct serving the same chart.
+//! Test binaries that use it also declare `mod intacct_support;`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use ledgerline::company::{Chart, read_history};
 use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
 use ledgerline::fake_intacct::{self, FakeConfig, FakeHandle};
 use ledgerline::history::HistoryRecord;
-use ledgerline::intacct::{ApiKind, Credentials, IntacctConfig, Secret};
+use ledgerline::intacct::ApiKind;
 use ledgerline::process::{Pipeline, Writer};
 use ledgerline::read::{Reader, ReaderOptions};
 use ledgerline::review::Store;
@@ -66,26 +67,13 @@ pub async fn fake_for_chart() -> FakeHandle {
     .unwrap()
 }
 
-pub fn intacct_config(fake: &FakeHandle, data_dir: &Path) -> IntacctConfig {
-    let mut config = IntacctConfig::new(
-        &fake.config().company_id,
-        ApiKind::Xml,
-        &fake.xml_url(),
-        data_dir.to_path_buf(),
-    );
-    config.retry.base_delay = std::time::Duration::from_millis(1);
-    config
-}
-
-pub fn credentials(fake: &FakeHandle) -> Credentials {
-    let c = fake.config();
-    Credentials {
-        sender_id: Some(c.sender_id.clone()),
-        sender_password: Some(Secret::new(&c.sender_password)),
-        user_id: Some(c.user_id.clone()),
-        user_password: Some(Secret::new(&c.user_password)),
-        ..Credentials::default()
-    }
+/// A writer posting into `fake` over the XML gateway.
+pub fn writer(fake: &FakeHandle) -> Writer {
+    Writer::connect(
+        crate::intacct_support::config(fake, ApiKind::Xml),
+        crate::intacct_support::credentials(fake),
+    )
+    .unwrap()
 }
 
 /// A pipeline posting into `fake`, over a fresh data directory.
@@ -102,7 +90,7 @@ pub async fn world(
     let data = tempfile::tempdir().unwrap();
     company_data_dir(data.path(), Embedder::from_cache(cache).unwrap()).await;
     let fake = fake_for_chart().await;
-    let writer = Writer::connect(intacct_config(&fake, data.path()), credentials(&fake)).unwrap();
+    let writer = writer(&fake);
     let reader = Arc::new(Reader::new(runtime, cache, ReaderOptions::default()).unwrap());
     let queue = EmbedQueue::start(Embedder::from_cache(cache).unwrap(), QueueParams::default());
     let index = ledgerline::index::open(data.path(), None).unwrap();
