@@ -34,6 +34,8 @@ pub enum BatchError {
     },
     #[error("{0} holds no PDF, PNG, JPEG or TIFF documents")]
     Empty(PathBuf),
+    #[error("the server refused the batch: {0}")]
+    Refused(String),
     #[error("cannot write the results file {path}: {source}; check its directory and disk space")]
     Output {
         path: PathBuf,
@@ -262,15 +264,17 @@ fn reason_class(reason: &str) -> String {
     out
 }
 
-/// Reads the results of an earlier run, dropping a last line a kill cut short, and opens the
-/// file for appending.
+/// Reads the results of an earlier run and opens the file for appending. Kept: every complete
+/// line of a document that was processed. Dropped: a last line a kill cut short, and documents
+/// that could not be processed, which this run tries again (the file is rewritten without them
+/// first, so each document still ends up with one line).
 fn resume(out: &Path) -> Result<(Vec<Record>, std::fs::File), BatchError> {
     let fail = |source| BatchError::Output {
         path: out.to_path_buf(),
         source,
     };
     let mut done = Vec::new();
-    let mut keep = 0u64;
+    let mut dropped = false;
     if out.exists() {
         let file = std::fs::File::open(out).map_err(fail)?;
         let mut reader = std::io::BufReader::new(file);
@@ -278,26 +282,40 @@ fn resume(out: &Path) -> Result<(Vec<Record>, std::fs::File), BatchError> {
         loop {
             line.clear();
             let n = reader.read_line(&mut line).map_err(fail)?;
-            if n == 0 || !line.ends_with('\n') {
+            if n == 0 {
                 break;
             }
             match serde_json::from_str::<Record>(line.trim_end()) {
-                Ok(r) => done.push(r),
-                Err(_) => break,
+                Ok(r) if line.ends_with('\n') && r.state != "error" => done.push(r),
+                _ => dropped = true,
             }
-            keep += n as u64;
         }
+    }
+    if dropped {
+        let rewritten = out.with_extension("rewrite");
+        let mut text = String::new();
+        for r in &done {
+            text.push_str(&serde_json::to_string(r).expect("records serialise"));
+            text.push('\n');
+        }
+        std::fs::write(&rewritten, text).map_err(fail)?;
+        std::fs::rename(&rewritten, out).map_err(fail)?;
     }
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(out)
         .map_err(fail)?;
-    file.set_len(keep).map_err(fail)?;
     Ok((done, file))
 }
 
-async fn process_one(target: &Target, item: &Item, options: &Options) -> Record {
+/// Processes one document. A problem with the document is reported in its record; only a
+/// server that refuses the batch itself (bad token, wrong role) stops the run.
+async fn process_one(
+    target: &Target,
+    item: &Item,
+    options: &Options,
+) -> Result<Record, BatchError> {
     let mut record = Record {
         external_id: item.external_id.clone(),
         path: item.path.to_string_lossy().into_owned(),
@@ -306,7 +324,7 @@ async fn process_one(target: &Target, item: &Item, options: &Options) -> Record 
     let fail = |mut record: Record, error: String| {
         record.state = "error".into();
         record.error = error;
-        record
+        Ok(record)
     };
     let content = match tokio::fs::read(&item.path).await {
         Ok(c) => c,
@@ -371,6 +389,18 @@ async fn process_one(target: &Target, item: &Item, options: &Options) -> Record 
                     record.replayed = response.replayed;
                     response.proposal.unwrap_or_default()
                 }
+                Err(status)
+                    if matches!(
+                        status.code(),
+                        tonic::Code::Unauthenticated | tonic::Code::PermissionDenied
+                    ) =>
+                {
+                    return Err(BatchError::Refused(format!(
+                        "{:?}: {}; pass an ingest token with --token or LEDGERLINE_TOKEN",
+                        status.code(),
+                        status.message()
+                    )));
+                }
                 Err(status) => {
                     return fail(record, format!("{:?}: {}", status.code(), status.message()));
                 }
@@ -394,7 +424,7 @@ async fn process_one(target: &Target, item: &Item, options: &Options) -> Record 
         record.record_no = posting.record_no;
         record.error = posting.error;
     }
-    record
+    Ok(record)
 }
 
 /// Runs the batch: what the results file already reports is skipped, the rest is processed
@@ -423,6 +453,7 @@ pub async fn run(
         .map(|item| process_one(target, item, options))
         .buffer_unordered(options.concurrency.max(1));
     while let Some(record) = results.next().await {
+        let record = record?;
         let mut line = serde_json::to_string(&record).expect("records serialise");
         line.push('\n');
         // One write per line: a kill leaves at most a cut last line, which resume drops.
@@ -449,7 +480,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cut_last_line_is_dropped_and_complete_ones_kept() {
+    fn a_cut_last_line_and_failed_documents_are_dropped_and_the_rest_kept() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("r.jsonl");
         let r = Record {
@@ -457,14 +488,24 @@ mod tests {
             state: "posted".into(),
             ..Record::default()
         };
-        let mut text = serde_json::to_string(&r).unwrap();
-        text.push('\n');
+        let failed = Record {
+            external_id: "c.pdf".into(),
+            state: "error".into(),
+            error: "cannot read the file".into(),
+            ..Record::default()
+        };
+        let mut text = String::new();
+        for record in [&failed, &r] {
+            text.push_str(&serde_json::to_string(record).unwrap());
+            text.push('\n');
+        }
         text.push_str("{\"external_id\":\"b.p");
         std::fs::write(&out, &text).unwrap();
         let (done, _file) = resume(&out).unwrap();
-        assert_eq!(done, vec![r]);
+        assert_eq!(done, vec![r.clone()]);
+        // The failed document will be tried again; the file holds only what stays done.
         let left = std::fs::read_to_string(&out).unwrap();
-        assert!(left.ends_with("}\n"), "{left}");
+        assert_eq!(left, format!("{}\n", serde_json::to_string(&r).unwrap()));
     }
 
     #[test]

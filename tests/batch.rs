@@ -151,3 +151,59 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
     let conn = ledgerline::db::open(data.path()).unwrap();
     assert!(ledgerline::audit::verify(&conn).unwrap().is_intact());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_a_server_a_batch_sends_its_token_and_stops_when_refused() {
+    let data = tempfile::tempdir().unwrap();
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let dir = data.path().to_path_buf();
+    let server = common::TestServer::start(move |c| c.data_dir = dir).await;
+    let token = common::create_token(data.path(), "uploader", ledgerline::auth::Role::Ingest);
+    let input = tempfile::tempdir().unwrap();
+    for id in pipeline_support::document_ids("inv-").iter().take(3) {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let run = |token: &str, out: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+        command
+            .arg("batch")
+            .arg(input.path())
+            .args([
+                "--company",
+                "SYNTH",
+                "--server",
+                &server.grpc_url,
+                "--token",
+                token,
+            ])
+            .arg("--out")
+            .arg(data.path().join(out));
+        command
+    };
+    let mut command = run("llt_wrong", "refused.jsonl");
+    let refused = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("refused the batch"), "{stderr}");
+    let mut command = run(&token, "ok.jsonl");
+    let accepted = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&accepted.stdout);
+    // Without an Intacct connection nothing is posted: documents wait or stay approved.
+    assert!(accepted.status.success(), "{stdout}");
+    let lines = std::fs::read_to_string(data.path().join("ok.jsonl")).unwrap();
+    let records: Vec<Record> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3, "{lines}");
+    assert!(records.iter().all(|r| !r.proposal_id.is_empty()), "{lines}");
+    server.stop().await.unwrap();
+}
