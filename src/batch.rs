@@ -53,10 +53,6 @@ pub struct Item {
     pub media_type: MediaType,
 }
 
-fn media_type_of(path: &Path) -> Option<MediaType> {
-    MediaType::from_extension(path)
-}
-
 #[derive(Deserialize)]
 struct ManifestLine {
     path: PathBuf,
@@ -77,7 +73,7 @@ pub fn discover(input: &Path) -> Result<Vec<Item>, BatchError> {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(input)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && media_type_of(p).is_some())
+            .filter(|p| p.is_file() && MediaType::from_extension(p).is_some())
             .collect();
         paths.sort();
         for path in paths {
@@ -86,7 +82,7 @@ pub fn discover(input: &Path) -> Result<Vec<Item>, BatchError> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             items.push(Item {
-                media_type: media_type_of(&path).expect("filtered above"),
+                media_type: MediaType::from_extension(&path).expect("filtered above"),
                 external_id: name,
                 path,
             });
@@ -117,7 +113,7 @@ pub fn discover(input: &Path) -> Result<Vec<Item>, BatchError> {
             let path = base.join(&entry.path);
             let media_type = match &entry.media_type {
                 Some(m) => MediaType::parse(m).map_err(|e| bad(e.to_string()))?,
-                None => media_type_of(&path).ok_or_else(|| {
+                None => MediaType::from_extension(&path).ok_or_else(|| {
                     bad(format!(
                         "cannot tell the media type of {}; add \"media_type\"",
                         entry.path.display()

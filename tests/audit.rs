@@ -25,6 +25,18 @@ fn open(dir: &Path) -> Connection {
 }
 
 /// A log of `n` entries over documents doc-0 to doc-4.
+/// The one problem verification finds; fails the test if it finds none or several.
+fn only_problem(conn: &Connection) -> audit::Problem {
+    let verification = audit::verify(conn).unwrap();
+    assert_eq!(
+        verification.problems.len(),
+        1,
+        "{:?}",
+        verification.problems
+    );
+    verification.problems.into_iter().next().unwrap()
+}
+
 fn seeded(n: usize) -> (tempfile::TempDir, Vec<Entry>) {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = open(dir.path());
@@ -89,16 +101,10 @@ fn a_changed_detail_is_caught_at_that_entry() {
         [],
     )
     .unwrap();
-    let verification = audit::verify(&conn).unwrap();
+    let problem = only_problem(&conn);
+    assert_eq!(problem.seq, 17);
     assert_eq!(
-        verification.problems.len(),
-        1,
-        "{:?}",
-        verification.problems
-    );
-    assert_eq!(verification.problems[0].seq, 17);
-    assert_eq!(
-        verification.problems[0].message,
+        problem.message,
         "entry 17 was changed after it was written: its hash does not match its content"
     );
 }
@@ -109,16 +115,10 @@ fn a_deleted_middle_entry_is_caught_where_the_gap_is() {
     let conn = open(dir.path());
     conn.execute("DELETE FROM audit_log WHERE seq = 18", [])
         .unwrap();
-    let verification = audit::verify(&conn).unwrap();
+    let problem = only_problem(&conn);
+    assert_eq!(problem.seq, 19);
     assert_eq!(
-        verification.problems.len(),
-        1,
-        "{:?}",
-        verification.problems
-    );
-    assert_eq!(verification.problems[0].seq, 19);
-    assert_eq!(
-        verification.problems[0].message,
+        problem.message,
         "entry 19 does not follow entry 17: an entry was deleted or inserted"
     );
 }
@@ -213,16 +213,10 @@ fn entries_deleted_from_the_end_are_caught_by_the_head() {
     let conn = open(dir.path());
     conn.execute("DELETE FROM audit_log WHERE seq = 40", [])
         .unwrap();
-    let verification = audit::verify(&conn).unwrap();
+    let problem = only_problem(&conn);
+    assert_eq!(problem.seq, 40);
     assert_eq!(
-        verification.problems.len(),
-        1,
-        "{:?}",
-        verification.problems
-    );
-    assert_eq!(verification.problems[0].seq, 40);
-    assert_eq!(
-        verification.problems[0].message,
+        problem.message,
         "the log ends at entry 39 but the head records entry 40: entries were deleted from the end"
     );
 }
