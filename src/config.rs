@@ -73,6 +73,15 @@ pub struct ServeArgs {
     /// [default: none, the embedded Qdrant Edge index under the data directory].
     #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
     pub qdrant_url: Option<String>,
+    /// Inference backend for the OCR and layout networks: ort or candle [default: ort].
+    #[arg(long, env = "LEDGERLINE_BACKEND")]
+    pub backend: Option<String>,
+    /// Device for the candle backend: cpu, cuda or cuda:N [default: cpu].
+    #[arg(long, env = "LEDGERLINE_DEVICE")]
+    pub device: Option<String>,
+    /// Precision for the candle backend: f32 or f16 [default: f32].
+    #[arg(long, env = "LEDGERLINE_PRECISION")]
+    pub precision: Option<String>,
     /// Serve without access control: every caller may call every RPC, no token needed. For
     /// trials on one machine only [default: access control on].
     #[arg(long, env = "LEDGERLINE_NO_AUTH", value_parser = clap::builder::FalseyValueParser::new())]
@@ -101,6 +110,9 @@ struct FileConfig {
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
     qdrant_url: Option<String>,
+    backend: Option<String>,
+    device: Option<String>,
+    precision: Option<String>,
     auth: Option<bool>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
@@ -156,6 +168,8 @@ pub struct ServeConfig {
     pub shutdown_grace: Duration,
     /// None: the embedded Qdrant Edge index under `data_dir`.
     pub qdrant_url: Option<String>,
+    /// What runs the OCR and layout networks.
+    pub backend: crate::infer::BackendChoice,
     /// Where approved proposals are posted; `None` leaves them approved until one is set.
     pub writer: Option<crate::process::Writer>,
     /// Every RPC but health and reflection needs a bearer token (see `auth`).
@@ -177,6 +191,7 @@ impl ServeConfig {
             log_filter: "info".to_string(),
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
+            backend: crate::infer::BackendChoice::Ort,
             writer: None,
             auth: true,
             tls: None,
@@ -231,6 +246,24 @@ impl ServeConfig {
                 });
             }
         };
+        let backend = crate::infer::BackendChoice::from_flags(
+            args.backend
+                .as_deref()
+                .or(file.backend.as_deref())
+                .unwrap_or("ort"),
+            args.device
+                .as_deref()
+                .or(file.device.as_deref())
+                .unwrap_or("cpu"),
+            args.precision
+                .as_deref()
+                .or(file.precision.as_deref())
+                .unwrap_or("f32"),
+        )
+        .map_err(|message| ConfigError::Invalid {
+            key: "backend / device / precision",
+            message,
+        })?;
         Ok(ServeConfig {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
             metrics_listen,
@@ -258,6 +291,7 @@ impl ServeConfig {
                     .unwrap_or(defaults.shutdown_grace.as_secs()),
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
+            backend,
             writer: None,
             // The flag only ever turns access control off; left out, the file decides.
             auth: !args.no_auth && file.auth.unwrap_or(defaults.auth),

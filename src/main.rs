@@ -207,6 +207,15 @@ struct ReadArgs {
     /// Line crops per recognition call.
     #[arg(long, default_value_t = ledgerline::ocr::OcrParams::default().rec_batch)]
     rec_batch: usize,
+    /// Inference backend for the OCR and layout networks: ort (ONNX Runtime, CPU) or candle.
+    #[arg(long, env = "LEDGERLINE_BACKEND", default_value = "ort")]
+    backend: String,
+    /// Device for the candle backend: cpu, cuda or cuda:N (CUDA needs a `--features cuda` build).
+    #[arg(long, env = "LEDGERLINE_DEVICE", default_value = "cpu")]
+    device: String,
+    /// Precision for the candle backend: f32, or f16 on CUDA.
+    #[arg(long, env = "LEDGERLINE_PRECISION", default_value = "f32")]
+    precision: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -684,6 +693,9 @@ fn reader(
     options.skip_layout = args.no_layout;
     options.ocr.detect.max_side = args.det_max_side;
     options.ocr.rec_batch = args.rec_batch;
+    options.backend =
+        ledgerline::infer::BackendChoice::from_flags(&args.backend, &args.device, &args.precision)
+            .map_err(anyhow::Error::msg)?;
     if let Some(threads) = args.threads {
         options.ort.intra_threads = threads;
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::decode::{self, DecodeError, DecodeOptions, DecodedPage, MediaType};
-use crate::infer::{Backend, BackendError, Net, OrtBackend, OrtOptions};
+use crate::infer::{self, Backend, BackendChoice, BackendError, Net, OrtOptions};
 use crate::layout::{self, LayoutError, LayoutParams};
 use crate::models::{ModelCache, ModelError};
 use crate::ocr::{OcrEngine, OcrError, OcrParams};
@@ -33,6 +33,8 @@ pub struct ReaderOptions {
     pub ocr: OcrParams,
     pub layout: LayoutParams,
     pub ort: OrtOptions,
+    /// ONNX Runtime (default) or candle on CPU or CUDA.
+    pub backend: BackendChoice,
     /// Skip the layout model (regions stay empty); OCR alone is faster when only text is needed.
     pub skip_layout: bool,
 }
@@ -46,18 +48,19 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Loads the OCR and layout networks on ONNX Runtime.
+    /// Loads the OCR and layout networks on the configured backend.
     pub fn new(
         runtime: Arc<NativeRuntime>,
         cache: &ModelCache,
         options: ReaderOptions,
     ) -> Result<Self, ReadError> {
-        let backend: Arc<dyn Backend> = Arc::new(OrtBackend::load(
+        let backend = infer::load(
+            options.backend,
             &runtime,
             cache,
             &[Net::Detect, Net::Orient, Net::Recognize, Net::Layout],
             &options.ort,
-        )?);
+        )?;
         let keys = cache.path("ocr.keys")?;
         let dictionary = std::fs::read_to_string(&keys).map_err(|e| OcrError::Dictionary {
             path: keys.display().to_string(),

@@ -1,10 +1,61 @@
 //! The inference seam. Stages hand plain NCHW tensors to a [`Backend`] and get plain tensors
 //! back, so no stage knows whether ONNX Runtime or candle, CPU or CUDA, runs its network.
-//! ONNX Runtime ([`OrtBackend`]) is built now; a candle backend implements the same trait.
+//! [`OrtBackend`] runs the ONNX files on ONNX Runtime (CPU); [`CandleBackend`] evaluates the
+//! same files on candle, on CPU or CUDA, which is the GPU path.
 
+mod candle_backend;
+pub mod onnx;
 mod ort_backend;
 
+use std::sync::Arc;
+
+pub use candle_backend::{CandleBackend, CandleOptions, DeviceKind, Precision};
 pub use ort_backend::{OrtBackend, OrtOptions};
+
+use crate::models::ModelCache;
+use crate::runtime::NativeRuntime;
+
+/// Which backend runs the networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BackendChoice {
+    /// ONNX Runtime on CPU: the default, and the reference the candle backend is tested against.
+    #[default]
+    Ort,
+    Candle(CandleOptions),
+}
+
+impl BackendChoice {
+    /// From the command line's `--backend ort|candle`, `--device` and `--precision`.
+    pub fn from_flags(backend: &str, device: &str, precision: &str) -> Result<Self, String> {
+        let device: DeviceKind = device.parse()?;
+        let precision: Precision = precision.parse()?;
+        match backend {
+            "ort" if device == DeviceKind::Cpu && precision == Precision::F32 => {
+                Ok(BackendChoice::Ort)
+            }
+            "ort" => Err(
+                "the ONNX Runtime backend runs on CPU in f32; use --backend candle for CUDA or f16"
+                    .into(),
+            ),
+            "candle" => Ok(BackendChoice::Candle(CandleOptions { device, precision })),
+            other => Err(format!("unknown backend {other:?}: use ort or candle")),
+        }
+    }
+}
+
+/// Loads `nets` on the chosen backend.
+pub fn load(
+    choice: BackendChoice,
+    runtime: &NativeRuntime,
+    cache: &ModelCache,
+    nets: &[Net],
+    ort: &OrtOptions,
+) -> Result<Arc<dyn Backend>, BackendError> {
+    Ok(match choice {
+        BackendChoice::Ort => Arc::new(OrtBackend::load(runtime, cache, nets, ort)?),
+        BackendChoice::Candle(options) => Arc::new(CandleBackend::load(cache, nets, &options)?),
+    })
+}
 
 /// The networks ledgerline runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -141,7 +141,10 @@ pub async fn run_with_refusals(
     let reader = Arc::new(crate::read::Reader::new(
         runtime.clone(),
         &cache,
-        crate::read::ReaderOptions::default(),
+        crate::read::ReaderOptions {
+            backend: config.backend,
+            ..Default::default()
+        },
     )?);
     let extraction =
         extraction::Extraction::new(reader.clone(), config.limits.max_concurrent_documents);
