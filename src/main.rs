@@ -234,6 +234,30 @@ enum EvalCommand {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// Scanned pages per second through OCR (pipelined, batched across pages) and line
+    /// embeddings per second, on the chosen backend and device, with the batch sizes and GPU
+    /// memory used.
+    Throughput {
+        /// A corpus directory; its scanned PDFs, PNG and JPEG pages are read.
+        dir: PathBuf,
+        /// Pages to read; the corpus is cycled until there are this many.
+        #[arg(long, default_value_t = 64)]
+        pages: usize,
+        /// Threads decoding pages and preparing the detector's inputs.
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+        /// Pages per detection call.
+        #[arg(long, default_value_t = 1)]
+        det_batch: usize,
+        /// Lines to embed.
+        #[arg(long, default_value_t = 2048)]
+        embed_lines: usize,
+        /// Lines per embedding call.
+        #[arg(long, default_value_t = 32)]
+        embed_batch: usize,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
     /// Precision, recall and F1 per header field, line-item F1 and transaction F1, per variant.
     Extract {
         /// A corpus directory (fixtures/documents, or one generated with another seed).
@@ -473,6 +497,43 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             eprintln!();
             print!("{report}");
         }
+        Command::Eval(EvalCommand::Throughput {
+            dir,
+            pages,
+            workers,
+            det_batch,
+            embed_lines,
+            embed_batch,
+            read,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let cache = model_cache(cli.models_dir.clone());
+            let runtime = NativeRuntime::bind(&cache)?;
+            let mut reader = reader_options(&read)?;
+            reader.ocr.det_batch = det_batch;
+            let reader = ledgerline::read::Reader::new(runtime.clone(), &cache, reader)?;
+            let embedder = ledgerline::embed::Embedder::from_cache(&cache)?;
+            let files = ledgerline::eval::throughput::scanned_files(&dir)?;
+            let bar = indicatif::ProgressBar::new(pages as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} pages {per_sec} eta {eta}",
+            )?);
+            let report = ledgerline::eval::throughput::measure(
+                &runtime,
+                reader.ocr(),
+                &embedder,
+                &files,
+                &ledgerline::eval::throughput::ThroughputParams {
+                    pages,
+                    workers,
+                    embed_lines,
+                    embed_batch,
+                },
+                |done, _| bar.set_position(done as u64),
+            )?;
+            bar.finish_and_clear();
+            print!("{report}");
+        }
         Command::Models(command) => {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "info")?;
             let cache = model_cache(cli.models_dir);
@@ -687,6 +748,14 @@ fn reader(
 ) -> anyhow::Result<ledgerline::read::Reader> {
     let cache = model_cache(models_dir);
     let runtime = NativeRuntime::bind(&cache)?;
+    Ok(ledgerline::read::Reader::new(
+        runtime,
+        &cache,
+        reader_options(args)?,
+    )?)
+}
+
+fn reader_options(args: &ReadArgs) -> anyhow::Result<ledgerline::read::ReaderOptions> {
     let mut options = ledgerline::read::ReaderOptions::default();
     options.decode.force_ocr = args.force_ocr;
     options.decode.render_dpi = args.dpi;
@@ -699,7 +768,7 @@ fn reader(
     if let Some(threads) = args.threads {
         options.ort.intra_threads = threads;
     }
-    Ok(ledgerline::read::Reader::new(runtime, &cache, options)?)
+    Ok(options)
 }
 
 fn media_type(

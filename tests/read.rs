@@ -340,3 +340,56 @@ fn ocr_accuracy_on_the_image_variants_stays_above_its_floor() {
         assert!(score.word_accuracy() > 0.9, "{variant}\n{report}");
     }
 }
+
+#[test]
+fn pages_read_in_one_batch_come_out_as_when_read_alone() {
+    // Pages of two documents, one of them upside down: detection batches by page size,
+    // orientation and recognition batch across all the pages' lines.
+    let names = [
+        "inv-classic-001.p1.png",
+        "inv-compact-004.p1.png",
+        "inv-classic-026.p2.png",
+        // Generated turned 180 degrees (see an_upside_down_page_is_turned_back_and_read).
+        "inv-ledger-033.p1.png",
+    ];
+    let images: Vec<image::RgbImage> = names
+        .iter()
+        .map(|n| image::open(common::documents().join(n)).unwrap().to_rgb8())
+        .collect();
+    let reader = common::reader();
+    let mut params = ledgerline::ocr::OcrParams {
+        det_batch: 4,
+        ..Default::default()
+    };
+    params.rec_batch = 32;
+    let keys = common::model_cache().path("ocr.keys").unwrap();
+    let batched = ledgerline::ocr::OcrEngine::new(
+        reader.backend().clone(),
+        &std::fs::read_to_string(keys).unwrap(),
+        params,
+    );
+    let refs: Vec<&image::RgbImage> = images.iter().collect();
+    let together = batched.read_batch(&refs).unwrap();
+    assert_eq!(together.len(), images.len());
+    assert!(together.iter().any(|p| p.rotation == 180));
+    for ((image, name), page) in images.iter().zip(names).zip(&together) {
+        let alone = reader.ocr().read(image).unwrap();
+        assert_eq!(page.rotation, alone.rotation, "{name}");
+        let text = |p: &ledgerline::ocr::OcrPage| {
+            p.lines
+                .iter()
+                .map(|l| l.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (a, b) = (text(page), text(&alone));
+        assert!(!alone.lines.is_empty(), "{name}");
+        // Batches group lines of similar width from every page, so a line may be padded a
+        // little differently than on its own page: a few characters in a page may change.
+        let changed = ledgerline::eval::edit_distance(&a, &b);
+        assert!(
+            changed * 100 <= b.chars().count().max(100),
+            "{name}: {changed} characters differ\n{a}\n---\n{b}"
+        );
+    }
+}

@@ -63,6 +63,15 @@ pub struct Embedder {
 }
 
 impl Embedder {
+    /// "cpu" or "cuda", for reports.
+    pub fn device_name(&self) -> String {
+        if self.device.is_cuda() {
+            "cuda".into()
+        } else {
+            "cpu".into()
+        }
+    }
+
     /// Loads the model from the verified cache, resolved offline through its hub layout.
     pub fn from_cache(cache: &ModelCache) -> Result<Embedder, EmbedError> {
         let repo = cache.hf_cache().model(MODEL_ID.to_string());

@@ -6,6 +6,7 @@ pub mod latency;
 pub mod ocr;
 pub mod oxford;
 pub mod suggest;
+pub mod throughput;
 
 use std::path::{Path, PathBuf};
 

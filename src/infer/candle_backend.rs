@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor as CTensor};
 
 use super::onnx::{Graph, HostTensor, Node};
-use super::{Backend, BackendError, Net, Tensor};
+use super::{Backend, BackendError, BestClass, Net, Tensor};
 use crate::models::ModelCache;
 
 /// Where candle runs.
@@ -158,17 +158,8 @@ impl Backend for CandleBackend {
             shape: shape.clone(),
             message,
         };
-        let program = self
-            .programs
-            .iter()
-            .find(|(n, _)| *n == net)
-            .map(|(_, p)| p)
-            .ok_or_else(|| run_error("network not loaded in this backend".into()))?;
         let started = std::time::Instant::now();
-        let x = CTensor::from_vec(input.data, input.shape, &self.device)
-            .and_then(|t| t.to_dtype(self.dtype))
-            .map_err(|e| run_error(e.to_string()))?;
-        let outputs = program.run(x).map_err(run_error)?;
+        let outputs = self.evaluate(net, input)?;
         let mut tensors = Vec::with_capacity(outputs.len());
         for out in outputs {
             let dims = out.dims().to_vec();
@@ -182,6 +173,66 @@ impl Backend for CandleBackend {
         metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
             .record(started.elapsed().as_secs_f64());
         Ok(tensors)
+    }
+
+    fn run_best_class(&self, net: Net, input: Tensor) -> Result<BestClass, BackendError> {
+        let shape = input.shape.clone();
+        let run_error = |message: String| BackendError::Run {
+            net,
+            shape: shape.clone(),
+            message,
+        };
+        let started = std::time::Instant::now();
+        let outputs = self.evaluate(net, input)?;
+        let first = outputs
+            .first()
+            .ok_or_else(|| run_error("the network returned no output".into()))?;
+        let dims = first.dims().to_vec();
+        let reduce = || -> candle_core::Result<(Vec<u32>, Vec<f32>)> {
+            let last = first.rank().saturating_sub(1);
+            let index = first.argmax(last)?.flatten_all()?.to_vec1::<u32>()?;
+            let best = first
+                .max(last)?
+                .to_dtype(DType::F32)?
+                .flatten_all()?
+                .to_vec1::<f32>()?;
+            Ok((index, best))
+        };
+        let (index, probability) = reduce().map_err(|e| run_error(e.to_string()))?;
+        metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
+            .record(started.elapsed().as_secs_f64());
+        Ok(BestClass {
+            shape: dims[..dims.len().saturating_sub(1)].to_vec(),
+            index,
+            probability,
+        })
+    }
+}
+
+impl CandleBackend {
+    /// Runs a network and leaves its outputs on the device.
+    fn evaluate(&self, net: Net, input: Tensor) -> Result<Vec<CTensor>, BackendError> {
+        let shape = input.shape.clone();
+        let run_error = |message: String| BackendError::Run {
+            net,
+            shape: shape.clone(),
+            message,
+        };
+        let program = self
+            .programs
+            .iter()
+            .find(|(n, _)| *n == net)
+            .map(|(_, p)| p)
+            .ok_or_else(|| run_error("network not loaded in this backend".into()))?;
+        if input.shape.iter().product::<usize>() != input.data.len() {
+            return Err(run_error(
+                "the input's shape does not match its data".into(),
+            ));
+        }
+        let x = CTensor::from_vec(input.data, input.shape, &self.device)
+            .and_then(|t| t.to_dtype(self.dtype))
+            .map_err(|e| run_error(e.to_string()))?;
+        program.run(x).map_err(run_error)
     }
 }
 

@@ -12,7 +12,7 @@ use image::RgbImage;
 
 pub use detect::{DetectParams, TextBox};
 pub use geometry::RotatedRect;
-pub use recognize::{CharHit, Recognized, ctc_decode, load_dictionary};
+pub use recognize::{CharHit, Recognized, ctc_decode, ctc_decode_best, load_dictionary};
 
 use crate::infer::{Backend, BackendError, Net};
 use crate::page::{BBox, Line, TextSource, Word, sort_reading_order};
@@ -49,6 +49,9 @@ pub struct OcrParams {
     /// Lines whose mean character confidence is below this are dropped as unreadable
     /// (PaddleOCR's drop score).
     pub min_confidence: f32,
+    /// Pages per detection call when many pages are read at once (`read_batch`). On CPU one
+    /// page already fills the cores; a GPU wants 8 to 32.
+    pub det_batch: usize,
 }
 
 impl Default for OcrParams {
@@ -60,6 +63,7 @@ impl Default for OcrParams {
             rec_max_width: 2400,
             orientation: true,
             min_confidence: 0.5,
+            det_batch: 1,
         }
     }
 }
@@ -174,67 +178,114 @@ impl OcrEngine {
         &self.backend
     }
 
-    /// Detects text lines (page pixels).
-    pub fn detect(&self, image: &RgbImage) -> Result<Vec<TextBox>, OcrError> {
-        let (input, sx, sy) = detect::preprocess(image, self.params.detect.max_side);
-        let outputs = self.backend.run(Net::Detect, input)?;
-        let prob = outputs.first().ok_or(OcrError::UnexpectedOutput {
-            net: Net::Detect,
-            shape: vec![],
-        })?;
-        if prob.shape.len() != 4 {
-            return Err(OcrError::UnexpectedOutput {
-                net: Net::Detect,
-                shape: prob.shape.clone(),
-            });
-        }
-        Ok(detect::postprocess(prob, sx, sy, &self.params.detect))
+    pub fn params(&self) -> &OcrParams {
+        &self.params
     }
 
-    /// Probability that each crop is turned 180 degrees.
-    fn orientations(&self, image: &RgbImage, crops: &[Crop]) -> Result<Vec<f32>, OcrError> {
-        let mut p = vec![0f32; crops.len()];
-        let all: Vec<usize> = (0..crops.len()).collect();
-        for batch in all.chunks(self.params.rec_batch) {
-            let out = self
+    /// Detects text lines (page pixels).
+    pub fn detect(&self, image: &RgbImage) -> Result<Vec<TextBox>, OcrError> {
+        let mut boxes = self.detect_prepared(vec![self.prepare(image)])?;
+        Ok(boxes.pop().unwrap_or_default())
+    }
+
+    /// The CPU side of detection (resize and normalise), which a pipeline runs on its decode
+    /// workers so the accelerator only ever sees ready inputs.
+    pub fn prepare(&self, image: &RgbImage) -> DetectInput {
+        let (tensor, sx, sy) = detect::preprocess(image, self.params.detect.max_side);
+        DetectInput { tensor, sx, sy }
+    }
+
+    /// Detects text lines on many pages: pages whose inputs have the same size (the same paper
+    /// size at the same resolution) run as one batch of up to `det_batch`.
+    pub fn detect_prepared(&self, inputs: Vec<DetectInput>) -> Result<Vec<Vec<TextBox>>, OcrError> {
+        let mut results: Vec<Vec<TextBox>> = vec![Vec::new(); inputs.len()];
+        let mut buckets: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            match buckets.iter_mut().find(|(shape, members)| {
+                *shape == input.tensor.shape && members.len() < self.params.det_batch.max(1)
+            }) {
+                Some((_, members)) => members.push(i),
+                None => buckets.push((input.tensor.shape.clone(), vec![i])),
+            }
+        }
+        for (shape, members) in buckets {
+            let per = shape.iter().product::<usize>();
+            let mut data = Vec::with_capacity(per * members.len());
+            for &i in &members {
+                data.extend_from_slice(&inputs[i].tensor.data);
+            }
+            let mut batch_shape = shape.clone();
+            batch_shape[0] = members.len();
+            let outputs = self
                 .backend
-                .run(Net::Orient, orient::batch_tensor(image, crops, batch))?;
+                .run(Net::Detect, crate::infer::Tensor::new(batch_shape, data))?;
+            let prob = outputs
+                .first()
+                .filter(|p| p.shape.len() == 4 && p.shape[0] == members.len())
+                .ok_or_else(|| OcrError::UnexpectedOutput {
+                    net: Net::Detect,
+                    shape: outputs.first().map(|t| t.shape.clone()).unwrap_or_default(),
+                })?;
+            let plane = prob.shape[1..].iter().product::<usize>();
+            for (slot, &i) in members.iter().enumerate() {
+                let mut one = prob.shape.clone();
+                one[0] = 1;
+                let map = crate::infer::Tensor::new(
+                    one,
+                    prob.data[slot * plane..(slot + 1) * plane].to_vec(),
+                );
+                results[i] =
+                    detect::postprocess(&map, inputs[i].sx, inputs[i].sy, &self.params.detect);
+            }
+        }
+        Ok(results)
+    }
+
+    /// Probability that each crop is turned 180 degrees; crops from any page share batches.
+    fn orientations(&self, items: &[(&RgbImage, &Crop)]) -> Result<Vec<f32>, OcrError> {
+        let mut p = Vec::with_capacity(items.len());
+        for batch in items.chunks(self.params.rec_batch.max(1)) {
+            let out = self.backend.run(Net::Orient, orient::batch_tensor(batch))?;
             let probs = out
                 .first()
-                .filter(|t| t.shape.len() == 2 && t.shape[1] == 2)
+                .filter(|t| t.shape.len() == 2 && t.shape[1] == 2 && t.shape[0] == batch.len())
                 .ok_or_else(|| OcrError::UnexpectedOutput {
                     net: Net::Orient,
                     shape: out.first().map(|t| t.shape.clone()).unwrap_or_default(),
                 })?;
-            for (slot, &i) in batch.iter().enumerate() {
-                p[i] = probs.data[slot * 2 + 1];
-            }
+            p.extend((0..batch.len()).map(|slot| probs.data[slot * 2 + 1]));
         }
         Ok(p)
     }
 
-    /// Recognises crops, batched by width.
-    fn recognize(&self, image: &RgbImage, crops: &[Crop]) -> Result<Vec<Recognized>, OcrError> {
+    /// Recognises crops from any pages, batched by width across pages.
+    fn recognize(&self, items: &[(&RgbImage, &Crop)]) -> Result<Vec<Recognized>, OcrError> {
         let p = &self.params;
+        let crops: Vec<Crop> = items.iter().map(|(_, c)| **c).collect();
         let mut results: Vec<Option<Recognized>> = vec![None; crops.len()];
-        for batch in recognize::batches(crops, p.rec_batch, p.rec_max_width, p.rec_batch_pixels) {
-            let (input, _) = recognize::batch_tensor(image, crops, &batch, p.rec_max_width);
-            let out = self.backend.run(Net::Recognize, input)?;
-            let probs = out.first().filter(|t| t.shape.len() == 3).ok_or_else(|| {
-                OcrError::UnexpectedOutput {
+        for batch in recognize::batches(&crops, p.rec_batch, p.rec_max_width, p.rec_batch_pixels) {
+            let members: Vec<(&RgbImage, &Crop)> = batch.iter().map(|&i| items[i]).collect();
+            let input = recognize::batch_tensor(&members, p.rec_max_width);
+            let best = self.backend.run_best_class(Net::Recognize, input)?;
+            if best.shape.len() != 2 || best.shape[0] != batch.len() {
+                return Err(OcrError::UnexpectedOutput {
                     net: Net::Recognize,
-                    shape: out.first().map(|t| t.shape.clone()).unwrap_or_default(),
-                }
-            })?;
-            let (steps, classes) = (probs.shape[1], probs.shape[2]);
+                    shape: best.shape,
+                });
+            }
+            let steps = best.shape[1];
             for (slot, &i) in batch.iter().enumerate() {
-                let slice = &probs.data[slot * steps * classes..(slot + 1) * steps * classes];
-                results[i] = Some(ctc_decode(slice, steps, classes, &self.dictionary));
+                let span = slot * steps..(slot + 1) * steps;
+                results[i] = Some(recognize::ctc_decode_best(
+                    &best.index[span.clone()],
+                    &best.probability[span],
+                    &self.dictionary,
+                ));
             }
         }
         Ok(results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| ctc_decode(&[], 0, 1, &[])))
+            .map(|r| r.unwrap_or_else(|| recognize::ctc_decode_best(&[], &[], &[])))
             .collect())
     }
 
@@ -251,54 +302,110 @@ impl OcrEngine {
                 turned: false,
             })
             .collect();
-        self.recognize(image, &crops)
+        let items: Vec<(&RgbImage, &Crop)> = crops.iter().map(|c| (image, c)).collect();
+        self.recognize(&items)
     }
 
     /// Reads a page: detect, orient, recognise, and lay the lines out upright in reading order.
     pub fn read(&self, image: &RgbImage) -> Result<OcrPage, OcrError> {
-        let boxes = self.detect(image)?;
-        let mut crops: Vec<Crop> = boxes
+        let mut pages = self.read_prepared(&[image], vec![self.prepare(image)])?;
+        Ok(pages.pop().unwrap_or_else(|| OcrPage {
+            lines: Vec::new(),
+            rotation: 0,
+            skew_degrees: 0.0,
+        }))
+    }
+
+    /// Reads many pages at once: detection batched by page size, orientation and recognition
+    /// batched across all the pages' lines. This is how a GPU is kept busy. The result is that
+    /// of reading each page alone, except that a line batched with wider lines from other pages
+    /// is padded more, which can change a character now and then.
+    pub fn read_batch(&self, images: &[&RgbImage]) -> Result<Vec<OcrPage>, OcrError> {
+        let inputs = images.iter().map(|image| self.prepare(image)).collect();
+        self.read_prepared(images, inputs)
+    }
+
+    /// [`read_batch`](Self::read_batch) over inputs already prepared by [`prepare`](Self::prepare).
+    pub fn read_prepared(
+        &self,
+        images: &[&RgbImage],
+        inputs: Vec<DetectInput>,
+    ) -> Result<Vec<OcrPage>, OcrError> {
+        let boxes = self.detect_prepared(inputs)?;
+        let mut crops: Vec<Vec<Crop>> = boxes
             .iter()
-            .map(|b| Crop {
-                rect: b.rect,
-                turned: false,
+            .map(|page| {
+                page.iter()
+                    .map(|b| Crop {
+                        rect: b.rect,
+                        turned: false,
+                    })
+                    .collect()
             })
             .collect();
-        let mut rotation = 0;
-        if self.params.orientation && !crops.is_empty() {
-            let p_turned = self.orientations(image, &crops)?;
-            let widths: Vec<f32> = crops.iter().map(|c| c.rect.width).collect();
-            let page_turned = orient::page_is_turned(&p_turned, &widths);
-            if page_turned {
-                rotation = 180;
-            }
-            for (crop, p) in crops.iter_mut().zip(&p_turned) {
-                // Follow the page unless the line itself is confident it reads the other way.
-                crop.turned = if page_turned { *p > 0.1 } else { *p > 0.9 };
+        let mut rotations = vec![0u16; images.len()];
+        if self.params.orientation {
+            let items: Vec<(&RgbImage, &Crop)> = images
+                .iter()
+                .zip(&crops)
+                .flat_map(|(image, page)| page.iter().map(move |c| (*image, c)))
+                .collect();
+            let p_turned = self.orientations(&items)?;
+            let mut offset = 0;
+            for (page, rotation) in crops.iter_mut().zip(rotations.iter_mut()) {
+                let p = &p_turned[offset..offset + page.len()];
+                offset += page.len();
+                let widths: Vec<f32> = page.iter().map(|c| c.rect.width).collect();
+                let page_turned = !page.is_empty() && orient::page_is_turned(p, &widths);
+                if page_turned {
+                    *rotation = 180;
+                }
+                for (crop, p) in page.iter_mut().zip(p) {
+                    // Follow the page unless the line itself is confident it reads the other way.
+                    crop.turned = if page_turned { *p > 0.1 } else { *p > 0.9 };
+                }
             }
         }
-        let recognized = self.recognize(image, &crops)?;
-        let skew = page_skew(&crops);
-        let place = Placement::new(image.width() as f32, image.height() as f32, rotation, skew);
-        let mut lines = Vec::new();
-        for (crop, rec) in crops.iter().zip(recognized) {
-            if rec.text.trim().is_empty() || rec.confidence() < self.params.min_confidence {
-                continue;
+        let items: Vec<(&RgbImage, &Crop)> = images
+            .iter()
+            .zip(&crops)
+            .flat_map(|(image, page)| page.iter().map(move |c| (*image, c)))
+            .collect();
+        let mut recognized = self.recognize(&items)?.into_iter();
+        let mut pages = Vec::with_capacity(images.len());
+        for ((image, page), rotation) in images.iter().zip(&crops).zip(rotations) {
+            let skew = page_skew(page);
+            let place = Placement::new(image.width() as f32, image.height() as f32, rotation, skew);
+            let mut lines = Vec::new();
+            for crop in page {
+                let Some(rec) = recognized.next() else { break };
+                if rec.text.trim().is_empty() || rec.confidence() < self.params.min_confidence {
+                    continue;
+                }
+                lines.push(to_line(
+                    crop,
+                    &rec,
+                    crop.input_width(self.params.rec_max_width),
+                    &place,
+                ));
             }
-            lines.push(to_line(
-                crop,
-                &rec,
-                crop.input_width(self.params.rec_max_width),
-                &place,
-            ));
+            sort_reading_order(&mut lines);
+            pages.push(OcrPage {
+                lines,
+                rotation,
+                skew_degrees: skew.to_degrees(),
+            });
         }
-        sort_reading_order(&mut lines);
-        Ok(OcrPage {
-            lines,
-            rotation,
-            skew_degrees: skew.to_degrees(),
-        })
+        Ok(pages)
     }
+}
+
+/// A page ready for the detector: its normalised input and the scale back to page pixels.
+#[derive(Debug, Clone)]
+pub struct DetectInput {
+    tensor: crate::infer::Tensor,
+    sx: f32,
+    sy: f32,
 }
 
 /// Maps a recognised crop back to the upright page: words get boxes from the timesteps their

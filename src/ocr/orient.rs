@@ -13,18 +13,18 @@ pub const WIDTH: usize = 160;
 
 /// Input of one batch: each crop scaled to height 80 keeping its ratio, at most 160 wide,
 /// padded with 0 (PP-OCR's classifier preprocessing).
-pub fn batch_tensor(image: &RgbImage, crops: &[Crop], batch: &[usize]) -> Tensor {
+pub fn batch_tensor(items: &[(&RgbImage, &Crop)]) -> Tensor {
     let per_image = 3 * HEIGHT * WIDTH;
-    let mut data = vec![0f32; batch.len() * per_image];
-    for (slot, &i) in batch.iter().enumerate() {
-        let rect = &crops[i].rect;
+    let mut data = vec![0f32; items.len() * per_image];
+    for (slot, (image, crop)) in items.iter().enumerate() {
+        let rect = &crop.rect;
         let ratio = rect.width / rect.height.max(1.0);
         let w = ((HEIGHT as f32 * ratio).ceil() as usize).clamp(8, WIDTH);
         // Long lines are squeezed into 160 pixels; the classifier only needs the glyph shapes.
         let dst = &mut data[slot * per_image..(slot + 1) * per_image];
         sample_normalised(image, rect, w, HEIGHT, false, dst, WIDTH);
     }
-    Tensor::new(vec![batch.len(), 3, HEIGHT, WIDTH], data)
+    Tensor::new(vec![items.len(), 3, HEIGHT, WIDTH], data)
 }
 
 /// Decides the page orientation from per-line probabilities of "turned" (class 180) and the

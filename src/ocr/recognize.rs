@@ -43,15 +43,20 @@ impl Recognized {
 /// Greedy CTC decoding of one line: the best class per timestep, repeats merged, blanks (class
 /// 0) dropped. `probs` is `timesteps x classes`, already softmaxed by the model.
 pub fn ctc_decode(probs: &[f32], timesteps: usize, classes: usize, dict: &[String]) -> Recognized {
+    let best = crate::infer::BestClass::of(&crate::infer::Tensor::new(
+        vec![timesteps, classes],
+        probs[..timesteps * classes].to_vec(),
+    ));
+    ctc_decode_best(&best.index, &best.probability, dict)
+}
+
+/// Greedy CTC decoding from the best class and its probability at each timestep.
+pub fn ctc_decode_best(index: &[u32], probability: &[f32], dict: &[String]) -> Recognized {
+    let timesteps = index.len();
     let mut chars: Vec<CharHit> = Vec::new();
     let mut previous = 0usize;
     for t in 0..timesteps {
-        let row = &probs[t * classes..(t + 1) * classes];
-        let (best, p) =
-            row.iter().enumerate().fold(
-                (0, f32::MIN),
-                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
-            );
+        let (best, p) = (index[t] as usize, probability[t]);
         if best != 0 && best == previous {
             if let Some(last) = chars.last_mut() {
                 last.last = t;
@@ -203,37 +208,22 @@ pub fn batches(
     out
 }
 
-/// Builds the input tensor of one batch: each crop sampled to its own width and padded on the
-/// right to the batch width with 0 (mid grey after normalisation, as the model was trained).
-pub fn batch_tensor(
-    image: &RgbImage,
-    crops: &[Crop],
-    batch: &[usize],
-    max_width: usize,
-) -> (Tensor, Vec<usize>) {
-    let widths: Vec<usize> = batch
+/// Builds the input tensor of one batch: each crop (from whichever page it is on) sampled to
+/// its own width and padded on the right to the batch width with 0 (mid grey after
+/// normalisation, as the model was trained).
+pub fn batch_tensor(items: &[(&RgbImage, &Crop)], max_width: usize) -> Tensor {
+    let widths: Vec<usize> = items
         .iter()
-        .map(|&i| crops[i].input_width(max_width))
+        .map(|(_, c)| c.input_width(max_width))
         .collect();
     let padded = widths.iter().copied().max().unwrap_or(16).div_ceil(8) * 8;
     let per_image = 3 * HEIGHT * padded;
-    let mut data = vec![0f32; batch.len() * per_image];
-    for (slot, (&i, &w)) in batch.iter().zip(&widths).enumerate() {
+    let mut data = vec![0f32; items.len() * per_image];
+    for (slot, ((image, crop), &w)) in items.iter().zip(&widths).enumerate() {
         let dst = &mut data[slot * per_image..(slot + 1) * per_image];
-        sample_normalised(
-            image,
-            &crops[i].rect,
-            w,
-            HEIGHT,
-            crops[i].turned,
-            dst,
-            padded,
-        );
+        sample_normalised(image, &crop.rect, w, HEIGHT, crop.turned, dst, padded);
     }
-    (
-        Tensor::new(vec![batch.len(), 3, HEIGHT, padded], data),
-        widths,
-    )
+    Tensor::new(vec![items.len(), 3, HEIGHT, padded], data)
 }
 
 /// Loads the recognition dictionary: one symbol per line, line 0 the CTC blank.
