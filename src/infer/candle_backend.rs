@@ -627,11 +627,12 @@ impl Program {
             Op::GlobalAveragePool => {
                 let x = float(0)?;
                 let (n, c, h, w) = x.dims4().map_err(err)?;
-                one(x
-                    .reshape((n, c, h * w))
-                    .and_then(|t| t.mean_keepdim(2))
-                    .and_then(|t| t.reshape((n, c, 1, 1)))
-                    .map_err(err)?)
+                one(in_f32(&x, |t| {
+                    t.reshape((n, c, h * w))?
+                        .mean_keepdim(2)?
+                        .reshape((n, c, 1, 1))
+                })
+                .map_err(err)?)
             }
             Op::AveragePool { kernel, stride } => one(float(0)?
                 .avg_pool2d_with_stride(*kernel, *stride)
@@ -755,12 +756,16 @@ impl Program {
                 };
                 let mut at: Vec<usize> = axes.iter().map(|&a| axis(a, rank)).collect::<R<_>>()?;
                 at.sort_unstable();
-                for &a in at.iter().rev() {
-                    x = x.mean_keepdim(a).map_err(err)?;
-                    if !keepdims {
-                        x = x.squeeze(a).map_err(err)?;
+                x = in_f32(&x, |mut t| {
+                    for &a in at.iter().rev() {
+                        t = t.mean_keepdim(a)?;
+                        if !keepdims {
+                            t = t.squeeze(a)?;
+                        }
                     }
-                }
+                    Ok(t)
+                })
+                .map_err(err)?;
                 one(x)
             }
             Op::MatMul => {
@@ -777,18 +782,20 @@ impl Program {
                 let x = float(0)?;
                 let rank = x.rank();
                 let a = axis(*ax, rank as i64)?;
-                one(if a + 1 == rank {
-                    candle_nn::ops::softmax_last_dim(&x.contiguous().map_err(err)?).map_err(err)?
-                } else if *flatten {
-                    let dims = x.dims().to_vec();
-                    let outer: usize = dims[..a].iter().product();
-                    x.reshape((outer, dims[a..].iter().product::<usize>()))
-                        .and_then(|t| candle_nn::ops::softmax_last_dim(&t))
-                        .and_then(|t| t.reshape(dims))
-                        .map_err(err)?
-                } else {
-                    candle_nn::ops::softmax(&x, a).map_err(err)?
+                let flatten = *flatten;
+                one(in_f32(&x, |x| {
+                    if a + 1 == rank {
+                        candle_nn::ops::softmax_last_dim(&x.contiguous()?)
+                    } else if flatten {
+                        let dims = x.dims().to_vec();
+                        let outer: usize = dims[..a].iter().product();
+                        let t = x.reshape((outer, dims[a..].iter().product::<usize>()))?;
+                        candle_nn::ops::softmax_last_dim(&t)?.reshape(dims)
+                    } else {
+                        candle_nn::ops::softmax(&x, a)
+                    }
                 })
+                .map_err(err)?)
             }
             Op::Resize => {
                 let x = float(0)?;
@@ -856,6 +863,18 @@ fn device_tensor(dims: &[usize], data: &[f32], device: &Device, dtype: DType) ->
     CTensor::from_vec(data.to_vec(), dims.to_vec(), device)
         .and_then(|t| t.to_dtype(dtype))
         .map_err(err)
+}
+
+/// Runs a reduction in f32 whatever the working precision: sums over thousands of values (a
+/// page-wide average, a softmax over 18,385 classes) lose too much in f16.
+fn in_f32(
+    x: &CTensor,
+    f: impl FnOnce(CTensor) -> candle_core::Result<CTensor>,
+) -> candle_core::Result<CTensor> {
+    if x.dtype() == DType::F32 {
+        return f(x.clone());
+    }
+    f(x.to_dtype(DType::F32)?)?.to_dtype(x.dtype())
 }
 
 fn hard_sigmoid(x: &CTensor, alpha: f64, beta: f64) -> candle_core::Result<CTensor> {
