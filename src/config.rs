@@ -416,4 +416,43 @@ mod tests {
         let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
         assert!(err.contains("--tls-cert"), "{err}");
     }
+
+    #[test]
+    fn the_backend_comes_from_the_file_or_the_flags_and_bad_choices_are_refused() {
+        use crate::infer::{BackendChoice, CandleOptions, DeviceKind, Precision};
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            ServeConfig::resolve(&ServeArgs::default(), None)
+                .unwrap()
+                .backend,
+            BackendChoice::Ort
+        );
+        let path = dir.path().join("ledgerline.toml");
+        std::fs::write(&path, "backend = \"candle\"\ndevice = \"cuda:1\"\n").unwrap();
+        let args = ServeArgs {
+            config: Some(path),
+            precision: Some("f16".into()),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            ServeConfig::resolve(&args, None).unwrap().backend,
+            BackendChoice::Candle(CandleOptions {
+                device: DeviceKind::Cuda(1),
+                precision: Precision::F16
+            })
+        );
+        for (backend, device, hint) in [
+            ("tensorrt", "cpu", "use ort or candle"),
+            ("candle", "gpu", "cpu, cuda or cuda:N"),
+            ("ort", "cuda", "--backend candle"),
+        ] {
+            let args = ServeArgs {
+                backend: Some(backend.into()),
+                device: Some(device.into()),
+                ..ServeArgs::default()
+            };
+            let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+            assert!(err.contains(hint), "{err}");
+        }
+    }
 }
