@@ -153,11 +153,7 @@ impl Backend for CandleBackend {
 
     fn run(&self, net: Net, input: Tensor) -> Result<Vec<Tensor>, BackendError> {
         let shape = input.shape.clone();
-        let run_error = |message: String| BackendError::Run {
-            net,
-            shape: shape.clone(),
-            message,
-        };
+        let run_error = |message: String| BackendError::run(net, &shape, message);
         let started = std::time::Instant::now();
         let outputs = self.evaluate(net, input)?;
         let mut tensors = Vec::with_capacity(outputs.len());
@@ -170,18 +166,13 @@ impl Backend for CandleBackend {
                 .map_err(|e| run_error(e.to_string()))?;
             tensors.push(Tensor::new(dims, data));
         }
-        metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
-            .record(started.elapsed().as_secs_f64());
+        super::record_inference(net, started);
         Ok(tensors)
     }
 
     fn run_best_class(&self, net: Net, input: Tensor) -> Result<BestClass, BackendError> {
         let shape = input.shape.clone();
-        let run_error = |message: String| BackendError::Run {
-            net,
-            shape: shape.clone(),
-            message,
-        };
+        let run_error = |message: String| BackendError::run(net, &shape, message);
         let started = std::time::Instant::now();
         let outputs = self.evaluate(net, input)?;
         let first = outputs
@@ -199,8 +190,7 @@ impl Backend for CandleBackend {
             Ok((index, best))
         };
         let (index, probability) = reduce().map_err(|e| run_error(e.to_string()))?;
-        metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
-            .record(started.elapsed().as_secs_f64());
+        super::record_inference(net, started);
         Ok(BestClass {
             shape: dims[..dims.len().saturating_sub(1)].to_vec(),
             index,
@@ -213,11 +203,7 @@ impl CandleBackend {
     /// Runs a network and leaves its outputs on the device.
     fn evaluate(&self, net: Net, input: Tensor) -> Result<Vec<CTensor>, BackendError> {
         let shape = input.shape.clone();
-        let run_error = |message: String| BackendError::Run {
-            net,
-            shape: shape.clone(),
-            message,
-        };
+        let run_error = |message: String| BackendError::run(net, &shape, message);
         let program = self
             .programs
             .iter()

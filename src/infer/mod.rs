@@ -147,6 +147,23 @@ impl BestClass {
     }
 }
 
+impl BackendError {
+    /// A failed run of `net` on an input of `shape`.
+    pub(crate) fn run(net: Net, shape: &[usize], message: impl std::fmt::Display) -> Self {
+        BackendError::Run {
+            net,
+            shape: shape.to_vec(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Records one network call's duration, the same metric whatever the backend.
+pub(crate) fn record_inference(net: Net, started: std::time::Instant) {
+    metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
+        .record(started.elapsed().as_secs_f64());
+}
+
 /// Runs networks. Implementations are shared across threads; each decides how to serialise
 /// access to its sessions.
 pub trait Backend: Send + Sync {
@@ -160,11 +177,9 @@ pub trait Backend: Send + Sync {
     fn run_best_class(&self, net: Net, input: Tensor) -> Result<BestClass, BackendError> {
         let shape = input.shape.clone();
         let outputs = self.run(net, input)?;
-        let first = outputs.first().ok_or_else(|| BackendError::Run {
-            net,
-            shape,
-            message: "the network returned no output".into(),
-        })?;
+        let first = outputs
+            .first()
+            .ok_or_else(|| BackendError::run(net, &shape, "the network returned no output"))?;
         Ok(BestClass::of(first))
     }
 }

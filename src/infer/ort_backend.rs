@@ -80,11 +80,7 @@ impl Backend for OrtBackend {
 
     fn run(&self, net: Net, input: Tensor) -> Result<Vec<Tensor>, BackendError> {
         let shape = input.shape.clone();
-        let run_error = |message: String| BackendError::Run {
-            net,
-            shape: shape.clone(),
-            message,
-        };
+        let run_error = |message: String| BackendError::run(net, &shape, message);
         let session = self
             .sessions
             .iter()
@@ -111,8 +107,7 @@ impl Backend for OrtBackend {
                 data.to_vec(),
             ));
         }
-        metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))
-            .record(started.elapsed().as_secs_f64());
+        super::record_inference(net, started);
         Ok(tensors)
     }
 }
