@@ -5,15 +5,16 @@
 //! [`Embedder`] is the model itself and is used from one thread at a time; [`EmbedQueue`] gives
 //! it its own OS thread and turns many small concurrent requests into few batched model calls.
 
+mod minilm;
 mod queue;
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::{Tokenizer, TruncationParams};
 
+pub use minilm::{Config, MiniLm, Packed};
 pub use queue::{EmbedQueue, QueueParams};
 
 use crate::models::ModelCache;
@@ -57,7 +58,7 @@ pub fn device() -> Device {
 
 /// MiniLM with its tokenizer.
 pub struct Embedder {
-    model: BertModel,
+    model: MiniLm,
     tokenizer: Tokenizer,
     device: Device,
 }
@@ -98,7 +99,7 @@ impl Embedder {
         let config_text = std::fs::read_to_string(config).map_err(|e| load(config)(&e))?;
         let config: Config = serde_json::from_str(&config_text).map_err(|e| load(config)(&e))?;
         let mut tokenizer = Tokenizer::from_file(tokenizer).map_err(|e| load(tokenizer)(&e))?;
-        // `embed` pads each chunk itself, after sorting by length.
+        // `embed` packs texts end to end; padding would only be wasted work.
         tokenizer.with_padding(None);
         // Descriptions are short; 128 tokens keeps a pathological input from costing a second.
         tokenizer
@@ -117,7 +118,7 @@ impl Embedder {
             VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device)
                 .map_err(|e| load(weights)(&e))?
         };
-        let model = BertModel::load(vb, &config).map_err(|e| load(weights)(&e))?;
+        let model = MiniLm::load(vb, &config).map_err(|e| load(weights)(&e))?;
         Ok(Embedder {
             model,
             tokenizer,
@@ -127,60 +128,36 @@ impl Embedder {
 
     /// One unit vector per text, in order.
     ///
-    /// Texts are sorted by token count and run in chunks of [`CHUNK`], each padded to its own
-    /// longest text: a large batch padded to its single longest description wasted half its
-    /// work, while chunks much smaller than this make the matrix products inefficient.
+    /// Texts are packed end to end (see [`minilm`]) in runs of at most [`MAX_TOKENS`] tokens:
+    /// enough rows for the matrix products to run near the CPU's peak, few enough that a run's
+    /// activations stay in the core's L2 cache (runs of 4,096 tokens were 10% slower).
     pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let inputs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let encodings = self
             .tokenizer
             .encode_batch(inputs, true)
             .map_err(model_err)?;
-        let mut order: Vec<usize> = (0..encodings.len()).collect();
-        order.sort_by_key(|&i| encodings[i].get_ids().len());
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); encodings.len()];
-        for chunk in order.chunks(CHUNK) {
-            let width = chunk
-                .iter()
-                .map(|&i| encodings[i].get_ids().len())
-                .max()
-                .unwrap_or(0);
-            let mut ids = Vec::with_capacity(chunk.len() * width);
-            let mut mask = Vec::with_capacity(chunk.len() * width);
-            for &i in chunk {
-                let row = encodings[i].get_ids();
-                ids.extend_from_slice(row);
-                ids.extend(std::iter::repeat_n(0, width - row.len()));
-                mask.extend(std::iter::repeat_n(1u32, row.len()));
-                mask.extend(std::iter::repeat_n(0u32, width - row.len()));
-            }
-            let shape = (chunk.len(), width);
-            let ids = Tensor::from_vec(ids, shape, &self.device).map_err(model_err)?;
-            let mask = Tensor::from_vec(mask, shape, &self.device).map_err(model_err)?;
-            let types = ids.zeros_like().map_err(model_err)?;
-            let hidden = self
-                .model
-                .forward(&ids, &types, Some(&mask))
-                .map_err(model_err)?;
-            for (&i, vector) in chunk.iter().zip(pool(&hidden, &mask).map_err(model_err)?) {
-                out[i] = vector;
+        let mut out = Vec::with_capacity(encodings.len());
+        let mut run = Packed::default();
+        for (i, encoding) in encodings.iter().enumerate() {
+            run.push(encoding.get_ids());
+            let full = encodings
+                .get(i + 1)
+                .is_none_or(|next| run.ids.len() + next.get_ids().len() > MAX_TOKENS);
+            if full {
+                let vectors = self.model.embed(&run).map_err(model_err)?;
+                out.extend(
+                    vectors
+                        .to_device(&Device::Cpu)
+                        .and_then(|v| v.to_vec2::<f32>())
+                        .map_err(model_err)?,
+                );
+                run = Packed::default();
             }
         }
         Ok(out)
     }
 }
 
-/// Texts per model call; see [`Embedder::embed`].
-const CHUNK: usize = 32;
-
-/// Mean over the real tokens (padding excluded by the mask), then L2 normalisation.
-fn pool(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Vec<Vec<f32>>> {
-    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-    let mean = summed.broadcast_div(&counts)?;
-    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-    mean.broadcast_div(&norm)?
-        .to_device(&Device::Cpu)?
-        .to_vec2()
-}
+/// Tokens in one model call; see [`Embedder::embed`].
+const MAX_TOKENS: usize = 512;
