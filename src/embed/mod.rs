@@ -14,7 +14,7 @@ use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use tokenizers::{Tokenizer, TruncationParams};
 
-pub use minilm::{Config, MiniLm, Packed};
+use minilm::{Config, MiniLm, Packed};
 pub use queue::{EmbedQueue, QueueParams};
 
 use crate::models::ModelCache;
@@ -128,7 +128,7 @@ impl Embedder {
 
     /// One unit vector per text, in order.
     ///
-    /// Texts are packed end to end (see [`minilm`]) in runs of at most [`MAX_TOKENS`] tokens:
+    /// Texts are packed end to end (see the `minilm` module) in runs of at most [`MAX_TOKENS`] tokens:
     /// enough rows for the matrix products to run near the CPU's peak, few enough that a run's
     /// activations stay in the core's L2 cache (runs of 4,096 tokens were 10% slower).
     pub fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {

@@ -84,11 +84,7 @@ impl CandleBackend {
     ) -> Result<Self, BackendError> {
         let mut files = Vec::new();
         for &net in nets {
-            let path = cache.path(net.model_id()).map_err(|e| BackendError::Load {
-                net,
-                path: net.model_id().to_string(),
-                message: e.to_string(),
-            })?;
+            let path = super::model_path(cache, net)?;
             files.push((net, path));
         }
         Self::from_files(&files, options)

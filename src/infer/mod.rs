@@ -158,6 +158,15 @@ impl BackendError {
     }
 }
 
+/// Where `net`'s model file lies in the verified cache.
+pub(crate) fn model_path(cache: &ModelCache, net: Net) -> Result<std::path::PathBuf, BackendError> {
+    cache.path(net.model_id()).map_err(|e| BackendError::Load {
+        net,
+        path: net.model_id().to_string(),
+        message: e.to_string(),
+    })
+}
+
 /// Records one network call's duration, the same metric whatever the backend.
 pub(crate) fn record_inference(net: Net, started: std::time::Instant) {
     metrics::histogram!("ledgerline_inference_seconds", "net" => format!("{net:?}"))

@@ -43,11 +43,7 @@ impl OrtBackend {
     ) -> Result<Self, BackendError> {
         let mut sessions = Vec::new();
         for &net in nets {
-            let path = cache.path(net.model_id()).map_err(|e| BackendError::Load {
-                net,
-                path: net.model_id().to_string(),
-                message: e.to_string(),
-            })?;
+            let path = super::model_path(cache, net)?;
             let load_error = |message: String| BackendError::Load {
                 net,
                 path: path.display().to_string(),
