@@ -200,12 +200,7 @@ impl CandleBackend {
     fn evaluate(&self, net: Net, input: Tensor) -> Result<Vec<CTensor>, BackendError> {
         let shape = input.shape.clone();
         let run_error = |message: String| BackendError::run(net, &shape, message);
-        let program = self
-            .programs
-            .iter()
-            .find(|(n, _)| *n == net)
-            .map(|(_, p)| p)
-            .ok_or_else(|| run_error("network not loaded in this backend".into()))?;
+        let program = super::loaded(&self.programs, net, &shape)?;
         if input.shape.iter().product::<usize>() != input.data.len() {
             return Err(run_error(
                 "the input's shape does not match its data".into(),

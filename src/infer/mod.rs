@@ -158,6 +158,19 @@ impl BackendError {
     }
 }
 
+/// The slot a backend loaded for `net`, or the error a run on `shape` gets when it has none.
+pub(crate) fn loaded<'a, T>(
+    slots: &'a [(Net, T)],
+    net: Net,
+    shape: &[usize],
+) -> Result<&'a T, BackendError> {
+    slots
+        .iter()
+        .find(|(n, _)| *n == net)
+        .map(|(_, slot)| slot)
+        .ok_or_else(|| BackendError::run(net, shape, "network not loaded in this backend"))
+}
+
 /// Where `net`'s model file lies in the verified cache.
 pub(crate) fn model_path(cache: &ModelCache, net: Net) -> Result<std::path::PathBuf, BackendError> {
     cache.path(net.model_id()).map_err(|e| BackendError::Load {

@@ -77,12 +77,7 @@ impl Backend for OrtBackend {
     fn run(&self, net: Net, input: Tensor) -> Result<Vec<Tensor>, BackendError> {
         let shape = input.shape.clone();
         let run_error = |message: String| BackendError::run(net, &shape, message);
-        let session = self
-            .sessions
-            .iter()
-            .find(|(n, _)| *n == net)
-            .map(|(_, s)| s)
-            .ok_or_else(|| run_error("network not loaded in this backend".into()))?;
+        let session = super::loaded(&self.sessions, net, &shape)?;
         let dims: Vec<i64> = input.shape.iter().map(|&d| d as i64).collect();
         let value =
             OrtTensor::from_array((dims, input.data)).map_err(|e| run_error(e.to_string()))?;
