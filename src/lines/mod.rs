@@ -10,6 +10,8 @@ mod cells;
 mod checks;
 mod fields;
 mod normalize;
+#[cfg(test)]
+mod robustness;
 mod table;
 
 use rust_decimal::Decimal;

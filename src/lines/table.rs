@@ -216,9 +216,10 @@ fn merge_thousands(words: Vec<Word>) -> Vec<Word> {
         if let Some(prev) = out.last_mut() {
             let head = prev.text.trim_start_matches(['-', '(', '$', '€', '£']);
             let gap = word.bbox.x0 - prev.bbox.x1;
-            let digits3 = word.text.len() >= 3
-                && word.text[..3].chars().all(|c| c.is_ascii_digit())
-                && !word.text[3..].starts_with(|c: char| c.is_ascii_digit());
+            // By characters, not bytes: a word may hold any text ("Crème", "00·00").
+            let mut chars = word.text.chars();
+            let digits3 = chars.by_ref().take(3).filter(char::is_ascii_digit).count() == 3
+                && !chars.next().is_some_and(|c| c.is_ascii_digit());
             if !head.is_empty()
                 && head.len() <= 3
                 && head.chars().all(|c| c.is_ascii_digit())
