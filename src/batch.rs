@@ -326,12 +326,17 @@ async fn process_one(
         Ok(c) => c,
         Err(e) => return fail(record, format!("cannot read the file: {e}")),
     };
+    // An e-invoice is XML whatever its file is called.
+    let media_type = match MediaType::sniff(&content) {
+        Some(MediaType::Xml) => MediaType::Xml,
+        _ => item.media_type,
+    };
     let proposal = match target {
         Target::Local(pipeline) => {
             match pipeline
                 .process(DocumentInput {
                     content,
-                    media_type: item.media_type,
+                    media_type,
                     external_id: item.external_id.clone(),
                     company: options.company.clone(),
                     entity: options.entity.clone(),
@@ -351,7 +356,7 @@ async fn process_one(
             let mut request = tonic::Request::new(pb::ProcessDocumentRequest {
                 document: Some(pb::Document {
                     content,
-                    media_type: item.media_type.mime().to_string(),
+                    media_type: media_type.mime().to_string(),
                     external_id: item.external_id.clone(),
                     password: String::new(),
                 }),

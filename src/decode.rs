@@ -20,7 +20,7 @@ pub enum DecodeError {
     )]
     TooLarge { bytes: usize, limit: usize },
     #[error(
-        "unsupported media type {0:?}: send application/pdf, image/png, image/jpeg or image/tiff"
+        "unsupported media type {0:?}: send application/pdf, image/png, image/jpeg, image/tiff or application/xml"
     )]
     UnsupportedMediaType(String),
     #[error("the bytes are not {declared}{}; check the media type", .detected.map(|d| format!(" (they look like {d})")).unwrap_or_default())]
@@ -34,6 +34,8 @@ pub enum DecodeError {
     Encrypted,
     #[error("the PDF has no pages")]
     NoPages,
+    #[error("an XML e-invoice has no pages to decode; extract or process it, which read its data")]
+    XmlHasNoPages,
     #[error("the document has {pages} pages, over the limit of {limit}; split it")]
     TooManyPages { pages: usize, limit: usize },
     #[error(
@@ -60,6 +62,8 @@ pub enum MediaType {
     Png,
     Jpeg,
     Tiff,
+    /// An e-invoice: UN/CEFACT CII or OASIS UBL.
+    Xml,
 }
 
 impl std::fmt::Display for MediaType {
@@ -69,6 +73,7 @@ impl std::fmt::Display for MediaType {
             MediaType::Png => "PNG image",
             MediaType::Jpeg => "JPEG image",
             MediaType::Tiff => "TIFF image",
+            MediaType::Xml => "XML document",
         })
     }
 }
@@ -87,6 +92,7 @@ impl MediaType {
             "image/png" => Ok(MediaType::Png),
             "image/jpeg" | "image/jpg" => Ok(MediaType::Jpeg),
             "image/tiff" => Ok(MediaType::Tiff),
+            "application/xml" | "text/xml" => Ok(MediaType::Xml),
             _ => Err(DecodeError::UnsupportedMediaType(media_type.to_string())),
         }
     }
@@ -98,6 +104,7 @@ impl MediaType {
             MediaType::Png => "image/png",
             MediaType::Jpeg => "image/jpeg",
             MediaType::Tiff => "image/tiff",
+            MediaType::Xml => "application/xml",
         }
     }
 
@@ -109,12 +116,16 @@ impl MediaType {
             "png" => Some(MediaType::Png),
             "jpg" | "jpeg" => Some(MediaType::Jpeg),
             "tif" | "tiff" => Some(MediaType::Tiff),
+            "xml" => Some(MediaType::Xml),
             _ => None,
         }
     }
 
     /// Recognises the format from its magic bytes.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if crate::einvoice::looks_like_xml(bytes) {
+            return Some(MediaType::Xml);
+        }
         if bytes.len() >= 5
             && bytes[..1024.min(bytes.len())]
                 .windows(5)
@@ -168,6 +179,9 @@ pub struct DecodeOptions {
     pub force_ocr: bool,
     /// Password for an encrypted PDF.
     pub password: Option<String>,
+    /// Never render: a PDF page without a usable text layer comes back with no words. For
+    /// reading a page only to compare it with data that is already exact.
+    pub text_layer_only: bool,
 }
 
 impl Default for DecodeOptions {
@@ -177,6 +191,7 @@ impl Default for DecodeOptions {
             render_dpi: 300.0,
             force_ocr: false,
             password: None,
+            text_layer_only: false,
         }
     }
 }
@@ -225,6 +240,7 @@ pub fn decode(
         MediaType::Pdf => decode_pdf(runtime.pdfium(), bytes, options),
         MediaType::Tiff => decode_tiff(bytes, limits),
         MediaType::Png | MediaType::Jpeg => Ok(vec![decode_image(bytes, media_type, limits)?]),
+        MediaType::Xml => Err(DecodeError::XmlHasNoPages),
     }
 }
 
@@ -391,7 +407,7 @@ fn decode_pdf(
         }
         check_pixels(index, width, height, limits)?;
         let words = text_layer_words(&page, h_pt, dpi / 72.0);
-        if !options.force_ocr && text_layer_usable(&words) {
+        if options.text_layer_only || (!options.force_ocr && text_layer_usable(&words)) {
             pages.push(DecodedPage::Text {
                 index,
                 width: width as u32,

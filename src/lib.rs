@@ -43,6 +43,7 @@ pub mod company;
 pub mod config;
 pub mod db;
 pub mod decode;
+pub mod einvoice;
 pub mod embed;
 pub mod eval;
 pub mod fake_intacct;

@@ -271,6 +271,26 @@ enum EvalCommand {
         #[command(flatten)]
         read: ReadArgs,
     },
+    /// E-invoices (Factur-X / ZUGFeRD / XRechnung PDFs, CII and UBL XML) read field by field
+    /// against ground truth in the shape of ../shared/corpus/zugferd/gt, next to reading the
+    /// same PDFs from their pages alone; and the time to read one.
+    Einvoice {
+        /// Folders holding the documents the truth files describe (`<name>.gt.json` describes
+        /// `<name>`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The folder of truth files.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Corrections to the truth, with their reason (fixtures/einvoice/zugferd-errata.json).
+        #[arg(long)]
+        errata: Option<PathBuf>,
+        /// List each document's wrong fields.
+        #[arg(long)]
+        per_doc: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
     /// Top-1/top-3 accuracy per field, calibration error and the share of lines postable
     /// without review, on the synthetic company's held-out quarter and on the Oxford corpus.
     Suggest {
@@ -459,16 +479,48 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             eprintln!();
             print!("{report}");
         }
+        Command::Eval(EvalCommand::Einvoice {
+            dirs,
+            truth,
+            errata,
+            per_doc,
+            read,
+        }) => {
+            ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
+            let reader = reader(cli.models_dir, &read)?;
+            let errata = errata
+                .as_deref()
+                .map(ledgerline::eval::einvoice::load_errata)
+                .transpose()?;
+            let report = ledgerline::eval::einvoice::evaluate(
+                &reader,
+                &truth,
+                &dirs,
+                errata.as_ref(),
+                per_doc,
+                |done, total| {
+                    eprint!("\r{done}/{total} documents");
+                },
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
         Command::Extract { files, read } => {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
             let reader = reader(cli.models_dir, &read)?;
             let mut out = std::io::stdout().lock();
             for file in &files {
-                let media = media_type(file, read.media_type.as_deref())?;
                 let bytes = std::fs::read(file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                let pages = reader.read(&bytes, media)?;
-                let extraction = ledgerline::lines::extract(&pages);
+                let media = match read.media_type.as_deref() {
+                    Some(_) => media_type(file, read.media_type.as_deref())?,
+                    // By content first: an e-invoice is XML whatever its name.
+                    None => match ledgerline::decode::MediaType::sniff(&bytes) {
+                        Some(m) => m,
+                        None => media_type(file, None)?,
+                    },
+                };
+                let extraction = reader.understand(&bytes, media)?.extraction;
                 serde_json::to_writer_pretty(
                     &mut out,
                     &serde_json::json!({ "file": file, "extraction": extraction }),

@@ -295,7 +295,7 @@ impl Pipeline {
         let chart = self.chart(&input.company)?;
         let policy = Policy::load(self.suggester.data_dir(), &input.company)?;
 
-        let pages = {
+        let understood = {
             let _permit = self
                 .permits
                 .acquire()
@@ -304,11 +304,11 @@ impl Pipeline {
             let reader = self.reader.clone();
             let content = input.content.clone();
             let media = input.media_type;
-            tokio::task::spawn_blocking(move || reader.read(&content, media))
+            tokio::task::spawn_blocking(move || reader.understand(&content, media))
                 .await
                 .map_err(|e| ProcessError::Task(e.to_string()))??
         };
-        let extraction = crate::lines::extract(&pages);
+        let extraction = understood.extraction;
         let built = propose::build(
             &extraction,
             &input.company,
@@ -322,7 +322,7 @@ impl Pipeline {
         let booked = self
             .store
             .booked(&input.company, &built.entry.vendor_id, &document_id)?;
-        let issues = validate::validate(
+        let mut issues = validate::validate(
             &built.entry,
             &Context {
                 chart: &chart,
@@ -331,6 +331,7 @@ impl Pipeline {
                 suggestions: &built.suggestions,
             },
         );
+        issues.extend(validate::document_checks(&extraction.checks));
         let routing = route::decide(&built.entry, &issues, &policy, built.credit_note);
         let now = crate::clock::now_rfc3339();
         let proposal = Proposal {
@@ -742,6 +743,8 @@ fn proposal_events(p: &Proposal, bytes: usize, media: MediaType) -> Vec<Event> {
             serde_json::json!({
                 "extraction_digest": json_digest(&p.extraction),
                 "kind": p.extraction.as_ref().map(|x| x.kind),
+                // Where the header and lines came from: the page, or e-invoice XML.
+                "source": p.extraction.as_ref().map(|x| x.source().as_str()),
                 "models": {
                     "ocr": "PP-OCRv5 mobile",
                     "layout": "PicoDet CDLA",

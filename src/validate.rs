@@ -27,6 +27,8 @@ pub enum IssueKind {
     UnusualAmount,
     Intercompany,
     Malformed,
+    /// An e-invoice's data breaks its own arithmetic, or its printed page says otherwise.
+    DocumentMismatch,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +97,28 @@ pub struct Context<'a> {
 }
 
 /// Every finding on `entry`.
+/// What the document itself gives a person to look at: an e-invoice whose XML breaks an
+/// EN 16931 arithmetic rule, or whose printed page does not say what its data says. Neither is
+/// repaired; both send the document to review with the check's own sentence.
+pub fn document_checks(checks: &[crate::lines::Check]) -> Vec<Issue> {
+    use crate::lines::CheckKind;
+    checks
+        .iter()
+        .filter(|c| {
+            !c.passed && matches!(c.kind, CheckKind::EInvoiceRule | CheckKind::PageMatchesData)
+        })
+        .map(|c| {
+            Issue::new(
+                IssueKind::DocumentMismatch,
+                Severity::Warning,
+                -1,
+                "document",
+                c.message.clone(),
+            )
+        })
+        .collect()
+}
+
 pub fn validate(entry: &Entry, cx: &Context) -> Vec<Issue> {
     let mut issues = Vec::new();
     whole_entry(entry, cx, &mut issues);

@@ -311,3 +311,64 @@ fn extraction_on_scanned_pages_stays_above_its_floors() {
     assert!(s.line_items.f1() > 0.85, "{report}");
     assert_eq!(s.kind_correct, s.documents, "{report}");
 }
+
+#[tokio::test]
+async fn extract_reads_an_xml_e_invoice_exactly_and_refuses_a_bomb_with_its_status() {
+    let server = TestServer::start(|_| {}).await;
+    let mut client =
+        pb::extraction_service_client::ExtractionServiceClient::new(server.channel().await);
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/einvoice");
+    let xml = std::fs::read(samples.join("cii/CII_example2.xml")).unwrap();
+    let mut req = request("inv-classic-001.pdf", "application/xml");
+    req.document.as_mut().unwrap().content = xml.clone();
+    let response = client.extract(req.clone()).await.unwrap().into_inner();
+    assert!(response.pages.is_empty(), "an XML invoice has no pages");
+    let Some(pb::extract_response::Record::Invoice(invoice)) = response.record else {
+        panic!("no invoice")
+    };
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(samples.join("gt/CII_example2.xml.gt.json")).unwrap(),
+    )
+    .unwrap();
+    let number = invoice.invoice_number.unwrap();
+    assert_eq!(number.value, truth["invoice_number"].as_str().unwrap());
+    assert_eq!(number.source, "xml");
+    assert_eq!(number.confidence, 1.0);
+    // The invoice's own lines carry their ids; document-level allowances and charges follow.
+    let own = invoice.lines.iter().filter(|l| l.line_id.is_some()).count();
+    assert_eq!(own, truth["lines"].as_array().unwrap().len());
+    assert!(
+        invoice.lines.len() > own,
+        "the allowance and charge are lines too"
+    );
+    assert!(
+        response
+            .checks
+            .iter()
+            .any(|c| c.kind == pb::CheckKind::EinvoiceRule as i32 && c.passed),
+        "{:?}",
+        response.checks
+    );
+
+    // Sent as a PDF, the bytes say otherwise.
+    req.document.as_mut().unwrap().media_type = "application/pdf".into();
+    let status = client.extract(req.clone()).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument, "{}", status.message());
+    // An entity-expansion bomb is refused before anything is expanded.
+    req.document.as_mut().unwrap().media_type = "application/xml".into();
+    req.document.as_mut().unwrap().content = br#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "bbbbbbbb"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><Invoice>&c;</Invoice>"#.to_vec();
+    let status = client.extract(req.clone()).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().contains("DOCTYPE"), "{}", status.message());
+    // Nesting beyond the limit is a resource the caller asked too much of.
+    let deep = format!("{}{}", "<a>".repeat(1000), "</a>".repeat(1000));
+    req.document.as_mut().unwrap().content = deep.into_bytes();
+    let status = client.extract(req).await.unwrap_err();
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "{}",
+        status.message()
+    );
+    server.stop().await.unwrap();
+}

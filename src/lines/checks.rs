@@ -14,6 +14,11 @@ pub enum CheckKind {
     LineArithmetic,
     BalanceReconciles,
     RunningBalance,
+    /// EN 16931 arithmetic of an e-invoice's own XML (BR-CO-10 to BR-CO-17); the message names
+    /// the rule.
+    EInvoiceRule,
+    /// An e-invoice's XML and its printed page agree (number, date, total).
+    PageMatchesData,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,7 +34,7 @@ pub struct Check {
 
 const CENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 
-fn check(
+pub(crate) fn check(
     kind: CheckKind,
     expected: Decimal,
     actual: Decimal,

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::normalize::{DateOrder, find_currency, find_date, parse_amount};
-use super::{Field, HeaderKey};
+use super::{Field, FieldSource, HeaderKey};
 
 /// Label vocabulary per header field, most specific first. A cell counts for the field whose
 /// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
@@ -296,6 +296,7 @@ fn field(value: String, cell: &Cell, raw: &str) -> Field {
         confidence: cell.confidence,
         page: cell.page,
         bbox: cell.bbox,
+        source: FieldSource::Page,
     }
 }
 
@@ -449,6 +450,7 @@ pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> 
             confidence,
             page: 0,
             bbox,
+            source: FieldSource::Page,
         }
     });
     Some((name_field, address_field))

@@ -17,6 +17,7 @@ mod table;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use checks::check;
 pub use checks::{Check, CheckKind};
 pub use normalize::{DateOrder, find_date, parse_amount};
 
@@ -34,6 +35,29 @@ pub enum DocumentKind {
     Other,
 }
 
+/// Where a value came from: read off the page, or taken from structured data that is exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldSource {
+    /// Read from the page (text layer or OCR).
+    #[default]
+    Page,
+    /// The e-invoice XML embedded in the PDF (Factur-X, ZUGFeRD, XRechnung).
+    EmbeddedXml,
+    /// A standalone XML e-invoice (CII or UBL).
+    Xml,
+}
+
+impl FieldSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldSource::Page => "page",
+            FieldSource::EmbeddedXml => "embedded_xml",
+            FieldSource::Xml => "xml",
+        }
+    }
+}
+
 /// One extracted value and its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
@@ -44,6 +68,9 @@ pub struct Field {
     pub confidence: f32,
     pub page: usize,
     pub bbox: BBox,
+    /// Structured values have no box; `bbox` is then empty.
+    #[serde(default)]
+    pub source: FieldSource,
 }
 
 /// Header fields the label vocabulary knows.
@@ -72,6 +99,12 @@ pub struct LineItem {
     pub amount: Field,
     pub tax_rate: Option<Field>,
     pub sku: Option<Field>,
+    /// Unit of the quantity (UN/ECE Rec. 20 code), when the document says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Field>,
+    /// The line's own number on the document, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<Field>,
     pub confidence: f32,
 }
 
@@ -90,6 +123,34 @@ pub struct Invoice {
     pub total: Option<Field>,
     pub payment_terms: Option<Field>,
     pub lines: Vec<LineItem>,
+    /// The issuer's VAT id, or its tax number when no VAT id is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_tax_id: Option<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_name: Option<Field>,
+    /// The account to pay into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<Field>,
+    /// Paid in advance, deducted from the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepaid: Option<Field>,
+    /// What is left to pay: the total less prepayments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_due: Option<Field>,
+    /// Tax per rate, where the document breaks it down.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<TaxLine>,
+}
+
+/// The tax of one rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaxLine {
+    /// Percent.
+    pub rate: Option<Field>,
+    /// EN 16931 category code (S standard, Z zero, E exempt, AE reverse charge ...).
+    pub category: Option<String>,
+    pub basis: Option<Field>,
+    pub amount: Option<Field>,
 }
 
 /// One statement transaction.
@@ -125,6 +186,17 @@ pub struct Extraction {
     pub statement: Option<Statement>,
     pub checks: Vec<Check>,
     pub warnings: Vec<String>,
+}
+
+impl Extraction {
+    /// Where the record came from: e-invoice XML when its invoice number did, else the page.
+    pub fn source(&self) -> FieldSource {
+        self.invoice
+            .as_ref()
+            .and_then(|i| i.invoice_number.as_ref())
+            .map(|f| f.source)
+            .unwrap_or_default()
+    }
 }
 
 /// Classifies the document and extracts its record.
@@ -257,6 +329,7 @@ fn read_invoice(rows: &[Row], order: DateOrder) -> Invoice {
         total: take(&mut found, HeaderKey::Total),
         payment_terms: take(&mut found, HeaderKey::PaymentTerms),
         lines: table::line_items(rows),
+        ..Invoice::default()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::cells::{Row, label_words};
 use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
-use super::{Field, LineItem, Transaction};
+use super::{Field, FieldSource, LineItem, Transaction};
 use crate::page::{BBox, Word};
 
 /// What a column holds.
@@ -329,6 +329,7 @@ fn make_field(value: String, raw: String, bbox: BBox, confidence: f32, page: usi
         confidence,
         page,
         bbox,
+        source: FieldSource::Page,
     }
 }
 
@@ -460,6 +461,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         tax_rate: number(ColumnKind::TaxRate),
                         sku: get(ColumnKind::Sku)
                             .map(|(t, b, c)| make_field(t.clone(), t, b, c, row.page)),
+                        unit: None,
+                        line_id: None,
                         confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
                     });
                 }

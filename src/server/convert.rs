@@ -78,6 +78,7 @@ fn field(f: &Option<lines::Field>) -> Option<pb::Field> {
         confidence: f.confidence,
         page: f.page as u32,
         r#box: bbox(&f.bbox),
+        source: f.source.as_str().to_string(),
     })
 }
 
@@ -89,6 +90,8 @@ fn check(c: &lines::Check) -> pb::Check {
         K::LineArithmetic => pb::CheckKind::LineArithmetic,
         K::BalanceReconciles => pb::CheckKind::BalanceReconciles,
         K::RunningBalance => pb::CheckKind::RunningBalance,
+        K::EInvoiceRule => pb::CheckKind::EinvoiceRule,
+        K::PageMatchesData => pb::CheckKind::PageMatchesData,
     };
     pb::Check {
         kind: kind as i32,
@@ -139,6 +142,23 @@ pub fn extraction(
                     tax_rate: field(&l.tax_rate),
                     sku: field(&l.sku),
                     confidence: l.confidence,
+                    unit: field(&l.unit),
+                    line_id: field(&l.line_id),
+                })
+                .collect(),
+            vendor_tax_id: field(&inv.vendor_tax_id),
+            buyer_name: field(&inv.buyer_name),
+            iban: field(&inv.iban),
+            prepaid: field(&inv.prepaid),
+            amount_due: field(&inv.amount_due),
+            taxes: inv
+                .taxes
+                .iter()
+                .map(|t| pb::TaxLine {
+                    rate: field(&t.rate),
+                    category: t.category.clone().unwrap_or_default(),
+                    basis: field(&t.basis),
+                    amount: field(&t.amount),
                 })
                 .collect(),
         }))

@@ -64,9 +64,9 @@ async fn extract_one(
     let span = tracing::info_span!("extract", document = %document_id, external_id = %document.external_id);
     let result = tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
-        let pages = reader.read(&document.content, media)?;
-        let extraction = crate::lines::extract(&pages);
-        tracing::info!(pages = pages.len(), kind = ?extraction.kind, "extracted");
+        let understood = reader.understand(&document.content, media)?;
+        let (pages, extraction) = (understood.pages, understood.extraction);
+        tracing::info!(pages = pages.len(), kind = ?extraction.kind, einvoice = understood.einvoice.is_some(), "extracted");
         Ok::<_, crate::read::ReadError>(convert::extraction(
             document_id,
             document.external_id,

@@ -145,6 +145,7 @@ fn issue_to_pb(i: &Issue) -> pb::ValidationIssue {
         IssueKind::UnusualAmount => pb::IssueKind::UnusualAmount,
         IssueKind::Intercompany => pb::IssueKind::Intercompany,
         IssueKind::Malformed => pb::IssueKind::Malformed,
+        IssueKind::DocumentMismatch => pb::IssueKind::DocumentMismatch,
     };
     pb::ValidationIssue {
         kind: kind as i32,

@@ -18,6 +18,13 @@ pub fn read_error(error: &crate::read::ReadError) -> Status {
         }
         R::Decode(_) => Status::invalid_argument(error.to_string()),
         R::Models(_) => Status::failed_precondition(error.to_string()),
+        R::EInvoice(
+            crate::einvoice::EInvoiceError::TooLarge { .. }
+            | crate::einvoice::EInvoiceError::AttachmentTooLarge { .. }
+            | crate::einvoice::EInvoiceError::Limit(_),
+        ) => Status::resource_exhausted(error.to_string()),
+        R::EInvoice(_) => Status::invalid_argument(error.to_string()),
+        R::Panicked(_) => Status::internal(error.to_string()),
         R::Ocr(_) | R::Layout(_) | R::Backend(_) => {
             tracing::error!(%error, "reading failed inside the models");
             Status::internal(format!(
