@@ -137,6 +137,68 @@ pub fn init(conn: &Connection) -> Result<(), AuditError> {
     Ok(())
 }
 
+/// An event whose detail would be over [`MAX_DETAIL_BYTES`] as several numbered ones: its
+/// largest list (a statement's lines and their codings, a long document's issues) is spread
+/// over parts (`"part"`, `"of"`), the other facts stay in the first. A document of any length is
+/// recorded in full while every entry stays small. An event that no split can shrink (one item
+/// over the limit) comes back whole, and `append` refuses it with its size.
+pub fn split_oversized(event: Event) -> Vec<Event> {
+    // Headroom for the part numbers and for canonical JSON's escaping differences.
+    const BUDGET: usize = MAX_DETAIL_BYTES * 3 / 4;
+    let size = |v: &Value| canonical_json(v).len();
+    if size(&event.detail) <= BUDGET {
+        return vec![event];
+    }
+    let Some(fields) = event.detail.as_object() else {
+        return vec![event];
+    };
+    let largest = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_array()?.clone())))
+        .filter(|(_, items)| items.len() > 1)
+        .max_by_key(|(_, items)| size(&Value::Array(items.clone())));
+    let Some((key, items)) = largest else {
+        return vec![event];
+    };
+    let mut rest = fields.clone();
+    rest.insert(key.clone(), Value::Array(Vec::new()));
+    let room = BUDGET
+        .saturating_sub(size(&Value::Object(rest.clone())))
+        .max(1024);
+    let mut chunks: Vec<Vec<Value>> = vec![Vec::new()];
+    let mut used = 0;
+    for item in items {
+        let n = size(&item) + 1;
+        if used + n > room && chunks.last().is_some_and(|c| !c.is_empty()) {
+            chunks.push(Vec::new());
+            used = 0;
+        }
+        used += n;
+        if let Some(last) = chunks.last_mut() {
+            last.push(item);
+        }
+    }
+    let of = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, chunk)| {
+            let mut detail = if i == 0 {
+                rest.clone()
+            } else {
+                serde_json::Map::new()
+            };
+            detail.insert(key.clone(), Value::Array(chunk));
+            detail.insert("part".into(), Value::from(i + 1));
+            detail.insert("of".into(), Value::from(of));
+            split_oversized(Event {
+                detail: Value::Object(detail),
+                ..event.clone()
+            })
+        })
+        .collect()
+}
+
 /// Appends `event` inside the caller's transaction, so a state change and its audit entry
 /// commit together (or not at all).
 ///
@@ -630,5 +692,48 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         assert!(matches!(verify(&conn), Err(AuditError::NotInitialized)));
         assert!(matches!(trail(&conn, "d"), Err(AuditError::NotInitialized)));
+    }
+
+    #[test]
+    fn a_long_document_is_recorded_in_parts_that_each_fit() {
+        let lines: Vec<Value> = (0..3000)
+            .map(|i| json!({ "line": i, "coding": { "account": "6100", "department": "OPS" }, "precedents": ["h-1", "h-2", "h-3"] }))
+            .collect();
+        let event = Event {
+            action: "suggested".into(),
+            actor: "system".into(),
+            document_id: Some("d".into()),
+            proposal_id: Some("p".into()),
+            detail: json!({ "lines": lines, "model": "v1" }),
+        };
+        assert!(canonical_json(&event.detail).len() > MAX_DETAIL_BYTES);
+        let parts = split_oversized(event);
+        assert!(parts.len() > 1);
+        let mut seen = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            assert!(canonical_json(&part.detail).len() <= MAX_DETAIL_BYTES);
+            assert_eq!(part.detail["part"], json!(i + 1));
+            assert_eq!(part.detail["of"], json!(parts.len()));
+            seen.extend(
+                part.detail["lines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["line"].clone()),
+            );
+        }
+        assert_eq!(parts[0].detail["model"], "v1");
+        assert_eq!(seen, (0..3000).map(|i| json!(i)).collect::<Vec<_>>());
+        let mut conn = memory();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        for part in &parts {
+            append(&tx, part).unwrap();
+        }
+        tx.commit().unwrap();
+        let verified = verify(&conn).unwrap();
+        assert!(verified.is_intact());
+        assert_eq!(verified.entries, parts.len() as u64);
     }
 }

@@ -50,6 +50,10 @@ pub enum ProcessError {
     Invalid(Vec<Issue>),
     #[error("reading the document stopped unexpectedly: {0}")]
     Task(String),
+    #[error(
+        "the proposal cannot be approved as it is: {0}; edit it first (EditAndApprove), then it posts"
+    )]
+    NeedsEdit(String),
 }
 
 /// The Intacct writer the pipeline posts with, over either API, for one company.
@@ -99,16 +103,20 @@ impl Writer {
         proposal_id: &str,
         entry: &Entry,
     ) -> Result<Posted, LedgerError> {
+        // Nothing is posted with a made-up date: an entry without one waits for an edit.
+        let date = entry.date.ok_or_else(|| LedgerError::Incomplete {
+            what: "it has no date".into(),
+        })?;
         match entry.kind {
             Kind::ApBill => {
-                let bill = to_bill(entry);
+                let bill = to_bill(entry, date);
                 match &self.ledger {
                     Api::Xml(l) => l.post_ap_bill(entity, proposal_id, &bill).await,
                     Api::Rest(l) => l.post_ap_bill(entity, proposal_id, &bill).await,
                 }
             }
             Kind::JournalEntry => {
-                let je = to_journal(entry);
+                let je = to_journal(entry, date);
                 match &self.ledger {
                     Api::Xml(l) => l.post_journal_entry(entity, proposal_id, &je).await,
                     Api::Rest(l) => l.post_journal_entry(entity, proposal_id, &je).await,
@@ -129,17 +137,7 @@ fn dimensions(c: &propose::Coding) -> intacct::Dimensions {
     }
 }
 
-fn date_or_placeholder(entry: &Entry) -> intacct::Date {
-    // Validation refuses entries without a date, so this is never what gets posted.
-    entry.date.unwrap_or(intacct::Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    })
-}
-
-fn to_bill(entry: &Entry) -> intacct::ApBill {
-    let date = date_or_placeholder(entry);
+fn to_bill(entry: &Entry, date: intacct::Date) -> intacct::ApBill {
     intacct::ApBill {
         vendor_id: entry.vendor_id.clone(),
         bill_number: entry.number.clone(),
@@ -163,10 +161,10 @@ fn to_bill(entry: &Entry) -> intacct::ApBill {
     }
 }
 
-fn to_journal(entry: &Entry) -> intacct::JournalEntry {
+fn to_journal(entry: &Entry, date: intacct::Date) -> intacct::JournalEntry {
     intacct::JournalEntry {
         journal: entry.journal.clone(),
-        posting_date: date_or_placeholder(entry),
+        posting_date: date,
         description: entry.description.clone(),
         lines: entry
             .lines
@@ -497,6 +495,17 @@ impl Pipeline {
         actor: &str,
         comment: &str,
     ) -> Result<Proposal, ProcessError> {
+        // Approval vouches for the entry as it is; it cannot overrule what validation refused.
+        let current = self.store.get(id)?;
+        let blocking: Vec<&str> = current
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .map(|i| i.message.as_str())
+            .collect();
+        if !blocking.is_empty() {
+            return Err(ProcessError::NeedsEdit(blocking.join("; ")));
+        }
         let p = self.store.transition(
             id,
             Some(expected_version),
@@ -660,6 +669,10 @@ impl Pipeline {
     /// Indexes a decided proposal's coded lines as history, so the next similar line is
     /// suggested better. A failure here costs accuracy, not the decision: it is logged.
     async fn learn(&self, p: &Proposal) {
+        // Only what Intacct accepted is history: a refused or failed posting teaches nothing.
+        if p.state != State::Posted {
+            return;
+        }
         let Some(date) = p.entry.date else { return };
         let policy = Policy::load(self.suggester.data_dir(), &p.company).unwrap_or_default();
         let rule_accounts = [
@@ -724,7 +737,8 @@ fn proposal_events(p: &Proposal, bytes: usize, media: MediaType) -> Vec<Event> {
             })
         })
         .collect();
-    vec![
+    // A long statement codes hundreds of lines: its events are split to fit the audit log.
+    [
         event(
             "received",
             SYSTEM_ACTOR,
@@ -770,5 +784,8 @@ fn proposal_events(p: &Proposal, bytes: usize, media: MediaType) -> Vec<Event> {
                 "entry_digest": json_digest(&p.entry),
             }),
         ),
-    ]
+        ]
+    .into_iter()
+    .flat_map(crate::audit::split_oversized)
+    .collect()
 }

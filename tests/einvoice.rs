@@ -494,4 +494,23 @@ async fn an_xml_invoice_is_posted_with_its_own_lines_and_a_disagreeing_page_wait
         p.routing.reasons
     );
     assert_eq!(p.entry.number, "X-999999");
+    // Its vendor is unknown to the company and its period closed: errors that approval alone
+    // cannot overrule, so nothing is posted until the entry is edited.
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.severity == ledgerline::validate::Severity::Error)
+    );
+    let refused = w
+        .pipeline
+        .approve(&p.id, p.version, "alice", "")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, ledgerline::process::ProcessError::NeedsEdit(_)),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("edit it first"), "{refused}");
+    let control_id = ledgerline::intacct::control_id(&p.id);
+    assert!(!w.fake.records_per_control_id().contains_key(&control_id));
 }

@@ -372,3 +372,44 @@ async fn extract_reads_an_xml_e_invoice_exactly_and_refuses_a_bomb_with_its_stat
     );
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn extract_honours_the_password_and_force_ocr_it_is_sent() {
+    let server = TestServer::start(|_| {}).await;
+    let mut client =
+        pb::extraction_service_client::ExtractionServiceClient::new(server.channel().await);
+    let encrypted = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad/encrypted.pdf"),
+    )
+    .unwrap();
+    let mut req = request("inv-classic-001.pdf", "application/pdf");
+    req.document.as_mut().unwrap().content = encrypted;
+    let status = client.extract(req.clone()).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().contains("encrypted"),
+        "{}",
+        status.message()
+    );
+    req.document.as_mut().unwrap().password = "s3cret-owner".into();
+    let response = client.extract(req).await.unwrap().into_inner();
+    let text: String = response.pages[0]
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("INVOICE 1001"), "{text}");
+
+    // A text PDF is read from its text layer, unless the caller forces OCR.
+    let mut req = request("inv-classic-001.pdf", "application/pdf");
+    let layer = client.extract(req.clone()).await.unwrap().into_inner();
+    assert_eq!(layer.pages[0].source, pb::TextSource::TextLayer as i32);
+    req.options = Some(pb::ExtractOptions {
+        force_ocr: true,
+        ..Default::default()
+    });
+    let ocr = client.extract(req).await.unwrap().into_inner();
+    assert_eq!(ocr.pages[0].source, pb::TextSource::Ocr as i32);
+    server.stop().await.unwrap();
+}

@@ -73,6 +73,9 @@ pub enum LedgerError {
     RetriesExhausted { attempts: u32, last: String },
     #[error("the Intacct session expired; a new one will be opened")]
     SessionExpired,
+    /// Refused before anything was sent: the entry lacks what a posting needs.
+    #[error("the entry cannot be posted: {what}; edit the proposal first")]
+    Incomplete { what: String },
     #[error(
         "the control id {control_id} was already used, so the record exists; it will be looked up"
     )]

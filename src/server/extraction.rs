@@ -64,7 +64,16 @@ async fn extract_one(
     let span = tracing::info_span!("extract", document = %document_id, external_id = %document.external_id);
     let result = tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
-        let understood = reader.understand(&document.content, media)?;
+        // The request's own options: its PDF password, OCR forced, a render resolution.
+        let mut decode = reader.decode_options().clone();
+        if !document.password.is_empty() {
+            decode.password = Some(document.password.clone());
+        }
+        decode.force_ocr |= options.force_ocr;
+        if options.render_dpi > 0 {
+            decode.render_dpi = (options.render_dpi as f32).clamp(72.0, 600.0);
+        }
+        let understood = reader.understand_with(&document.content, media, &decode)?;
         let (pages, extraction) = (understood.pages, understood.extraction);
         tracing::info!(pages = pages.len(), kind = ?extraction.kind, einvoice = understood.einvoice.is_some(), "extracted");
         Ok::<_, crate::read::ReadError>(convert::extraction(

@@ -87,7 +87,9 @@ pub fn process_status(e: crate::process::ProcessError) -> Status {
         P::Suggest(inner) => suggest_status(inner),
         P::Review(R::NotFound(_)) => Status::not_found(e.to_string()),
         P::Review(R::VersionConflict { .. }) => Status::aborted(e.to_string()),
-        P::Review(R::WrongState { .. }) => Status::failed_precondition(e.to_string()),
+        P::Review(R::WrongState { .. }) | P::NeedsEdit(_) => {
+            Status::failed_precondition(e.to_string())
+        }
         P::Policy(_) | P::Company(_) => Status::failed_precondition(e.to_string()),
         P::Review(_) | P::Task(_) => {
             tracing::error!(error = %e, "processing failed inside ledgerline");
