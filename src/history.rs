@@ -44,7 +44,15 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: u16, month: u8, day: u8) -> Result<Date, HistoryError> {
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 31,
+        };
+        if !(1..=12).contains(&month) || !(1..=days).contains(&day) {
             return Err(HistoryError::BadDate(format!("{year}-{month}-{day}")));
         }
         Ok(Date { year, month, day })
@@ -244,6 +252,13 @@ mod tests {
         assert_eq!(Date::parse("2024-03-31").unwrap().us(), "03/31/2024");
         assert!(Date::parse("31.03.2024").is_err());
         assert!(Date::parse("2024-13-01").is_err());
+        // Days that do not exist are refused, leap days kept.
+        assert!(Date::parse("2025-02-30").is_err());
+        assert!(Date::parse("2025-02-29").is_err());
+        assert!(Date::parse("04/31/2025").is_err());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2000-02-29").is_ok());
+        assert!(Date::parse("1900-02-29").is_err());
     }
 
     #[test]

@@ -76,8 +76,13 @@ fn norm(h: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Reads and validates a whole file. `company` fills in lines that carry none.
-pub fn read_file(path: &Path, company: Option<&str>) -> Result<Vec<HistoryRecord>, ImportError> {
+/// Reads and validates a whole file. `company` fills in lines that carry none; with
+/// `decimal_comma`, CSV amounts are read the European way ("1.234,56").
+pub fn read_file(
+    path: &Path,
+    company: Option<&str>,
+    decimal_comma: bool,
+) -> Result<Vec<HistoryRecord>, ImportError> {
     let name = path.to_string_lossy().trim_end_matches(".gz").to_string();
     let reader = open_maybe_gz(path).map_err(|e| match e {
         CompanyError::Io { path, source } => ImportError::Io { path, source },
@@ -86,7 +91,7 @@ pub fn read_file(path: &Path, company: Option<&str>) -> Result<Vec<HistoryRecord
     let (records, problems) = if name.ends_with(".jsonl") || name.ends_with(".json") {
         read_jsonl(reader, company)
     } else {
-        read_csv(reader, company)
+        read_csv(reader, company, decimal_comma)
     };
     if problems.is_empty() {
         Ok(records)
@@ -134,7 +139,7 @@ fn read_jsonl(reader: Box<dyn BufRead>, company: Option<&str>) -> Parsed {
     (records, problems)
 }
 
-fn read_csv(reader: Box<dyn BufRead>, company: Option<&str>) -> Parsed {
+fn read_csv(reader: Box<dyn BufRead>, company: Option<&str>, decimal_comma: bool) -> Parsed {
     let (mut records, mut problems) = (Vec::new(), Vec::new());
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers: Vec<String> = match csv.headers() {
@@ -177,7 +182,7 @@ fn read_csv(reader: Box<dyn BufRead>, company: Option<&str>) -> Parsed {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        match record(&get, company) {
+        match record(&get, company, decimal_comma) {
             Ok(r) => records.push(r),
             Err(m) => problems.push((line, m)),
         }
@@ -188,13 +193,10 @@ fn read_csv(reader: Box<dyn BufRead>, company: Option<&str>) -> Parsed {
 fn record(
     get: &dyn Fn(&str) -> Option<String>,
     company: Option<&str>,
+    decimal_comma: bool,
 ) -> Result<HistoryRecord, String> {
     let need = |f: &str| get(f).ok_or_else(|| format!("{f} is empty"));
-    let amount_text = need("amount")?;
-    let amount: Decimal = amount_text
-        .replace(',', "")
-        .parse()
-        .map_err(|_| format!("amount {amount_text:?} is not a decimal number"))?;
+    let amount = ledger_amount(&need("amount")?, decimal_comma)?;
     let date = Date::parse(&need("date")?).map_err(|e| e.to_string())?;
     Ok(HistoryRecord {
         line_id: need("line_id")?,
@@ -215,6 +217,58 @@ fn record(
         customer: get("customer"),
         modified_at: String::new(),
     })
+}
+
+/// An amount as a ledger export writes it: an optional sign, digits, thousands separators only
+/// between groups of three, and one decimal separator ('.', or ',' with `decimal_comma`).
+/// Anything else is refused, never guessed: "12,50" is 12.50 in one file and 1250 in another.
+fn ledger_amount(text: &str, decimal_comma: bool) -> Result<Decimal, String> {
+    let t = text.trim();
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (decimal, hint) = if decimal_comma {
+        (
+            ',',
+            "this file is read with --decimal-comma (1.234,56); drop it if '.' is the decimal separator",
+        )
+    } else {
+        (
+            '.',
+            "if ',' is the decimal separator in this file, import it with --decimal-comma",
+        )
+    };
+    let is_thousands =
+        |c: char| matches!(c, ' ' | '\'' | '\u{a0}') || (c != decimal && matches!(c, '.' | ','));
+    let (int, frac) = match body.split_once(decimal) {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    let not_number = || format!("amount {text:?} is not a decimal number");
+    if body.ends_with(decimal) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(not_number());
+    }
+    let groups: Vec<&str> = int.split(is_thousands).collect();
+    if groups
+        .iter()
+        .any(|g| g.is_empty() || !g.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(not_number());
+    }
+    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return Err(format!(
+            "amount {text:?} is ambiguous: its separators do not group thousands; {hint}"
+        ));
+    }
+    let digits = format!(
+        "{}{}{}{}",
+        if negative { "-" } else { "" },
+        groups.concat(),
+        if frac.is_empty() { "" } else { "." },
+        frac
+    );
+    digits.parse().map_err(|_| not_number())
 }
 
 /// What an import did.
@@ -293,4 +347,38 @@ pub async fn embed_unique(
     let vectors = embed.embed(unique.clone()).await?;
     let at: HashMap<&String, &Vec<f32>> = unique.iter().zip(&vectors).collect();
     Ok(texts.iter().map(|t| at[t].clone()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ledger_amount;
+
+    #[test]
+    fn amounts_are_read_exactly_or_refused() {
+        let ok = |t: &str, comma: bool| ledger_amount(t, comma).unwrap().to_string();
+        assert_eq!(ok("1,234.56", false), "1234.56");
+        assert_eq!(ok("-12.5", false), "-12.5");
+        assert_eq!(ok("1 234 567", false), "1234567");
+        assert_eq!(ok("1234", false), "1234");
+        assert_eq!(ok("12,50", true), "12.50");
+        assert_eq!(ok("1.234,56", true), "1234.56");
+        assert_eq!(ok("-0,5", true), "-0.5");
+        for (bad, comma) in [
+            ("12,50", false),
+            ("12,34,5.6", false),
+            ("1,234.56", true),
+            ("1.2.3", false),
+            ("12.", false),
+            ("abc", false),
+            ("", false),
+            ("1e3", false),
+        ] {
+            assert!(
+                ledger_amount(bad, comma).is_err(),
+                "{bad} (decimal comma: {comma})"
+            );
+        }
+        let message = ledger_amount("12,50", false).unwrap_err();
+        assert!(message.contains("--decimal-comma"), "{message}");
+    }
 }

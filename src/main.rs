@@ -327,6 +327,10 @@ enum HistoryCommand {
         /// Company of lines that carry none.
         #[arg(long)]
         company: Option<String>,
+        /// CSV amounts use ',' as the decimal separator ("1.234,56"), as European exports do.
+        /// Without it, an amount such as "12,50" is refused as ambiguous.
+        #[arg(long)]
+        decimal_comma: bool,
         /// The company's chart (chart.json): active accounts and dimensions, required
         /// dimensions, vendor defaults. Without one, a chart is learnt from the history. A policy.toml
         /// beside it (routing policy) is installed with it.
@@ -636,12 +640,13 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::History(HistoryCommand::Import {
             file,
             company,
+            decimal_comma,
             chart,
             serve,
         }) => {
             ledgerline::telemetry::init_logging(ledgerline::config::LogFormat::Text, "warn")?;
             let config = ServeConfig::resolve(&serve, cli.models_dir.clone())?;
-            let records = ledgerline::import::read_file(&file, company.as_deref())?;
+            let records = ledgerline::import::read_file(&file, company.as_deref(), decimal_comma)?;
             // A routing policy beside the chart is installed with it.
             let policy = chart
                 .as_ref()

@@ -144,7 +144,7 @@ fn a_history_file_with_missing_columns_or_bad_amounts_names_the_lines_and_import
         "missing.csv",
         "RECORDNO,ENTRY_DATE,DESCRIPTION\n1,2025-01-02,paper\n",
     );
-    match read_file(&missing, Some("ACME")) {
+    match read_file(&missing, Some("ACME"), false) {
         Err(ImportError::Invalid { problems, .. }) => {
             assert_eq!(problems.len(), 1);
             assert_eq!(problems[0].0, 1);
@@ -160,13 +160,17 @@ fn a_history_file_with_missing_columns_or_bad_amounts_names_the_lines_and_import
          1,2025-01-02,12.50,6010,paper,ADM\n\
          2,2025-01-03,twelve,6010,toner,ADM\n\
          3,01/04/2025,7.00,6010,pens,ADM\n\
-         4,2025-01-05,1.2.3,6010,staples,ADM\n",
+         4,2025-01-05,1.2.3,6010,staples,ADM\n\
+         5,2025-01-06,\"12,50\",6010,ink,ADM\n\
+         6,2025-02-30,4.00,6010,clips,ADM\n\
+         7,2025-01-07,\"12,34,5.6\",6010,tape,ADM\n",
     );
-    let err = read_file(&bad, Some("ACME")).unwrap_err();
+    let err = read_file(&bad, Some("ACME"), false).unwrap_err();
     match &err {
         ImportError::Invalid { problems, .. } => {
             let lines: Vec<usize> = problems.iter().map(|p| p.0).collect();
-            assert_eq!(lines, vec![3, 5]);
+            assert_eq!(lines, vec![3, 5, 6, 7, 8], "{problems:?}");
+            assert!(problems[2].1.contains("--decimal-comma"), "{problems:?}");
         }
         other => panic!("expected Invalid, got {other:?}"),
     }
@@ -176,7 +180,7 @@ fn a_history_file_with_missing_columns_or_bad_amounts_names_the_lines_and_import
         "bad.jsonl",
         "{\"line_id\":\"1\",\"posting_date\":\"2025-01-02\",\"amount\":\"x\",\"memo\":\"\",\"account\":\"6010\",\"entity\":null,\"vendor_id\":null,\"vendor_name\":null,\"department\":null,\"location\":null,\"project\":null,\"class\":null,\"customer\":null}\n",
     );
-    match read_file(&jsonl, Some("ACME")) {
+    match read_file(&jsonl, Some("ACME"), false) {
         Err(ImportError::Invalid { problems, .. }) => assert_eq!(problems[0].0, 1),
         other => panic!("expected Invalid, got {other:?}"),
     }
@@ -185,9 +189,18 @@ fn a_history_file_with_missing_columns_or_bad_amounts_names_the_lines_and_import
         "good.csv",
         "RECORDNO,ENTRY_DATE,AMOUNT,ACCOUNTNO,DESCRIPTION,VENDORNAME\n1,2025-01-02,12.50,6010,paper,Acme\n",
     );
-    let records = read_file(&good, Some("ACME")).unwrap();
+    let records = read_file(&good, Some("ACME"), false).unwrap();
     assert_eq!(records[0].amount.to_string(), "12.50");
     assert_eq!(records[0].vendor_name.as_deref(), Some("Acme"));
+    // A European export, read as one.
+    let european = write(
+        dir.path(),
+        "european.csv",
+        "RECORDNO,ENTRY_DATE,AMOUNT,ACCOUNTNO,DESCRIPTION\n1,2025-01-02,\"12,50\",6010,paper\n2,2025-01-03,\"1.234,56\",6010,desk\n",
+    );
+    let records = read_file(&european, Some("ACME"), true).unwrap();
+    let amounts: Vec<String> = records.iter().map(|r| r.amount.to_string()).collect();
+    assert_eq!(amounts, ["12.50", "1234.56"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
