@@ -141,21 +141,14 @@ fn date(node: &Node, element: &str) -> Result<String, EInvoiceError> {
     if digits.len() != 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(invalid());
     }
-    let year: u32 = digits[..4].parse().map_err(|_| invalid())?;
-    let month: u32 = digits[4..6].parse().map_err(|_| invalid())?;
-    let day: u32 = digits[6..].parse().map_err(|_| invalid())?;
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(invalid()),
-    };
-    if !(1900..=2199).contains(&year) || day == 0 || day > days {
+    let number =
+        |range: std::ops::Range<usize>| digits[range].parse::<u16>().map_err(|_| invalid());
+    let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
+    if !(1900..=2199).contains(&year) {
         return Err(invalid());
     }
-    Ok(format!("{year:04}-{month:02}-{day:02}"))
+    let date = crate::history::Date::new(year, month as u8, day as u8).map_err(|_| invalid())?;
+    Ok(date.to_string())
 }
 
 /// The e-invoice as the `Extraction` every later stage reads. Document-level allowances and
