@@ -1,6 +1,7 @@
 //! Evaluation: accuracy of each stage against the ground truth of a generated corpus, printed
 //! by `ledgerline eval ...`. Tests guard floors below the figures these commands measure.
 
+pub mod baseline;
 pub mod einvoice;
 pub mod extract;
 pub mod latency;

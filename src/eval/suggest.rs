@@ -8,6 +8,7 @@
 use std::fmt;
 use std::path::Path;
 
+use super::baseline::ModeTable;
 use crate::company::{Chart, Field};
 use crate::embed::EmbedQueue;
 use crate::history::HistoryRecord;
@@ -30,6 +31,14 @@ pub struct FieldReport {
     pub field: Field,
     pub top1: f64,
     pub top3: f64,
+    /// The vendor's most frequent value, on the same lines.
+    pub vendor_mode: f64,
+    /// The most frequent value for the vendor and description, on the same lines.
+    pub vendor_text_mode: f64,
+    /// Top-1 and vendor-mode on lines whose vendor the history knows, and on the others
+    /// (`None` when there are none).
+    pub known: Option<(f64, f64, usize)>,
+    pub unknown: Option<(f64, f64, usize)>,
 }
 
 /// Lines postable without review at a target precision.
@@ -59,16 +68,38 @@ impl fmt::Display for SuggestReport {
             "{}: {} lines indexed, {} calibrate, {} held out",
             self.name, self.train, self.validation, self.test
         )?;
-        writeln!(f, "  {:<12} {:>7} {:>7}", "field", "top-1", "top-3")?;
+        writeln!(
+            f,
+            "  {:<12} {:>7} {:>7} {:>12} {:>12}   {:>22}   {:>22}",
+            "field",
+            "top-1",
+            "top-3",
+            "vendor-mode",
+            "vendor+text",
+            "known vendors (n)",
+            "new vendors (n)"
+        )?;
+        let subset = |s: Option<(f64, f64, usize)>| match s {
+            Some((model, base, n)) => format!("{model:.4} vs {base:.4} ({n})"),
+            None => "-".to_string(),
+        };
         for r in &self.fields {
             writeln!(
                 f,
-                "  {:<12} {:>7.4} {:>7.4}",
+                "  {:<12} {:>7.4} {:>7.4} {:>12.4} {:>12.4}   {:>22}   {:>22}",
                 r.field.name(),
                 r.top1,
-                r.top3
+                r.top3,
+                r.vendor_mode,
+                r.vendor_text_mode,
+                subset(r.known),
+                subset(r.unknown),
             )?;
         }
+        writeln!(
+            f,
+            "  (vendor-mode: the vendor's most frequent value in the history, else the company's; vendor+text: the same for vendor and description; subsets: top-1 vs vendor-mode)"
+        )?;
         writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
         for p in &self.postable {
             writeln!(
@@ -212,6 +243,12 @@ pub async fn evaluate(
         .await
         .map_err(suggest_err)?;
     let n = split.test.len().max(1) as f64;
+    let history: Vec<HistoryRecord> = split
+        .train
+        .iter()
+        .chain(&split.validation)
+        .cloned()
+        .collect();
     let mut reports = Vec::new();
     let mut conf_pairs = Vec::new();
     for field in fields {
@@ -221,10 +258,39 @@ pub async fn evaluate(
                 .filter(|(s, r)| right(s, r, *field, top))
                 .count() as f64
         };
+        let modes = ModeTable::fit(&history, *field);
+        let share = |rule: &dyn Fn(&HistoryRecord) -> Option<String>| {
+            split
+                .test
+                .iter()
+                .filter(|r| rule(r).as_deref() == field.of(r))
+                .count() as f64
+                / n
+        };
+        let subset = |known: bool| {
+            let lines: Vec<(&Suggestion, &HistoryRecord)> = test
+                .iter()
+                .zip(&split.test)
+                .filter(|(_, r)| modes.knows_vendor(r) == known)
+                .collect();
+            let m = lines.len();
+            (m > 0).then(|| {
+                let model = lines.iter().filter(|(s, r)| right(s, r, *field, 1)).count();
+                let base = lines
+                    .iter()
+                    .filter(|(_, r)| modes.vendor_mode(r).as_deref() == field.of(r))
+                    .count();
+                (model as f64 / m as f64, base as f64 / m as f64, m)
+            })
+        };
         reports.push(FieldReport {
             field: *field,
             top1: count(1) / n,
             top3: count(3) / n,
+            vendor_mode: share(&|r| modes.vendor_mode(r)),
+            vendor_text_mode: share(&|r| modes.vendor_text_mode(r)),
+            known: subset(true),
+            unknown: subset(false),
         });
         for (s, r) in test.iter().zip(&split.test) {
             if let Some(c) = s.best(*field) {
