@@ -137,7 +137,8 @@ pub struct EInvoice {
 }
 
 /// UNTDID 1001 codes that EN 16931 treats as credit notes.
-const CREDIT_NOTE_CODES: [&str; 9] = ["81", "83", "261", "262", "296", "308", "381", "396", "532"];
+pub const CREDIT_NOTE_CODES: [&str; 9] =
+    ["81", "83", "261", "262", "296", "308", "381", "396", "532"];
 
 impl EInvoice {
     pub fn is_credit_note(&self) -> bool {

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::EvalError;
 use crate::decode::MediaType;
 use crate::einvoice::EInvoice;
+use crate::einvoice::model::CREDIT_NOTE_CODES;
 use crate::lines::{DocumentKind, Extraction, Field};
 use crate::read::{Reader, extract_guarded};
 
@@ -85,8 +86,6 @@ fn value(f: &Option<Field>) -> Option<String> {
 fn amount(f: &Option<Field>) -> Option<Decimal> {
     f.as_ref().and_then(|f| f.value.parse().ok())
 }
-
-const CREDIT_NOTE_CODES: [&str; 9] = ["81", "83", "261", "262", "296", "308", "381", "396", "532"];
 
 /// Scores what ledgerline returned against one truth file. `einvoice` is the XML that was
 /// read, when one was: the totals the `Extraction` does not carry are scored on it.
