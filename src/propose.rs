@@ -482,7 +482,7 @@ async fn suggest_all(
             max_candidates: 3,
         })
         .collect();
-    let results = futures::future::join_all(queries.iter().map(|q| suggester.suggest(q))).await;
+    let results = suggester.suggest_many(&queries).await?;
     results
         .into_iter()
         .map(|r| match r {

@@ -296,3 +296,60 @@ async fn a_duplicate_invoice_is_caught_and_racing_reviewers_make_one_decision() 
     );
     assert_eq!(trail.last().map(String::as_str), Some("posted:ledgerline"));
 }
+
+/// A statement of 1,500 transactions is coded as one embedding job: it used to send one queue
+/// job per line into the 1,024-slot queue, and always failed with "overloaded".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_longer_than_the_embedding_queue_is_coded_whole() {
+    let world = world(common::runtime(), &common::model_cache()).await;
+    let field = |value: String| {
+        serde_json::json!({
+            "value": value, "raw": value, "confidence": 1.0, "page": 0,
+            "bbox": {"x0": 0.0, "y0": 0.0, "x1": 1.0, "y1": 1.0}
+        })
+    };
+    let transactions: Vec<serde_json::Value> = (0..1_500)
+        .map(|i| {
+            serde_json::json!({
+                "date": field(format!("2025-03-{:02}", i % 28 + 1)),
+                "description": field(format!("CARD PURCHASE OFFICE SUPPLIES {i}")),
+                "amount": field(format!("-{}.{:02}", 10 + i % 90, i % 100)),
+                "balance": null,
+                "confidence": 1.0
+            })
+        })
+        .collect();
+    let extraction: ledgerline::lines::Extraction = serde_json::from_value(serde_json::json!({
+        "kind": "bank_statement",
+        "invoice": null,
+        "statement": {
+            "bank_name": field("First Bank".into()),
+            "account_number": null, "period_start": field("2025-03-01".into()),
+            "period_end": field("2025-03-31".into()), "currency": field("USD".into()),
+            "opening_balance": null, "closing_balance": null,
+            "transactions": transactions
+        },
+        "checks": [], "warnings": []
+    }))
+    .unwrap();
+    let chart = pipeline_support::chart();
+    let built = ledgerline::propose::build(
+        &extraction,
+        &chart.company,
+        None,
+        None,
+        &chart,
+        &ledgerline::route::Policy::default(),
+        world.pipeline.suggester(),
+    )
+    .await
+    .unwrap();
+    // One suggestion per transaction; the bank side of each is coded by the policy.
+    let coded: Vec<_> = built.suggestions.iter().flatten().collect();
+    assert_eq!(coded.len(), 1_500);
+    assert!(coded.iter().all(|s| {
+        s.best(ledgerline::company::Field::Account)
+            .is_some_and(|c| c.value.is_some())
+    }));
+    assert_eq!(built.entry.lines.len(), built.suggestions.len());
+}

@@ -176,6 +176,10 @@ impl VectorIndex for EdgeIndex {
         .await
     }
 
+    fn describe(&self) -> String {
+        format!("the embedded index at {}", self.path.display())
+    }
+
     async fn optimize(&self) -> Result<(), IndexError> {
         self.blocking(|shard| shard.optimize().map(|_| ()).map_err(op_err))
             .await

@@ -76,6 +76,9 @@ pub trait VectorIndex: Send + Sync {
     async fn search(&self, query: Query) -> Result<Vec<Neighbour>, IndexError>;
     /// Lines indexed for a company.
     async fn count(&self, company: &str) -> Result<usize, IndexError>;
+    /// Where the lines live, for messages: "the embedded index at PATH" or "the Qdrant server
+    /// at URL".
+    fn describe(&self) -> String;
     /// Builds search structures after a large import; a no-op where the store does it itself.
     async fn optimize(&self) -> Result<(), IndexError> {
         Ok(())

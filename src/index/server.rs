@@ -220,6 +220,10 @@ impl VectorIndex for ServerIndex {
             .collect()
     }
 
+    fn describe(&self) -> String {
+        format!("the Qdrant server at {}", self.url)
+    }
+
     async fn count(&self, company: &str) -> Result<usize, IndexError> {
         self.ensure().await?;
         let response = self

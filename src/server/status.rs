@@ -53,7 +53,10 @@ fn embed_status(e: &EmbedError) -> Status {
 /// index that cannot be reached UNAVAILABLE (the caller may retry).
 pub fn suggest_status(e: SuggestError) -> Status {
     match &e {
-        SuggestError::UnknownCompany(_) => Status::not_found(e.to_string()),
+        SuggestError::UnknownCompany(_) | SuggestError::NoHistory { .. } => {
+            Status::not_found(e.to_string())
+        }
+        SuggestError::Interrupted(_) => Status::internal(e.to_string()),
         SuggestError::EmptyDescription => Status::invalid_argument(e.to_string()),
         SuggestError::Index(inner) => index_status(inner),
         SuggestError::Embed(inner) => embed_status(inner),

@@ -31,8 +31,16 @@ pub enum SuggestError {
         "company {0:?} has no history here; import it with `ledgerline history import` or the IndexHistory RPC first"
     )]
     UnknownCompany(String),
+    #[error(
+        "company {company:?} has no history in {index}; import it with `ledgerline history import --company {company} FILE` pointed at the same index (--qdrant-url / LEDGERLINE_QDRANT_URL), or check that this is the index you meant"
+    )]
+    NoHistory { company: String, index: String },
     #[error("the description is empty; send the line's text as printed on the document")]
     EmptyDescription,
+    #[error(
+        "reading the company's chart stopped unexpectedly ({0}); retry, and report it if it recurs"
+    )]
+    Interrupted(String),
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -169,7 +177,9 @@ impl Suggester {
             .remove(company);
     }
 
-    fn company(&self, company: &str) -> Result<Arc<CompanyState>, SuggestError> {
+    /// The company's chart and calibration, read once (off the executor), after checking that
+    /// the index holds its history: an empty index would code every line as "no account".
+    async fn company(&self, company: &str) -> Result<Arc<CompanyState>, SuggestError> {
         if let Some(state) = self
             .companies
             .read()
@@ -180,14 +190,26 @@ impl Suggester {
         }
         let path = Chart::path(&self.data_dir, company)
             .map_err(|_| SuggestError::UnknownCompany(company.to_string()))?;
-        if !path.exists() {
-            return Err(SuggestError::UnknownCompany(company.to_string()));
+        let calibration = calibration_path(&self.data_dir, company)?;
+        let unknown = company.to_string();
+        let (chart, calibration) = tokio::task::spawn_blocking(move || {
+            if !path.exists() {
+                return Err(SuggestError::UnknownCompany(unknown));
+            }
+            Ok((
+                Chart::load(&path)?,
+                Calibration::load(&calibration)?.unwrap_or_default(),
+            ))
+        })
+        .await
+        .map_err(|e| SuggestError::Interrupted(e.to_string()))??;
+        if self.index.count(company).await? == 0 {
+            return Err(SuggestError::NoHistory {
+                company: company.to_string(),
+                index: self.index.describe(),
+            });
         }
-        let state = Arc::new(CompanyState {
-            chart: Chart::load(&path)?,
-            calibration: Calibration::load(&calibration_path(&self.data_dir, company)?)?
-                .unwrap_or_default(),
-        });
+        let state = Arc::new(CompanyState { chart, calibration });
         self.companies
             .write()
             .expect("no panics while holding the lock")
@@ -200,7 +222,7 @@ impl Suggester {
         if query.description.trim().is_empty() {
             return Err(SuggestError::EmptyDescription);
         }
-        let state = self.company(&query.company)?;
+        let state = self.company(&query.company).await?;
         let text = embedding_text(query.vendor.as_deref(), &query.description);
         let vector = self
             .embed
@@ -208,6 +230,73 @@ impl Suggester {
             .await?
             .pop()
             .ok_or_else(|| EmbedError::Model("no vector came back".into()))?;
+        self.rank(&state, query, vector).await
+    }
+
+    /// Suggestions for many lines, in order: their texts go to the embedder as one job, so a
+    /// statement of thousands of lines takes one queue slot, not thousands. A line without
+    /// words gets `EmptyDescription`; the others succeed or fail together.
+    pub async fn suggest_many(
+        &self,
+        queries: &[LineQuery],
+    ) -> Result<Vec<Result<Suggestion, SuggestError>>, SuggestError> {
+        let mut states = HashMap::new();
+        for query in queries.iter().filter(|q| !q.description.trim().is_empty()) {
+            if !states.contains_key(&query.company) {
+                states.insert(query.company.clone(), self.company(&query.company).await?);
+            }
+        }
+        let texts: Vec<String> = queries
+            .iter()
+            .filter(|q| !q.description.trim().is_empty())
+            .map(|q| embedding_text(q.vendor.as_deref(), &q.description))
+            .collect();
+        let expected = texts.len();
+        let mut vectors = if texts.is_empty() {
+            Vec::new()
+        } else {
+            self.embed.embed(texts).await?
+        }
+        .into_iter();
+        if vectors.len() != expected {
+            return Err(EmbedError::Model(format!(
+                "{} vectors came back for {expected} lines",
+                vectors.len()
+            ))
+            .into());
+        }
+        // Searches run a few at a time: one document must not monopolise the index.
+        let mut results = Vec::with_capacity(queries.len());
+        let mut work = queries.iter().map(|query| {
+            let vector = if query.description.trim().is_empty() {
+                None
+            } else {
+                vectors.next()
+            };
+            (query, vector, states.get(&query.company).cloned())
+        });
+        loop {
+            let chunk: Vec<_> = work.by_ref().take(8).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let searches = chunk.into_iter().map(|(query, vector, state)| async move {
+                match (vector, state) {
+                    (Some(vector), Some(state)) => self.rank(&state, query, vector).await,
+                    _ => Err(SuggestError::EmptyDescription),
+                }
+            });
+            results.extend(futures::future::join_all(searches).await);
+        }
+        Ok(results)
+    }
+
+    async fn rank(
+        &self,
+        state: &CompanyState,
+        query: &LineQuery,
+        vector: Vec<f32>,
+    ) -> Result<Suggestion, SuggestError> {
         let neighbours = self
             .index
             .search(Query {
