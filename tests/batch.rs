@@ -207,3 +207,48 @@ async fn against_a_server_a_batch_sends_its_token_and_stops_when_refused() {
     assert!(records.iter().all(|r| !r.proposal_id.is_empty()), "{lines}");
     server.stop().await.unwrap();
 }
+
+/// The Qdrant URL in the environment reaches the index `batch` reads (it used to be ignored,
+/// and the embedded index under the data directory was read instead), and a company with no
+/// history there is an error naming that index, not a batch of lines with no account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_reads_the_qdrant_server_in_the_environment_and_refuses_an_empty_one() {
+    let data = tempfile::tempdir().unwrap();
+    // History in the embedded index only: the server below holds none.
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let qdrant = tokio::task::spawn_blocking(common::QdrantServer::start)
+        .await
+        .unwrap();
+    let input = tempfile::tempdir().unwrap();
+    for id in pipeline_support::document_ids("inv-").iter().take(2) {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .arg("batch")
+        .arg(input.path())
+        .args(["--company", "SYNTH"])
+        .arg("--out")
+        .arg(data.path().join("out.jsonl"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
+        .env("LEDGERLINE_QDRANT_URL", &qdrant.url)
+        .env_remove("LEDGERLINE_CONFIG")
+        .env_remove("LEDGERLINE_INTACCT_COMPANY");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    let expected = format!("has no history in the Qdrant server at {}", qdrant.url);
+    assert_eq!(
+        stdout.matches(&expected).count(),
+        2,
+        "every document fails naming the server:\n{stdout}"
+    );
+}

@@ -181,3 +181,46 @@ pub fn embedder() -> ledgerline::embed::Embedder {
         panic!("{e}\n(the tests need the real models: run `cargo run -- models fetch` first)")
     })
 }
+
+/// A throwaway Qdrant server from `../shared/tools/qdrant` (its `start.sh`), stopped on drop.
+pub struct QdrantServer {
+    pub url: String,
+    pid: u32,
+}
+
+impl QdrantServer {
+    pub fn start() -> QdrantServer {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/qdrant/start.sh");
+        assert!(
+            script.exists(),
+            "{} is missing: the tests need ../shared beside the repository",
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "start.sh failed: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line = stdout.lines().last().unwrap_or_default();
+        let (pid, url) = line
+            .split_once(' ')
+            .unwrap_or_else(|| panic!("start.sh printed {stdout:?}, not `PID URL`"));
+        QdrantServer {
+            url: url.trim().to_string(),
+            pid: pid.parse().unwrap(),
+        }
+    }
+}
+
+impl Drop for QdrantServer {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.pid.to_string())
+            .status();
+    }
+}

@@ -1,0 +1,310 @@
+//! `eval`: accuracy, speed and latency figures, each next to a baseline on the same data.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use ledgerline::company::{Chart, Field};
+use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
+use ledgerline::history::HistoryRecord;
+use ledgerline::index::EdgeIndex;
+use ledgerline::models::ModelCache;
+use ledgerline::runtime::NativeRuntime;
+
+use super::Globals;
+use super::read::{ReadArgs, reader, reader_options};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum EvalCommand {
+    /// Character error rate and word accuracy of reading, per variant (text PDF, scanned PDF,
+    /// PNG, JPEG), against the ground truth of a generated corpus.
+    Ocr {
+        /// A corpus directory (fixtures/documents, or one generated with another seed).
+        dir: PathBuf,
+        /// Evaluate only the first N documents.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Variants to evaluate, comma-separated: text_pdf, scanned_pdf, png, jpeg.
+        #[arg(long, value_delimiter = ',')]
+        variants: Option<Vec<String>>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Scanned pages per second through OCR (pipelined, batched across pages) and line
+    /// embeddings per second, on the chosen backend and device, with the batch sizes and GPU
+    /// memory used.
+    Throughput {
+        /// A corpus directory; its scanned PDFs, PNG and JPEG pages are read.
+        dir: PathBuf,
+        /// Pages to read; the corpus is cycled until there are this many.
+        #[arg(long, default_value_t = 64)]
+        pages: usize,
+        /// Threads decoding pages and preparing the detector's inputs.
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+        /// Pages per detection call.
+        #[arg(long, default_value_t = 1)]
+        det_batch: usize,
+        /// Lines to embed.
+        #[arg(long, default_value_t = 2048)]
+        embed_lines: usize,
+        /// Lines per embedding call.
+        #[arg(long, default_value_t = 32)]
+        embed_batch: usize,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Precision, recall and F1 per header field, line-item F1 and transaction F1, per variant.
+    Extract {
+        /// A corpus directory (fixtures/documents, or one generated with another seed).
+        dir: PathBuf,
+        /// Evaluate only the first N documents.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Variants to evaluate, comma-separated: text_pdf, scanned_pdf, png, jpeg.
+        #[arg(long, value_delimiter = ',')]
+        variants: Option<Vec<String>>,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// E-invoices (Factur-X / ZUGFeRD / XRechnung PDFs, CII and UBL XML) read field by field
+    /// against ground truth in the shape of ../shared/corpus/zugferd/gt, next to reading the
+    /// same PDFs from their pages alone; and the time to read one.
+    Einvoice {
+        /// Folders holding the documents the truth files describe (`<name>.gt.json` describes
+        /// `<name>`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The folder of truth files.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Corrections to the truth, with their reason (fixtures/einvoice/zugferd-errata.json).
+        #[arg(long)]
+        errata: Option<PathBuf>,
+        /// List each document's wrong fields.
+        #[arg(long)]
+        per_doc: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Top-1/top-3 accuracy per field, calibration error and the share of lines postable
+    /// without review, on the synthetic company's held-out quarter and on the Oxford corpus.
+    Suggest {
+        /// The synthetic company (chart.json and history.jsonl.gz).
+        #[arg(long, default_value = "fixtures/company")]
+        company_dir: PathBuf,
+        /// The Oxford payments corpus; skipped when the directory does not exist.
+        #[arg(long, default_value = "../shared/corpus/oxford-expenditure")]
+        oxford: PathBuf,
+        /// Skip the Oxford corpus.
+        #[arg(long)]
+        no_oxford: bool,
+        /// Evaluate at most N held-out lines per data set (every Nth line is kept).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
+    /// indexed lines of synthetic vectors in the embedded index.
+    IndexLatency {
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+    },
+}
+
+pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
+    let progress = |done: usize, total: usize| eprint!("\r{done}/{total} documents");
+    match command {
+        EvalCommand::Ocr {
+            dir,
+            limit,
+            variants,
+            read,
+        } => {
+            let reader = reader(globals, &read)?;
+            let report = ledgerline::eval::ocr::evaluate(
+                &reader,
+                &dir,
+                limit,
+                variants.as_deref(),
+                progress,
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
+        EvalCommand::Extract {
+            dir,
+            limit,
+            variants,
+            read,
+        } => {
+            let reader = reader(globals, &read)?;
+            let report = ledgerline::eval::extract::evaluate(
+                &reader,
+                &dir,
+                limit,
+                variants.as_deref(),
+                progress,
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
+        EvalCommand::Einvoice {
+            dirs,
+            truth,
+            errata,
+            per_doc,
+            read,
+        } => {
+            let reader = reader(globals, &read)?;
+            let errata = errata
+                .as_deref()
+                .map(ledgerline::eval::einvoice::load_errata)
+                .transpose()?;
+            let report = ledgerline::eval::einvoice::evaluate(
+                &reader,
+                &truth,
+                &dirs,
+                errata.as_ref(),
+                per_doc,
+                progress,
+            )?;
+            eprintln!();
+            print!("{report}");
+        }
+        EvalCommand::Throughput {
+            dir,
+            pages,
+            workers,
+            det_batch,
+            embed_lines,
+            embed_batch,
+            read,
+        } => {
+            let cache = globals.model_cache();
+            let runtime = NativeRuntime::bind(&cache)?;
+            let mut options = reader_options(&read)?;
+            options.ocr.det_batch = det_batch;
+            let reader = ledgerline::read::Reader::new(runtime.clone(), &cache, options)?;
+            let embedder = Embedder::from_cache(&cache)?;
+            let files = ledgerline::eval::throughput::scanned_files(&dir)?;
+            let bar = indicatif::ProgressBar::new(pages as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} pages {per_sec} eta {eta}",
+            )?);
+            let report = ledgerline::eval::throughput::measure(
+                &runtime,
+                reader.ocr(),
+                &embedder,
+                &files,
+                &ledgerline::eval::throughput::ThroughputParams {
+                    pages,
+                    workers,
+                    embed_lines,
+                    embed_batch,
+                },
+                |done, _| bar.set_position(done as u64),
+            )?;
+            bar.finish_and_clear();
+            print!("{report}");
+        }
+        EvalCommand::Suggest {
+            company_dir,
+            oxford,
+            no_oxford,
+            limit,
+        } => {
+            let cache = globals.model_cache();
+            let oxford = (!no_oxford && oxford.is_dir()).then_some(oxford);
+            globals
+                .runtime()?
+                .block_on(suggest(&cache, &company_dir, oxford.as_deref(), limit))?;
+        }
+        EvalCommand::IndexLatency { lines, queries } => {
+            let report = globals
+                .runtime()?
+                .block_on(ledgerline::eval::latency::measure(lines, queries))?;
+            print!("{report}");
+        }
+    }
+    Ok(())
+}
+
+/// Keeps every nth line so that at most `limit` remain, spread over the period.
+fn thin(lines: Vec<HistoryRecord>, limit: Option<usize>) -> Vec<HistoryRecord> {
+    match limit {
+        Some(limit) if lines.len() > limit && limit > 0 => {
+            let step = lines.len().div_ceil(limit);
+            lines.into_iter().step_by(step).collect()
+        }
+        _ => lines,
+    }
+}
+
+async fn suggest(
+    cache: &ModelCache,
+    company_dir: &Path,
+    oxford: Option<&Path>,
+    limit: Option<usize>,
+) -> anyhow::Result<()> {
+    use ledgerline::eval::suggest::{Split, evaluate};
+    let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
+    let chart = Chart::load(&company_dir.join("chart.json"))?;
+    let history = ledgerline::company::read_history(&company_dir.join("history.jsonl.gz"))?;
+    let [train, validation, test] = ledgerline::company::generate::split(&history);
+    let work = tempfile::tempdir()?;
+    let run = |name: &'static str, dir: &'static str, chart: Chart, split: Split, fields| {
+        let (queue, work) = (&queue, work.path());
+        async move {
+            let index = EdgeIndex::open(&work.join(dir))?;
+            let started = std::time::Instant::now();
+            let report = evaluate(name, &chart, split, fields, queue, &index, work).await?;
+            print!("{report}");
+            println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+            anyhow::Ok(())
+        }
+    };
+    let split = Split {
+        train,
+        validation: thin(validation, limit),
+        test: thin(test, limit),
+    };
+    run("synthetic company", "synthetic", chart, split, &Field::ALL).await?;
+    let Some(dir) = oxford else { return Ok(()) };
+    let loaded = ledgerline::eval::oxford::load(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    let rows: usize = loaded.quarters.iter().map(|q| q.1.len()).sum();
+    println!(
+        "oxford: {} files, {rows} rows used; skipped: {:?}",
+        loaded.files, loaded.skipped
+    );
+    let n = loaded.quarters.len();
+    anyhow::ensure!(
+        n >= 4,
+        "the Oxford corpus needs at least four quarters, found {n}"
+    );
+    let mut quarters = loaded.quarters;
+    let test: Vec<HistoryRecord> = quarters
+        .split_off(n - 2)
+        .into_iter()
+        .flat_map(|q| q.1)
+        .collect();
+    let validation = quarters.pop().map(|q| q.1).unwrap_or_default();
+    let train: Vec<HistoryRecord> = quarters.into_iter().flat_map(|q| q.1).collect();
+    let chart = Chart::from_history(ledgerline::eval::oxford::COMPANY, &train);
+    let split = Split {
+        train,
+        validation: thin(validation, limit),
+        test: thin(test, limit),
+    };
+    let fields = &[Field::Account, Field::Department];
+    run(
+        "oxford (last two quarters held out)",
+        "oxford",
+        chart,
+        split,
+        fields,
+    )
+    .await?;
+    Ok(())
+}
