@@ -103,6 +103,16 @@ async fn extract_refuses_bad_requests_with_typed_statuses() {
         client.extract(no_company).await.unwrap_err().code(),
         Code::InvalidArgument
     );
+    // A company this server has never been set up for is NOT_FOUND, as the proto promises.
+    let mut unknown = request("inv-classic-001.pdf", "application/pdf");
+    unknown.company.as_mut().unwrap().company_id = "acme-typo".into();
+    let status = client.extract(unknown).await.unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "{}", status.message());
+    assert!(
+        status.message().contains("\"acme-typo\" is not set up"),
+        "{}",
+        status.message()
+    );
     server.stop().await.unwrap();
 }
 

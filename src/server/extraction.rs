@@ -3,6 +3,7 @@
 //! than piling work onto the cores.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -22,15 +23,18 @@ type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 /// The extraction service.
 pub struct Extraction {
     reader: Arc<Reader>,
+    /// Where company charts live: a company without one is not set up here.
+    data_dir: Arc<Path>,
     permits: Arc<Semaphore>,
     /// Documents one ExtractStream works on at once.
     stream_concurrency: usize,
 }
 
 impl Extraction {
-    pub fn new(reader: Arc<Reader>, max_concurrent_documents: usize) -> Self {
+    pub fn new(reader: Arc<Reader>, data_dir: &Path, max_concurrent_documents: usize) -> Self {
         Extraction {
             reader,
+            data_dir: Arc::from(data_dir),
             permits: Arc::new(Semaphore::new(max_concurrent_documents.max(1))),
             stream_concurrency: max_concurrent_documents.max(1),
         }
@@ -41,6 +45,7 @@ impl Extraction {
 async fn extract_one(
     reader: Arc<Reader>,
     permits: Arc<Semaphore>,
+    data_dir: Arc<Path>,
     request: pb::ExtractRequest,
 ) -> Result<pb::ExtractResponse, Status> {
     let document = request.document.ok_or_else(|| {
@@ -50,6 +55,7 @@ async fn extract_one(
     if company.company_id.trim().is_empty() {
         return Err(Status::invalid_argument("company.company_id is required"));
     }
+    known_company(data_dir, company.company_id.clone()).await?;
     let media = MediaType::parse(&document.media_type)
         .map_err(|e| Status::invalid_argument(e.to_string()))?;
     if document.content.is_empty() {
@@ -90,6 +96,24 @@ async fn extract_one(
     result.map_err(|e| read_error(&e))
 }
 
+/// NOT_FOUND unless the company is set up here (its chart was installed by a history import),
+/// as `extraction.proto` promises: a typo in a company id must not pass unnoticed.
+async fn known_company(data_dir: Arc<Path>, company: String) -> Result<(), Status> {
+    tokio::task::spawn_blocking(move || {
+        let path = crate::company::Chart::path(&data_dir, &company)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        if path.exists() {
+            Ok(())
+        } else {
+            Err(Status::not_found(format!(
+                "company {company:?} is not set up on this server; import its history with `ledgerline history import` or the IndexHistory RPC, or check the company id"
+            )))
+        }
+    })
+    .await
+    .map_err(|e| Status::internal(format!("the company check failed: {e}")))?
+}
+
 #[tonic::async_trait]
 impl ExtractionService for Extraction {
     async fn extract(
@@ -99,6 +123,7 @@ impl ExtractionService for Extraction {
         extract_one(
             self.reader.clone(),
             self.permits.clone(),
+            self.data_dir.clone(),
             request.into_inner(),
         )
         .await
@@ -113,13 +138,15 @@ impl ExtractionService for Extraction {
     ) -> Result<Response<Self::ExtractStreamStream>, Status> {
         let reader = self.reader.clone();
         let permits = self.permits.clone();
+        let data_dir = self.data_dir.clone();
         let mut seen = HashSet::new();
         // buffer_unordered pulls at most `concurrency` documents off the wire at a time, so
         // memory stays bounded and HTTP/2 flow control holds the client back.
         let results = request
             .into_inner()
             .map(move |item| {
-                let (reader, permits) = (reader.clone(), permits.clone());
+                let (reader, permits, data_dir) =
+                    (reader.clone(), permits.clone(), data_dir.clone());
                 let duplicate = item
                     .as_ref()
                     .is_ok_and(|i| !seen.insert(i.request_id.clone()));
@@ -132,7 +159,7 @@ impl ExtractionService for Extraction {
                         )))
                     } else {
                         match item.request {
-                            Some(r) => extract_one(reader, permits, r).await,
+                            Some(r) => extract_one(reader, permits, data_dir, r).await,
                             None => Err(Status::invalid_argument("the item has no request")),
                         }
                     };

@@ -146,8 +146,11 @@ pub async fn run_with_refusals(
             ..Default::default()
         },
     )?);
-    let extraction =
-        extraction::Extraction::new(reader.clone(), config.limits.max_concurrent_documents);
+    let extraction = extraction::Extraction::new(
+        reader.clone(),
+        &config.data_dir,
+        config.limits.max_concurrent_documents,
+    );
     let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
     let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));

@@ -86,6 +86,13 @@ impl TestServer {
             model_cache().root().to_path_buf(),
         );
         adjust(&mut config);
+        // Extraction answers for companies set up here; the tests' documents belong to "acme".
+        let acme = ledgerline::company::Chart::path(&config.data_dir, "acme").unwrap();
+        if !acme.exists() {
+            ledgerline::company::Chart::from_history("acme", &[])
+                .save(&acme)
+                .unwrap();
+        }
         let admin_token = create_token(&config.data_dir, "tests-admin", Role::Admin);
         let runtime = runtime();
         let grpc = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
