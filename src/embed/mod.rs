@@ -15,7 +15,7 @@ use candle_nn::VarBuilder;
 use tokenizers::{Tokenizer, TruncationParams};
 
 use minilm::{Config, MiniLm, Packed};
-pub use queue::{EmbedQueue, QueueParams};
+pub use queue::{EmbedQueue, QueueParams, TextEncoder};
 
 use crate::models::ModelCache;
 

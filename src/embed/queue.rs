@@ -2,9 +2,12 @@
 //! a bounded channel; each request carries a one-shot reply. The thread takes the first waiting
 //! request, then keeps collecting until the batch is full or the oldest request has waited
 //! `max_wait`, so concurrent callers share model calls instead of queueing behind each other.
+//!
+//! The thread's liveness is visible ([`EmbedQueue::is_alive`]): if the model panics, the thread
+//! ends, every caller gets `Stopped`, and the server's health turns NOT_SERVING.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -34,6 +37,29 @@ impl Default for QueueParams {
     }
 }
 
+/// The model behind the queue: [`Embedder`] in the service, a fake in the queue's own tests.
+pub trait TextEncoder: Send + 'static {
+    fn encode(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError>;
+}
+
+impl TextEncoder for Embedder {
+    fn encode(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        self.embed(texts)
+    }
+}
+
+/// Clears the liveness flag when the thread ends, by return or by panic.
+struct AliveGuard(Arc<AtomicBool>);
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+        if std::thread::panicking() {
+            tracing::error!("the embedding thread panicked; suggestions fail until a restart");
+        }
+    }
+}
+
 type Reply = oneshot::Sender<Result<Vec<Vec<f32>>, EmbedError>>;
 
 struct Job {
@@ -46,19 +72,33 @@ struct Job {
 pub struct EmbedQueue {
     sender: SyncSender<Job>,
     calls: Arc<AtomicU64>,
+    alive: Arc<AtomicBool>,
 }
 
 impl EmbedQueue {
     /// Moves the model onto its own thread. The thread ends when every handle is dropped.
-    pub fn start(embedder: Embedder, params: QueueParams) -> EmbedQueue {
+    pub fn start(encoder: impl TextEncoder, params: QueueParams) -> EmbedQueue {
         let (sender, receiver) = sync_channel(params.capacity);
         let calls = Arc::new(AtomicU64::new(0));
-        let counter = calls.clone();
+        let alive = Arc::new(AtomicBool::new(true));
+        let (counter, guard) = (calls.clone(), AliveGuard(alive.clone()));
         std::thread::Builder::new()
             .name("embed".into())
-            .spawn(move || run(embedder, receiver, params, &counter))
+            .spawn(move || {
+                let _guard = guard;
+                run(encoder, receiver, params, &counter)
+            })
             .expect("the OS can start the embedding thread");
-        EmbedQueue { sender, calls }
+        EmbedQueue {
+            sender,
+            calls,
+            alive,
+        }
+    }
+
+    /// False once the model thread has ended (a panic in the model): nothing can be embedded.
+    pub fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
     }
 
     /// Model calls made so far: fewer than requests when batching works.
@@ -79,7 +119,7 @@ impl EmbedQueue {
     }
 }
 
-fn run(embedder: Embedder, receiver: Receiver<Job>, params: QueueParams, calls: &AtomicU64) {
+fn run(encoder: impl TextEncoder, receiver: Receiver<Job>, params: QueueParams, calls: &AtomicU64) {
     while let Ok(first) = receiver.recv() {
         let deadline = Instant::now() + params.max_wait;
         let mut jobs = vec![first];
@@ -100,7 +140,7 @@ fn run(embedder: Embedder, receiver: Receiver<Job>, params: QueueParams, calls: 
         let mut result = Ok(Vec::with_capacity(all.len()));
         for chunk in all.chunks(params.max_batch.max(1)) {
             calls.fetch_add(1, Ordering::Relaxed);
-            match (result.as_mut(), embedder.embed(chunk)) {
+            match (result.as_mut(), encoder.encode(chunk)) {
                 (Ok(out), Ok(vectors)) => out.extend(vectors),
                 (_, Err(e)) => {
                     result = Err(e.to_string());
@@ -120,5 +160,42 @@ fn run(embedder: Embedder, receiver: Receiver<Job>, params: QueueParams, calls: 
             at += n;
             let _ = job.reply.send(answer);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Vectors of the texts' lengths; panics on the text "boom", as a broken model would.
+    struct Fake;
+
+    impl TextEncoder for Fake {
+        fn encode(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+            assert!(texts.iter().all(|t| t != "boom"), "the model broke");
+            Ok(texts.iter().map(|t| vec![t.len() as f32]).collect())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_model_ends_the_thread_visibly_and_callers_get_stopped() {
+        let queue = EmbedQueue::start(Fake, QueueParams::default());
+        let vectors = queue.embed(vec!["ab".into(), "abc".into()]).await.unwrap();
+        assert_eq!(vectors, vec![vec![2.0], vec![3.0]]);
+        assert!(queue.is_alive());
+        let err = queue.embed(vec!["boom".into()]).await.unwrap_err();
+        assert!(matches!(err, EmbedError::Stopped), "{err}");
+        // The guard runs as the thread unwinds, just after the reply channel is dropped.
+        for _ in 0..200 {
+            if !queue.is_alive() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!queue.is_alive());
+        assert!(matches!(
+            queue.embed(vec!["ab".into()]).await.unwrap_err(),
+            EmbedError::Stopped
+        ));
     }
 }

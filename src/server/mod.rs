@@ -4,6 +4,7 @@
 mod convert;
 mod extraction;
 mod limits;
+mod liveness;
 mod metrics;
 
 use ::metrics as metrics_api;
@@ -176,6 +177,12 @@ pub async fn run_with_refusals(
             .await;
     }
     health.set_service_status("", ServingStatus::Serving).await;
+    tokio::spawn(liveness::watch(
+        health.clone(),
+        suggester.embed_queue().clone(),
+        liveness::PERIOD,
+        shutdown.clone(),
+    ));
 
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
