@@ -6,6 +6,7 @@ mod extraction;
 mod limits;
 mod liveness;
 mod metrics;
+mod refusals;
 
 use ::metrics as metrics_api;
 pub mod services;
@@ -66,8 +67,8 @@ pub struct Listeners {
 /// The runtime must already be bound: health reports SERVING from the first request because the
 /// models it depends on were loaded before the sockets were handed over.
 ///
-/// Calls refused by access control are logged and recorded in the audit log;
-/// [`run_with_refusals`] also hands them elsewhere.
+/// Calls refused by access control are logged and tallied into the audit log, one row per caller
+/// and minute (`refusals`); [`run_with_refusals`] also hands them elsewhere.
 pub async fn run(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
@@ -84,39 +85,6 @@ pub async fn run(
     .await
 }
 
-/// Hands each refusal to `then` and appends it to the audit log, off the request's task: a
-/// refused caller must not be able to slow the server down by making it write.
-fn audit_refusals(
-    conn: rusqlite::Connection,
-    then: crate::auth::RefusalSink,
-) -> crate::auth::RefusalSink {
-    let conn = Arc::new(std::sync::Mutex::new(conn));
-    Arc::new(move |refusal: &crate::auth::Refusal| {
-        then(refusal);
-        let event = crate::audit::Event {
-            action: "refused".into(),
-            actor: refusal
-                .principal
-                .clone()
-                .unwrap_or_else(|| "unknown".into()),
-            document_id: None,
-            proposal_id: None,
-            detail: serde_json::json!({
-                "method": refusal.method,
-                "code": format!("{:?}", refusal.code),
-                "peer": refusal.peer,
-            }),
-        };
-        let conn = conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-            if let Err(e) = crate::audit::append_now(&mut conn, &event) {
-                tracing::error!(error = %e, "a refused call could not be audited");
-            }
-        });
-    })
-}
-
 /// [`run`], with every call refused by access control also reported to `refusals`.
 pub async fn run_with_refusals(
     config: &ServeConfig,
@@ -130,9 +98,11 @@ pub async fn run_with_refusals(
     let builder = tls::builder(config.tls.as_ref())?;
     let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
     crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
-    let access = access_layer(config, &listeners.grpc, audit_refusals(conn, refusals))?;
-    // Both servers and the grace timer wait on the same signal.
+    // Both servers, the grace timer and the refusal audit wait on the same signal.
     let shutdown = shutdown.boxed().shared();
+    let (refusals, refusal_audit) =
+        refusals::audit(conn, refusals, refusals::WINDOW, shutdown.clone());
+    let access = access_layer(config, &listeners.grpc, refusals)?;
 
     // The models load before health says SERVING: the first request never waits for them.
     let cache = crate::models::ModelCache::new(
@@ -269,6 +239,10 @@ pub async fn run_with_refusals(
             Ok(result) => result.map_err(ServerError::Metrics)?,
             Err(e) => tracing::error!(error = %e, "metrics task ended abnormally"),
         }
+    }
+    // The last refusals tallied are written before the database closes.
+    if let Err(e) = refusal_audit.await {
+        tracing::error!(error = %e, "the refusal audit ended abnormally");
     }
     tracing::info!("ledgerline stopped");
     Ok(())
