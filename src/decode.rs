@@ -47,6 +47,10 @@ pub enum DecodeError {
         height: u64,
         limit: u64,
     },
+    #[error(
+        "the document's pages hold {pixels} pixels together, over the budget of {limit}; split it or send it at a lower resolution"
+    )]
+    DocumentTooManyPixels { pixels: u64, limit: u64 },
     #[error("page {page} is only {width}x{height} pixels, too small to hold readable text")]
     TooSmall {
         page: usize,
@@ -155,6 +159,10 @@ pub struct DecodeLimits {
     pub max_pages: usize,
     /// Pixels per page: 60 MP holds an A3 page at 400 DPI; a decompression bomb is far larger.
     pub max_page_pixels: u64,
+    /// Pixels of every page rendered or decoded, together: pages are decoded one at a time, so
+    /// this bounds the work a small file can ask for (a TIFF of tiny compressed pages), not
+    /// memory. One gigapixel is about 110 A4 pages at 300 DPI.
+    pub max_document_pixels: u64,
 }
 
 impl Default for DecodeLimits {
@@ -163,6 +171,7 @@ impl Default for DecodeLimits {
             max_bytes: 32 << 20,
             max_pages: 100,
             max_page_pixels: 60_000_000,
+            max_document_pixels: 1_000_000_000,
         }
     }
 }
@@ -215,33 +224,75 @@ pub enum DecodedPage {
     },
 }
 
-/// Decodes a document. `runtime` supplies PDFium.
+/// Decodes a whole document into memory. `runtime` supplies PDFium. Readers should prefer
+/// [`decode_each`], which holds one page at a time.
 pub fn decode(
     runtime: &NativeRuntime,
     bytes: &[u8],
     media_type: MediaType,
     options: &DecodeOptions,
 ) -> Result<Vec<DecodedPage>, DecodeError> {
+    let mut pages = Vec::new();
+    decode_each(runtime, bytes, media_type, options, |page| {
+        pages.push(page);
+        Ok::<_, DecodeError>(())
+    })?;
+    Ok(pages)
+}
+
+/// Decodes a document one page at a time, handing each page to `visit` before the next is
+/// decoded, so memory holds one page's pixels whatever the page count. The page count and,
+/// for TIFF, every page's size are checked from the headers before any page is decoded.
+/// Returns the number of pages.
+pub fn decode_each<E: From<DecodeError>>(
+    runtime: &NativeRuntime,
+    bytes: &[u8],
+    media_type: MediaType,
+    options: &DecodeOptions,
+    mut visit: impl FnMut(DecodedPage) -> Result<(), E>,
+) -> Result<usize, E> {
     let limits = &options.limits;
     if bytes.len() > limits.max_bytes {
         return Err(DecodeError::TooLarge {
             bytes: bytes.len(),
             limit: limits.max_bytes,
-        });
+        }
+        .into());
     }
     let detected = MediaType::sniff(bytes);
     if detected != Some(media_type) {
         return Err(DecodeError::MediaTypeMismatch {
             declared: media_type,
             detected,
-        });
+        }
+        .into());
     }
     match media_type {
-        MediaType::Pdf => decode_pdf(runtime.pdfium(), bytes, options),
-        MediaType::Tiff => decode_tiff(bytes, limits),
-        MediaType::Png | MediaType::Jpeg => Ok(vec![decode_image(bytes, media_type, limits)?]),
-        MediaType::Xml => Err(DecodeError::XmlHasNoPages),
+        MediaType::Pdf => decode_pdf(runtime.pdfium(), bytes, options, visit),
+        MediaType::Tiff => decode_tiff(bytes, limits, visit),
+        MediaType::Png | MediaType::Jpeg => {
+            visit(decode_image(bytes, media_type, limits)?)?;
+            Ok(1)
+        }
+        MediaType::Xml => Err(DecodeError::XmlHasNoPages.into()),
     }
+}
+
+/// Adds a page's pixels to the document's running total, refusing past the budget.
+fn spend(
+    total: &mut u64,
+    width: u64,
+    height: u64,
+    limits: &DecodeLimits,
+) -> Result<(), DecodeError> {
+    *total = total.saturating_add(width.saturating_mul(height));
+    if *total > limits.max_document_pixels {
+        return Err(DecodeError::DocumentTooManyPixels {
+            pixels: *total,
+            limit: limits.max_document_pixels,
+        });
+    }
+    Ok(())
 }
 
 fn check_pixels(
@@ -300,18 +351,43 @@ fn decode_image(
     })
 }
 
-fn decode_tiff(bytes: &[u8], limits: &DecodeLimits) -> Result<Vec<DecodedPage>, DecodeError> {
-    use tiff::decoder::{Decoder, DecodingResult};
+/// Walks the TIFF's directories (headers only, no pixel data): the page count and every page's
+/// size are known before anything is decoded, so a 10,000-page file is refused after reading
+/// `max_pages + 1` headers.
+fn tiff_pages(bytes: &[u8], limits: &DecodeLimits) -> Result<usize, DecodeError> {
     let corrupt = |e: tiff::TiffError| DecodeError::Corrupt(MediaType::Tiff, e.to_string());
-    let mut decoder = Decoder::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let mut pages = Vec::new();
+    let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let (mut pages, mut pixels) = (0usize, 0u64);
     loop {
-        let index = pages.len();
-        if index >= limits.max_pages {
+        if pages >= limits.max_pages {
             return Err(DecodeError::TooManyPages {
-                pages: index + 1,
+                pages: pages + 1,
                 limit: limits.max_pages,
             });
+        }
+        let (width, height) = decoder.dimensions().map_err(corrupt)?;
+        check_pixels(pages, u64::from(width), u64::from(height), limits)?;
+        spend(&mut pixels, u64::from(width), u64::from(height), limits)?;
+        pages += 1;
+        if !decoder.more_images() {
+            return Ok(pages);
+        }
+        decoder.next_image().map_err(corrupt)?;
+    }
+}
+
+fn decode_tiff<E: From<DecodeError>>(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    mut visit: impl FnMut(DecodedPage) -> Result<(), E>,
+) -> Result<usize, E> {
+    use tiff::decoder::{Decoder, DecodingResult};
+    let corrupt = |e: tiff::TiffError| DecodeError::Corrupt(MediaType::Tiff, e.to_string());
+    let count = tiff_pages(bytes, limits)?;
+    let mut decoder = Decoder::new(Cursor::new(bytes)).map_err(corrupt)?;
+    for index in 0..count {
+        if index > 0 {
+            decoder.next_image().map_err(corrupt)?;
         }
         let (width, height) = decoder.dimensions().map_err(corrupt)?;
         check_pixels(index, u64::from(width), u64::from(height), limits)?;
@@ -323,7 +399,8 @@ fn decode_tiff(bytes: &[u8], limits: &DecodeLimits) -> Result<Vec<DecodedPage>, 
                 return Err(DecodeError::Corrupt(
                     MediaType::Tiff,
                     "unsupported sample format (use 8 or 16 bits per sample)".into(),
-                ));
+                )
+                .into());
             }
         };
         let image = tiff_to_rgb(width, height, color, data).ok_or_else(|| {
@@ -332,17 +409,13 @@ fn decode_tiff(bytes: &[u8], limits: &DecodeLimits) -> Result<Vec<DecodedPage>, 
                 format!("unsupported colour type {color:?}"),
             )
         })?;
-        pages.push(DecodedPage::Raster {
+        visit(DecodedPage::Raster {
             index,
             image,
             dpi: None,
-        });
-        if !decoder.more_images() {
-            break;
-        }
-        decoder.next_image().map_err(corrupt)?;
+        })?;
     }
-    Ok(pages)
+    Ok(count)
 }
 
 fn tiff_to_rgb(width: u32, height: u32, color: tiff::ColorType, data: Vec<u8>) -> Option<RgbImage> {
@@ -363,11 +436,12 @@ fn tiff_to_rgb(width: u32, height: u32, color: tiff::ColorType, data: Vec<u8>) -
     Some(image.to_rgb8())
 }
 
-fn decode_pdf(
+fn decode_pdf<E: From<DecodeError>>(
     pdfium: &Pdfium,
     bytes: &[u8],
     options: &DecodeOptions,
-) -> Result<Vec<DecodedPage>, DecodeError> {
+    mut visit: impl FnMut(DecodedPage) -> Result<(), E>,
+) -> Result<usize, E> {
     let limits = &options.limits;
     let document = pdfium
         .load_pdf_from_byte_slice(bytes, options.password.as_deref())
@@ -379,15 +453,16 @@ fn decode_pdf(
         })?;
     let count = document.pages().len().max(0) as usize;
     if count == 0 {
-        return Err(DecodeError::NoPages);
+        return Err(DecodeError::NoPages.into());
     }
     if count > limits.max_pages {
         return Err(DecodeError::TooManyPages {
             pages: count,
             limit: limits.max_pages,
-        });
+        }
+        .into());
     }
-    let mut pages = Vec::with_capacity(count);
+    let mut rendered = 0u64;
     for (index, page) in document.pages().iter().enumerate() {
         let (w_pt, h_pt) = (page.width().value, page.height().value);
         // Lower the DPI for oversized pages rather than refuse them, down to a floor where text
@@ -403,20 +478,22 @@ fn decode_pdf(
                 width: (w_pt / 72.0 * options.render_dpi) as u64,
                 height: (h_pt / 72.0 * options.render_dpi) as u64,
                 limit: limits.max_page_pixels,
-            });
+            }
+            .into());
         }
         check_pixels(index, width, height, limits)?;
         let words = text_layer_words(&page, h_pt, dpi / 72.0);
         if options.text_layer_only || (!options.force_ocr && text_layer_usable(&words)) {
-            pages.push(DecodedPage::Text {
+            visit(DecodedPage::Text {
                 index,
                 width: width as u32,
                 height: height as u32,
                 dpi,
                 words,
-            });
+            })?;
             continue;
         }
+        spend(&mut rendered, width, height, limits)?;
         let config = PdfRenderConfig::new()
             .set_target_width(width as i32)
             .set_maximum_height(height as i32)
@@ -430,13 +507,13 @@ fn decode_pdf(
                     format!("page {index} cannot be rendered: {e}"),
                 )
             })?;
-        pages.push(DecodedPage::Raster {
+        visit(DecodedPage::Raster {
             index,
             image: image.to_rgb8(),
             dpi: Some(dpi),
-        });
+        })?;
     }
-    Ok(pages)
+    Ok(count)
 }
 
 /// A text layer is usable when it has real text: scanned PDFs have none, and some have a few

@@ -252,11 +252,12 @@ impl Reader {
         options: &DecodeOptions,
     ) -> Result<Vec<Page>, ReadError> {
         let started = std::time::Instant::now();
-        let decoded = decode::decode(&self.runtime, bytes, media_type, options)?;
-        let mut pages = Vec::with_capacity(decoded.len());
-        for page in decoded {
+        // One page's pixels at a time: each is read and dropped before the next is decoded.
+        let mut pages = Vec::new();
+        decode::decode_each(&self.runtime, bytes, media_type, options, |page| {
             pages.push(self.read_page(page)?);
-        }
+            Ok::<_, ReadError>(())
+        })?;
         metrics::histogram!("ledgerline_read_seconds").record(started.elapsed().as_secs_f64());
         metrics::counter!("ledgerline_pages_read_total").increment(pages.len() as u64);
         Ok(pages)

@@ -393,3 +393,88 @@ fn pages_read_in_one_batch_come_out_as_when_read_alone() {
         );
     }
 }
+
+/// A TIFF of `pages` white pages of `side` x `side`, deflate-compressed (a few KB each).
+fn white_tiff(pages: usize, side: u32) -> Vec<u8> {
+    let white = vec![255u8; (side * side) as usize];
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    let mut encoder = tiff::encoder::TiffEncoder::new(&mut tiff)
+        .unwrap()
+        .with_compression(tiff::encoder::Compression::Deflate(
+            tiff::encoder::DeflateLevel::Fast,
+        ));
+    for _ in 0..pages {
+        encoder
+            .write_image::<tiff::encoder::colortype::Gray8>(side, side, &white)
+            .unwrap();
+    }
+    tiff.into_inner()
+}
+
+/// Page count and pixel budget come from the TIFF's headers: nothing is decoded (the visitor is
+/// never called) for a file over either, however small the file. Before, every page up to the
+/// limit was decoded into memory first.
+#[test]
+fn a_tiff_over_the_page_or_pixel_budget_is_refused_before_any_page_is_decoded() {
+    let runtime = common::runtime();
+    let mut visited = 0;
+    let err = ledgerline::decode::decode_each(
+        &runtime,
+        &white_tiff(101, 32),
+        MediaType::Tiff,
+        &DecodeOptions::default(),
+        |_| {
+            visited += 1;
+            Ok::<_, DecodeError>(())
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, DecodeError::TooManyPages { limit: 100, .. }),
+        "{err}"
+    );
+    assert_eq!(visited, 0);
+
+    let options = DecodeOptions {
+        limits: DecodeLimits {
+            max_document_pixels: 10_000_000,
+            ..DecodeLimits::default()
+        },
+        ..DecodeOptions::default()
+    };
+    let small = white_tiff(3, 2000);
+    assert!(small.len() < 100_000, "{} bytes", small.len());
+    let err = ledgerline::decode::decode_each(&runtime, &small, MediaType::Tiff, &options, |_| {
+        visited += 1;
+        Ok::<_, DecodeError>(())
+    })
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DecodeError::DocumentTooManyPixels {
+                pixels: 12_000_000,
+                limit: 10_000_000
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(visited, 0);
+    // Within the budget, pages come one at a time, in order.
+    let mut order = Vec::new();
+    let pages = ledgerline::decode::decode_each(
+        &runtime,
+        &white_tiff(2, 2000),
+        MediaType::Tiff,
+        &options,
+        |page| {
+            if let ledgerline::decode::DecodedPage::Raster { index, image, .. } = page {
+                order.push((index, image.width()));
+            }
+            Ok::<_, DecodeError>(())
+        },
+    )
+    .unwrap();
+    assert_eq!(pages, 2);
+    assert_eq!(order, vec![(0, 2000), (1, 2000)]);
+}

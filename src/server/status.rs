@@ -13,9 +13,12 @@ pub fn read_error(error: &crate::read::ReadError) -> Status {
     use crate::decode::DecodeError as D;
     use crate::read::ReadError as R;
     match error {
-        R::Decode(D::TooLarge { .. } | D::TooManyPages { .. } | D::TooManyPixels { .. }) => {
-            Status::resource_exhausted(error.to_string())
-        }
+        R::Decode(
+            D::TooLarge { .. }
+            | D::TooManyPages { .. }
+            | D::TooManyPixels { .. }
+            | D::DocumentTooManyPixels { .. },
+        ) => Status::resource_exhausted(error.to_string()),
         R::Decode(_) => Status::invalid_argument(error.to_string()),
         R::Models(_) => Status::failed_precondition(error.to_string()),
         R::EInvoice(
