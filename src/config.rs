@@ -60,6 +60,13 @@ pub struct ServeArgs {
     /// Requests handled at once per connection before callers wait [default: 64].
     #[arg(long, env = "LEDGERLINE_MAX_CONCURRENT_REQUESTS")]
     pub max_concurrent_requests: Option<usize>,
+    /// Open client connections at once; more are closed as they arrive [default: 1024].
+    #[arg(long, env = "LEDGERLINE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Bytes of documents received and not yet finished, across all callers; a document beyond
+    /// it gets RESOURCE_EXHAUSTED [default: 268435456].
+    #[arg(long, env = "LEDGERLINE_MAX_WAITING_BYTES")]
+    pub max_waiting_bytes: Option<usize>,
     /// Log format: text or json [default: text].
     #[arg(long, env = "LEDGERLINE_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -106,6 +113,8 @@ struct FileConfig {
     max_request_bytes: Option<usize>,
     max_response_bytes: Option<usize>,
     max_concurrent_requests: Option<usize>,
+    max_connections: Option<usize>,
+    max_waiting_bytes: Option<usize>,
     log_format: Option<LogFormat>,
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
@@ -131,6 +140,11 @@ pub struct Limits {
     pub max_response_bytes: usize,
     /// Per-connection concurrency before callers queue.
     pub max_concurrent_requests: usize,
+    /// Open connections: each holds buffers, and a caller could otherwise open thousands.
+    pub max_connections: usize,
+    /// Document bytes held by requests admitted and not finished (waiting for a reading slot
+    /// or being read): twenty queued 32 MiB uploads must not hold a gigabyte.
+    pub max_waiting_bytes: usize,
     /// Documents read at once across the server: reading is CPU bound, so more than the cores
     /// only adds memory and latency.
     pub max_concurrent_documents: usize,
@@ -142,6 +156,8 @@ impl Default for Limits {
             max_request_bytes: 32 << 20,
             max_response_bytes: 64 << 20,
             max_concurrent_requests: 64,
+            max_connections: 1024,
+            max_waiting_bytes: 256 << 20,
             max_concurrent_documents: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
@@ -223,12 +239,30 @@ impl ServeConfig {
                 .max_concurrent_requests
                 .or(file.max_concurrent_requests)
                 .unwrap_or(defaults.limits.max_concurrent_requests),
+            max_connections: args
+                .max_connections
+                .or(file.max_connections)
+                .unwrap_or(defaults.limits.max_connections),
+            max_waiting_bytes: args
+                .max_waiting_bytes
+                .or(file.max_waiting_bytes)
+                .unwrap_or(defaults.limits.max_waiting_bytes),
             max_concurrent_documents: defaults.limits.max_concurrent_documents,
         };
         if limits.max_request_bytes == 0 || limits.max_response_bytes == 0 {
             return Err(ConfigError::Invalid {
                 key: "max_request_bytes / max_response_bytes",
                 message: "must be greater than zero".into(),
+            });
+        }
+        if limits.max_waiting_bytes < limits.max_request_bytes || limits.max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                key: "max_waiting_bytes / max_connections",
+                message: format!(
+                    "max_waiting_bytes ({}) must be at least max_request_bytes ({}), or the largest \
+                     allowed document could never be admitted; max_connections must be above zero",
+                    limits.max_waiting_bytes, limits.max_request_bytes
+                ),
             });
         }
         let tls = match (

@@ -220,3 +220,91 @@ async fn http_get(url: &str) -> String {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     response
 }
+
+async fn health_of(channel: tonic::transport::Channel) -> Result<i32, tonic::Status> {
+    tonic_health::pb::health_client::HealthClient::new(channel)
+        .check(HealthCheckRequest { service: "".into() })
+        .await
+        .map(|r| r.into_inner().status)
+}
+
+/// Connections over the cap are closed as they arrive, and a slot frees when one closes.
+#[tokio::test]
+async fn connections_over_the_limit_are_closed_and_slots_come_back() {
+    let server = TestServer::start(|c| c.limits.max_connections = 2).await;
+    let endpoint = tonic::transport::Endpoint::from_shared(server.grpc_url.clone()).unwrap();
+    let first = endpoint.connect().await.unwrap();
+    let second = endpoint.connect().await.unwrap();
+    assert_eq!(
+        health_of(first.clone()).await.unwrap(),
+        ServingStatus::Serving as i32
+    );
+    assert_eq!(
+        health_of(second.clone()).await.unwrap(),
+        ServingStatus::Serving as i32
+    );
+    // The third is accepted by the kernel and closed by the server: no call gets through.
+    if let Ok(third) = endpoint.connect().await {
+        assert!(health_of(third).await.is_err());
+    }
+    drop(first);
+    let mut served = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if let Ok(channel) = endpoint.connect().await
+            && health_of(channel).await.is_ok()
+        {
+            served = true;
+            break;
+        }
+    }
+    assert!(served, "a closed connection gives its slot back");
+    drop(second);
+    server.stop().await.unwrap();
+}
+
+/// Documents received and not finished share one byte budget: over it, RESOURCE_EXHAUSTED at
+/// once instead of a queue that holds every upload in memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_beyond_the_waiting_bytes_budget_are_refused_at_once() {
+    let png = std::fs::read(common::documents().join("inv-compact-004.p1.png")).unwrap();
+    let budget = png.len() * 3 / 2;
+    let server = TestServer::start(move |c| {
+        c.limits.max_request_bytes = budget;
+        c.limits.max_waiting_bytes = budget;
+    })
+    .await;
+    let client =
+        pb::extraction_service_client::ExtractionServiceClient::new(server.channel().await);
+    let calls = (0..3).map(|i| {
+        let mut client = client.clone();
+        let mut request = document(0);
+        let doc = request.document.as_mut().unwrap();
+        doc.content = png.clone();
+        doc.media_type = "image/png".into();
+        doc.external_id = format!("page-{i}");
+        async move { client.extract(request).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let refused: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(ok >= 1, "{results:?}");
+    assert!(
+        !refused.is_empty(),
+        "three scans at once fit a budget of one and a half"
+    );
+    for status in refused {
+        assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+        assert!(
+            status.message().contains("waiting to be read"),
+            "{status:?}"
+        );
+    }
+    // Once they are done, the budget is whole again.
+    let mut request = document(0);
+    let doc = request.document.as_mut().unwrap();
+    doc.content = png;
+    doc.media_type = "image/png".into();
+    client.clone().extract(request).await.unwrap();
+    server.stop().await.unwrap();
+}

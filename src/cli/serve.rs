@@ -70,6 +70,7 @@ fn render_config(config: &ServeConfig) -> String {
     format!(
         "listen = \"{}\"\nmetrics_listen = \"{metrics}\"\ndata_dir = {:?}\nmodels_dir = {:?}\n\
          max_request_bytes = {}\nmax_response_bytes = {}\nmax_concurrent_requests = {}\n\
+         max_connections = {}\nmax_waiting_bytes = {}\n\
          log_format = \"{:?}\"\nlog_filter = {:?}\nshutdown_grace_secs = {}\n",
         config.listen,
         config.data_dir,
@@ -77,6 +78,8 @@ fn render_config(config: &ServeConfig) -> String {
         config.limits.max_request_bytes,
         config.limits.max_response_bytes,
         config.limits.max_concurrent_requests,
+        config.limits.max_connections,
+        config.limits.max_waiting_bytes,
         config.log_format,
         config.log_filter,
         config.shutdown_grace.as_secs(),

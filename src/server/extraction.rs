@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::admission::Admission;
 use super::convert;
 use super::status::read_error;
 use crate::decode::MediaType;
@@ -25,16 +26,23 @@ pub struct Extraction {
     reader: Arc<Reader>,
     /// Where company charts live: a company without one is not set up here.
     data_dir: Arc<Path>,
+    admission: Admission,
     permits: Arc<Semaphore>,
     /// Documents one ExtractStream works on at once.
     stream_concurrency: usize,
 }
 
 impl Extraction {
-    pub fn new(reader: Arc<Reader>, data_dir: &Path, max_concurrent_documents: usize) -> Self {
+    pub fn new(
+        reader: Arc<Reader>,
+        data_dir: &Path,
+        max_concurrent_documents: usize,
+        admission: Admission,
+    ) -> Self {
         Extraction {
             reader,
             data_dir: Arc::from(data_dir),
+            admission,
             permits: Arc::new(Semaphore::new(max_concurrent_documents.max(1))),
             stream_concurrency: max_concurrent_documents.max(1),
         }
@@ -46,6 +54,7 @@ async fn extract_one(
     reader: Arc<Reader>,
     permits: Arc<Semaphore>,
     data_dir: Arc<Path>,
+    admission: Admission,
     request: pb::ExtractRequest,
 ) -> Result<pb::ExtractResponse, Status> {
     let document = request.document.ok_or_else(|| {
@@ -62,6 +71,8 @@ async fn extract_one(
         return Err(Status::invalid_argument("the document is empty (0 bytes)"));
     }
     let options = request.options.unwrap_or_default();
+    // Held until the document is read: what waits for a reading slot counts against the budget.
+    let _admitted = admission.admit(document.content.len())?;
     let document_id = hex::encode(Sha256::digest(&document.content));
     let _permit = permits
         .acquire_owned()
@@ -124,6 +135,7 @@ impl ExtractionService for Extraction {
             self.reader.clone(),
             self.permits.clone(),
             self.data_dir.clone(),
+            self.admission.clone(),
             request.into_inner(),
         )
         .await
@@ -139,14 +151,19 @@ impl ExtractionService for Extraction {
         let reader = self.reader.clone();
         let permits = self.permits.clone();
         let data_dir = self.data_dir.clone();
+        let admission = self.admission.clone();
         let mut seen = HashSet::new();
         // buffer_unordered pulls at most `concurrency` documents off the wire at a time, so
         // memory stays bounded and HTTP/2 flow control holds the client back.
         let results = request
             .into_inner()
             .map(move |item| {
-                let (reader, permits, data_dir) =
-                    (reader.clone(), permits.clone(), data_dir.clone());
+                let (reader, permits, data_dir, admission) = (
+                    reader.clone(),
+                    permits.clone(),
+                    data_dir.clone(),
+                    admission.clone(),
+                );
                 let duplicate = item
                     .as_ref()
                     .is_ok_and(|i| !seen.insert(i.request_id.clone()));
@@ -159,7 +176,7 @@ impl ExtractionService for Extraction {
                         )))
                     } else {
                         match item.request {
-                            Some(r) => extract_one(reader, permits, data_dir, r).await,
+                            Some(r) => extract_one(reader, permits, data_dir, admission, r).await,
                             None => Err(Status::invalid_argument("the item has no request")),
                         }
                     };

@@ -1,6 +1,7 @@
 //! The gRPC server: wires the services, health, reflection, limits and metrics together and runs
 //! them until the caller's shutdown future completes. Only this module knows protobuf.
 
+mod admission;
 mod convert;
 mod extraction;
 mod limits;
@@ -19,7 +20,6 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic_health::ServingStatus;
 
 use crate::config::ServeConfig;
@@ -117,10 +117,12 @@ pub async fn run_with_refusals(
             ..Default::default()
         },
     )?);
+    let admission = admission::Admission::new(config.limits.max_waiting_bytes);
     let extraction = extraction::Extraction::new(
         reader.clone(),
         &config.data_dir,
         config.limits.max_concurrent_documents,
+        admission.clone(),
     );
     let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
     let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
@@ -220,13 +222,17 @@ pub async fn run_with_refusals(
         ))
         .add_service(limited!(
             pb::proposal_service_server::ProposalServiceServer::new(services::Proposal {
-                pipeline: pipeline.clone()
+                pipeline: pipeline.clone(),
+                admission,
             })
         ))
         .add_service(limited!(
             pb::review_service_server::ReviewServiceServer::new(services::Review { pipeline })
         ))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listeners.grpc), draining);
+        .serve_with_incoming_shutdown(
+            admission::limit_connections(listeners.grpc, limits.max_connections),
+            draining,
+        );
 
     let grace = config.shutdown_grace;
     let deadline = shutdown.clone().then(move |()| tokio::time::sleep(grace));

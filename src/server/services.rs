@@ -21,6 +21,8 @@ use crate::validate::{Issue, IssueKind, Severity};
 /// `ledgerline.v1.ProposalService`.
 pub struct Proposal {
     pub pipeline: Arc<Pipeline>,
+    /// The server's budget of document bytes in flight, shared with extraction.
+    pub admission: super::admission::Admission,
 }
 
 /// `ledgerline.v1.ReviewService`.
@@ -375,6 +377,7 @@ impl ProposalService for Proposal {
         let (company, entity) = company(r.company)?;
         let media_type = MediaType::parse(&document.media_type)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let _admitted = self.admission.admit(document.content.len())?;
         let outcome = self
             .pipeline
             .process(DocumentInput {
