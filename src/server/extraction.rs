@@ -33,18 +33,20 @@ pub struct Extraction {
 }
 
 impl Extraction {
+    /// `permits` are the reading slots shared with document processing.
     pub fn new(
         reader: Arc<Reader>,
         data_dir: &Path,
-        max_concurrent_documents: usize,
+        permits: Arc<Semaphore>,
         admission: Admission,
     ) -> Self {
+        let stream_concurrency = permits.available_permits().max(1);
         Extraction {
             reader,
             data_dir: Arc::from(data_dir),
             admission,
-            permits: Arc::new(Semaphore::new(max_concurrent_documents.max(1))),
-            stream_concurrency: max_concurrent_documents.max(1),
+            permits,
+            stream_concurrency,
         }
     }
 }

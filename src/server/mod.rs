@@ -117,13 +117,6 @@ pub async fn run_with_refusals(
             ..Default::default()
         },
     )?);
-    let admission = admission::Admission::new(config.limits.max_waiting_bytes);
-    let extraction = extraction::Extraction::new(
-        reader.clone(),
-        &config.data_dir,
-        config.limits.max_concurrent_documents,
-        admission.clone(),
-    );
     let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
     let index = crate::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
@@ -135,6 +128,13 @@ pub async fn run_with_refusals(
         config.writer.clone(),
         config.limits.max_concurrent_documents,
     ));
+    let admission = admission::Admission::new(config.limits.max_waiting_bytes);
+    let extraction = extraction::Extraction::new(
+        reader.clone(),
+        &config.data_dir,
+        pipeline.permits(),
+        admission.clone(),
+    );
     // A previous run may have stopped between a decision and Intacct's answer.
     match pipeline.resume_postings().await {
         Ok(0) => {}

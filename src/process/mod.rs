@@ -6,6 +6,7 @@
 //! proposal approved but not yet confirmed by Intacct (the process stopped in between) is
 //! posted again under the same control id, which Intacct refuses to execute twice.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -16,15 +17,17 @@ use crate::audit::Event;
 use crate::company::{Chart, CompanyError};
 use crate::decode::MediaType;
 use crate::history::HistoryRecord;
-use crate::intacct::rest::RestLedger;
-use crate::intacct::xml::XmlLedger;
-use crate::intacct::{self, Ledger, LedgerError, Posted};
-use crate::propose::{self, Entry, Kind, Posting, Proposal, Side, State};
+use crate::intacct;
+use crate::propose::{self, Entry, Kind, Posting, Proposal, State};
 use crate::read::{ReadError, Reader};
 use crate::review::{Inserted, ReviewError, Store};
 use crate::route::{self, Action, Policy, PolicyError};
 use crate::suggest::{SuggestError, Suggester};
 use crate::validate::{self, Context, Issue, Severity};
+
+mod writer;
+
+pub use writer::Writer;
 
 /// Why a document or a decision could not be processed. Posting failures are not errors: they
 /// are recorded on the proposal (state `failed`, with Intacct's reason).
@@ -54,132 +57,6 @@ pub enum ProcessError {
         "the proposal cannot be approved as it is: {0}; edit it first (EditAndApprove), then it posts"
     )]
     NeedsEdit(String),
-}
-
-/// The Intacct writer the pipeline posts with, over either API, for one company.
-#[derive(Clone)]
-pub struct Writer {
-    company: String,
-    ledger: Api,
-}
-
-#[derive(Clone)]
-enum Api {
-    Xml(XmlLedger),
-    Rest(RestLedger),
-}
-
-impl std::fmt::Debug for Writer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let api = match self.ledger {
-            Api::Xml(_) => "xml",
-            Api::Rest(_) => "rest",
-        };
-        write!(f, "Writer {{ company: {:?}, api: {api} }}", self.company)
-    }
-}
-
-impl Writer {
-    /// A writer for the configured company over the configured API.
-    pub fn connect(
-        config: intacct::IntacctConfig,
-        credentials: intacct::Credentials,
-    ) -> Result<Writer, intacct::credentials::CredentialsError> {
-        let company = config.company.clone();
-        let ledger = match config.api {
-            intacct::ApiKind::Xml => Api::Xml(XmlLedger::new(config, credentials)?),
-            intacct::ApiKind::Rest => Api::Rest(RestLedger::new(config, credentials)?),
-        };
-        Ok(Writer { company, ledger })
-    }
-
-    pub fn company(&self) -> &str {
-        &self.company
-    }
-
-    async fn post(
-        &self,
-        entity: Option<&str>,
-        proposal_id: &str,
-        entry: &Entry,
-    ) -> Result<Posted, LedgerError> {
-        // Nothing is posted with a made-up date: an entry without one waits for an edit.
-        let date = entry.date.ok_or_else(|| LedgerError::Incomplete {
-            what: "it has no date".into(),
-        })?;
-        match entry.kind {
-            Kind::ApBill => {
-                let bill = to_bill(entry, date);
-                match &self.ledger {
-                    Api::Xml(l) => l.post_ap_bill(entity, proposal_id, &bill).await,
-                    Api::Rest(l) => l.post_ap_bill(entity, proposal_id, &bill).await,
-                }
-            }
-            Kind::JournalEntry => {
-                let je = to_journal(entry, date);
-                match &self.ledger {
-                    Api::Xml(l) => l.post_journal_entry(entity, proposal_id, &je).await,
-                    Api::Rest(l) => l.post_journal_entry(entity, proposal_id, &je).await,
-                }
-            }
-        }
-    }
-}
-
-fn dimensions(c: &propose::Coding) -> intacct::Dimensions {
-    intacct::Dimensions {
-        department: c.department.clone(),
-        location: c.location.clone(),
-        project: c.project.clone(),
-        class: c.class.clone(),
-        customer: c.customer.clone(),
-        vendor: c.vendor.clone(),
-    }
-}
-
-fn to_bill(entry: &Entry, date: intacct::Date) -> intacct::ApBill {
-    intacct::ApBill {
-        vendor_id: entry.vendor_id.clone(),
-        bill_number: entry.number.clone(),
-        description: entry.description.clone(),
-        posting_date: date,
-        due_date: entry.due_date.unwrap_or(date),
-        lines: entry
-            .lines
-            .iter()
-            .map(|l| intacct::EntryLine {
-                account: l.coding.account.clone(),
-                amount: l.amount,
-                memo: l.memo.clone(),
-                // The bill names the vendor once, on its header.
-                dimensions: intacct::Dimensions {
-                    vendor: None,
-                    ..dimensions(&l.coding)
-                },
-            })
-            .collect(),
-    }
-}
-
-fn to_journal(entry: &Entry, date: intacct::Date) -> intacct::JournalEntry {
-    intacct::JournalEntry {
-        journal: entry.journal.clone(),
-        posting_date: date,
-        description: entry.description.clone(),
-        lines: entry
-            .lines
-            .iter()
-            .map(|l| intacct::EntryLine {
-                account: l.coding.account.clone(),
-                amount: match l.side {
-                    Side::Debit => l.amount,
-                    Side::Credit => -l.amount,
-                },
-                memo: l.memo.clone(),
-                dimensions: dimensions(&l.coding),
-            })
-            .collect(),
-    }
 }
 
 /// One document as a caller sends it.
@@ -257,13 +134,26 @@ impl Pipeline {
         &self.suggester
     }
 
-    fn chart(&self, company: &str) -> Result<Chart, ProcessError> {
-        let path = Chart::path(self.suggester.data_dir(), company)
-            .map_err(|_| ProcessError::UnknownCompany(company.to_string()))?;
-        if !path.exists() {
-            return Err(ProcessError::UnknownCompany(company.to_string()));
-        }
-        Ok(Chart::load(&path)?)
+    /// The reading slots every document service shares: extraction and processing together
+    /// never read more documents at once than the cores can.
+    pub fn permits(&self) -> Arc<Semaphore> {
+        self.permits.clone()
+    }
+
+    /// Runs SQLite and file work on the blocking pool: a transaction may wait seconds on a busy
+    /// database, which must never stall an executor thread.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Store) -> Result<T, ProcessError> + Send + 'static,
+    ) -> Result<T, ProcessError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || work(&store))
+            .await
+            .map_err(|e| ProcessError::Task(e.to_string()))?
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.suggester.data_dir().to_path_buf()
     }
 
     /// Reads, proposes, validates, routes, and queues or posts one document.
@@ -281,17 +171,26 @@ impl Pipeline {
             ));
         }
         let document_id = digest(&input.content);
-        if !input.dry_run
-            && let Some(existing) = self.store.find_by_document(&input.company, &document_id)?
-        {
-            let proposal = self.finish_posting(existing).await?;
-            return Ok(Outcome {
-                proposal,
-                replayed: true,
-            });
+        if !input.dry_run {
+            let (company, id) = (input.company.clone(), document_id.clone());
+            let existing = self
+                .blocking(move |s| Ok(s.find_by_document(&company, &id)?))
+                .await?;
+            if let Some(existing) = existing {
+                let proposal = self.finish_posting(existing).await?;
+                return Ok(Outcome {
+                    proposal,
+                    replayed: true,
+                });
+            }
         }
-        let chart = self.chart(&input.company)?;
-        let policy = Policy::load(self.suggester.data_dir(), &input.company)?;
+        let (dir, company) = (self.data_dir(), input.company.clone());
+        let (chart, policy) = self
+            .blocking(move |_| {
+                let chart = company_chart(&dir, &company)?;
+                Ok((chart, Policy::load(&dir, &company)?))
+            })
+            .await?;
 
         let understood = {
             let _permit = self
@@ -317,20 +216,29 @@ impl Pipeline {
             &self.suggester,
         )
         .await?;
-        let booked = self
-            .store
-            .booked(&input.company, &built.entry.vendor_id, &document_id)?;
-        let mut issues = validate::validate(
-            &built.entry,
-            &Context {
-                chart: &chart,
-                policy: &policy,
-                booked: &booked,
-                suggestions: &built.suggestions,
-            },
+        // Validation reads the queue's bookings: SQLite, so off the executor with the rest.
+        let (company, id, checks) = (
+            input.company.clone(),
+            document_id.clone(),
+            extraction.checks.clone(),
         );
-        issues.extend(validate::document_checks(&extraction.checks));
-        let routing = route::decide(&built.entry, &issues, &policy, built.credit_note);
+        let (entry, issues, routing) = self
+            .blocking(move |s| {
+                let booked = s.booked(&company, &built.entry.vendor_id, &id)?;
+                let mut issues = validate::validate(
+                    &built.entry,
+                    &Context {
+                        chart: &chart,
+                        policy: &policy,
+                        booked: &booked,
+                        suggestions: &built.suggestions,
+                    },
+                );
+                issues.extend(validate::document_checks(&checks));
+                let routing = route::decide(&built.entry, &issues, &policy, built.credit_note);
+                Ok((built.entry, issues, routing))
+            })
+            .await?;
         let now = crate::clock::now_rfc3339();
         let proposal = Proposal {
             id: propose::proposal_id(&input.company, &document_id),
@@ -338,7 +246,7 @@ impl Pipeline {
             external_id: input.external_id.clone(),
             company: input.company.clone(),
             entity: input.entity.clone(),
-            entry: built.entry,
+            entry,
             state: match (input.dry_run, routing.action) {
                 (true, _) => State::Proposed,
                 (false, Action::Post) => State::Approved,
@@ -375,7 +283,10 @@ impl Pipeline {
             });
         }
         let events = proposal_events(&proposal, input.content.len(), input.media_type);
-        match self.store.insert(proposal, &events)? {
+        match self
+            .blocking(move |s| Ok(s.insert(proposal, &events)?))
+            .await?
+        {
             Inserted::New(p) => Ok(Outcome {
                 proposal: self.finish_posting(p).await?,
                 replayed: false,
@@ -410,66 +321,74 @@ impl Pipeline {
             Ok(posted) => {
                 let response_digest =
                     json_digest(&(&posted.record_no, &posted.control_id, posted.already_posted));
-                self.store.transition(
-                    &p.id,
-                    None,
-                    &[State::Approved, State::Edited],
-                    "posted",
-                    |p| {
-                        p.state = State::Posted;
-                        p.posting = Some(Posting {
-                            record_no: posted.record_no.clone(),
-                            control_id: posted.control_id.clone(),
-                            posted_at: crate::clock::now_rfc3339(),
-                            error: String::new(),
-                        });
-                    },
-                    |p| {
-                        vec![event(
-                            "posted",
-                            SYSTEM_ACTOR,
-                            p,
-                            serde_json::json!({
-                                "control_id": posted.control_id,
-                                "record_no": posted.record_no,
-                                "already_posted": posted.already_posted,
-                                "request_digest": request_digest,
-                                "response_digest": response_digest,
-                            }),
-                        )]
-                    },
-                )?
+                let id = p.id.clone();
+                self.blocking(move |s| {
+                    Ok(s.transition(
+                        &id,
+                        None,
+                        &[State::Approved, State::Edited],
+                        "posted",
+                        |p| {
+                            p.state = State::Posted;
+                            p.posting = Some(Posting {
+                                record_no: posted.record_no.clone(),
+                                control_id: posted.control_id.clone(),
+                                posted_at: crate::clock::now_rfc3339(),
+                                error: String::new(),
+                            });
+                        },
+                        |p| {
+                            vec![event(
+                                "posted",
+                                SYSTEM_ACTOR,
+                                p,
+                                serde_json::json!({
+                                    "control_id": posted.control_id,
+                                    "record_no": posted.record_no,
+                                    "already_posted": posted.already_posted,
+                                    "request_digest": request_digest,
+                                    "response_digest": response_digest,
+                                }),
+                            )]
+                        },
+                    )?)
+                })
+                .await?
             }
             Err(e) => {
                 tracing::warn!(proposal = %p.id, error = %e, "posting failed");
                 let message = e.to_string();
-                self.store.transition(
-                    &p.id,
-                    None,
-                    &[State::Approved, State::Edited],
-                    "failed",
-                    |p| {
-                        p.state = State::Failed;
-                        p.posting = Some(Posting {
-                            record_no: String::new(),
-                            control_id: control_id.clone(),
-                            posted_at: String::new(),
-                            error: message.clone(),
-                        });
-                    },
-                    |p| {
-                        vec![event(
-                            "post_failed",
-                            SYSTEM_ACTOR,
-                            p,
-                            serde_json::json!({
-                                "control_id": control_id,
-                                "error": message,
-                                "request_digest": request_digest,
-                            }),
-                        )]
-                    },
-                )?
+                let id = p.id.clone();
+                self.blocking(move |s| {
+                    Ok(s.transition(
+                        &id,
+                        None,
+                        &[State::Approved, State::Edited],
+                        "failed",
+                        |p| {
+                            p.state = State::Failed;
+                            p.posting = Some(Posting {
+                                record_no: String::new(),
+                                control_id: control_id.clone(),
+                                posted_at: String::new(),
+                                error: message.clone(),
+                            });
+                        },
+                        |p| {
+                            vec![event(
+                                "post_failed",
+                                SYSTEM_ACTOR,
+                                p,
+                                serde_json::json!({
+                                    "control_id": control_id,
+                                    "error": message,
+                                    "request_digest": request_digest,
+                                }),
+                            )]
+                        },
+                    )?)
+                })
+                .await?
             }
         };
         metrics::counter!("ledgerline_postings_total", "state" => posted.state.name()).increment(1);
@@ -478,7 +397,7 @@ impl Pipeline {
 
     /// Posts every proposal a stopped process left approved but unposted.
     pub async fn resume_postings(&self) -> Result<usize, ProcessError> {
-        let waiting = self.store.awaiting_posting()?;
+        let waiting = self.blocking(|s| Ok(s.awaiting_posting()?)).await?;
         let n = waiting.len();
         for p in waiting {
             self.finish_posting(p).await?;
@@ -495,35 +414,40 @@ impl Pipeline {
         actor: &str,
         comment: &str,
     ) -> Result<Proposal, ProcessError> {
-        // Approval vouches for the entry as it is; it cannot overrule what validation refused.
-        let current = self.store.get(id)?;
-        let blocking: Vec<&str> = current
-            .issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .map(|i| i.message.as_str())
-            .collect();
-        if !blocking.is_empty() {
-            return Err(ProcessError::NeedsEdit(blocking.join("; ")));
-        }
-        let p = self.store.transition(
-            id,
-            Some(expected_version),
-            &[State::Pending],
-            "approved",
-            |p| {
-                p.state = State::Approved;
-                p.actor = actor.to_string();
-            },
-            |p| {
-                vec![event(
+        let (id, actor, comment) = (id.to_string(), actor.to_string(), comment.to_string());
+        let p = self
+            .blocking(move |s| {
+                // Approval vouches for the entry as it is; it cannot overrule what validation refused.
+                let current = s.get(&id)?;
+                let refused: Vec<&str> = current
+                    .issues
+                    .iter()
+                    .filter(|i| i.severity == Severity::Error)
+                    .map(|i| i.message.as_str())
+                    .collect();
+                if !refused.is_empty() {
+                    return Err(ProcessError::NeedsEdit(refused.join("; ")));
+                }
+                Ok(s.transition(
+                    &id,
+                    Some(expected_version),
+                    &[State::Pending],
                     "approved",
-                    actor,
-                    p,
-                    serde_json::json!({ "comment": comment, "version": expected_version }),
-                )]
-            },
-        )?;
+                    |p| {
+                        p.state = State::Approved;
+                        p.actor = actor.clone();
+                    },
+                    |p| {
+                        vec![event(
+                            "approved",
+                            &actor,
+                            p,
+                            serde_json::json!({ "comment": comment, "version": expected_version }),
+                        )]
+                    },
+                )?)
+            })
+            .await?;
         let p = self.finish_posting(p).await?;
         self.learn(&p).await;
         Ok(p)
@@ -538,47 +462,57 @@ impl Pipeline {
         mut entry: Entry,
         comment: &str,
     ) -> Result<Proposal, ProcessError> {
-        let current = self.store.get(id)?;
-        if current.entry.kind != entry.kind {
-            return Err(ProcessError::BadRequest(format!(
-                "the edited entry is a {:?} but the proposal is a {:?}; send the same kind",
-                entry.kind, current.entry.kind
-            )));
-        }
-        for (i, line) in entry.lines.iter_mut().enumerate() {
-            line.line_no = i as u32 + 1;
-        }
-        let issues = self.check(&current.company, &current.document_id, &entry, &[])?;
-        if issues.iter().any(|i| i.severity == Severity::Error) {
-            return Err(ProcessError::Invalid(issues));
-        }
-        let before = json_digest(&current.entry);
-        let after = json_digest(&entry);
-        let p = self.store.transition(
-            id,
-            Some(expected_version),
-            &[State::Pending],
-            "edited",
-            |p| {
-                p.entry = entry;
-                p.issues = issues;
-                p.state = State::Edited;
-                p.actor = actor.to_string();
-            },
-            |p| {
-                vec![event(
+        let (id, actor, comment, dir) = (
+            id.to_string(),
+            actor.to_string(),
+            comment.to_string(),
+            self.data_dir(),
+        );
+        let p = self
+            .blocking(move |s| {
+                let current = s.get(&id)?;
+                if current.entry.kind != entry.kind {
+                    return Err(ProcessError::BadRequest(format!(
+                        "the edited entry is a {:?} but the proposal is a {:?}; send the same kind",
+                        entry.kind, current.entry.kind
+                    )));
+                }
+                for (i, line) in entry.lines.iter_mut().enumerate() {
+                    line.line_no = i as u32 + 1;
+                }
+                let issues = check(s, &dir, &current.company, &current.document_id, &entry, &[])?;
+                if issues.iter().any(|i| i.severity == Severity::Error) {
+                    return Err(ProcessError::Invalid(issues));
+                }
+                let before = json_digest(&current.entry);
+                let after = json_digest(&entry);
+                Ok(s.transition(
+                    &id,
+                    Some(expected_version),
+                    &[State::Pending],
                     "edited",
-                    actor,
-                    p,
-                    serde_json::json!({
-                        "comment": comment,
-                        "version": expected_version,
-                        "entry_before_digest": before,
-                        "entry_after_digest": after,
-                    }),
-                )]
-            },
-        )?;
+                    |p| {
+                        p.entry = entry;
+                        p.issues = issues;
+                        p.state = State::Edited;
+                        p.actor = actor.clone();
+                    },
+                    |p| {
+                        vec![event(
+                            "edited",
+                            &actor,
+                            p,
+                            serde_json::json!({
+                                "comment": comment,
+                                "version": expected_version,
+                                "entry_before_digest": before,
+                                "entry_after_digest": after,
+                            }),
+                        )]
+                    },
+                )?)
+            })
+            .await?;
         let p = self.finish_posting(p).await?;
         self.learn(&p).await;
         Ok(p)
@@ -597,24 +531,28 @@ impl Pipeline {
                 "a rejection needs a reason; it is kept in the audit log".into(),
             ));
         }
-        Ok(self.store.transition(
-            id,
-            Some(expected_version),
-            &[State::Pending],
-            "rejected",
-            |p| {
-                p.state = State::Rejected;
-                p.actor = actor.to_string();
-            },
-            |p| {
-                vec![event(
-                    "rejected",
-                    actor,
-                    p,
-                    serde_json::json!({ "reason": reason, "version": expected_version }),
-                )]
-            },
-        )?)
+        let (id, actor, reason) = (id.to_string(), actor.to_string(), reason.to_string());
+        self.blocking(move |s| {
+            Ok(s.transition(
+                &id,
+                Some(expected_version),
+                &[State::Pending],
+                "rejected",
+                |p| {
+                    p.state = State::Rejected;
+                    p.actor = actor.clone();
+                },
+                |p| {
+                    vec![event(
+                        "rejected",
+                        &actor,
+                        p,
+                        serde_json::json!({ "reason": reason, "version": expected_version }),
+                    )]
+                },
+            )?)
+        })
+        .await
     }
 
     /// Validation of a draft the way `process` validates a proposal, with corrections from
@@ -642,28 +580,9 @@ impl Pipeline {
                 Err(e) => return Err(e.into()),
             });
         }
-        self.check(company, "", entry, &suggestions)
-    }
-
-    fn check(
-        &self,
-        company: &str,
-        document_id: &str,
-        entry: &Entry,
-        suggestions: &[Option<crate::suggest::Suggestion>],
-    ) -> Result<Vec<Issue>, ProcessError> {
-        let chart = self.chart(company)?;
-        let policy = Policy::load(self.suggester.data_dir(), company)?;
-        let booked = self.store.booked(company, &entry.vendor_id, document_id)?;
-        Ok(validate::validate(
-            entry,
-            &Context {
-                chart: &chart,
-                policy: &policy,
-                booked: &booked,
-                suggestions,
-            },
-        ))
+        let (dir, company, entry) = (self.data_dir(), company.to_string(), entry.clone());
+        self.blocking(move |s| check(s, &dir, &company, "", &entry, &suggestions))
+            .await
     }
 
     /// Indexes a decided proposal's coded lines as history, so the next similar line is
@@ -674,7 +593,11 @@ impl Pipeline {
             return;
         }
         let Some(date) = p.entry.date else { return };
-        let policy = Policy::load(self.suggester.data_dir(), &p.company).unwrap_or_default();
+        let (dir, company) = (self.data_dir(), p.company.clone());
+        let policy = self
+            .blocking(move |_| Ok(Policy::load(&dir, &company).unwrap_or_default()))
+            .await
+            .unwrap_or_default();
         let rule_accounts = [
             Some(policy.bank_account.as_str()),
             Some(policy.ap_account.as_str()),
@@ -719,6 +642,39 @@ impl Pipeline {
             tracing::warn!(proposal = %p.id, error = %e, "the decided lines could not be added to the index");
         }
     }
+}
+
+/// The company's chart; a company without one is not set up here.
+fn company_chart(data_dir: &Path, company: &str) -> Result<Chart, ProcessError> {
+    let path = Chart::path(data_dir, company)
+        .map_err(|_| ProcessError::UnknownCompany(company.to_string()))?;
+    if !path.exists() {
+        return Err(ProcessError::UnknownCompany(company.to_string()));
+    }
+    Ok(Chart::load(&path)?)
+}
+
+/// Validation of an entry under the company's chart and policy and the queue's bookings.
+fn check(
+    store: &Store,
+    data_dir: &Path,
+    company: &str,
+    document_id: &str,
+    entry: &Entry,
+    suggestions: &[Option<crate::suggest::Suggestion>],
+) -> Result<Vec<Issue>, ProcessError> {
+    let chart = company_chart(data_dir, company)?;
+    let policy = Policy::load(data_dir, company)?;
+    let booked = store.booked(company, &entry.vendor_id, document_id)?;
+    Ok(validate::validate(
+        entry,
+        &Context {
+            chart: &chart,
+            policy: &policy,
+            booked: &booked,
+            suggestions,
+        },
+    ))
 }
 
 /// The audit entries of a new proposal: what came in, what was read, how it was coded, what
