@@ -406,6 +406,9 @@ impl Authenticator {
                 return Ok(Lookup::Active(principal.clone()));
             }
         }
+        // The entry's age counts from before the lookup: a token revoked while the lookup runs
+        // must not live the lookup's duration beyond the documented lifetime.
+        let asked = Instant::now();
         // SQLite may wait on its busy timeout: off the executor.
         let conn = self.conn.clone();
         let token = presented.to_string();
@@ -418,7 +421,7 @@ impl Authenticator {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         match &found {
             Lookup::Active(principal) => {
-                cache.insert(key, (principal.clone(), Instant::now()));
+                cache.insert(key, (principal.clone(), asked));
             }
             Lookup::Revoked(_) | Lookup::Unknown => {
                 cache.remove(&key);

@@ -21,8 +21,11 @@ pub fn init_logging(
     if !filter.to_string().contains("qdrant_edge") {
         filter = filter.add_directive("qdrant_edge=error".parse()?);
     }
+    // Colour only for a person at a terminal: a log file or a pipe gets plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
