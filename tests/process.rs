@@ -353,3 +353,47 @@ async fn a_statement_longer_than_the_embedding_queue_is_coded_whole() {
     }));
     assert_eq!(built.entry.lines.len(), built.suggestions.len());
 }
+
+/// The pipeline on a real Qdrant server codes documents exactly as on the embedded index: the
+/// same history, the same proposals, line by line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pipeline_on_a_qdrant_server_proposes_what_it_does_on_the_embedded_index() {
+    let qdrant = tokio::task::spawn_blocking(common::QdrantServer::start)
+        .await
+        .unwrap();
+    let (runtime, cache) = (common::runtime(), common::model_cache());
+    let embedded = world(runtime.clone(), &cache).await;
+    let server = pipeline_support::world_on(runtime, &cache, Some(&qdrant.url)).await;
+    let ids: Vec<String> = document_ids("inv-")
+        .into_iter()
+        .step_by(7)
+        .take(4)
+        .collect();
+    for id in &ids {
+        let mut proposals = Vec::new();
+        for w in [&embedded, &server] {
+            let mut request = pdf(id);
+            request.dry_run = true;
+            proposals.push(w.pipeline.process(request).await.unwrap().proposal);
+        }
+        let codings = |p: &ledgerline::propose::Proposal| -> Vec<_> {
+            p.entry
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        l.amount,
+                        l.coding.account.clone(),
+                        l.coding.department.clone(),
+                    )
+                })
+                .collect()
+        };
+        assert!(!proposals[0].entry.lines.is_empty(), "{id}");
+        assert_eq!(codings(&proposals[0]), codings(&proposals[1]), "{id}");
+        assert_eq!(
+            proposals[0].routing.action, proposals[1].routing.action,
+            "{id}"
+        );
+    }
+}

@@ -35,9 +35,14 @@ pub fn supplier_history() -> Vec<HistoryRecord> {
 /// A data directory holding the company: chart, policy and indexed supplier history. The
 /// index is closed again before this returns, so another process may open it.
 pub async fn company_data_dir(dir: &Path, embedder: Embedder) {
+    company_data_dir_on(dir, embedder, None).await
+}
+
+/// [`company_data_dir`] with the history in the Qdrant server at `qdrant_url` when given.
+pub async fn company_data_dir_on(dir: &Path, embedder: Embedder, qdrant_url: Option<&str>) {
     let chart = chart();
     let queue = EmbedQueue::start(embedder, QueueParams::default());
-    let index = ledgerline::index::open(dir, None).unwrap();
+    let index = ledgerline::index::open(dir, qdrant_url).unwrap();
     ledgerline::import::index_records(
         supplier_history(),
         &queue,
@@ -87,13 +92,27 @@ pub async fn world(
     runtime: Arc<ledgerline::runtime::NativeRuntime>,
     cache: &ledgerline::models::ModelCache,
 ) -> World {
+    world_on(runtime, cache, None).await
+}
+
+/// [`world`] over the Qdrant server at `qdrant_url` when given, the embedded index otherwise.
+pub async fn world_on(
+    runtime: Arc<ledgerline::runtime::NativeRuntime>,
+    cache: &ledgerline::models::ModelCache,
+    qdrant_url: Option<&str>,
+) -> World {
     let data = tempfile::tempdir().unwrap();
-    company_data_dir(data.path(), Embedder::from_cache(cache).unwrap()).await;
+    company_data_dir_on(
+        data.path(),
+        Embedder::from_cache(cache).unwrap(),
+        qdrant_url,
+    )
+    .await;
     let fake = fake_for_chart().await;
     let writer = writer(&fake);
     let reader = Arc::new(Reader::new(runtime, cache, ReaderOptions::default()).unwrap());
     let queue = EmbedQueue::start(Embedder::from_cache(cache).unwrap(), QueueParams::default());
-    let index = ledgerline::index::open(data.path(), None).unwrap();
+    let index = ledgerline::index::open(data.path(), qdrant_url).unwrap();
     let suggester = Arc::new(Suggester::new(queue, index, data.path()));
     let store = Arc::new(Store::open(data.path()).unwrap());
     let pipeline = Arc::new(Pipeline::new(reader, suggester, store, Some(writer), 2));
