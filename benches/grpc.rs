@@ -39,7 +39,7 @@ fn grpc(c: &mut Criterion) {
                 grpc: listener,
                 metrics: None,
             };
-            server::run(&config, runtime, listeners, async {
+            server::run(&config, runtime, listeners, None, async {
                 let _ = stopped.await;
             })
             .await

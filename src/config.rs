@@ -186,8 +186,6 @@ pub struct ServeConfig {
     pub qdrant_url: Option<String>,
     /// What runs the OCR and layout networks.
     pub backend: crate::infer::BackendChoice,
-    /// Where approved proposals are posted; `None` leaves them approved until one is set.
-    pub writer: Option<crate::process::Writer>,
     /// Every RPC but health and reflection needs a bearer token (see `auth`).
     pub auth: bool,
     /// None: plaintext gRPC.
@@ -208,7 +206,6 @@ impl ServeConfig {
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
             backend: crate::infer::BackendChoice::Ort,
-            writer: None,
             auth: true,
             tls: None,
         }
@@ -326,7 +323,6 @@ impl ServeConfig {
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
             backend,
-            writer: None,
             // The flag only ever turns access control off; left out, the file decides.
             auth: !args.no_auth && file.auth.unwrap_or(defaults.auth),
             tls,

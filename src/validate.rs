@@ -5,74 +5,13 @@
 //! Each finding says what to do, and where `suggest` knows better, carries the corrections.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::company::{Chart, Field};
 use crate::history::Date;
-use crate::propose::{Entry, Kind, Side};
-use crate::route::Policy;
+use crate::policy::Policy;
+use crate::proposal::{Entry, Kind, Side};
+pub use crate::proposal::{Fix, Issue, IssueKind, Severity};
 use crate::suggest::Suggestion;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueKind {
-    Unbalanced,
-    UnknownAccount,
-    InactiveAccount,
-    UnknownDimension,
-    InactiveDimension,
-    MissingDimension,
-    PeriodClosed,
-    Duplicate,
-    UnusualAmount,
-    Intercompany,
-    Malformed,
-    /// An e-invoice's data breaks its own arithmetic, or its printed page says otherwise.
-    DocumentMismatch,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth a look; does not block posting by itself (routing still sends it to a person).
-    Warning,
-    /// Blocks posting.
-    Error,
-}
-
-/// A correction for an issue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Fix {
-    pub field: String,
-    pub value: String,
-    pub confidence: f32,
-    pub explanation: String,
-}
-
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Issue {
-    pub kind: IssueKind,
-    pub severity: Severity,
-    /// Zero-based line index; -1 for the whole entry.
-    pub line_index: i32,
-    pub field: String,
-    pub message: String,
-    pub fixes: Vec<Fix>,
-}
-
-impl Issue {
-    fn new(kind: IssueKind, severity: Severity, line: i32, field: &str, message: String) -> Issue {
-        Issue {
-            kind,
-            severity,
-            line_index: line,
-            field: field.to_string(),
-            message,
-            fixes: Vec::new(),
-        }
-    }
-}
 
 /// Another document of the company already booked or queued, for the duplicate check.
 #[derive(Debug, Clone, PartialEq)]
@@ -478,7 +417,7 @@ fn unusual_amount(
 mod tests {
     use super::*;
     use crate::company::{Account, Listed};
-    use crate::propose::{Coding, Line};
+    use crate::proposal::{Coding, Line};
     use std::collections::BTreeMap;
 
     fn chart() -> Chart {

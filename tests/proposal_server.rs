@@ -72,11 +72,7 @@ async fn documents_become_proposals_and_reviewers_decide_over_grpc() {
     let fake = pipeline_support::fake_for_chart().await;
     let writer = pipeline_support::writer(&fake);
     let dir = data.path().to_path_buf();
-    let server = TestServer::start(move |c| {
-        c.data_dir = dir;
-        c.writer = Some(writer);
-    })
-    .await;
+    let server = TestServer::start_posting(move |c| c.data_dir = dir, writer).await;
     let ingest = create_token(data.path(), "uploader", Role::Ingest);
     let reviewer = create_token(data.path(), "jane", Role::Reviewer);
     let mut proposals = ProposalServiceClient::new(server.channel_with(&ingest).await);

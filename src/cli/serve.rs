@@ -17,12 +17,12 @@ struct IntacctFromEnv {
 }
 
 pub fn serve(args: &ServeArgs, globals: &Globals) -> anyhow::Result<()> {
-    let mut config = ServeConfig::resolve(args, globals.models_dir.clone())?;
+    let config = ServeConfig::resolve(args, globals.models_dir.clone())?;
     ledgerline::telemetry::init_logging(config.log_format, &config.log_filter)
         .with_context(|| format!("invalid log filter {:?}", config.log_filter))?;
     let mut intacct = IntacctFromEnv::parse_from(["ledgerline"]).intacct;
     intacct.config = intacct.config.or(args.config.clone());
-    config.writer = super::intacct::writer(&intacct)?;
+    let writer = super::intacct::writer(&intacct)?;
     let cache = ledgerline::models::ModelCache::new(
         config.models_dir.clone(),
         ledgerline::models::Manifest::embedded(),
@@ -50,6 +50,7 @@ pub fn serve(args: &ServeArgs, globals: &Globals) -> anyhow::Result<()> {
             &config,
             runtime,
             Listeners { grpc, metrics },
+            writer,
             shutdown_signal(),
         )
         .await?;

@@ -69,16 +69,21 @@ pub struct Listeners {
 ///
 /// Calls refused by access control are logged and tallied into the audit log, one row per caller
 /// and minute (`refusals`); [`run_with_refusals`] also hands them elsewhere.
+///
+/// `writer` posts approved proposals to Intacct; without one they stay approved until a server
+/// with one runs. It is a live client, so it comes beside the configuration, not inside it.
 pub async fn run(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
     listeners: Listeners,
+    writer: Option<crate::process::Writer>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     run_with_refusals(
         config,
         runtime,
         listeners,
+        writer,
         shutdown,
         crate::auth::log_refusals(),
     )
@@ -90,6 +95,7 @@ pub async fn run_with_refusals(
     config: &ServeConfig,
     runtime: Arc<NativeRuntime>,
     listeners: Listeners,
+    writer: Option<crate::process::Writer>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     refusals: crate::auth::RefusalSink,
 ) -> Result<(), ServerError> {
@@ -125,7 +131,7 @@ pub async fn run_with_refusals(
         reader.clone(),
         suggester.clone(),
         store,
-        config.writer.clone(),
+        writer,
         config.limits.max_concurrent_documents,
     ));
     let admission = admission::Admission::new(config.limits.max_waiting_bytes);

@@ -80,6 +80,22 @@ impl TestServer {
         adjust: impl FnOnce(&mut ServeConfig),
         refusals: RefusalSink,
     ) -> TestServer {
+        Self::start_full(adjust, None, refusals).await
+    }
+
+    /// Starts a server that posts approved proposals with `writer`.
+    pub async fn start_posting(
+        adjust: impl FnOnce(&mut ServeConfig),
+        writer: ledgerline::process::Writer,
+    ) -> TestServer {
+        Self::start_full(adjust, Some(writer), auth::log_refusals()).await
+    }
+
+    async fn start_full(
+        adjust: impl FnOnce(&mut ServeConfig),
+        writer: Option<ledgerline::process::Writer>,
+        refusals: RefusalSink,
+    ) -> TestServer {
         let data = tempfile::tempdir().unwrap();
         let mut config = ServeConfig::with_dirs(
             data.path().to_path_buf(),
@@ -111,6 +127,7 @@ impl TestServer {
                     grpc,
                     metrics: Some(metrics),
                 },
+                writer,
                 shutdown,
                 refusals,
             )
