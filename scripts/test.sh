@@ -7,6 +7,14 @@ cd "$(dirname "$0")/.."
 # One build for the binary and every test target: `cargo run` alone resolves features without
 # the dev-dependencies and would compile half the dependency tree a second time for the tests.
 cargo build --locked --all-targets
+# The tests start a real Qdrant server with ../shared/tools/qdrant/start.sh, which needs curl and
+# python3; install them from the Debian archive when this machine lacks them.
+missing=()
+for tool in curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if ((${#missing[@]})); then
+  sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
+fi
 "${CARGO_TARGET_DIR:-target}/debug/ledgerline" models fetch
 cargo fmt --check
 cargo test --locked --all-targets
