@@ -149,6 +149,18 @@ async fn a_qdrant_server_that_is_down_answers_unavailable_and_the_service_keeps_
 
 #[test]
 fn history_import_and_suggest_commands_print_json() {
+    import_and_suggest(None);
+}
+
+/// The same commands with the Qdrant URL in the environment only: both reach the server, and
+/// without the variable the embedded index, which holds nothing, is an error that names it.
+#[test]
+fn history_import_and_suggest_reach_the_qdrant_server_named_in_the_environment() {
+    let qdrant = common::QdrantServer::start();
+    import_and_suggest(Some(&qdrant.url));
+}
+
+fn import_and_suggest(qdrant_url: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("gl.csv");
     let mut text =
@@ -167,12 +179,17 @@ fn history_import_and_suggest_commands_print_json() {
     }
     std::fs::write(&csv, text).unwrap();
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+        command
             .args(args)
             .arg("--data-dir")
             .arg(dir.path())
-            .output()
-            .unwrap()
+            .env_remove("LEDGERLINE_CONFIG")
+            .env_remove("LEDGERLINE_QDRANT_URL");
+        if let Some(url) = qdrant_url {
+            command.env("LEDGERLINE_QDRANT_URL", url);
+        }
+        command.output().unwrap()
     };
     let out = run(&[
         "history",
@@ -186,7 +203,14 @@ fn history_import_and_suggest_commands_print_json() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 120 lines"));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("imported 120 lines"), "{printed}");
+    if let Some(url) = qdrant_url {
+        assert!(
+            printed.contains(&format!("into the Qdrant server at {url}")),
+            "{printed}"
+        );
+    }
     let first = &history()[0];
     let out = run(&[
         "suggest",
@@ -212,4 +236,21 @@ fn history_import_and_suggest_commands_print_json() {
     let out = run(&["suggest", "--company", "NOBODY", "paper"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("history import"));
+    if qdrant_url.is_some() {
+        // The chart is on disk, the history only in the server: the embedded index says so.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+            .args(["suggest", "--company", "CLI", "paper"])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("LEDGERLINE_CONFIG")
+            .env_remove("LEDGERLINE_QDRANT_URL")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            stderr.contains("has no history in the embedded index at"),
+            "{stderr}"
+        );
+    }
 }
