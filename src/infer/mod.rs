@@ -3,13 +3,13 @@
 //! [`OrtBackend`] runs the ONNX files on ONNX Runtime (CPU); [`CandleBackend`] evaluates the
 //! same files on candle, on CPU or CUDA, which is the GPU path.
 
-mod candle_backend;
+mod candle;
 pub mod onnx;
 mod ort_backend;
 
 use std::sync::Arc;
 
-pub use candle_backend::{CandleBackend, CandleOptions, DeviceKind, Precision};
+pub use candle::{CandleBackend, CandleOptions, DeviceKind, Precision};
 pub use ort_backend::{OrtBackend, OrtOptions};
 
 use crate::models::ModelCache;
