@@ -69,7 +69,7 @@ impl BBox {
 }
 
 /// Where a piece of text came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextSource {
     /// The PDF's own text: exact characters.
@@ -79,7 +79,7 @@ pub enum TextSource {
 }
 
 /// The region kinds of the CDLA layout model, in the model's class order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionKind {
     Text,
@@ -111,7 +111,7 @@ impl RegionKind {
 }
 
 /// A layout region.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
     pub kind: RegionKind,
     pub bbox: BBox,
@@ -119,7 +119,7 @@ pub struct Region {
 }
 
 /// One word.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
     pub text: String,
     pub bbox: BBox,
@@ -128,7 +128,7 @@ pub struct Word {
 }
 
 /// One line of text in reading order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub text: String,
     pub bbox: BBox,
@@ -141,7 +141,7 @@ pub struct Line {
 }
 
 /// One page as read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     pub index: usize,
     pub width: u32,

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::TestServer;
 use ledgerline::lines::{self, DocumentKind};
 use ledgerline::page::{BBox, Line, Page, TextSource, Word};
@@ -422,4 +424,90 @@ async fn extract_honours_the_password_and_force_ocr_it_is_sent() {
     let ocr = client.extract(req).await.unwrap().into_inner();
     assert_eq!(ocr.pages[0].source, pb::TextSource::Ocr as i32);
     server.stop().await.unwrap();
+}
+
+fn rate(figure: Option<(usize, usize)>) -> f64 {
+    figure.map_or(0.0, |(ok, n)| ok as f64 / n as f64)
+}
+
+/// Real e-invoice hybrids nobody here made (../shared/corpus/zugferd and fixtures/real/einvoice),
+/// read from their printed pages alone with the XML ignored, in German, French and English.
+/// `ledgerline eval extract ../shared/corpus/zugferd fixtures/real/einvoice --errata
+/// fixtures/einvoice/zugferd-errata.json` measures the figures these floors sit under, on the
+/// development and the validation part alike; the invoice number and date are also never under
+/// the trivial baseline.
+#[test]
+fn real_invoices_read_from_their_pages_stay_above_their_floors() {
+    use ledgerline::eval::real::{Options, Part, evaluate};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = Options {
+        errata: Some(
+            ledgerline::eval::einvoice::load_errata(
+                &root.join("fixtures/einvoice/zugferd-errata.json"),
+            )
+            .unwrap(),
+        ),
+        ..Options::default()
+    };
+    let dirs = [
+        root.join("../shared/corpus/zugferd"),
+        root.join("fixtures/real/einvoice"),
+    ];
+    let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
+    assert_eq!(report.errors(), 0, "{report}");
+    let floors = [
+        ("zugferd", "kind", 0.75),
+        ("zugferd", "vendor", 0.6),
+        ("zugferd", "invoice_number", 0.6),
+        ("zugferd", "date", 0.9),
+        ("zugferd", "total", 0.85),
+        ("einvoice", "kind", 0.9),
+        ("einvoice", "vendor", 0.5),
+        ("einvoice", "invoice_number", 0.8),
+        ("einvoice", "date", 0.8),
+        ("einvoice", "total", 0.85),
+    ];
+    for (corpus, field, floor) in floors {
+        for part in [Part::Development, Part::Validation] {
+            let (ours, baseline) = report.figure(corpus, part, field);
+            assert!(
+                rate(ours) >= floor,
+                "{corpus} {part:?} {field}: {ours:?} under {floor}\n{report}"
+            );
+            if matches!(field, "invoice_number" | "date") {
+                assert!(
+                    rate(ours) >= rate(baseline),
+                    "{corpus} {part:?} {field}: {ours:?} under the baseline {baseline:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Real till receipts (the validation part of ../shared/corpus/sroie-dev, scanned in Malaysia):
+/// classified as receipts, with the merchant, date and total read. `ledgerline eval extract
+/// ../shared/corpus/sroie-dev --part val` measures what these floors sit under.
+#[test]
+fn real_receipt_scans_stay_above_their_floors() {
+    use ledgerline::eval::real::{Options, Part, evaluate};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = Options {
+        part: Some(Part::Validation),
+        ..Options::default()
+    };
+    let dirs = [root.join("../shared/corpus/sroie-dev")];
+    let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
+    assert_eq!(report.errors(), 0, "{report}");
+    for (field, floor) in [
+        ("kind", 0.65),
+        ("vendor", 0.55),
+        ("date", 0.65),
+        ("total", 0.3),
+    ] {
+        let (ours, _) = report.figure("sroie-dev", Part::Validation, field);
+        assert!(
+            rate(ours) >= floor,
+            "{field}: {ours:?} under {floor}\n{report}"
+        );
+    }
 }

@@ -53,10 +53,29 @@ pub enum EvalCommand {
         #[command(flatten)]
         read: ReadArgs,
     },
-    /// Precision, recall and F1 per header field, line-item F1 and transaction F1, per variant.
+    /// Precision, recall and F1 per header field, line-item F1 and transaction F1, per variant,
+    /// on a generated corpus; on real corpora (receipt scans with `img/` and `key/`, e-invoice
+    /// hybrid PDFs with `pdf/` and `gt/`, read from their pages alone) the accuracy of each
+    /// field on a development and a validation part, next to a trivial baseline.
     Extract {
-        /// A corpus directory (fixtures/documents, or one generated with another seed).
-        dir: PathBuf,
+        /// Corpus directories: one generated corpus (fixtures/documents, or one generated with
+        /// another seed), or any number of real ones (../shared/corpus/sroie-dev,
+        /// ../shared/corpus/zugferd, fixtures/real/einvoice).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Real corpora: list each document's wrong fields.
+        #[arg(long)]
+        per_doc: bool,
+        /// Real corpora: keep each document's page model in this folder and reuse it on the
+        /// next run (delete it when reading options or models change).
+        #[arg(long)]
+        pages_cache: Option<PathBuf>,
+        /// Real corpora: corrections to hybrid truth files (fixtures/einvoice/zugferd-errata.json).
+        #[arg(long)]
+        errata: Option<PathBuf>,
+        /// Real corpora: read only the development (dev) or the validation (val) part.
+        #[arg(long, value_parser = ["dev", "val"])]
+        part: Option<String>,
         /// Evaluate only the first N documents.
         #[arg(long)]
         limit: Option<usize>,
@@ -133,15 +152,45 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             print!("{report}");
         }
         EvalCommand::Extract {
-            dir,
+            dirs,
+            per_doc,
+            pages_cache,
+            errata,
+            part,
             limit,
             variants,
             read,
         } => {
             let reader = reader(globals, &read)?;
+            if dirs
+                .iter()
+                .any(|d| ledgerline::eval::real::detect(d).is_some())
+            {
+                let options = ledgerline::eval::real::Options {
+                    per_doc,
+                    pages_cache,
+                    errata: errata
+                        .as_deref()
+                        .map(ledgerline::eval::einvoice::load_errata)
+                        .transpose()?,
+                    part: part.map(|p| match p.as_str() {
+                        "dev" => ledgerline::eval::real::Part::Development,
+                        _ => ledgerline::eval::real::Part::Validation,
+                    }),
+                };
+                let report = ledgerline::eval::real::evaluate(&reader, &dirs, &options, progress)?;
+                eprintln!();
+                print!("{report}");
+                return Ok(());
+            }
+            let [dir] = dirs.as_slice() else {
+                anyhow::bail!(
+                    "a generated corpus is evaluated alone; give one directory, or real corpora only"
+                );
+            };
             let report = ledgerline::eval::extract::evaluate(
                 &reader,
-                &dir,
+                dir,
                 limit,
                 variants.as_deref(),
                 progress,

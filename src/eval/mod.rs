@@ -7,6 +7,7 @@ pub mod extract;
 pub mod latency;
 pub mod ocr;
 pub mod oxford;
+pub mod real;
 pub mod suggest;
 pub mod throughput;
 

@@ -50,7 +50,7 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         let mut rows: Vec<Row> = Vec::new();
         for line in lines {
             let cell = Cell {
-                text: line.text.trim().to_string(),
+                text: unglue_label(line.text.trim()),
                 bbox: line.bbox,
                 confidence: line.confidence,
                 page: p,
@@ -75,6 +75,26 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
             row.cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
         }
         out.extend(rows);
+    }
+    out
+}
+
+/// A label glued to its value by OCR or a tight font, "Date:12/02/2018" or "Total
+/// Amount:$8.20", gets its space back after the colon. A colon between digits is a time of day
+/// and stays.
+fn unglue_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == ':'
+            && previous.is_some_and(char::is_alphabetic)
+            && chars.peek().is_some_and(|n| !n.is_whitespace())
+        {
+            out.push(' ');
+        }
+        previous = Some(c);
     }
     out
 }
@@ -109,4 +129,18 @@ pub fn after_words(text: &str, n: usize) -> String {
     rest.trim_start_matches([':', '#', '-', '.', ' '])
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_glued_label_gets_its_space_back_and_a_time_keeps_its_colon() {
+        assert_eq!(super::unglue_label("Date:12/02/2018"), "Date: 12/02/2018");
+        assert_eq!(
+            super::unglue_label("Total Amount:$8.20"),
+            "Total Amount: $8.20"
+        );
+        assert_eq!(super::unglue_label("14:31:00"), "14:31:00");
+        assert_eq!(super::unglue_label("Date: 1/2/2020"), "Date: 1/2/2020");
+    }
 }

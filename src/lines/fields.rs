@@ -6,148 +6,10 @@ use rust_decimal::Decimal;
 
 use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::normalize::{DateOrder, find_currency, find_date, parse_amount};
+use super::vocabulary::{
+    INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
+};
 use super::{Field, FieldSource, HeaderKey};
-
-/// Label vocabulary per header field, most specific first. A cell counts for the field whose
-/// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
-/// never a total label.
-pub const LABELS: &[(HeaderKey, &[&str])] = &[
-    (
-        HeaderKey::InvoiceNumber,
-        &[
-            "invoice number",
-            "invoice no",
-            "invoice nr",
-            "invoice #",
-            "inv no",
-            "bill number",
-            "bill no",
-            "credit note number",
-            "credit note no",
-            "document number",
-            "document no",
-            "invoice",
-        ],
-    ),
-    (
-        HeaderKey::InvoiceDate,
-        &[
-            "invoice date",
-            "date of issue",
-            "issue date",
-            "billed on",
-            "tax point",
-            "issued",
-            "dated",
-            "date",
-        ],
-    ),
-    (
-        HeaderKey::DueDate,
-        &[
-            "due date",
-            "payment due",
-            "please pay by",
-            "pay by",
-            "due by",
-            "due",
-        ],
-    ),
-    (
-        HeaderKey::PoNumber,
-        &[
-            "purchase order number",
-            "purchase order",
-            "po number",
-            "po no",
-            "p.o. number",
-            "p.o",
-            "order ref",
-            "order reference",
-            "purchase ref",
-            "your ref",
-            "your reference",
-            "po",
-        ],
-    ),
-    (
-        HeaderKey::PaymentTerms,
-        &["payment terms", "terms of payment", "terms", "conditions"],
-    ),
-    (
-        HeaderKey::Subtotal,
-        &[
-            "subtotal",
-            "sub-total",
-            "sub total",
-            "net amount",
-            "net total",
-            "total excl vat",
-            "total excl. vat",
-            "total before tax",
-            "goods total",
-            "total net",
-        ],
-    ),
-    (
-        HeaderKey::Tax,
-        &[
-            "sales tax",
-            "vat amount",
-            "tax amount",
-            "total vat",
-            "total tax",
-            "vat",
-            "tax",
-            "gst",
-        ],
-    ),
-    (
-        HeaderKey::Total,
-        &[
-            "grand total",
-            "total incl vat",
-            "total incl. vat",
-            "total due",
-            "amount due",
-            "balance due",
-            "total amount",
-            "amount payable",
-            "total",
-        ],
-    ),
-    (
-        HeaderKey::AccountNumber,
-        &[
-            "account number",
-            "account no",
-            "account #",
-            "iban",
-            "account",
-        ],
-    ),
-    (HeaderKey::Period, &["statement period", "period"]),
-    (
-        HeaderKey::OpeningBalance,
-        &[
-            "opening balance",
-            "balance brought forward",
-            "previous balance",
-            "starting balance",
-            "balance at start",
-        ],
-    ),
-    (
-        HeaderKey::ClosingBalance,
-        &[
-            "closing balance",
-            "balance carried forward",
-            "new balance",
-            "ending balance",
-            "balance at end",
-        ],
-    ),
-];
 
 /// The field a cell labels, and how many of its words the label took.
 pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
@@ -334,20 +196,42 @@ fn value_for(
     accept(key, &under.text, order).map(|v| field(v, under, &under.text))
 }
 
-/// Words that title a document rather than name its issuer.
-const TITLES: &[&str] = &[
-    "invoice",
-    "tax invoice",
-    "bill",
-    "credit note",
-    "credit memo",
-    "statement",
-    "account statement",
-    "statement of account",
-    "bank statement",
-    "receipt",
-    "page",
-];
+/// The first date printed anywhere, in reading order, on a row no label marks as another date
+/// (due date, period). Less sure than a labelled date, so its confidence is lowered.
+pub fn first_date(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter()
+        .filter(|row| {
+            !row.cells.iter().any(|c| {
+                matches!(
+                    label_of(c),
+                    Some((HeaderKey::DueDate | HeaderKey::Period, _))
+                )
+            })
+        })
+        .flat_map(|row| row.cells.iter())
+        .find_map(|cell| {
+            let (iso, raw) = find_date(&cell.text, order)?;
+            let mut found = field(iso, cell, &raw);
+            found.confidence *= 0.8;
+            Some(found)
+        })
+}
+
+/// The largest amount with cents printed anywhere: the total of a document that prints it with
+/// no label this vocabulary knows (a grand total is the largest figure on an invoice). Less
+/// sure than a labelled total, so its confidence is halved.
+pub fn largest_amount(rows: &[Row]) -> Option<Field> {
+    rows.iter()
+        .flat_map(|row| row.cells.iter())
+        .filter(|cell| super::normalize::looks_like_money(&cell.text))
+        .filter_map(|cell| Some((parse_amount(&cell.text)?, cell)))
+        .max_by_key(|(amount, _)| *amount)
+        .map(|(amount, cell)| {
+            let mut found = field(amount.to_string(), cell, &cell.text);
+            found.confidence *= 0.5;
+            found
+        })
+}
 
 fn is_title(text: &str) -> bool {
     let w = label_words(text).join(" ");
@@ -359,10 +243,164 @@ fn is_title(text: &str) -> bool {
         || w.starts_with("page ")
 }
 
-/// The issuer: the largest text in the top quarter of the first page that is neither a title,
-/// a label, a date nor an amount. Its address is the run of lines right below it, or (when it
-/// sits in a banner) the first lines under the banner on the left.
-pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> {
+/// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL").
+fn has_legal_form(text: &str) -> bool {
+    let words = label_words(text).join(" ");
+    LEGAL_FORMS.iter().any(|form| {
+        let padded = format!(" {words} ");
+        padded.contains(&format!(" {form} "))
+    })
+}
+
+/// A company name as printed without what follows it on the same line: a registration number
+/// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
+/// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
+fn clean_name(text: &str) -> String {
+    let mut name = text.trim();
+    for separator in [" - ", " | ", " · ", " – "] {
+        if let Some((head, _)) = name.split_once(separator)
+            && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        {
+            name = head.trim();
+        }
+    }
+    if let Some(open) = name.rfind('(')
+        && name[open..].chars().any(|c| c.is_ascii_digit())
+        && name[..open].chars().filter(|c| c.is_alphabetic()).count() >= 3
+    {
+        name = name[..open].trim();
+    }
+    name.to_string()
+}
+
+/// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
+/// below it "Name: Lieferant GmbH".
+fn labelled_seller(rows: &[Row]) -> Option<Field> {
+    let heading = rows.iter().position(|r| {
+        let words = label_words(&r.text()).join(" ");
+        SELLER_HEADINGS.contains(&words.as_str())
+    })?;
+    let page = rows[heading].page;
+    rows.iter()
+        .skip(heading + 1)
+        .take(6)
+        .take_while(|r| r.page == page)
+        .find_map(|r| {
+            let first = r.cells.first()?;
+            let words = label_words(&first.text);
+            if words.first().map(String::as_str) != Some("name") {
+                return None;
+            }
+            let inline = after_words(&first.text, 1);
+            let (text, cell) = if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                (inline, first)
+            } else {
+                let next = r.cells.get(1)?;
+                (next.text.trim_start_matches([':', ' ']).to_string(), next)
+            };
+            Some(field(clean_name(&text), cell, &text))
+        })
+        .or_else(|| {
+            // No "Name:" row: the name is the first line under the heading, alone on its row.
+            let row = rows
+                .get(heading + 1)
+                .filter(|r| r.page == page && r.cells.len() == 1)?;
+            let cell = row.cells.first()?;
+            let text = cell.text.trim();
+            let named = text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !text.contains(':')
+                && label_of(cell).is_none();
+            named.then(|| field(clean_name(text), cell, text))
+        })
+}
+
+/// The sender line of a window envelope letter: one small line of name, street and town set
+/// apart by separators ("Global Goods Inc. · 789 Commerce Street · M1 1AA Manchester"), whose
+/// first part names a company by its legal form.
+fn sender_line(rows: &[Row]) -> Option<Field> {
+    let bottom = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .map(|r| r.bbox().y1)
+        .fold(0.0f32, f32::max);
+    rows.iter()
+        .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
+        .flat_map(|r| r.cells.iter())
+        .find_map(|cell| {
+            let parts = [" · ", " - ", " | ", " • ", " – "]
+                .iter()
+                .map(|sep| cell.text.split(sep).count())
+                .max()
+                .unwrap_or(1);
+            let name = clean_name(&cell.text);
+            (parts >= 3 && has_legal_form(&name)).then(|| field(name, cell, &cell.text))
+        })
+}
+
+/// The document's number printed in its heading rather than under a label: "Handelsrechnung
+/// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
+/// (also inside a compound), an optional bracketed code, a number mark, then the number.
+pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
+        let text = cell.text.replace('(', " (");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let plain = |w: &str| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
+                .to_lowercase()
+        };
+        let start = words.iter().position(|w| {
+            let w = plain(w);
+            w.len() >= 5 && INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+        })?;
+        // Up to three words between: "Rechnung des Versicherers (575) Nr. ...".
+        let i = (start + 1..(start + 5).min(words.len()))
+            .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
+        let value = words.get(i + 1)?.trim_start_matches([':', '#']);
+        let value = value.trim_end_matches([',', ';', '.']);
+        (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
+            .then(|| field(value.to_string(), cell, value))
+    })
+}
+
+/// The date in the heading that carries the document's number ("... Nr. 471102 vom
+/// 05.03.2018"): the date of issue, where a form prints other dates (its own version, the
+/// delivery) before it.
+pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Field> {
+    let cell = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .find(|c| c.page == number.page && c.bbox == number.bbox)?;
+    let at = cell.text.find(&number.raw)? + number.raw.len();
+    let (iso, raw) = find_date(&cell.text[at..], order)?;
+    Some(field(iso, cell, &raw))
+}
+
+/// A receipt's merchant: the first line of the header that names a company by its legal form,
+/// else the first line that is neither a title, a label, a date nor an amount. Till receipts
+/// print the shop's name first, often below the owner's name or a branch code, in any size.
+fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
+    let top: Vec<&Cell> = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| plain(c))
+        .take(6)
+        .collect();
+    let cell = top
+        .iter()
+        .find(|c| has_legal_form(&c.text))
+        .or_else(|| top.first())?;
+    Some(field(clean_name(&cell.text), cell, &cell.text))
+}
+
+/// The issuer: named under a seller heading when the document has one; else the largest text in
+/// the top quarter of the first page that is neither a title, a label, a date nor an amount. Its
+/// address is the run of lines right below it, or (when it sits in a banner) the first lines
+/// under the banner on the left. A receipt's issuer is its merchant (see `merchant`).
+pub fn issuer(rows: &[Row], order: DateOrder, receipt: bool) -> Option<(Field, Option<Field>)> {
+    if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
+        return Some((seller, None));
+    }
     let first: Vec<&Row> = rows
         .iter()
         .filter(|r| r.page == 0 && !super::table::is_header_row(r))
@@ -376,6 +414,9 @@ pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> 
             && parse_amount(&c.text).is_none()
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
+    if receipt {
+        return merchant(rows, plain).map(|m| (m, None));
+    }
     let named: Vec<&Cell> = first
         .iter()
         .flat_map(|r| r.cells.iter())
@@ -432,7 +473,7 @@ pub fn issuer(rows: &[Row], order: DateOrder) -> Option<(Field, Option<Field>)> 
         last_y = cell.bbox.y1;
         address.push(cell);
     }
-    let name_field = field(name.text.clone(), name, &name.text);
+    let name_field = field(clean_name(&name.text), name, &name.text);
     let address_field = (!address.is_empty()).then(|| {
         let text = address
             .iter()

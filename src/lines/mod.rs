@@ -13,13 +13,14 @@ mod normalize;
 #[cfg(test)]
 mod robustness;
 mod table;
+mod vocabulary;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use checks::check;
 pub use checks::{Check, CheckKind};
-pub use normalize::{DateOrder, find_date, parse_amount};
+pub use normalize::{DateOrder, date_order, find_date, looks_like_money, parse_amount};
 
 use crate::page::{BBox, Page};
 use cells::{Row, label_words};
@@ -31,6 +32,9 @@ pub enum DocumentKind {
     Invoice,
     CreditNote,
     BankStatement,
+    /// A till receipt: read like an invoice (merchant, date, total, items), kept apart because
+    /// it records a payment already made.
+    Receipt,
     /// Neither: returned with its pages and no invented fields.
     Other,
 }
@@ -214,8 +218,8 @@ pub fn extract(pages: &[Page]) -> Extraction {
         warnings.push("no text was found on any page".to_string());
     }
     match kind {
-        DocumentKind::Invoice | DocumentKind::CreditNote => {
-            let mut invoice = read_invoice(&rows, order);
+        DocumentKind::Invoice | DocumentKind::CreditNote | DocumentKind::Receipt => {
+            let mut invoice = read_invoice(&rows, order, kind == DocumentKind::Receipt);
             invoice.currency = currency;
             let checks = checks::invoice(&mut invoice);
             if invoice.lines.is_empty() {
@@ -256,48 +260,31 @@ pub fn extract(pages: &[Page]) -> Extraction {
     }
 }
 
-/// Votes from vocabulary: statement words against invoice words; neither means Other.
+/// Votes from vocabulary in six languages: statement words against invoice words; a till
+/// receipt by the money handed over and given back, unless the document asks to be paid later;
+/// neither means Other.
 fn classify(rows: &[Row]) -> DocumentKind {
+    use vocabulary::{
+        CREDIT_WORDS, INVOICE_WORDS, RECEIPT_WORDS, STATEMENT_WORDS, TO_BE_PAID_WORDS, count,
+    };
     let text = rows
         .iter()
         .map(|r| label_words(&r.text()).join(" "))
         .collect::<Vec<_>>()
         .join("\n");
-    let count = |words: &[&str]| words.iter().filter(|w| text.contains(*w)).count();
-    let statement = count(&[
-        "statement",
-        "opening balance",
-        "closing balance",
-        "balance brought forward",
-        "balance carried forward",
-        "withdrawals",
-        "deposits",
-        "paid in",
-        "paid out",
-        "account holder",
-        "statement period",
-    ]);
-    let invoice = count(&[
-        "invoice",
-        "bill to",
-        "subtotal",
-        "sub total",
-        "amount due",
-        "balance due",
-        "vat",
-        "tax",
-        "qty",
-        "quantity",
-        "unit price",
-        "due date",
-        "bill number",
-        "grand total",
-    ]);
-    let credit = count(&["credit note", "credit memo"]);
+    let statement = count(&text, STATEMENT_WORDS);
+    let invoice = count(&text, INVOICE_WORDS);
+    let credit = CREDIT_WORDS
+        .iter()
+        .filter(|w| vocabulary::names(&text, w))
+        .count();
+    let receipt = count(&text, RECEIPT_WORDS);
     if statement >= 2 && statement >= invoice {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 {
         DocumentKind::CreditNote
+    } else if receipt >= 2 && count(&text, TO_BE_PAID_WORDS) == 0 {
+        DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice
     } else {
@@ -310,23 +297,38 @@ fn take(found: &mut Vec<(HeaderKey, Field)>, key: HeaderKey) -> Option<Field> {
     Some(found.remove(i).1)
 }
 
-fn read_invoice(rows: &[Row], order: DateOrder) -> Invoice {
+fn read_invoice(rows: &[Row], order: DateOrder, receipt: bool) -> Invoice {
     let mut found = fields::header_fields(rows, order);
-    let (vendor_name, vendor_address) = match fields::issuer(rows, order) {
+    let labelled_number = take(&mut found, HeaderKey::InvoiceNumber);
+    let titled_number = match labelled_number {
+        Some(_) => None,
+        None => fields::titled_number(rows, order),
+    };
+    // Receipts and many invoices print their date with no label, or with one OCR misread
+    // ("Dae:"): the date in the heading that gives the number, else the first date on the
+    // document, is then the date of issue.
+    let invoice_date = take(&mut found, HeaderKey::InvoiceDate)
+        .or_else(|| {
+            titled_number
+                .as_ref()
+                .and_then(|n| fields::titled_date(rows, n, order))
+        })
+        .or_else(|| fields::first_date(rows, order));
+    let (vendor_name, vendor_address) = match fields::issuer(rows, order, receipt) {
         Some((name, address)) => (Some(name), address),
         None => (None, None),
     };
     Invoice {
         vendor_name,
         vendor_address,
-        invoice_number: take(&mut found, HeaderKey::InvoiceNumber),
-        invoice_date: take(&mut found, HeaderKey::InvoiceDate),
+        invoice_number: labelled_number.or(titled_number),
+        invoice_date,
         due_date: take(&mut found, HeaderKey::DueDate),
         po_number: take(&mut found, HeaderKey::PoNumber),
         currency: None,
         subtotal: take(&mut found, HeaderKey::Subtotal),
         tax: take(&mut found, HeaderKey::Tax),
-        total: take(&mut found, HeaderKey::Total),
+        total: take(&mut found, HeaderKey::Total).or_else(|| fields::largest_amount(rows)),
         payment_terms: take(&mut found, HeaderKey::PaymentTerms),
         lines: table::line_items(rows),
         ..Invoice::default()
@@ -371,7 +373,7 @@ fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
         f
     });
     Statement {
-        bank_name: fields::issuer(rows, order).map(|(name, _)| name),
+        bank_name: fields::issuer(rows, order, false).map(|(name, _)| name),
         account_number,
         period_start,
         period_end,

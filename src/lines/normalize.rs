@@ -203,7 +203,12 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
             let between = i > 0
                 && chars[i - 1].is_alphabetic()
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit);
-            if c == '.' && between { ' ' } else { c }
+            // "Date:12/02/2018": a label glued to its value.
+            if matches!(c, '.' | ':') && between {
+                ' '
+            } else {
+                c
+            }
         })
         .collect();
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
@@ -216,6 +221,17 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
         });
         if let Some(d) = numeric_date(bare, order) {
             return Some((d, bare.to_string()));
+        }
+        // "9/3/201820:54:50": OCR dropped the space between a date and its time of day.
+        if let Some(colon) = bare.find(':') {
+            for cut in [colon.saturating_sub(2), colon.saturating_sub(1)] {
+                if let Some(head) = bare.get(..cut)
+                    && head.len() >= 8
+                    && let Some(d) = numeric_date(head, order)
+                {
+                    return Some((d, head.to_string()));
+                }
+            }
         }
         // A range read without spaces around its dash: "10/01/2025-10/31/2025".
         for (at, _) in bare.match_indices(['-', '\u{2013}', '\u{2014}']) {

@@ -117,6 +117,7 @@ pub fn extraction(
         DocumentKind::CreditNote => pb::DocumentKind::CreditNote,
         DocumentKind::BankStatement => pb::DocumentKind::BankStatement,
         DocumentKind::Other => pb::DocumentKind::Other,
+        DocumentKind::Receipt => pb::DocumentKind::Receipt,
     };
     let record = if let Some(inv) = &x.invoice {
         Some(pb::extract_response::Record::Invoice(pb::Invoice {

@@ -1,0 +1,591 @@
+//! The words documents use, in English, German, French, Spanish, Italian and Dutch: the labels
+//! of header fields, the words that tell one kind of document from another, the titles that
+//! head a document, and the legal forms that end a company's name. Kept apart from the code that
+//! uses them so that a language is added in one place.
+//!
+//! Labels are compared word by word on `cells::label_words` (lower case, punctuation trimmed),
+//! so "Rechnungs-Nr.:" is written here as "rechnungs-nr" and "N° facture" as "n facture".
+
+use super::HeaderKey;
+
+/// Label vocabulary per header field, most specific first. A cell counts for the field whose
+/// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
+/// never a total label.
+pub const LABELS: &[(HeaderKey, &[&str])] = &[
+    (
+        HeaderKey::InvoiceNumber,
+        &[
+            "invoice number",
+            "invoice no",
+            "invoice nr",
+            "invoice #",
+            "inv no",
+            "bill number",
+            "bill no",
+            "credit note number",
+            "credit note no",
+            "document number",
+            "document no",
+            "doc no",
+            "receipt no",
+            "receipt number",
+            "invoice",
+            // de
+            "rechnungsnummer",
+            "rechnungs-nr",
+            "rechnung nr",
+            "rechnung-nr",
+            "rechnungsnr",
+            "gutschriftsnummer",
+            "belegnummer",
+            "beleg-nr",
+            // fr
+            "numéro de facture",
+            "n de facture",
+            "facture n",
+            "facture nº",
+            "n facture",
+            "numéro d'avoir",
+            "avoir n",
+            // es
+            "número de factura",
+            "nº de factura",
+            "n de factura",
+            "factura nº",
+            "factura n",
+            "factura no",
+            "nº factura",
+            // it
+            "numero fattura",
+            "numero documento",
+            "fattura n",
+            "fattura nr",
+            "n fattura",
+            // nl
+            "factuurnummer",
+            "factuur nr",
+            "factuurnr",
+            "creditnotanummer",
+        ],
+    ),
+    (
+        HeaderKey::InvoiceDate,
+        &[
+            "invoice date",
+            "date of issue",
+            "issue date",
+            "billed on",
+            "tax point",
+            "issued",
+            "dated",
+            "date",
+            // de
+            "rechnungsdatum",
+            "belegdatum",
+            "ausstellungsdatum",
+            "datum",
+            // fr
+            "date de facture",
+            "date de facturation",
+            "date d'émission",
+            // es
+            "fecha de factura",
+            "fecha de emisión",
+            "fecha",
+            // it
+            "data fattura",
+            "data documento",
+            "data di emissione",
+            "data",
+            // nl
+            "factuurdatum",
+        ],
+    ),
+    (
+        HeaderKey::DueDate,
+        &[
+            "due date",
+            "payment due",
+            "please pay by",
+            "pay by",
+            "due by",
+            "due",
+            "fälligkeitsdatum",
+            "fällig am",
+            "zahlbar bis",
+            "date d'échéance",
+            "échéance",
+            "fecha de vencimiento",
+            "vencimiento",
+            "data scadenza",
+            "scadenza",
+            "vervaldatum",
+            "uiterste betaaldatum",
+        ],
+    ),
+    (
+        HeaderKey::PoNumber,
+        &[
+            "purchase order number",
+            "purchase order",
+            "po number",
+            "po no",
+            "p.o. number",
+            "p.o",
+            "order ref",
+            "order reference",
+            "purchase ref",
+            "your ref",
+            "your reference",
+            "po",
+            "bestellnummer",
+            "bestellung",
+            "ihre bestellung",
+            "bon de commande",
+            "votre commande",
+            "pedido",
+            "ordine",
+            "bestelnummer",
+        ],
+    ),
+    (
+        HeaderKey::PaymentTerms,
+        &[
+            "payment terms",
+            "terms of payment",
+            "terms",
+            "conditions",
+            "zahlungsbedingungen",
+            "conditions de paiement",
+            "condiciones de pago",
+            "condizioni di pagamento",
+            "betalingsvoorwaarden",
+        ],
+    ),
+    (
+        HeaderKey::Subtotal,
+        &[
+            "subtotal",
+            "sub-total",
+            "sub total",
+            "net amount",
+            "net total",
+            "total excl vat",
+            "total excl. vat",
+            "total before tax",
+            "goods total",
+            "total net",
+            "nettobetrag",
+            "net total amount",
+            "rechnungssumme ohne ust",
+            "summe ohne ust",
+            "nettosumme",
+            "summe netto",
+            "gesamtbetrag netto",
+            "zwischensumme",
+            "total ht",
+            "montant ht",
+            "sous-total",
+            "base imponible",
+            "subtotal sin iva",
+            "imponibile",
+            "totale imponibile",
+            "subtotaal",
+            "totaal excl btw",
+        ],
+    ),
+    (
+        HeaderKey::Tax,
+        &[
+            "sales tax",
+            "vat amount",
+            "tax amount",
+            "total vat",
+            "total tax",
+            "vat",
+            "tax",
+            "gst",
+            "mwst",
+            "ust",
+            "umsatzsteuer",
+            "mehrwertsteuer",
+            "summe ust",
+            "steuerbetrag",
+            "montant tva",
+            "total tva",
+            "tva",
+            "iva",
+            "importe iva",
+            "totale iva",
+            "btw",
+            "btw bedrag",
+        ],
+    ),
+    (
+        HeaderKey::Total,
+        &[
+            "grand total",
+            "total incl vat",
+            "total incl. vat",
+            "total due",
+            "amount due",
+            "balance due",
+            "total amount",
+            "amount payable",
+            "total",
+            "total amt rounded",
+            "total rounded",
+            "nett total",
+            // de
+            "gesamtbetrag",
+            "gesamtsumme",
+            "bruttosumme",
+            "gross total amount",
+            "gross total",
+            "total gross",
+            "rechnungsbetrag",
+            "bruttobetrag",
+            "gesamtbetrag brutto",
+            "summe brutto",
+            "endbetrag",
+            "zu zahlen",
+            "summe",
+            // fr
+            "total ttc",
+            "montant ttc",
+            "montant total",
+            "net à payer",
+            "total à payer",
+            // es
+            "total factura",
+            "importe total",
+            "total a pagar",
+            // it
+            "totale",
+            "totale documento",
+            "totale fattura",
+            "totale da pagare",
+            // nl
+            "totaal",
+            "totaalbedrag",
+            "te betalen",
+            "totaal incl btw",
+        ],
+    ),
+    (
+        HeaderKey::AccountNumber,
+        &[
+            "account number",
+            "account no",
+            "account #",
+            "iban",
+            "account",
+            "kontonummer",
+            "numéro de compte",
+            "rekeningnummer",
+        ],
+    ),
+    (
+        HeaderKey::Period,
+        &[
+            "statement period",
+            "period",
+            "zeitraum",
+            "période",
+            "periodo",
+            "periode",
+        ],
+    ),
+    (
+        HeaderKey::OpeningBalance,
+        &[
+            "opening balance",
+            "balance brought forward",
+            "previous balance",
+            "starting balance",
+            "balance at start",
+            "alter kontostand",
+            "anfangssaldo",
+            "ancien solde",
+            "solde précédent",
+            "saldo anterior",
+            "saldo iniziale",
+            "beginsaldo",
+        ],
+    ),
+    (
+        HeaderKey::ClosingBalance,
+        &[
+            "closing balance",
+            "balance carried forward",
+            "new balance",
+            "ending balance",
+            "balance at end",
+            "neuer kontostand",
+            "endsaldo",
+            "nouveau solde",
+            "solde final",
+            "saldo final",
+            "saldo finale",
+            "eindsaldo",
+        ],
+    ),
+];
+
+/// Words that title a document rather than name its issuer.
+pub const TITLES: &[&str] = &[
+    "invoice",
+    "tax invoice",
+    "simplified tax invoice",
+    "bill",
+    "cash bill",
+    "cash sale",
+    "credit note",
+    "credit memo",
+    "statement",
+    "account statement",
+    "statement of account",
+    "bank statement",
+    "receipt",
+    "official receipt",
+    "page",
+    "rechnung",
+    "gutschrift",
+    "kontoauszug",
+    "quittung",
+    "facture",
+    "avoir",
+    "relevé de compte",
+    "factura",
+    "recibo",
+    "fattura",
+    "ricevuta",
+    "factuur",
+    "creditnota",
+    "kassabon",
+];
+
+/// Words that mark the document's number in a heading ("Handelsrechnung (380) Nr. 471102").
+pub const NUMBER_MARKS: &[&str] = &[
+    "nr", "no", "n", "nº", "#", "number", "nummer", "numéro", "número", "numero", "num",
+];
+
+/// Words and phrases that vote for a bank statement.
+pub const STATEMENT_WORDS: &[&str] = &[
+    "statement",
+    "opening balance",
+    "closing balance",
+    "balance brought forward",
+    "balance carried forward",
+    "withdrawals",
+    "deposits",
+    "paid in",
+    "paid out",
+    "account holder",
+    "statement period",
+    "kontoauszug",
+    "alter kontostand",
+    "neuer kontostand",
+    "relevé de compte",
+    "ancien solde",
+    "nouveau solde",
+    "extracto",
+    "estratto conto",
+    "rekeningafschrift",
+];
+
+/// Words and phrases that vote for an invoice. Words of four letters or fewer count only as
+/// whole words ("ust" is not in "august"); longer ones also inside German compounds
+/// ("Handelsrechnung").
+pub const INVOICE_WORDS: &[&str] = &[
+    "invoice",
+    "bill to",
+    "subtotal",
+    "sub total",
+    "amount due",
+    "balance due",
+    "vat",
+    "tax",
+    "qty",
+    "quantity",
+    "unit price",
+    "due date",
+    "bill number",
+    "grand total",
+    "rechnung",
+    "mwst",
+    "ust",
+    "umsatzsteuer",
+    "gesamtbetrag",
+    "nettobetrag",
+    "menge",
+    "einzelpreis",
+    "facture",
+    "tva",
+    "total ttc",
+    "total ht",
+    "quantité",
+    "prix unitaire",
+    "net à payer",
+    "factura",
+    "iva",
+    "cantidad",
+    "importe",
+    "base imponible",
+    "fattura",
+    "imponibile",
+    "quantità",
+    "totale",
+    "factuur",
+    "btw",
+    "aantal",
+    "totaal",
+];
+
+/// Words and phrases that make an invoice a credit note.
+pub const CREDIT_WORDS: &[&str] = &[
+    "credit note",
+    "credit memo",
+    "gutschrift",
+    "avoir",
+    "nota de crédito",
+    "factura rectificativa",
+    "nota di credito",
+    "creditnota",
+    "creditfactuur",
+];
+
+/// Words and phrases of a till receipt: money handed over and change given back.
+pub const RECEIPT_WORDS: &[&str] = &[
+    "receipt",
+    "cash",
+    "change",
+    "cashier",
+    "tendered",
+    "thank you",
+    "come again",
+    "kassenbon",
+    "bar",
+    "rückgeld",
+    "gegeben",
+    "ticket de caisse",
+    "espèces",
+    "rendu",
+    "recibo",
+    "efectivo",
+    "cambio",
+    "scontrino",
+    "contanti",
+    "resto",
+    "kassabon",
+    "contant",
+    "wisselgeld",
+];
+
+/// Phrases only an invoice to be paid later prints; any of them rules a receipt out.
+pub const TO_BE_PAID_WORDS: &[&str] = &[
+    "bill to",
+    "due date",
+    "payment terms",
+    "invoice date",
+    "rechnungsdatum",
+    "zahlungsbedingungen",
+    "date d'échéance",
+    "conditions de paiement",
+    "fecha de vencimiento",
+    "data scadenza",
+    "vervaldatum",
+    "iban",
+];
+
+/// Legal forms that end a company's name: a line carrying one names a company.
+pub const LEGAL_FORMS: &[&str] = &[
+    "sdn bhd",
+    "bhd",
+    "berhad",
+    "enterprise",
+    "trading",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "inc",
+    "corp",
+    "plc",
+    "pte",
+    "gmbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "sarl",
+    "sas",
+    "sasu",
+    "eurl",
+    "sa",
+    "sl",
+    "slu",
+    "srl",
+    "spa",
+    "snc",
+    "bv",
+    "nv",
+    "vof",
+];
+
+/// Headings of the block that names the issuer on form-like invoices ("Verkäufer", then
+/// "Name: ...").
+pub const SELLER_HEADINGS: &[&str] = &[
+    "seller",
+    "supplier",
+    "vendor",
+    "verkäufer",
+    "lieferant",
+    "rechnungssteller",
+    "vendeur",
+    "fournisseur",
+    "vendedor",
+    "proveedor",
+    "fornitore",
+    "cedente prestatore",
+    "leverancier",
+];
+
+/// Whether `text` (label words joined by spaces) names the phrase: as a whole word for short
+/// phrases, anywhere for long ones.
+pub fn mentions(text: &str, phrase: &str) -> bool {
+    if phrase.chars().count() <= 4 {
+        text.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'')
+            .any(|w| w == phrase)
+    } else {
+        text.contains(phrase)
+    }
+}
+
+/// Whether `text` names the phrase as a word of its own or as the end of a compound
+/// ("Handelsgutschrift"), never inside a longer word ("Beitragsgutschriften").
+pub fn names(text: &str, phrase: &str) -> bool {
+    if phrase.contains(' ') {
+        return text.contains(phrase);
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.ends_with(phrase))
+}
+
+/// How many of the phrases `text` mentions.
+pub fn count(text: &str, phrases: &[&str]) -> usize {
+    phrases.iter().filter(|p| mentions(text, p)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_count_only_whole_and_long_ones_inside_compounds() {
+        assert!(!mentions("august 2025", "ust"));
+        assert!(mentions("19 % ust", "ust"));
+        assert!(mentions("handelsrechnung 380 nr 471102", "rechnung"));
+        assert_eq!(count("facture n 12 total ttc tva", INVOICE_WORDS), 3);
+    }
+}
