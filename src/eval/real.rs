@@ -536,6 +536,16 @@ impl Report {
         )
     }
 
+    /// Line-item F1 on one part of one corpus, when its truth has lines.
+    pub fn line_f1(&self, corpus: &str, part: Part) -> Option<f64> {
+        line_f1(
+            self.documents
+                .iter()
+                .filter(|d| d.corpus == corpus && d.part == part)
+                .map(|d| &d.ledgerline),
+        )
+    }
+
     /// Documents that failed to read or extract.
     pub fn errors(&self) -> usize {
         self.documents.iter().filter(|d| d.error.is_some()).count()

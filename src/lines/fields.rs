@@ -125,7 +125,18 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
             let Some((key, n)) = label_of(cell) else {
                 continue;
             };
-            if found.iter().any(|(k, _)| *k == key) && !last_wins(key) {
+            let seen = found.iter().any(|(k, _)| *k == key);
+            if seen && !last_wins(key) {
+                continue;
+            }
+            // A totals row of a summary table ("Total: 255.00 15.30" under a tax summary)
+            // carries several amounts; it does not override a total already read.
+            let amounts = row
+                .cells
+                .iter()
+                .filter(|c| super::normalize::looks_like_money(&c.text))
+                .count();
+            if seen && amounts >= 2 {
                 continue;
             }
             let Some(field) = value_for(key, rows, r, c, n, order) else {

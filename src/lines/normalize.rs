@@ -242,8 +242,15 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
         // "05 Mar 2026", "5 March 2026", "March 5, 2026".
         if let Some(month) = month_from_name(bare) {
             let number = |t: Option<&&str>| -> Option<u32> {
-                t.map(|t| t.trim_matches(|c: char| !c.is_ascii_digit()))
-                    .and_then(|t| t.parse().ok())
+                let t = t?.trim_matches(|c: char| !c.is_ascii_digit());
+                // "201818:46": a year glued to the time of day.
+                let t = match t.get(..4) {
+                    Some(year) if t.contains(':') && year.bytes().all(|b| b.is_ascii_digit()) => {
+                        year
+                    }
+                    _ => t,
+                };
+                t.parse().ok()
             };
             if i >= 1
                 && let (Some(day), Some(year)) =
@@ -318,6 +325,16 @@ mod tests {
         assert!(
             looks_like_money("2.091,54") && looks_like_money("(60.54)") && !looks_like_money("12")
         );
+    }
+
+    #[test]
+    fn dates_glued_to_their_label_or_their_time_of_day_are_read() {
+        let day = DateOrder::DayFirst;
+        let date = |t: &str| find_date(t, day).map(|d| d.0);
+        assert_eq!(date("Date:12/02/2018").as_deref(), Some("2018-02-12"));
+        assert_eq!(date("Date:9/3/201820:54:50").as_deref(), Some("2018-03-09"));
+        assert_eq!(date("27 Mar 201818:46").as_deref(), Some("2018-03-27"));
+        assert_eq!(date("14:31:00"), None);
     }
 
     #[test]

@@ -39,11 +39,41 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "transaction",
             "narrative",
             "memo",
+            "beschreibung",
+            "bezeichnung",
+            "artikelbezeichnung",
+            "leistung",
+            "produkt",
+            "artikel",
+            "désignation",
+            "libellé",
+            "produit",
+            "descripción",
+            "concepto",
+            "producto",
+            "descrizione",
+            "prodotto",
+            "omschrijving",
         ],
     ),
     (
         ColumnKind::Quantity,
-        &["qty", "quantity", "units", "hours", "hrs", "qté"],
+        &[
+            "qty",
+            "quantity",
+            "units",
+            "hours",
+            "hrs",
+            "qté",
+            "menge",
+            "anzahl",
+            "quantité",
+            "cantidad",
+            "cant",
+            "quantità",
+            "qtà",
+            "aantal",
+        ],
     ),
     (
         ColumnKind::UnitPrice,
@@ -55,6 +85,20 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "unit cost",
             "price each",
             "unit",
+            "einzelpreis",
+            "nettopreis",
+            "stückpreis",
+            "preis",
+            "prix unitaire",
+            "prix unitaire ht",
+            "pu ht",
+            "precio",
+            "precio unitario",
+            "prezzo",
+            "prezzo unitario",
+            "prijs",
+            "stukprijs",
+            "eenheidsprijs",
         ],
     ),
     (
@@ -67,11 +111,52 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "sum",
             "value",
             "net",
+            "total price",
+            "line amount",
+            "line amount excl vat",
+            "amount excl vat",
+            "gesamtpreis",
+            "gesamt",
+            "betrag",
+            "nettobetrag",
+            "entgelt",
+            "summe",
+            "montant",
+            "montant ht",
+            "total ht",
+            "prix total",
+            "importe",
+            "importe total",
+            "importo",
+            "totale",
+            "bedrag",
+            "totaal",
         ],
     ),
     (
         ColumnKind::TaxRate,
-        &["vat %", "tax %", "vat rate", "tax rate", "vat", "tax"],
+        &[
+            "vat %",
+            "tax %",
+            "vat rate",
+            "tax rate",
+            "vat",
+            "tax",
+            "steuer",
+            "steuersatz",
+            "mwst",
+            "mwst %",
+            "ust",
+            "ust %",
+            "tva",
+            "tva %",
+            "taux tva",
+            "taxe",
+            "iva",
+            "iva %",
+            "btw",
+            "btw %",
+        ],
     ),
     (
         ColumnKind::Sku,
@@ -85,6 +170,18 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "article no",
             "pos",
             "no",
+            "art",
+            "art-nr",
+            "art-nr-lief",
+            "art-nr-kunde",
+            "artikelnummer",
+            "artikel-nr",
+            "nr",
+            "position",
+            "réf",
+            "référence",
+            "código",
+            "codice",
         ],
     ),
     (
@@ -168,11 +265,14 @@ fn unglue(word: &Word) -> Vec<Word> {
     out
 }
 
-/// A header row names at least three columns (or two, one of them an amount), and nothing else.
-/// Header names are matched on words, longest phrase first, because neighbouring headers often
-/// sit closer than a word gap and arrive as one cell ("Qty Description").
+/// A header row names at least three columns (or two, one of them an amount), and nothing else;
+/// or at least four, among them a description and an amount, and at most two words more (a
+/// "Nachlässe / Zuschläge" column the vocabulary has no kind for). Header names are matched on
+/// words, longest phrase first, because neighbouring headers often sit closer than a word gap
+/// and arrive as one cell ("Qty Description").
 fn header_columns(row: &Row) -> Option<Vec<Column>> {
     let mut cols = Vec::new();
+    let mut unknown = 0;
     for cell in &row.cells {
         let words = cell_words(cell);
         let mut i = 0;
@@ -185,7 +285,14 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
                     .join(" ");
                 header_kind(&phrase).map(|k| (k, n))
             });
-            let (kind, n) = found?;
+            let Some((kind, n)) = found else {
+                unknown += 1;
+                if unknown > 2 {
+                    return None;
+                }
+                i += 1;
+                continue;
+            };
             let bbox = words[i + 1..i + n]
                 .iter()
                 .fold(words[i].bbox, |b, w| b.union(&w.bbox));
@@ -199,7 +306,13 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
             ColumnKind::Amount | ColumnKind::Balance | ColumnKind::Debit | ColumnKind::Credit
         )
     });
-    (cols.len() >= 3 || (cols.len() == 2 && has_money)).then_some(cols)
+    let has = |kind: ColumnKind| cols.iter().any(|c| c.kind == kind);
+    let named = if unknown == 0 {
+        cols.len() >= 3 || (cols.len() == 2 && has_money)
+    } else {
+        cols.len() >= 4 && has(ColumnKind::Description) && has(ColumnKind::Amount)
+    };
+    named.then_some(cols)
 }
 
 /// Whether a row is a table's column header ("Qty Description Rate Total"): its words are
@@ -347,6 +460,20 @@ fn ends_table(text: &str) -> bool {
         "amount due",
         "balance due",
         "grand total",
+        "zwischensumme",
+        "summe",
+        "gesamtbetrag",
+        "rechnungsbetrag",
+        "bruttosumme",
+        "belegsummen",
+        "positionssumme",
+        "sous-total",
+        "montant ht",
+        "net à payer",
+        "base imponible",
+        "imponibile",
+        "subtotaal",
+        "totaal",
     ]
     .iter()
     .any(|t| w.starts_with(t))
@@ -433,16 +560,41 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         if !cols.iter().any(|c| c.kind == ColumnKind::Description) {
             continue;
         }
+        // A row with a description, quantity or price but no amount, waiting for the amount on
+        // the row below it (forms that print the amount under the price).
+        let mut pending: Option<Vec<Vec<Word>>> = None;
         for row in body {
-            let parts = split_row(row, &cols);
+            let mut parts = split_row(row, &cols);
+            let amount = join(&parts[amount_col])
+                .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
+            let description_col = cols.iter().position(|c| c.kind == ColumnKind::Description);
+            if amount.is_some()
+                && description_col.is_some_and(|i| parts[i].is_empty())
+                && let Some(waiting) = pending.take()
+            {
+                for (i, part) in waiting.into_iter().enumerate() {
+                    if i != amount_col && parts[i].is_empty() {
+                        parts[i] = part;
+                    }
+                }
+            }
             let get = |kind: ColumnKind| {
                 cols.iter()
                     .position(|c| c.kind == kind)
                     .and_then(|i| join(&parts[i]))
             };
-            let amount = join(&parts[amount_col])
-                .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
             let description = get(ColumnKind::Description);
+            let priced = cols.iter().enumerate().any(|(i, c)| {
+                matches!(c.kind, ColumnKind::Quantity | ColumnKind::UnitPrice)
+                    && join(&parts[i]).is_some_and(|(t, _, _)| {
+                        t.split_whitespace().any(|w| parse_amount(w).is_some())
+                    })
+            });
+            if amount.is_none() && description.is_some() && priced {
+                pending = Some(parts);
+                continue;
+            }
+            pending = None;
             match (amount, description) {
                 (Some((raw, bbox, conf)), description) => {
                     let value = parse_amount(&raw).expect("checked above");
