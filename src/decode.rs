@@ -389,8 +389,8 @@ fn decode_tiff<E: From<DecodeError>>(
         if index > 0 {
             decoder.next_image().map_err(corrupt)?;
         }
+        // Each page's size was checked against the limits from its header by `tiff_pages`.
         let (width, height) = decoder.dimensions().map_err(corrupt)?;
-        check_pixels(index, u64::from(width), u64::from(height), limits)?;
         let color = decoder.colortype().map_err(corrupt)?;
         let data = match decoder.read_image().map_err(corrupt)? {
             DecodingResult::U8(data) => data,

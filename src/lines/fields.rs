@@ -98,6 +98,7 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
             Some(format!("{first}/{second}"))
         }
         HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
+        HeaderKey::NotAField => None,
     }
 }
 
@@ -188,12 +189,22 @@ fn value_for(
     if let Some(v) = accept(key, &inline, order) {
         return Some(field(v, cell, &inline));
     }
-    // 2. The next cell to the right on the row, unless it is a label itself.
-    if let Some(next) = row.cells.get(c + 1)
-        && !is_label(key, &next.text)
-        && let Some(v) = accept(key, &next.text, order)
-    {
-        return Some(field(v, next, &next.text));
+    // 2. The next cell to the right on the row, unless it is a label itself; a currency alone
+    // between label and value ("Total | RM | 26.10") is passed over.
+    for next in row.cells.iter().skip(c + 1) {
+        if is_label(key, &next.text) {
+            break;
+        }
+        if let Some(v) = accept(key, &next.text, order) {
+            return Some(field(v, next, &next.text));
+        }
+        let bare = next
+            .text
+            .trim()
+            .trim_matches(|ch: char| !ch.is_alphanumeric());
+        if !(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3 {
+            break;
+        }
     }
     // 3. Just below, overlapping the label horizontally.
     let below = rows.get(r + 1)?;

@@ -92,6 +92,9 @@ pub enum HeaderKey {
     Period,
     OpeningBalance,
     ClosingBalance,
+    /// A label of something no field takes ("Total Qty", "Total Savings", "Total includes 6%
+    /// GST"): known so that a shorter label ("Total") does not claim its value.
+    NotAField,
 }
 
 /// One invoice line.

@@ -275,6 +275,71 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
             }
         }
     }
+    embedded_date(text, order)
+}
+
+/// A date inside a longer run of characters, where till printers and OCR glue it to its
+/// neighbours: "ORD#15-REG#19-02/03/201812:59:16", "[Sales]2018-01-0522:55:25",
+/// "19Apr201818:22". Looked for only when no word of the text is a date by itself.
+fn embedded_date(text: &str, order: DateOrder) -> Option<(String, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let digits_at = |from: usize, max: usize| -> usize {
+        chars[from.min(chars.len())..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        let first = digits_at(start, 4);
+        let sep_at = start + first;
+        // Numeric: d{1,2}|d{4} sep d{1,2} sep d{2,4}, both separators the same.
+        if let Some(&sep) = chars.get(sep_at)
+            && matches!(sep, '/' | '.' | '-')
+        {
+            let second = digits_at(sep_at + 1, 2);
+            let sep2_at = sep_at + 1 + second;
+            if second > 0 && chars.get(sep2_at) == Some(&sep) {
+                let year_first = first == 4;
+                let want = if year_first { 2 } else { 4 };
+                let third = digits_at(sep2_at + 1, want);
+                let third = if third == want || year_first {
+                    third
+                } else {
+                    digits_at(sep2_at + 1, 2)
+                };
+                let end = sep2_at + 1 + third;
+                if third >= 1 && (year_first || third >= 2) {
+                    let raw: String = chars[start..end].iter().collect();
+                    if let Some(d) = numeric_date(&raw, order) {
+                        return Some((d, raw));
+                    }
+                }
+            }
+        }
+        // Month name glued between day and year: "19Apr2018".
+        if (1..=2).contains(&first) {
+            let letters = chars[sep_at..]
+                .iter()
+                .take_while(|c| c.is_alphabetic())
+                .count();
+            let year_at = sep_at + letters;
+            if letters >= 3 && digits_at(year_at, 4) == 4 {
+                let month: String = chars[sep_at..year_at].iter().collect();
+                let day: String = chars[start..sep_at].iter().collect();
+                let year: String = chars[year_at..year_at + 4].iter().collect();
+                if let (Some(m), Ok(dd), Ok(yy)) =
+                    (month_from_name(&month), day.parse(), year.parse())
+                    && let Some(d) = iso(yy, m, dd)
+                {
+                    return Some((d, format!("{day}{month}{year}")));
+                }
+            }
+        }
+    }
     None
 }
 
@@ -335,6 +400,16 @@ mod tests {
         assert_eq!(date("Date:9/3/201820:54:50").as_deref(), Some("2018-03-09"));
         assert_eq!(date("27 Mar 201818:46").as_deref(), Some("2018-03-27"));
         assert_eq!(date("14:31:00"), None);
+        assert_eq!(
+            date("ORD#15-REG#19-02/03/201812:59:16").as_deref(),
+            Some("2018-03-02")
+        );
+        assert_eq!(
+            date("[Sales]2018-01-0522:55:25").as_deref(),
+            Some("2018-01-05")
+        );
+        assert_eq!(date("19Apr201818:22").as_deref(), Some("2018-04-19"));
+        assert_eq!(date("Tel 03-6092-1968"), None);
     }
 
     #[test]

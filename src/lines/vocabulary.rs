@@ -205,6 +205,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "vat",
             "tax",
             "gst",
+            "total gst",
             "mwst",
             "ust",
             "umsatzsteuer",
@@ -330,6 +331,23 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "eindsaldo",
         ],
     ),
+    (HeaderKey::NotAField, NOT_FIELDS),
+];
+
+/// Labels of values no field takes, which start like a field's label.
+pub const NOT_FIELDS: &[&str] = &[
+    "total qty",
+    "total quantity",
+    "total items",
+    "total item",
+    "total savings",
+    "total discount",
+    "total includes",
+    "total pieces",
+    "gst included in total",
+    "gesamtbetrag der zuschläge",
+    "gesamtbetrag der abschläge",
+    "montant déjà payé",
 ];
 
 /// Words that title a document rather than name its issuer.

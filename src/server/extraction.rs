@@ -39,8 +39,9 @@ impl Extraction {
         data_dir: &Path,
         permits: Arc<Semaphore>,
         admission: Admission,
+        max_concurrent_documents: usize,
     ) -> Self {
-        let stream_concurrency = permits.available_permits().max(1);
+        let stream_concurrency = max_concurrent_documents.max(1);
         Extraction {
             reader,
             data_dir: Arc::from(data_dir),

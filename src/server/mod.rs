@@ -140,6 +140,7 @@ pub async fn run_with_refusals(
         &config.data_dir,
         pipeline.permits(),
         admission.clone(),
+        config.limits.max_concurrent_documents,
     );
     // A previous run may have stopped between a decision and Intacct's answer.
     match pipeline.resume_postings().await {
