@@ -509,11 +509,12 @@ fn real_receipt_scans_stay_above_their_floors() {
     let dirs = [root.join("../shared/corpus/sroie-dev")];
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
+    // Measured: kind 0.762, vendor 0.667, date 0.905, total 0.619.
     for (field, floor) in [
         ("kind", 0.65),
         ("vendor", 0.55),
-        ("date", 0.65),
-        ("total", 0.3),
+        ("date", 0.8),
+        ("total", 0.5),
     ] {
         let (ours, _) = report.figure("sroie-dev", Part::Validation, field);
         assert!(
