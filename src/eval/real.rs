@@ -244,8 +244,22 @@ fn squeeze(s: &str) -> String {
         .collect()
 }
 
+/// A name without its legal form and registration number: "Au bon moulin SARL" is the vendor
+/// "Au bon moulin", "ABC SDN BHD (123-U)" the vendor "ABC", as a vendor record matches them.
+fn without_legal_form(name: &str) -> String {
+    name.replace('(', " (")
+        .split_whitespace()
+        .filter(|w| {
+            !crate::lines::is_legal_form(w)
+                && !(w.starts_with('(') && w.chars().any(|c| c.is_ascii_digit()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn same_name(got: &str, want: &str) -> bool {
-    similarity(&squeeze(got), &squeeze(want)) >= 0.8
+    let (got, want) = (without_legal_form(got), without_legal_form(want));
+    similarity(&squeeze(&got), &squeeze(&want)) >= 0.8
 }
 
 fn same_description(got: &str, want: &str) -> bool {
@@ -675,5 +689,10 @@ mod tests {
             "UNIHAKKA INTERNATIONAL SDN. BHD."
         ));
         assert!(!same_name("tan chay yee", "ABC HO TRADING"));
+        assert!(same_name("Au bon moulin SARL", "Au bon moulin"));
+        assert!(same_name(
+            "SINNATHAMBY HOLDINGS SDN. BHD.",
+            "SINNATHAMBY HOLDINGS"
+        ));
     }
 }

@@ -9,7 +9,7 @@ use super::normalize::{DateOrder, find_currency, find_date, parse_amount};
 use super::vocabulary::{
     INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
 };
-use super::{Field, FieldSource, HeaderKey};
+use super::{DocumentKind, Field, FieldSource, HeaderKey};
 
 /// The field a cell labels, and how many of its words the label took.
 pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
@@ -259,9 +259,15 @@ fn is_title(text: &str) -> bool {
     let w = label_words(text).join(" ");
     // Compared without spaces as well: OCR reads "TAX INVOICE" as "TAXINVOICE".
     let squeezed = w.replace(' ', "");
+    // German titles are compounds: "Mietrechnung", "Versicherungsrechnung".
+    let compound = !w.contains(' ')
+        && ["rechnung", "gutschrift"]
+            .iter()
+            .any(|t| w.len() > t.len() && w.ends_with(t));
     TITLES
         .iter()
         .any(|t| w == *t || squeezed == t.replace(' ', ""))
+        || compound
         || w.starts_with("page ")
 }
 
@@ -323,16 +329,20 @@ fn labelled_seller(rows: &[Row]) -> Option<Field> {
             Some(field(clean_name(&text), cell, &text))
         })
         .or_else(|| {
-            // No "Name:" row: the name is the first line under the heading, alone on its row.
-            let row = rows
-                .get(heading + 1)
-                .filter(|r| r.page == page && r.cells.len() == 1)?;
-            let cell = row.cells.first()?;
-            let text = cell.text.trim();
-            let named = text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                && !text.contains(':')
-                && label_of(cell).is_none();
-            named.then(|| field(clean_name(text), cell, text))
+            // No "Name:" row: the name is the first line under the heading that stands alone on
+            // its row, past rows of labelled values ("Nummer : 549910").
+            rows.iter()
+                .skip(heading + 1)
+                .take(3)
+                .take_while(|r| r.page == page)
+                .filter(|r| r.cells.len() == 1)
+                .map(|r| &r.cells[0])
+                .find(|cell| !cell.text.contains(':'))
+                .filter(|cell| {
+                    cell.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && label_of(cell).is_none()
+                })
+                .map(|cell| field(clean_name(cell.text.trim()), cell, cell.text.trim()))
         })
 }
 
@@ -418,8 +428,13 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
 /// The issuer: named under a seller heading when the document has one; else the largest text in
 /// the top quarter of the first page that is neither a title, a label, a date nor an amount. Its
 /// address is the run of lines right below it, or (when it sits in a banner) the first lines
-/// under the banner on the left. A receipt's issuer is its merchant (see `merchant`).
-pub fn issuer(rows: &[Row], order: DateOrder, receipt: bool) -> Option<(Field, Option<Field>)> {
+/// under the banner on the left, unless one of the first three lines names a company by its
+/// legal form. A receipt's issuer is its merchant (see `merchant`).
+pub fn issuer(
+    rows: &[Row],
+    order: DateOrder,
+    kind: DocumentKind,
+) -> Option<(Field, Option<Field>)> {
     if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
         return Some((seller, None));
     }
@@ -436,7 +451,7 @@ pub fn issuer(rows: &[Row], order: DateOrder, receipt: bool) -> Option<(Field, O
             && parse_amount(&c.text).is_none()
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
-    if receipt {
+    if kind == DocumentKind::Receipt {
         return merchant(rows, plain).map(|m| (m, None));
     }
     let named: Vec<&Cell> = first
@@ -447,10 +462,24 @@ pub fn issuer(rows: &[Row], order: DateOrder, receipt: bool) -> Option<(Field, O
     // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
     // tenth of the tallest count as the same type size, and the highest of those is the name.
     let tallest = named.iter().map(|c| c.bbox.height()).fold(0.0f32, f32::max);
-    let name = *named
+    let largest = *named
         .iter()
         .filter(|c| c.bbox.height() >= tallest * 0.9)
         .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
+    // The largest type may be a banner or a reference ("Cash Inv No.: 7828F715"); a line among
+    // the first three that names a company by its legal form is then the issuer.
+    // A statement's top lines name the account holder, often a company: the bank stays the
+    // largest type there.
+    let name = if has_legal_form(&largest.text) || kind == DocumentKind::BankStatement {
+        largest
+    } else {
+        let mut top = named.clone();
+        top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        top.into_iter()
+            .take(3)
+            .find(|c| has_legal_form(&c.text))
+            .unwrap_or(largest)
+    };
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.

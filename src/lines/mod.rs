@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) use checks::check;
 pub use checks::{Check, CheckKind};
 pub use normalize::{DateOrder, date_order, find_date, looks_like_money, parse_amount};
+pub use vocabulary::is_legal_form;
 
 use crate::page::{BBox, Page};
 use cells::{Row, label_words};
@@ -222,7 +223,7 @@ pub fn extract(pages: &[Page]) -> Extraction {
     }
     match kind {
         DocumentKind::Invoice | DocumentKind::CreditNote | DocumentKind::Receipt => {
-            let mut invoice = read_invoice(&rows, order, kind == DocumentKind::Receipt);
+            let mut invoice = read_invoice(&rows, order, kind);
             invoice.currency = currency;
             let checks = checks::invoice(&mut invoice);
             if invoice.lines.is_empty() {
@@ -300,7 +301,7 @@ fn take(found: &mut Vec<(HeaderKey, Field)>, key: HeaderKey) -> Option<Field> {
     Some(found.remove(i).1)
 }
 
-fn read_invoice(rows: &[Row], order: DateOrder, receipt: bool) -> Invoice {
+fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
     let mut found = fields::header_fields(rows, order);
     let labelled_number = take(&mut found, HeaderKey::InvoiceNumber);
     let titled_number = match labelled_number {
@@ -317,7 +318,7 @@ fn read_invoice(rows: &[Row], order: DateOrder, receipt: bool) -> Invoice {
                 .and_then(|n| fields::titled_date(rows, n, order))
         })
         .or_else(|| fields::first_date(rows, order));
-    let (vendor_name, vendor_address) = match fields::issuer(rows, order, receipt) {
+    let (vendor_name, vendor_address) = match fields::issuer(rows, order, kind) {
         Some((name, address)) => (Some(name), address),
         None => (None, None),
     };
@@ -376,7 +377,7 @@ fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
         f
     });
     Statement {
-        bank_name: fields::issuer(rows, order, false).map(|(name, _)| name),
+        bank_name: fields::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
         account_number,
         period_start,
         period_end,

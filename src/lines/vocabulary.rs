@@ -551,6 +551,16 @@ pub const LEGAL_FORMS: &[&str] = &[
     "vof",
 ];
 
+/// Whether one word is a legal form ("GmbH", "SARL", "Bhd."), whatever its case and dots.
+pub fn is_legal_form(word: &str) -> bool {
+    let w: String = word
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    !w.is_empty() && (LEGAL_FORMS.contains(&w.as_str()) || w == "sdn")
+}
+
 /// Headings of the block that names the issuer on form-like invoices ("Verkäufer", then
 /// "Name: ...").
 pub const SELLER_HEADINGS: &[&str] = &[
