@@ -250,8 +250,8 @@ fn without_legal_form(name: &str) -> String {
     name.replace('(', " (")
         .split_whitespace()
         .filter(|w| {
-            !crate::lines::is_legal_form(w)
-                && !(w.starts_with('(') && w.chars().any(|c| c.is_ascii_digit()))
+            let registration = w.starts_with('(') && w.chars().any(|c| c.is_ascii_digit());
+            !registration && !crate::lines::is_legal_form(w)
         })
         .collect::<Vec<_>>()
         .join(" ")
