@@ -273,11 +273,10 @@ fn is_title(text: &str) -> bool {
 
 /// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL").
 fn has_legal_form(text: &str) -> bool {
-    let words = label_words(text).join(" ");
-    LEGAL_FORMS.iter().any(|form| {
-        let padded = format!(" {words} ");
-        padded.contains(&format!(" {form} "))
-    })
+    let padded = format!(" {} ", label_words(text).join(" "));
+    LEGAL_FORMS
+        .iter()
+        .any(|form| padded.contains(&format!(" {form} ")))
 }
 
 /// A company name as printed without what follows it on the same line: a registration number
