@@ -14,7 +14,9 @@ use crate::company::{Chart, CompanyError, open_maybe_gz};
 use crate::embed::{EmbedError, EmbedQueue};
 use crate::history::{Date, HistoryRecord};
 use crate::index::{IndexError, IndexedLine, VectorIndex};
-use crate::suggest::embedding_text;
+use crate::suggest::fit::{Fitted, refit};
+use crate::suggest::habits::{append_ledger, ledger_path};
+use crate::suggest::{SuggestError, embedding_text};
 
 /// Why a history file was not imported.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,8 @@ pub enum ImportError {
     Embed(#[from] EmbedError),
     #[error(transparent)]
     Company(#[from] CompanyError),
+    #[error(transparent)]
+    Fit(#[from] SuggestError),
 }
 
 fn list(problems: &[(usize, String)]) -> String {
@@ -316,7 +320,7 @@ pub async fn index_records(
             .iter()
             .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
             .collect();
-        let vectors = embed_unique(embed, texts).await?;
+        let vectors = embed.embed_unique(texts).await?;
         let lines = batch
             .iter()
             .cloned()
@@ -329,6 +333,13 @@ pub async fn index_records(
         }
     }
     index.optimize().await?;
+    // The ledger follows the index, so habits never count a line the index lacks.
+    for (company, lines) in by_company {
+        let path = ledger_path(data_dir, &company)?;
+        tokio::task::spawn_blocking(move || append_ledger(&path, &lines))
+            .await
+            .map_err(|e| SuggestError::Interrupted(e.to_string()))??;
+    }
     Ok(ImportReport {
         received,
         indexed,
@@ -336,17 +347,22 @@ pub async fn index_records(
     })
 }
 
-/// Embeds each distinct text once: history repeats the same memo from the same vendor often.
-pub async fn embed_unique(
+/// [`index_records`], then a new ranker and calibration for every company imported, learnt
+/// from its latest period (see `suggest::fit`).
+pub async fn import_history(
+    records: Vec<HistoryRecord>,
     embed: &EmbedQueue,
-    texts: Vec<String>,
-) -> Result<Vec<Vec<f32>>, EmbedError> {
-    let mut unique: Vec<String> = texts.clone();
-    unique.sort();
-    unique.dedup();
-    let vectors = embed.embed(unique.clone()).await?;
-    let at: HashMap<&String, &Vec<f32>> = unique.iter().zip(&vectors).collect();
-    Ok(texts.iter().map(|t| at[t].clone()).collect())
+    index: &dyn VectorIndex,
+    data_dir: &Path,
+    chart: Option<&Chart>,
+    progress: Option<&ProgressBar>,
+) -> Result<(ImportReport, Vec<Fitted>), ImportError> {
+    let report = index_records(records, embed, index, data_dir, chart, progress).await?;
+    let mut fitted = Vec::new();
+    for company in &report.companies {
+        fitted.push(refit(data_dir, company, embed, index).await?);
+    }
+    Ok((report, fitted))
 }
 
 #[cfg(test)]

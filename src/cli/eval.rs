@@ -120,6 +120,22 @@ pub enum EvalCommand {
         /// Evaluate at most N held-out lines per data set (every Nth line is kept).
         #[arg(long)]
         limit: Option<usize>,
+        /// Evaluate this history file (the `history import` format) instead: the lines before
+        /// --split are imported, the lines from --split on are suggested.
+        #[arg(long, requires = "split")]
+        history: Option<PathBuf>,
+        /// The first day held out (YYYY-MM-DD), with --history.
+        #[arg(long, requires = "history")]
+        split: Option<String>,
+        /// The company the file's lines belong to, when it has no company column.
+        #[arg(long, default_value = "LEDGER")]
+        company: String,
+        /// The company's chart; learnt from the history when absent.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// The file writes amounts as 1.234,56.
+        #[arg(long)]
+        decimal_comma: bool,
     },
     /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
     /// indexed lines of synthetic vectors in the embedded index.
@@ -262,6 +278,29 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             oxford,
             no_oxford,
             limit,
+            history: Some(history),
+            split: Some(split),
+            company,
+            chart,
+            decimal_comma,
+        } => {
+            let split = ledgerline::history::Date::parse(&split)
+                .with_context(|| format!("--split {split:?} is not a date; write it YYYY-MM-DD"))?;
+            let records = ledgerline::import::read_file(&history, Some(&company), decimal_comma)?;
+            let chart = chart.map(|p| Chart::load(&p)).transpose()?;
+            let cache = globals.model_cache();
+            let name = format!("{} (from {split} held out)", history.display());
+            globals
+                .runtime()?
+                .block_on(suggest_file(&cache, &name, records, split, chart, limit))?;
+            let _ = (company_dir, oxford, no_oxford);
+        }
+        EvalCommand::Suggest {
+            company_dir,
+            oxford,
+            no_oxford,
+            limit,
+            ..
         } => {
             let cache = globals.model_cache();
             let oxford = (!no_oxford && oxford.is_dir()).then_some(oxford);
@@ -288,6 +327,60 @@ fn thin(lines: Vec<HistoryRecord>, limit: Option<usize>) -> Vec<HistoryRecord> {
         }
         _ => lines,
     }
+}
+
+/// `eval suggest --history FILE --split DATE`: any ledger in the import format, cut in time.
+async fn suggest_file(
+    cache: &ModelCache,
+    name: &str,
+    records: Vec<HistoryRecord>,
+    split: ledgerline::history::Date,
+    chart: Option<Chart>,
+    limit: Option<usize>,
+) -> anyhow::Result<()> {
+    use ledgerline::eval::suggest::{Split, evaluate};
+    let (train, test): (Vec<HistoryRecord>, Vec<HistoryRecord>) =
+        records.into_iter().partition(|r| r.posting_date < split);
+    anyhow::ensure!(
+        !train.is_empty() && !test.is_empty(),
+        "--split {split} leaves {} lines before it and {} from it on; pick a date inside the file's period",
+        train.len(),
+        test.len()
+    );
+    let companies: std::collections::BTreeSet<&str> =
+        train.iter().map(|r| r.company.as_str()).collect();
+    anyhow::ensure!(
+        companies.len() == 1,
+        "the file holds several companies ({companies:?}); evaluate one at a time"
+    );
+    let company = train[0].company.clone();
+    let chart = match chart {
+        Some(chart) if chart.company == company => chart,
+        Some(chart) => anyhow::bail!(
+            "the chart is for {}, the file for {company}; pass --company {}",
+            chart.company,
+            chart.company
+        ),
+        None => Chart::from_history(&company, &train),
+    };
+    // Dimensions the ledger never fills are not scored.
+    let fields: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| *f == Field::Account || train.iter().any(|r| f.of(r).is_some()))
+        .collect();
+    let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
+    let work = tempfile::tempdir()?;
+    let index = EdgeIndex::open(&work.path().join("index"))?;
+    let started = std::time::Instant::now();
+    let split = Split {
+        train,
+        validation: Vec::new(),
+        test: thin(test, limit),
+    };
+    let report = evaluate(name, &chart, split, &fields, &queue, &index, work.path()).await?;
+    print!("{report}");
+    println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn suggest(

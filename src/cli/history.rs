@@ -91,7 +91,7 @@ pub fn run(command: HistoryCommand, globals: &Globals) -> anyhow::Result<()> {
     let report = globals.runtime()?.block_on(async {
         let (queue, index) = suggest_stages(&cache, &config)?;
         let bar = indicatif::ProgressBar::new(records.len() as u64);
-        let report = ledgerline::import::index_records(
+        let (report, fitted) = ledgerline::import::import_history(
             records,
             &queue,
             index.as_ref(),
@@ -101,6 +101,14 @@ pub fn run(command: HistoryCommand, globals: &Globals) -> anyhow::Result<()> {
         )
         .await?;
         bar.finish_and_clear();
+        for (company, f) in report.companies.iter().zip(&fitted) {
+            tracing::info!(
+                company,
+                fit_lines = f.fit_lines,
+                calibration_lines = f.calibration_lines,
+                "ranker and calibration fitted on the latest period"
+            );
+        }
         anyhow::Ok((report, index.describe()))
     })?;
     let (report, index) = report;

@@ -106,6 +106,18 @@ impl EmbedQueue {
         self.calls.load(Ordering::Relaxed)
     }
 
+    /// Embeds each distinct text once: history repeats the same memo from the same vendor
+    /// often.
+    pub async fn embed_unique(&self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut unique: Vec<String> = texts.clone();
+        unique.sort();
+        unique.dedup();
+        let vectors = self.embed(unique.clone()).await?;
+        let at: std::collections::HashMap<&String, &Vec<f32>> =
+            unique.iter().zip(&vectors).collect();
+        Ok(texts.iter().map(|t| at[t].clone()).collect())
+    }
+
     /// Embeds `texts`; never blocks the async executor (the send is non-blocking and the
     /// answer arrives on a one-shot channel).
     pub async fn embed(&self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, EmbedError> {

@@ -12,11 +12,13 @@ use super::baseline::ModeTable;
 use crate::company::{Chart, Field};
 use crate::embed::EmbedQueue;
 use crate::history::HistoryRecord;
-use crate::import::{ImportError, embed_unique, index_records};
+use crate::import::{ImportError, import_history};
 use crate::index::{Query, VectorIndex};
+use crate::suggest::fit::query_of;
+use crate::suggest::habits::Habits;
+use crate::suggest::rank::FEATURE_NAMES;
 use crate::suggest::{
-    Calibration, LineQuery, SuggestError, Suggestion, VoteParams, calibrate, calibration_path,
-    embedding_text, vote,
+    CompanyModel, Ranker, SuggestError, Suggestion, VoteParams, calibrate, embedding_text, rank,
 };
 
 /// History cut in time.
@@ -53,20 +55,25 @@ pub struct Postable {
 #[derive(Debug, Clone)]
 pub struct SuggestReport {
     pub name: String,
+    /// Lines imported; of these, the latest `fit` fitted the ranker and the `validation` after
+    /// them the calibration.
     pub train: usize,
+    pub fit: usize,
     pub validation: usize,
     pub test: usize,
     pub fields: Vec<FieldReport>,
     pub ece: f64,
     pub postable: Vec<Postable>,
+    /// The ranker the import fitted, for reading what it relies on.
+    pub ranker: Ranker,
 }
 
 impl fmt::Display for SuggestReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{}: {} lines indexed, {} calibrate, {} held out",
-            self.name, self.train, self.validation, self.test
+            "{}: {} lines imported (the latest {} fit the ranker, the {} after them its calibration), {} held out",
+            self.name, self.train, self.fit, self.validation, self.test
         )?;
         writeln!(
             f,
@@ -111,27 +118,34 @@ impl fmt::Display for SuggestReport {
                 p.precision
             )?;
         }
+        for r in &self.fields {
+            let mut w: Vec<(f64, &str)> = self
+                .ranker
+                .weights(r.field)
+                .into_iter()
+                .zip(FEATURE_NAMES)
+                .collect();
+            w.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+            let top: Vec<String> = w
+                .iter()
+                .take(4)
+                .map(|(w, name)| format!("{name} {w:+.2}"))
+                .collect();
+            writeln!(
+                f,
+                "  {} ranker relies most on: {}",
+                r.field.name(),
+                top.join(", ")
+            )?;
+        }
         Ok(())
     }
 }
 
-fn query_of(r: &HistoryRecord) -> LineQuery {
-    LineQuery {
-        company: r.company.clone(),
-        entity: r.entity.clone(),
-        description: r.memo.clone(),
-        vendor: r.vendor_name.clone(),
-        amount: Some(r.amount),
-        date: Some(r.posting_date),
-        max_candidates: 3,
-    }
-}
-
-/// Suggestions for every line, through the same embedding, index and vote as the service.
+/// Suggestions for every line, through the same embedding, index and ranker as the service.
 pub async fn suggest_all(
     lines: &[HistoryRecord],
-    chart: &Chart,
-    calibration: &Calibration,
+    model: &CompanyModel,
     embed: &EmbedQueue,
     index: &dyn VectorIndex,
 ) -> Result<Vec<Suggestion>, SuggestError> {
@@ -140,7 +154,7 @@ pub async fn suggest_all(
         .iter()
         .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
         .collect();
-    let vectors = embed_unique(embed, texts).await?;
+    let vectors = embed.embed_unique(texts).await?;
     let mut out = Vec::with_capacity(lines.len());
     for (r, vector) in lines.iter().zip(vectors) {
         let neighbours = index
@@ -151,7 +165,7 @@ pub async fn suggest_all(
                 limit: params.k,
             })
             .await?;
-        out.push(vote(chart, calibration, &params, &query_of(r), &neighbours));
+        out.push(rank(model, &params, &query_of(r), &neighbours));
     }
     Ok(out)
 }
@@ -185,8 +199,9 @@ fn threshold_for(pairs: &[(f64, bool)], target: f64) -> f64 {
     best
 }
 
-/// Runs the whole evaluation on `index` (which should start empty) and returns the report.
-/// The fitted calibration is saved under `data_dir` for the company.
+/// Runs the whole evaluation on `index` (which should start empty) and returns the report:
+/// the history (training and validation periods) is imported as `history import` would, which
+/// fits the ranker and calibration on its latest period, then the test period is suggested.
 pub async fn evaluate(
     name: &str,
     chart: &Chart,
@@ -196,59 +211,34 @@ pub async fn evaluate(
     index: &dyn VectorIndex,
     data_dir: &Path,
 ) -> Result<SuggestReport, ImportError> {
-    let company = chart.company.clone();
-    index_records(
-        split.train.clone(),
-        embed,
-        index,
-        data_dir,
-        Some(chart),
-        None,
-    )
-    .await?;
-    let raw = Calibration::default();
-    let validation = suggest_all(&split.validation, chart, &raw, embed, index)
-        .await
-        .map_err(suggest_err)?;
-    let mut calibration = Calibration::default();
-    for field in fields {
-        let samples = validation
-            .iter()
-            .zip(&split.validation)
-            .filter_map(|(s, r)| {
-                s.best(*field)
-                    .map(|c| (c.score as f64, right(s, r, *field, 1)))
-            })
-            .collect();
-        calibration.fit(*field, samples);
-    }
-    calibration.samples = split.validation.len();
-    calibration.save(&calibration_path(data_dir, &company)?)?;
-    let validation_pairs: Vec<(f64, bool)> = validation
-        .iter()
-        .zip(&split.validation)
-        .map(|(s, r)| (joint(s, &calibration, fields), all_right(s, r, fields)))
-        .collect();
-    // The held-out period sees the validation period as history too.
-    index_records(
-        split.validation.clone(),
-        embed,
-        index,
-        data_dir,
-        Some(chart),
-        None,
-    )
-    .await?;
-    let test = suggest_all(&split.test, chart, &calibration, embed, index)
-        .await
-        .map_err(suggest_err)?;
-    let n = split.test.len().max(1) as f64;
     let history: Vec<HistoryRecord> = split
         .train
         .iter()
         .chain(&split.validation)
         .cloned()
         .collect();
+    let (_, mut fitted) =
+        import_history(history.clone(), embed, index, data_dir, Some(chart), None).await?;
+    let fitted = fitted.pop().unwrap_or_default();
+    let model = CompanyModel {
+        chart: chart.clone(),
+        habits: Habits::from_records(&history),
+        ranker: fitted.ranker.clone(),
+        calibration: fitted.calibration.clone(),
+    };
+    let validation_pairs: Vec<(f64, bool)> = fitted
+        .outcomes
+        .iter()
+        .map(|line| {
+            line.iter()
+                .filter(|(f, _, _)| fields.contains(f))
+                .fold((1.0f64, true), |(c, ok), (_, conf, right)| {
+                    (c.min(*conf), ok && *right)
+                })
+        })
+        .collect();
+    let test = suggest_all(&split.test, &model, embed, index).await?;
+    let n = split.test.len().max(1) as f64;
     let mut reports = Vec::new();
     let mut conf_pairs = Vec::new();
     for field in fields {
@@ -301,7 +291,7 @@ pub async fn evaluate(
     let test_pairs: Vec<(f64, bool)> = test
         .iter()
         .zip(&split.test)
-        .map(|(s, r)| (joint(s, &calibration, fields), all_right(s, r, fields)))
+        .map(|(s, r)| (joint(s, fields), all_right(s, r, fields)))
         .collect();
     let postable = [0.99, 0.995]
         .into_iter()
@@ -324,33 +314,23 @@ pub async fn evaluate(
         .collect();
     Ok(SuggestReport {
         name: name.to_string(),
-        train: split.train.len(),
-        validation: split.validation.len(),
+        train: history.len(),
+        fit: fitted.fit_lines,
+        validation: fitted.calibration_lines,
         test: split.test.len(),
         fields: reports,
         ece: calibrate::expected_calibration_error(&conf_pairs),
         postable,
+        ranker: fitted.ranker,
     })
 }
 
-/// The joint confidence over the evaluated fields only, calibrated.
-fn joint(s: &Suggestion, calibration: &Calibration, fields: &[Field]) -> f64 {
+/// The joint confidence over the evaluated fields only.
+fn joint(s: &Suggestion, fields: &[Field]) -> f64 {
     fields
         .iter()
-        .map(|f| {
-            s.best(*f)
-                .map_or(1.0, |c| calibration.apply(*f, c.score as f64))
-        })
+        .map(|f| s.best(*f).map_or(1.0, |c| c.confidence as f64))
         .fold(1.0, f64::min)
-}
-
-fn suggest_err(e: SuggestError) -> ImportError {
-    match e {
-        SuggestError::Index(e) => ImportError::Index(e),
-        SuggestError::Embed(e) => ImportError::Embed(e),
-        SuggestError::Company(e) => ImportError::Company(e),
-        other => ImportError::Embed(crate::embed::EmbedError::Model(other.to_string())),
-    }
 }
 
 #[cfg(test)]

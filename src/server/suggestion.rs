@@ -13,7 +13,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::status::{import_status, suggest_status};
 use crate::company::Field;
 use crate::history::{Date, HistoryRecord};
-use crate::import::index_records;
+use crate::import::import_history;
 use crate::proto::v1::{self as pb, suggestion_service_server::SuggestionService};
 use crate::suggest::{Candidate, LineQuery, MODEL_VERSION, Suggester, Suggestion as Coded};
 
@@ -219,7 +219,7 @@ impl SuggestionService for Suggestion {
             }));
         }
         let s = &self.suggester;
-        let report = index_records(
+        let (report, _) = import_history(
             records,
             s.embed_queue(),
             s.index().as_ref(),

@@ -4,10 +4,14 @@
 //!
 //! [`Suggester`] ties the stages together: the description is embedded through the batching
 //! [`EmbedQueue`], the nearest lines of the company come from the [`VectorIndex`], and
-//! [`vote`] ranks values under the company's [`Chart`] rules. Charts and calibrations live under
-//! `<data_dir>/companies/<company>/`.
+//! [`rank`] scores the candidates from those neighbours and the company's [`habits`] under its
+//! [`Chart`] rules, with weights [`fit`] learnt from the company's latest period. Charts,
+//! ledgers, rankers and calibrations live under `<data_dir>/companies/<company>/`.
 
 pub mod calibrate;
+pub mod fit;
+pub mod habits;
+pub mod rank;
 mod vote;
 
 use std::collections::HashMap;
@@ -17,7 +21,8 @@ use std::sync::{Arc, RwLock};
 use rust_decimal::Decimal;
 
 pub use calibrate::Calibration;
-pub use vote::{VoteParams, day_number, vote};
+pub use rank::{CompanyModel, Ranker, rank};
+pub use vote::{VoteParams, day_number};
 
 use crate::company::{Chart, CompanyError, Field};
 use crate::embed::{EmbedError, EmbedQueue};
@@ -123,23 +128,17 @@ pub fn embedding_text(vendor: Option<&str>, description: &str) -> String {
     }
 }
 
-/// A company's chart and calibration, loaded once.
-struct CompanyState {
-    chart: Chart,
-    calibration: Calibration,
-}
-
 /// Suggestions for every company this service holds history for.
 pub struct Suggester {
     embed: EmbedQueue,
     index: Arc<dyn VectorIndex>,
     data_dir: PathBuf,
     params: VoteParams,
-    companies: RwLock<HashMap<String, Arc<CompanyState>>>,
+    companies: RwLock<HashMap<String, Arc<CompanyModel>>>,
 }
 
 /// Identifies the embedding model and the vote in responses, for the audit log.
-pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/knn-vote-1";
+pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/ranker-1";
 
 /// `<data_dir>/companies/<company>/calibration.json`.
 pub fn calibration_path(data_dir: &Path, company: &str) -> Result<PathBuf, CompanyError> {
@@ -179,7 +178,7 @@ impl Suggester {
 
     /// The company's chart and calibration, read once (off the executor), after checking that
     /// the index holds its history: an empty index would code every line as "no account".
-    async fn company(&self, company: &str) -> Result<Arc<CompanyState>, SuggestError> {
+    async fn company(&self, company: &str) -> Result<Arc<CompanyModel>, SuggestError> {
         if let Some(state) = self
             .companies
             .read()
@@ -191,15 +190,19 @@ impl Suggester {
         let path = Chart::path(&self.data_dir, company)
             .map_err(|_| SuggestError::UnknownCompany(company.to_string()))?;
         let calibration = calibration_path(&self.data_dir, company)?;
+        let ranker = fit::ranker_path(&self.data_dir, company)?;
+        let ledger = habits::ledger_path(&self.data_dir, company)?;
         let unknown = company.to_string();
-        let (chart, calibration) = tokio::task::spawn_blocking(move || {
+        let model = tokio::task::spawn_blocking(move || {
             if !path.exists() {
                 return Err(SuggestError::UnknownCompany(unknown));
             }
-            Ok((
-                Chart::load(&path)?,
-                Calibration::load(&calibration)?.unwrap_or_default(),
-            ))
+            Ok(CompanyModel {
+                chart: Chart::load(&path)?,
+                habits: habits::Habits::from_records(&habits::read_ledger(&ledger)?),
+                ranker: Ranker::load(&ranker)?.unwrap_or_default(),
+                calibration: Calibration::load(&calibration)?.unwrap_or_default(),
+            })
         })
         .await
         .map_err(|e| SuggestError::Interrupted(e.to_string()))??;
@@ -209,7 +212,7 @@ impl Suggester {
                 index: self.index.describe(),
             });
         }
-        let state = Arc::new(CompanyState { chart, calibration });
+        let state = Arc::new(model);
         self.companies
             .write()
             .expect("no panics while holding the lock")
@@ -293,7 +296,7 @@ impl Suggester {
 
     async fn rank(
         &self,
-        state: &CompanyState,
+        state: &CompanyModel,
         query: &LineQuery,
         vector: Vec<f32>,
     ) -> Result<Suggestion, SuggestError> {
@@ -306,12 +309,6 @@ impl Suggester {
                 limit: self.params.k,
             })
             .await?;
-        Ok(vote(
-            &state.chart,
-            &state.calibration,
-            &self.params,
-            query,
-            &neighbours,
-        ))
+        Ok(rank(state, &self.params, query, &neighbours))
     }
 }
