@@ -202,28 +202,46 @@ impl Chart {
     }
 
     pub fn load(path: &Path) -> Result<Chart, CompanyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CompanyError::Io {
+        load_json(path)?.ok_or_else(|| CompanyError::Io {
             path: path.to_path_buf(),
-            source,
-        })?;
-        serde_json::from_str(&text).map_err(|e| CompanyError::Parse {
-            path: path.to_path_buf(),
-            line: e.line(),
-            message: e.to_string(),
+            source: std::io::ErrorKind::NotFound.into(),
         })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), CompanyError> {
-        let io = |source| CompanyError::Io {
+        save_json(path, self)
+    }
+}
+
+/// Reads one of a company's JSON files (chart, ranker, calibration); `None` when it is absent.
+pub fn load_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, CompanyError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| CompanyError::Parse {
+                path: path.to_path_buf(),
+                line: e.line(),
+                message: e.to_string(),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(CompanyError::Io {
             path: path.to_path_buf(),
             source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let text = serde_json::to_string_pretty(self).expect("charts serialise");
-        std::fs::write(path, text).map_err(io)
+        }),
     }
+}
+
+/// Writes one of a company's JSON files, creating its folder.
+pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CompanyError> {
+    let io = |source| CompanyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let text = serde_json::to_string_pretty(value).expect("company files serialise");
+    std::fs::write(path, text).map_err(io)
 }
 
 fn vendor_defaults(by_vendor: &HashMap<&str, HashMap<&str, usize>>) -> BTreeMap<String, String> {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::company::Field;
 use crate::history::HistoryRecord;
+use crate::suggest::habits;
 
 /// Most frequent values of one field, by vendor and by vendor and description.
 #[derive(Debug, Default)]
@@ -17,20 +18,11 @@ pub struct ModeTable {
 }
 
 fn vendor_key(r: &HistoryRecord) -> String {
-    r.vendor_name
-        .as_deref()
-        .or(r.vendor_id.as_deref())
-        .unwrap_or_default()
-        .trim()
-        .to_lowercase()
+    habits::vendor_key(r.vendor_name.as_deref(), r.vendor_id.as_deref())
 }
 
 fn text_key(r: &HistoryRecord) -> String {
-    r.memo
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    habits::text_key(&r.memo)
 }
 
 /// The most frequent value; ties go to the smaller value, so the rule is deterministic.

@@ -55,35 +55,11 @@ impl Calibration {
     }
 
     pub fn load(path: &Path) -> Result<Option<Calibration>, CompanyError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| CompanyError::Parse {
-                    path: path.to_path_buf(),
-                    line: e.line(),
-                    message: e.to_string(),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(CompanyError::Io {
-                path: path.to_path_buf(),
-                source,
-            }),
-        }
+        crate::company::load_json(path)
     }
 
     pub fn save(&self, path: &Path) -> Result<(), CompanyError> {
-        let io = |source| CompanyError::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        std::fs::write(
-            path,
-            serde_json::to_string_pretty(self).expect("serialises"),
-        )
-        .map_err(io)
+        crate::company::save_json(path, self)
     }
 }
 

@@ -258,22 +258,15 @@ fn fit_logit(examples: &[Example]) -> Option<[f64; FEATURES]> {
         let mut grad = [0.0; FEATURES];
         let mut hess = [[0.0; FEATURES]; FEATURES];
         for (candidates, right) in examples {
-            let scores: Vec<f64> = candidates
-                .iter()
-                .map(|x| w.iter().zip(x).map(|(a, b)| a * b).sum())
-                .collect();
-            let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let exp: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
-            let z: f64 = exp.iter().sum();
+            let (scores, lse) = scores(candidates, &w);
+            let p: Vec<f64> = scores.iter().map(|s| (s - lse).exp()).collect();
             let mut mean = [0.0; FEATURES];
-            for (x, e) in candidates.iter().zip(&exp) {
-                let p = e / z;
+            for (x, p) in candidates.iter().zip(&p) {
                 for k in 0..FEATURES {
                     mean[k] += p * x[k];
                 }
             }
-            for (x, e) in candidates.iter().zip(&exp) {
-                let p = e / z;
+            for (x, p) in candidates.iter().zip(&p) {
                 for a in 0..FEATURES {
                     let da = x[a] - mean[a];
                     for b in 0..FEATURES {
@@ -314,17 +307,23 @@ fn fit_logit(examples: &[Example]) -> Option<[f64; FEATURES]> {
     w.iter().all(|v| v.is_finite()).then_some(w)
 }
 
+/// Each candidate's score and the log of the sum of their exponentials.
+fn scores(candidates: &[[f64; FEATURES]], w: &[f64; FEATURES]) -> (Vec<f64>, f64) {
+    let scores: Vec<f64> = candidates
+        .iter()
+        .map(|x| w.iter().zip(x).map(|(a, b)| a * b).sum())
+        .collect();
+    let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = scores.iter().map(|s| (s - top).exp()).sum();
+    (scores, top + z.ln())
+}
+
 /// The negative log-likelihood of the right candidates, plus the ridge penalty.
 fn loss(examples: &[Example], w: &[f64; FEATURES]) -> f64 {
     let mut total = 0.5 * RIDGE * w.iter().map(|v| v * v).sum::<f64>();
     for (candidates, right) in examples {
-        let scores: Vec<f64> = candidates
-            .iter()
-            .map(|x| w.iter().zip(x).map(|(a, b)| a * b).sum())
-            .collect();
-        let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let z: f64 = scores.iter().map(|s| (s - top).exp()).sum();
-        total += top + z.ln() - scores[*right];
+        let (scores, lse) = scores(candidates, w);
+        total += lse - scores[*right];
     }
     total
 }
