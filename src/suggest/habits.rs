@@ -84,7 +84,8 @@ impl Usage {
     }
 }
 
-type Values = HashMap<Option<String>, Usage>;
+/// A vendor's (or the company's) uses of each value.
+pub type Values = HashMap<Option<String>, Usage>;
 
 /// Counts for one field.
 #[derive(Debug, Clone, Default)]

@@ -176,8 +176,9 @@ impl Suggester {
             .remove(company);
     }
 
-    /// The company's chart and calibration, read once (off the executor), after checking that
-    /// the index holds its history: an empty index would code every line as "no account".
+    /// The company's chart, habits, ranker and calibration, read once (off the executor), after
+    /// checking that the index holds its history: an empty index would code every line as
+    /// "no account".
     async fn company(&self, company: &str) -> Result<Arc<CompanyModel>, SuggestError> {
         if let Some(state) = self
             .companies

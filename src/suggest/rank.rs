@@ -5,13 +5,13 @@
 //! conditional logit whose weights are learnt per company (see `fit`). The company's rules then
 //! drop inactive values and refuse an empty value for a dimension the chosen account requires.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::calibrate::Calibration;
-use super::habits::{Habits, log_amount, text_key, vendor_key};
+use super::habits::{Habits, Values, log_amount, text_key, vendor_key};
 use super::vote::{Tally, VoteParams, day_number, tally};
 use super::{Candidate, FieldSuggestion, LineQuery, Precedent, Suggestion};
 use crate::company::{Chart, CompanyError, Field};
@@ -117,15 +117,79 @@ fn log_scaled(days: i64) -> f64 {
     (1.0 + days.max(0) as f64 / 30.0).ln() / 5.0
 }
 
+/// What every candidate of one field is measured against, counted once per field.
+struct Totals<'a> {
+    /// The vendor's values, when the vendor has history.
+    vendor: Option<&'a Values>,
+    /// The vendor's lines, plain, recency-weighted, and in this season.
+    count: u32,
+    decayed: f64,
+    season: u32,
+    /// The vendor's values for this description, and their total.
+    text: Option<(&'a HashMap<Option<String>, u32>, u32)>,
+    /// The vendor's values with the chosen account, and their total.
+    with_account: Option<(&'a HashMap<Option<String>, u32>, u32)>,
+    /// The count of the company's most used value.
+    most: u32,
+    /// The vendor's default account, for the account field.
+    default: Option<&'a str>,
+}
+
+fn totals<'a>(
+    model: &'a CompanyModel,
+    field: Field,
+    line: &Line,
+    account: Option<&str>,
+    query_vendor: Option<&str>,
+) -> Totals<'a> {
+    let habits = model.habits.field(field);
+    let vendor = habits.and_then(|h| h.by_vendor.get(&line.vendor));
+    let day = |last: i64| line.day.unwrap_or(last);
+    let with_sum = |counts: &'a HashMap<Option<String>, u32>| (counts, counts.values().sum());
+    Totals {
+        vendor,
+        count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
+        decayed: vendor.map_or(0.0, |v| {
+            v.values().map(|u| u.decayed_at(day(u.last_day))).sum()
+        }),
+        season: match (vendor, line.month) {
+            (Some(v), Some(month)) => v.values().map(|u| u.around(month)).sum(),
+            _ => 0,
+        },
+        text: habits
+            .and_then(|h| {
+                h.by_vendor_text
+                    .get(&(line.vendor.clone(), line.text.clone()))
+            })
+            .map(with_sum),
+        with_account: account
+            .filter(|_| field != Field::Account)
+            .and_then(|a| {
+                habits.and_then(|h| {
+                    h.by_vendor_account
+                        .get(&(line.vendor.clone(), a.to_string()))
+                })
+            })
+            .map(with_sum),
+        most: habits
+            .and_then(|h| h.overall.values().map(|u| u.count).max())
+            .unwrap_or(0),
+        default: query_vendor
+            .filter(|_| field == Field::Account)
+            .and_then(|v| model.chart.vendor_defaults.get(v))
+            .map(String::as_str),
+    }
+}
+
 /// The features of `value` for `field`; `knn` is the neighbours' tally for it.
 fn features(
     model: &CompanyModel,
     field: Field,
     line: &Line,
+    totals: &Totals,
     value: Option<&str>,
     knn: Option<(&Tally, f64)>,
     account: Option<&str>,
-    query_vendor: Option<&str>,
 ) -> [f64; FEATURES] {
     let mut x = [0.0; FEATURES];
     if let Some((t, sum)) = knn {
@@ -138,12 +202,11 @@ fn features(
     }
     let key = value.map(str::to_string);
     let habits = model.habits.field(field);
-    let vendor = habits.and_then(|h| h.by_vendor.get(&line.vendor));
+    let vendor = totals.vendor;
     let day = |last: i64| line.day.unwrap_or(last);
     match vendor {
         Some(values) => {
-            let total: u32 = values.values().map(|u| u.count).sum();
-            let decayed: f64 = values.values().map(|u| u.decayed_at(day(u.last_day))).sum();
+            let (total, decayed) = (totals.count, totals.decayed);
             // Smoothed logs make the logit a frequency model: ratios of shares, not differences.
             let used = values.get(&key);
             x[20] = ((used.map_or(0.0, |u| u.count as f64) + 0.5) / (total as f64 + 1.0)).ln();
@@ -171,11 +234,10 @@ fn features(
                 x[7] = near;
                 x[8] = nearest.min(5.0) / 5.0;
                 x[9] = log_scaled(day(u.last_day) - u.last_day);
-                if let Some(month) = line.month {
-                    let season: u32 = values.values().map(|u| u.around(month)).sum();
-                    if season > 0 {
-                        x[16] = u.around(month) as f64 / season as f64;
-                    }
+                if let Some(month) = line.month
+                    && totals.season > 0
+                {
+                    x[16] = u.around(month) as f64 / totals.season as f64;
                 }
             } else {
                 x[8] = 1.0;
@@ -186,11 +248,7 @@ fn features(
                     .and_then(|h| h.vendor_last.get(&line.vendor))
                     .is_some_and(|(_, v)| *v == key),
             );
-            if let Some(counts) = habits.and_then(|h| {
-                h.by_vendor_text
-                    .get(&(line.vendor.clone(), line.text.clone()))
-            }) {
-                let total: u32 = counts.values().sum();
+            if let Some((counts, total)) = totals.text {
                 x[6] = counts.get(&key).copied().unwrap_or(0) as f64 / total.max(1) as f64;
             }
         }
@@ -207,29 +265,15 @@ fn features(
     if vendor.is_none() {
         // A vendor never seen before: the company's habits and the neighbours are all there is,
         // and they deserve other weights than for a known vendor.
-        let most = habits
-            .and_then(|h| h.overall.values().map(|u| u.count).max())
-            .unwrap_or(0);
-        x[12] = overall.map_or(0.0, |u| u.count as f64) / most.max(1) as f64;
+        x[12] = overall.map_or(0.0, |u| u.count as f64) / totals.most.max(1) as f64;
         x[19] = x[0];
     }
-    x[13] = f64::from(
-        field == Field::Account
-            && value.is_some()
-            && query_vendor
-                .and_then(|v| model.chart.vendor_defaults.get(v))
-                .map(String::as_str)
-                == value,
-    );
+    x[13] = f64::from(value.is_some() && totals.default == value);
     if let Some(account) = account.filter(|_| field != Field::Account) {
         (x[14], x[18]) = model
             .habits
             .share_with_account(field, account, value, line.day);
-        if let Some(counts) = habits.and_then(|h| {
-            h.by_vendor_account
-                .get(&(line.vendor.clone(), account.to_string()))
-        }) {
-            let total: u32 = counts.values().sum();
+        if let Some((counts, total)) = totals.with_account {
             x[17] = counts.get(&key).copied().unwrap_or(0) as f64 / total.max(1) as f64;
         }
     }
@@ -295,6 +339,13 @@ pub fn rank_with_choices(
             values.retain(Option::is_some);
         }
         let weights = model.ranker.weights(field);
+        let totals = totals(
+            model,
+            field,
+            &line,
+            chosen_account.as_deref(),
+            query.vendor.as_deref(),
+        );
         let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
             .into_iter()
             .map(|v| {
@@ -303,10 +354,10 @@ pub fn rank_with_choices(
                     model,
                     field,
                     &line,
+                    &totals,
                     v.as_deref(),
                     knn,
                     chosen_account.as_deref(),
-                    query.vendor.as_deref(),
                 );
                 let s = dot(&weights, &x);
                 (v, x, s)
