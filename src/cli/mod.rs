@@ -3,7 +3,9 @@
 
 mod admin;
 mod batch;
+#[cfg(feature = "dev")]
 mod dev;
+#[cfg(feature = "dev")]
 mod eval;
 mod history;
 mod intacct;
@@ -59,6 +61,7 @@ enum Command {
         read: read::ReadArgs,
     },
     /// Evaluation commands: print accuracy figures against the fixtures' ground truth.
+    #[cfg(feature = "dev")]
     #[command(subcommand)]
     Eval(eval::EvalCommand),
     /// Pull the company's GL history from Intacct, incrementally, into
@@ -70,12 +73,14 @@ enum Command {
     /// Suggest the GL account and dimensions of one line; prints JSON.
     Suggest(history::SuggestArgs),
     /// The synthetic company used by tests and evaluation.
+    #[cfg(feature = "dev")]
     #[command(subcommand)]
     Company(dev::CompanyCommand),
     /// Talk to Intacct.
     #[command(subcommand)]
     Intacct(intacct::IntacctCommand),
     /// Run a fake Intacct (XML gateway and REST API) over a synthetic company, for trials.
+    #[cfg(feature = "dev")]
     FakeIntacct(dev::FakeArgs),
     /// Clear a backlog: process every document of a folder or manifest (read, code, validate,
     /// route, post or queue for review), in this process or against a running server.
@@ -128,7 +133,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // `config` take the format and filter from the configuration they resolve.
     match &cli.command {
         Command::Serve(_) | Command::Config(_) => {}
-        Command::Models(_) | Command::FakeIntacct(_) => logging("info")?,
+        Command::Models(_) => logging("info")?,
+        #[cfg(feature = "dev")]
+        Command::FakeIntacct(_) => logging("info")?,
         _ => logging("warn")?,
     }
     match cli.command {
@@ -141,12 +148,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             read,
         } => read::ocr(&files, summary, &read, &globals)?,
         Command::Extract { files, read } => read::extract(&files, &read, &globals)?,
+        #[cfg(feature = "dev")]
         Command::Eval(command) => eval::run(command, &globals)?,
         Command::Sync(args) => intacct::sync(&args, &globals)?,
         Command::Intacct(command) => intacct::run(command, &globals)?,
         Command::History(command) => history::run(command, &globals)?,
         Command::Suggest(args) => history::suggest(args, &globals)?,
+        #[cfg(feature = "dev")]
         Command::Company(command) => dev::company(command)?,
+        #[cfg(feature = "dev")]
         Command::FakeIntacct(args) => dev::fake_intacct(args, &globals)?,
         Command::Batch(args) => return batch::run(args, &globals),
         Command::Audit(command) => return admin::audit(command, &globals),

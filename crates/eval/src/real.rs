@@ -1,0 +1,700 @@
+//! `ledgerline eval extract DIR` on real documents that nobody here generated: receipt scans
+//! labelled the SROIE way (`img/NNN.jpg` + `key/NNN.json`) and e-invoice hybrid PDFs read from
+//! their printed pages alone (`pdf/X.pdf` + `gt/X.pdf.gt.json`, the embedded XML ignored).
+//!
+//! Every document falls, by a hash of its file name, into a development part (two thirds) or a
+//! validation part (one third) that rules and models are never tuned on; both are printed, each
+//! next to a trivial baseline read from the same pages (the first line as the issuer, the first
+//! date, the largest amount as the total, the first number-like word as the invoice number).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::{EvalError, similarity};
+use ledgerline_core::page::{Page, TextSource};
+use ledgerline_extract::{
+    self as lines, DateOrder, DocumentKind, Extraction, Field, Invoice, find_date,
+};
+use ledgerline_read::decode::MediaType;
+use ledgerline_read::read::{Reader, extract_guarded};
+
+/// The ground-truth layouts this evaluation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `img/<id>.<ext>` with `key/<id>.json` holding company, date, address and total.
+    Receipts,
+    /// `pdf/<name>` with `gt/<name>.gt.json` in the shape of ../shared/corpus/zugferd/gt.
+    Hybrids,
+}
+
+/// Which layout a corpus folder has, if it is a real-document corpus at all.
+pub fn detect(dir: &Path) -> Option<Layout> {
+    if dir.join("key").is_dir() && dir.join("img").is_dir() {
+        Some(Layout::Receipts)
+    } else if dir.join("gt").is_dir() && dir.join("pdf").is_dir() {
+        Some(Layout::Hybrids)
+    } else {
+        None
+    }
+}
+
+/// The part of the corpus a document belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Development,
+    Validation,
+}
+
+/// One document in three goes to validation, by an FNV-1a hash of its file name: stable across
+/// machines and runs, and blind to what the document contains.
+pub fn part_of(name: &str) -> Part {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    if hash % 3 == 0 {
+        Part::Validation
+    } else {
+        Part::Development
+    }
+}
+
+/// What a document says, normalised the way ledgerline reports it.
+#[derive(Debug, Clone, Default)]
+struct Truth {
+    kind: Option<DocumentKind>,
+    number: Option<String>,
+    date: Option<String>,
+    total: Option<Decimal>,
+    vendor: Option<String>,
+    lines: Vec<(String, Decimal)>,
+}
+
+/// The fields scored, in the order they are printed.
+const FIELDS: [&str; 5] = ["kind", "vendor", "invoice_number", "date", "total"];
+
+/// One document's verdicts (None where the truth has no value) and its line-item counts.
+#[derive(Debug, Clone, Default)]
+struct Scored {
+    fields: BTreeMap<&'static str, Option<bool>>,
+    /// Line items: matched, predicted, in the truth.
+    lines: (usize, usize, usize),
+    /// What was read where it was wrong: "total 31.00 (want 65.20)".
+    wrong: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Document {
+    corpus: String,
+    file: String,
+    part: Part,
+    /// Read by OCR (a scan or photo) rather than from a text layer.
+    scanned: bool,
+    ledgerline: Scored,
+    baseline: Scored,
+    error: Option<String>,
+}
+
+/// Documents right and documents scored for one field, when any were scored.
+pub type Accuracy = Option<(usize, usize)>;
+
+/// Options of one run.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Print each document's wrong fields.
+    pub per_doc: bool,
+    /// Keep each document's page model here and read it back next time, so that a change to
+    /// extraction is measured without reading every document again. Delete it when reading
+    /// options or models change.
+    pub pages_cache: Option<PathBuf>,
+    /// Corrections to hybrid truth files (`eval einvoice --errata`).
+    pub errata: Option<Value>,
+    /// Read only the documents of this part.
+    pub part: Option<Part>,
+}
+
+/// The evaluation of every document in the given corpus folders.
+#[derive(Debug, Default)]
+pub struct Report {
+    documents: Vec<Document>,
+    per_doc: bool,
+}
+
+fn io(path: &Path, e: impl fmt::Display) -> EvalError {
+    EvalError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| EvalError::Truth {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+}
+
+fn money(v: &Value) -> Option<Decimal> {
+    let s: String = text(v)?
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
+        .collect();
+    lines::parse_amount(&s)
+}
+
+/// The (document, truth) pairs of one corpus folder, sorted by file name.
+fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Truth)>, EvalError> {
+    let listing = |d: &Path| -> Result<Vec<PathBuf>, EvalError> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| io(d, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        Ok(files)
+    };
+    let mut out = Vec::new();
+    match layout {
+        Layout::Receipts => {
+            for image in listing(&dir.join("img"))? {
+                let Some(stem) = image.file_stem().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                let key = dir.join("key").join(format!("{stem}.json"));
+                if !key.is_file() {
+                    continue;
+                }
+                let v = read_json(&key)?;
+                out.push((
+                    image,
+                    Truth {
+                        kind: Some(DocumentKind::Receipt),
+                        number: None,
+                        date: text(&v["date"])
+                            .and_then(|d| find_date(&d, DateOrder::DayFirst))
+                            .map(|d| d.0),
+                        total: money(&v["total"]),
+                        vendor: text(&v["company"]),
+                        lines: Vec::new(),
+                    },
+                ));
+            }
+        }
+        Layout::Hybrids => {
+            for pdf in listing(&dir.join("pdf"))? {
+                let Some(name) = pdf.file_name().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                let gt = dir.join("gt").join(format!("{name}.gt.json"));
+                if !gt.is_file() {
+                    continue;
+                }
+                out.push((pdf.clone(), hybrid_truth(&read_json(&gt)?)));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(EvalError::Empty(dir.display().to_string()));
+    }
+    Ok(out)
+}
+
+fn hybrid_truth(v: &Value) -> Truth {
+    let credit = text(&v["type_code"])
+        .is_some_and(|c| ledgerline_read::einvoice::model::CREDIT_NOTE_CODES.contains(&c.as_str()));
+    let date = text(&v["issue_date"])
+        .filter(|d| d.len() == 8)
+        .map(|d| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]));
+    Truth {
+        kind: Some(if credit {
+            DocumentKind::CreditNote
+        } else {
+            DocumentKind::Invoice
+        }),
+        number: text(&v["invoice_number"]),
+        date,
+        total: money(&v["totals"]["GrandTotalAmount"]),
+        vendor: text(&v["seller"]["name"]),
+        lines: v["lines"]
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|l| Some((text(&l["name"])?, money(&l["line_net_amount"])?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Letters and digits only, lower case: "UNIHAKKA INTERNATIONAL SDN. BHD." and OCR's
+/// "UNIHAKKAINTERNATIONAL SDN BHD" are the same name.
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A name without its legal form and registration number: "Au bon moulin SARL" is the vendor
+/// "Au bon moulin", "ABC SDN BHD (123-U)" the vendor "ABC", as a vendor record matches them.
+fn without_legal_form(name: &str) -> String {
+    name.replace('(', " (")
+        .split_whitespace()
+        .filter(|w| {
+            let registration = w.starts_with('(') && w.chars().any(|c| c.is_ascii_digit());
+            !registration && !ledgerline_extract::is_legal_form(w)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn same_name(got: &str, want: &str) -> bool {
+    let (got, want) = (without_legal_form(got), without_legal_form(want));
+    similarity(&squeeze(&got), &squeeze(&want)) >= 0.8
+}
+
+fn same_description(got: &str, want: &str) -> bool {
+    let (g, w) = (squeeze(got), squeeze(want));
+    // A page prints the article number or a wrapped second line beside the name.
+    !w.is_empty() && (similarity(&g, &w) >= 0.9 || g.contains(&w))
+}
+
+fn score(truth: &Truth, x: &Extraction) -> Scored {
+    let empty = Invoice::default();
+    let inv = x.invoice.as_ref().unwrap_or(&empty);
+    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
+    let amount = |f: &Option<Field>| f.as_ref().and_then(|f| f.value.parse::<Decimal>().ok());
+    let mut fields = BTreeMap::new();
+    fields.insert("kind", truth.kind.map(|k| x.kind == k));
+    fields.insert(
+        "vendor",
+        truth
+            .vendor
+            .as_ref()
+            .map(|want| value(&inv.vendor_name).is_some_and(|got| same_name(&got, want))),
+    );
+    fields.insert(
+        "invoice_number",
+        truth
+            .number
+            .as_ref()
+            .map(|want| value(&inv.invoice_number).as_ref() == Some(want)),
+    );
+    fields.insert(
+        "date",
+        truth
+            .date
+            .as_ref()
+            .map(|want| value(&inv.invoice_date).as_ref() == Some(want)),
+    );
+    fields.insert(
+        "total",
+        truth.total.map(|want| amount(&inv.total) == Some(want)),
+    );
+    let got = |name: &str| match name {
+        "kind" => Some(format!("{:?}", x.kind)),
+        "vendor" => value(&inv.vendor_name),
+        "invoice_number" => value(&inv.invoice_number),
+        "date" => value(&inv.invoice_date),
+        _ => value(&inv.total),
+    };
+    let want = |name: &str| match name {
+        "kind" => truth.kind.map(|k| format!("{k:?}")),
+        "vendor" => truth.vendor.clone(),
+        "invoice_number" => truth.number.clone(),
+        "date" => truth.date.clone(),
+        _ => truth.total.map(|t| t.to_string()),
+    };
+    let wrong = FIELDS
+        .iter()
+        .filter(|f| fields.get(*f).copied().flatten() == Some(false))
+        .map(|f| {
+            format!(
+                "{f} {:?} (want {:?})",
+                got(f).unwrap_or_default(),
+                want(f).unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut unmatched: Vec<&(String, Decimal)> = truth.lines.iter().collect();
+    let mut matched = 0;
+    for line in &inv.lines {
+        let got = line.amount.value.parse::<Decimal>().ok();
+        if let Some(i) = unmatched.iter().position(|(desc, amt)| {
+            got == Some(*amt) && same_description(&line.description.value, desc)
+        }) {
+            unmatched.remove(i);
+            matched += 1;
+        }
+    }
+    Scored {
+        fields,
+        lines: (matched, inv.lines.len(), truth.lines.len()),
+        wrong,
+    }
+}
+
+/// The trivial reading a baseline needs no knowledge for: the first line with three letters as
+/// the issuer, the first date, the largest amount with cents as the total, the first word of
+/// three or more characters with a digit that is neither a date nor an amount as the number,
+/// always an invoice, no lines.
+fn baseline(pages: &[Page]) -> Extraction {
+    let lines: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| l.text.as_str()))
+        .collect();
+    let order = lines::date_order(lines.iter().copied(), None);
+    let field = |value: String| Field {
+        value: value.clone(),
+        raw: value,
+        confidence: 1.0,
+        page: 0,
+        bbox: Default::default(),
+        source: Default::default(),
+    };
+    let vendor = lines
+        .iter()
+        .find(|l| l.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .map(|l| field(l.to_string()));
+    let date = lines
+        .iter()
+        .find_map(|l| find_date(l, order))
+        .map(|d| field(d.0));
+    let words = lines.iter().flat_map(|l| l.split_whitespace());
+    let total = words
+        .clone()
+        .filter(|w| lines::looks_like_money(w))
+        .filter_map(lines::parse_amount)
+        .max()
+        .map(|d| field(d.to_string()));
+    let number = words
+        .filter(|w| w.chars().count() >= 3 && w.chars().any(|c| c.is_ascii_digit()))
+        .find(|w| find_date(w, order).is_none() && lines::parse_amount(w).is_none())
+        .map(|w| field(w.to_string()));
+    Extraction {
+        kind: DocumentKind::Invoice,
+        invoice: Some(Invoice {
+            vendor_name: vendor,
+            invoice_number: number,
+            invoice_date: date,
+            total,
+            ..Invoice::default()
+        }),
+        statement: None,
+        checks: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Reads a document's pages, from the cache when it holds them.
+fn pages_of(
+    reader: &Reader,
+    path: &Path,
+    cache: Option<&Path>,
+    corpus: &str,
+) -> Result<Vec<Page>, String> {
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let cached = cache
+        .zip(file)
+        .map(|(dir, name)| dir.join(format!("{corpus}__{name}.json")));
+    if let Some(c) = &cached
+        && let Ok(text) = std::fs::read_to_string(c)
+        && let Ok(pages) = serde_json::from_str::<Vec<Page>>(&text)
+    {
+        return Ok(pages);
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let media = MediaType::sniff(&bytes).ok_or("not a PDF or image")?;
+    let pages = reader.read(&bytes, media).map_err(|e| e.to_string())?;
+    if let Some(c) = &cached {
+        // A cache that cannot be written only costs the next run its speed.
+        let _ = std::fs::create_dir_all(c.parent().unwrap_or(Path::new(".")))
+            .and_then(|_| std::fs::write(c, serde_json::to_vec(&pages).unwrap_or_default()));
+    }
+    Ok(pages)
+}
+
+/// Reads and scores every document of the corpus folders.
+pub fn evaluate(
+    reader: &Reader,
+    dirs: &[PathBuf],
+    options: &Options,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Report, EvalError> {
+    let mut work = Vec::new();
+    for dir in dirs {
+        let layout = detect(dir).ok_or_else(|| EvalError::Truth {
+            path: dir.display().to_string(),
+            message: "expected img/ and key/ (receipts) or pdf/ and gt/ (e-invoice hybrids)".into(),
+        })?;
+        let corpus = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string());
+        for (path, truth) in documents(dir, layout)? {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if options
+                .part
+                .is_none_or(|p| name.is_some_and(|n| part_of(&n) == p))
+            {
+                work.push((corpus.clone(), path, truth));
+            }
+        }
+    }
+    let mut report = Report {
+        documents: Vec::new(),
+        per_doc: options.per_doc,
+    };
+    let total = work.len();
+    for (i, (corpus, path, mut truth)) in work.into_iter().enumerate() {
+        progress(i, total);
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(fixes) = options
+            .errata
+            .as_ref()
+            .and_then(|e| e["documents"][&file].as_object())
+            && let Some(date) = fixes.get("issue_date")
+        {
+            truth.date = hybrid_truth(&serde_json::json!({ "issue_date": date })).date;
+        }
+        let read = pages_of(reader, &path, options.pages_cache.as_deref(), &corpus);
+        let (ledgerline, baseline, scanned, error) = match read {
+            Ok(pages) => {
+                let scanned = pages.iter().any(|p| p.source == TextSource::Ocr);
+                let base = score(&truth, &baseline(&pages));
+                match extract_guarded(&pages) {
+                    Ok(x) => (score(&truth, &x), base, scanned, None),
+                    Err(e) => (score(&truth, &failed()), base, scanned, Some(e.to_string())),
+                }
+            }
+            Err(e) => {
+                let nothing = score(&truth, &failed());
+                let scanned = matches!(
+                    MediaType::from_extension(&path),
+                    Some(MediaType::Png | MediaType::Jpeg | MediaType::Tiff)
+                );
+                (nothing.clone(), nothing, scanned, Some(e))
+            }
+        };
+        report.documents.push(Document {
+            part: part_of(&file),
+            corpus,
+            file,
+            scanned,
+            ledgerline,
+            baseline,
+            error,
+        });
+    }
+    progress(total, total);
+    Ok(report)
+}
+
+fn failed() -> Extraction {
+    Extraction {
+        kind: DocumentKind::Other,
+        invoice: None,
+        statement: None,
+        checks: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Accuracy of one field over documents: (right, scored).
+fn accuracy<'a>(scored: impl Iterator<Item = &'a Scored>, field: &str) -> Accuracy {
+    let (ok, n) = scored
+        .filter_map(|s| s.fields.get(field).copied().flatten())
+        .fold((0, 0), |(ok, n), v| (ok + usize::from(v), n + 1));
+    (n > 0).then_some((ok, n))
+}
+
+/// Line-item F1 over documents, when the truth has lines.
+fn line_f1<'a>(scored: impl Iterator<Item = &'a Scored>) -> Option<f64> {
+    let (m, p, t) = scored.fold((0, 0, 0), |(m, p, t), s| {
+        (m + s.lines.0, p + s.lines.1, t + s.lines.2)
+    });
+    (t > 0).then(|| {
+        if m == 0 {
+            0.0
+        } else {
+            let (precision, recall) = (m as f64 / p as f64, m as f64 / t as f64);
+            2.0 * precision * recall / (precision + recall)
+        }
+    })
+}
+
+impl Report {
+    /// Accuracy of a field on one part of one corpus and medium: (ledgerline, baseline).
+    pub fn figure(&self, corpus: &str, part: Part, field: &str) -> (Accuracy, Accuracy) {
+        let docs = || {
+            self.documents
+                .iter()
+                .filter(move |d| d.corpus == corpus && d.part == part)
+        };
+        (
+            accuracy(docs().map(|d| &d.ledgerline), field),
+            accuracy(docs().map(|d| &d.baseline), field),
+        )
+    }
+
+    /// Line-item F1 on one part of one corpus, when its truth has lines.
+    pub fn line_f1(&self, corpus: &str, part: Part) -> Option<f64> {
+        line_f1(
+            self.documents
+                .iter()
+                .filter(|d| d.corpus == corpus && d.part == part)
+                .map(|d| &d.ledgerline),
+        )
+    }
+
+    /// Documents that failed to read or extract.
+    pub fn errors(&self) -> usize {
+        self.documents.iter().filter(|d| d.error.is_some()).count()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cell = |a: Accuracy| match a {
+            Some((ok, n)) => format!("{:.3} ({ok}/{n})", ok as f64 / n as f64),
+            None => "n/a".to_string(),
+        };
+        let f1 = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.3}"));
+        let mut groups: Vec<(String, bool)> = self
+            .documents
+            .iter()
+            .map(|d| (d.corpus.clone(), d.scanned))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        writeln!(
+            f,
+            "baseline: the first line as the issuer, the first date, the largest amount as the total, the first number-like word as the invoice number, always an invoice"
+        )?;
+        for (corpus, scanned) in &groups {
+            let docs = |part: Part| {
+                self.documents
+                    .iter()
+                    .filter(move |d| &d.corpus == corpus && d.scanned == *scanned && d.part == part)
+            };
+            let medium = if *scanned {
+                "scans/photos (OCR)"
+            } else {
+                "text PDFs"
+            };
+            writeln!(
+                f,
+                "\n{corpus}, {medium}: development {} documents, validation {} (never tuned on)",
+                docs(Part::Development).count(),
+                docs(Part::Validation).count()
+            )?;
+            writeln!(
+                f,
+                "{:<16} {:>16} {:>16} {:>16} {:>16}",
+                "field", "dev ledgerline", "dev baseline", "val ledgerline", "val baseline"
+            )?;
+            for field in FIELDS {
+                let row: Vec<String> = [Part::Development, Part::Validation]
+                    .into_iter()
+                    .flat_map(|p| {
+                        [
+                            cell(accuracy(docs(p).map(|d| &d.ledgerline), field)),
+                            cell(accuracy(docs(p).map(|d| &d.baseline), field)),
+                        ]
+                    })
+                    .collect();
+                if row.iter().all(|c| c == "n/a") {
+                    continue;
+                }
+                writeln!(
+                    f,
+                    "{:<16} {:>16} {:>16} {:>16} {:>16}",
+                    field, row[0], row[1], row[2], row[3]
+                )?;
+            }
+            let lines: Vec<String> = [Part::Development, Part::Validation]
+                .into_iter()
+                .flat_map(|p| {
+                    [
+                        f1(line_f1(docs(p).map(|d| &d.ledgerline))),
+                        f1(line_f1(docs(p).map(|d| &d.baseline))),
+                    ]
+                })
+                .collect();
+            if lines.iter().any(|c| c != "n/a") {
+                writeln!(
+                    f,
+                    "{:<16} {:>16} {:>16} {:>16} {:>16}",
+                    "line items F1", lines[0], lines[1], lines[2], lines[3]
+                )?;
+            }
+        }
+        for d in &self.documents {
+            let part = match d.part {
+                Part::Development => "dev",
+                Part::Validation => "val",
+            };
+            if let Some(e) = &d.error {
+                writeln!(f, "  {}/{} ({part}): error: {e}", d.corpus, d.file)?;
+            } else if self.per_doc {
+                let misses = &d.ledgerline.wrong;
+                let (m, _, t) = d.ledgerline.lines;
+                if !misses.is_empty() || m < t {
+                    writeln!(
+                        f,
+                        "  {}/{} ({part}): wrong: {}; lines {m}/{t}",
+                        d.corpus,
+                        d.file,
+                        misses.join(", ")
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_is_stable_and_puts_about_a_third_in_validation() {
+        let names: Vec<String> = (0..300).map(|i| format!("{i:03}.jpg")).collect();
+        let val = names
+            .iter()
+            .filter(|n| part_of(n) == Part::Validation)
+            .count();
+        assert!((80..=120).contains(&val), "{val} of 300 in validation");
+        assert_eq!(part_of("005.jpg"), part_of("005.jpg"));
+    }
+
+    #[test]
+    fn names_compare_without_spacing_or_punctuation() {
+        assert!(same_name(
+            "UNIHAKKAINTERNATIONAL SDN BHD",
+            "UNIHAKKA INTERNATIONAL SDN. BHD."
+        ));
+        assert!(!same_name("tan chay yee", "ABC HO TRADING"));
+        assert!(same_name("Au bon moulin SARL", "Au bon moulin"));
+        assert!(same_name(
+            "SINNATHAMBY HOLDINGS SDN. BHD.",
+            "SINNATHAMBY HOLDINGS"
+        ));
+    }
+}

@@ -1,0 +1,347 @@
+//! How good the suggestions are: top-1 and top-3 accuracy per field, expected calibration
+//! error, and the share of lines that could be posted without review at 99% and 99.5%
+//! precision, on a time split (index the past, calibrate on the next period, test on the last).
+//!
+//! The posting threshold is chosen on the validation period and then applied to the test
+//! period, so the reported precision is what a company would actually get.
+
+use std::fmt;
+use std::path::Path;
+
+use super::baseline::ModeTable;
+use ledgerline_core::company::{Chart, Field};
+use ledgerline_core::history::HistoryRecord;
+use ledgerline_suggest::embed::EmbedQueue;
+use ledgerline_suggest::import::{ImportError, import_history};
+use ledgerline_suggest::index::{Query, VectorIndex};
+use ledgerline_suggest::suggest::fit::query_of;
+use ledgerline_suggest::suggest::habits::Habits;
+use ledgerline_suggest::suggest::rank::FEATURE_NAMES;
+use ledgerline_suggest::suggest::{
+    CompanyModel, Ranker, SuggestError, Suggestion, VoteParams, calibrate, embedding_text, rank,
+};
+
+/// History cut in time.
+pub struct Split {
+    pub train: Vec<HistoryRecord>,
+    pub validation: Vec<HistoryRecord>,
+    pub test: Vec<HistoryRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldReport {
+    pub field: Field,
+    pub top1: f64,
+    pub top3: f64,
+    /// The vendor's most frequent value, on the same lines.
+    pub vendor_mode: f64,
+    /// The most frequent value for the vendor and description, on the same lines.
+    pub vendor_text_mode: f64,
+    /// Top-1 and vendor-mode on lines whose vendor the history knows, and on the others
+    /// (`None` when there are none).
+    pub known: Option<(f64, f64, usize)>,
+    pub unknown: Option<(f64, f64, usize)>,
+}
+
+/// Lines postable without review at a target precision.
+#[derive(Debug, Clone, Copy)]
+pub struct Postable {
+    pub target: f64,
+    pub threshold: f64,
+    pub share: f64,
+    pub precision: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuggestReport {
+    pub name: String,
+    /// Lines imported; of these, the latest `fit` fitted the ranker and the `validation` after
+    /// them the calibration.
+    pub train: usize,
+    pub fit: usize,
+    pub validation: usize,
+    pub test: usize,
+    pub fields: Vec<FieldReport>,
+    pub ece: f64,
+    pub postable: Vec<Postable>,
+    /// The ranker the import fitted, for reading what it relies on.
+    pub ranker: Ranker,
+}
+
+impl fmt::Display for SuggestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: {} lines imported (the latest {} fit the ranker, the {} after them its calibration), {} held out",
+            self.name, self.train, self.fit, self.validation, self.test
+        )?;
+        writeln!(
+            f,
+            "  {:<12} {:>7} {:>7} {:>12} {:>12}   {:>22}   {:>22}",
+            "field",
+            "top-1",
+            "top-3",
+            "vendor-mode",
+            "vendor+text",
+            "known vendors (n)",
+            "new vendors (n)"
+        )?;
+        let subset = |s: Option<(f64, f64, usize)>| match s {
+            Some((model, base, n)) => format!("{model:.4} vs {base:.4} ({n})"),
+            None => "-".to_string(),
+        };
+        for r in &self.fields {
+            writeln!(
+                f,
+                "  {:<12} {:>7.4} {:>7.4} {:>12.4} {:>12.4}   {:>22}   {:>22}",
+                r.field.name(),
+                r.top1,
+                r.top3,
+                r.vendor_mode,
+                r.vendor_text_mode,
+                subset(r.known),
+                subset(r.unknown),
+            )?;
+        }
+        writeln!(
+            f,
+            "  (vendor-mode: the vendor's most frequent value in the history, else the company's; vendor+text: the same for vendor and description; subsets: top-1 vs vendor-mode)"
+        )?;
+        writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
+        for p in &self.postable {
+            writeln!(
+                f,
+                "  postable without review at {:.1}% precision: {:.1}% of lines (threshold {:.4}, held-out precision {:.4})",
+                p.target * 100.0,
+                p.share * 100.0,
+                p.threshold,
+                p.precision
+            )?;
+        }
+        for r in &self.fields {
+            let mut w: Vec<(f64, &str)> = self
+                .ranker
+                .weights(r.field)
+                .into_iter()
+                .zip(FEATURE_NAMES)
+                .collect();
+            w.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+            let top: Vec<String> = w
+                .iter()
+                .take(4)
+                .map(|(w, name)| format!("{name} {w:+.2}"))
+                .collect();
+            writeln!(
+                f,
+                "  {} ranker relies most on: {}",
+                r.field.name(),
+                top.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Suggestions for every line, through the same embedding, index and ranker as the service.
+pub async fn suggest_all(
+    lines: &[HistoryRecord],
+    model: &CompanyModel,
+    embed: &EmbedQueue,
+    index: &dyn VectorIndex,
+) -> Result<Vec<Suggestion>, SuggestError> {
+    let params = VoteParams::default();
+    let texts = lines
+        .iter()
+        .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
+        .collect();
+    let vectors = embed.embed_unique(texts).await?;
+    let mut out = Vec::with_capacity(lines.len());
+    for (r, vector) in lines.iter().zip(vectors) {
+        let neighbours = index
+            .search(Query {
+                company: r.company.clone(),
+                entity: r.entity.clone(),
+                vector,
+                limit: params.k,
+            })
+            .await?;
+        out.push(rank(model, &params, &query_of(r), &neighbours));
+    }
+    Ok(out)
+}
+
+fn right(s: &Suggestion, r: &HistoryRecord, field: Field, top: usize) -> bool {
+    let truth = field.of(r);
+    s.fields.iter().find(|f| f.field == field).is_some_and(|f| {
+        f.candidates
+            .iter()
+            .take(top)
+            .any(|c| c.value.as_deref() == truth)
+    })
+}
+
+fn all_right(s: &Suggestion, r: &HistoryRecord, fields: &[Field]) -> bool {
+    fields.iter().all(|f| right(s, r, *f, 1))
+}
+
+/// The lowest joint confidence at which the lines above it reach `target` precision.
+fn threshold_for(pairs: &[(f64, bool)], target: f64) -> f64 {
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut right, mut best) = (0usize, f64::INFINITY);
+    for (i, (conf, ok)) in sorted.iter().enumerate() {
+        right += usize::from(*ok);
+        let next_differs = sorted.get(i + 1).is_none_or(|n| n.0 < *conf);
+        if next_differs && right as f64 / (i + 1) as f64 >= target {
+            best = *conf;
+        }
+    }
+    best
+}
+
+/// Runs the whole evaluation on `index` (which should start empty) and returns the report:
+/// the history (training and validation periods) is imported as `history import` would, which
+/// fits the ranker and calibration on its latest period, then the test period is suggested.
+pub async fn evaluate(
+    name: &str,
+    chart: &Chart,
+    split: Split,
+    fields: &[Field],
+    embed: &EmbedQueue,
+    index: &dyn VectorIndex,
+    data_dir: &Path,
+) -> Result<SuggestReport, ImportError> {
+    let history: Vec<HistoryRecord> = split
+        .train
+        .iter()
+        .chain(&split.validation)
+        .cloned()
+        .collect();
+    let (_, mut fitted) =
+        import_history(history.clone(), embed, index, data_dir, Some(chart), None).await?;
+    let fitted = fitted.pop().unwrap_or_default();
+    let model = CompanyModel {
+        chart: chart.clone(),
+        habits: Habits::from_records(&history),
+        ranker: fitted.ranker.clone(),
+        calibration: fitted.calibration.clone(),
+    };
+    let validation_pairs: Vec<(f64, bool)> = fitted
+        .outcomes
+        .iter()
+        .map(|line| {
+            line.iter()
+                .filter(|(f, _, _)| fields.contains(f))
+                .fold((1.0f64, true), |(c, ok), (_, conf, right)| {
+                    (c.min(*conf), ok && *right)
+                })
+        })
+        .collect();
+    let test = suggest_all(&split.test, &model, embed, index).await?;
+    let n = split.test.len().max(1) as f64;
+    let mut reports = Vec::new();
+    let mut conf_pairs = Vec::new();
+    for field in fields {
+        let count = |top| {
+            test.iter()
+                .zip(&split.test)
+                .filter(|(s, r)| right(s, r, *field, top))
+                .count() as f64
+        };
+        let modes = ModeTable::fit(&history, *field);
+        let share = |rule: &dyn Fn(&HistoryRecord) -> Option<String>| {
+            split
+                .test
+                .iter()
+                .filter(|r| rule(r).as_deref() == field.of(r))
+                .count() as f64
+                / n
+        };
+        let subset = |known: bool| {
+            let lines: Vec<(&Suggestion, &HistoryRecord)> = test
+                .iter()
+                .zip(&split.test)
+                .filter(|(_, r)| modes.knows_vendor(r) == known)
+                .collect();
+            let m = lines.len();
+            (m > 0).then(|| {
+                let model = lines.iter().filter(|(s, r)| right(s, r, *field, 1)).count();
+                let base = lines
+                    .iter()
+                    .filter(|(_, r)| modes.vendor_mode(r).as_deref() == field.of(r))
+                    .count();
+                (model as f64 / m as f64, base as f64 / m as f64, m)
+            })
+        };
+        reports.push(FieldReport {
+            field: *field,
+            top1: count(1) / n,
+            top3: count(3) / n,
+            vendor_mode: share(&|r| modes.vendor_mode(r)),
+            vendor_text_mode: share(&|r| modes.vendor_text_mode(r)),
+            known: subset(true),
+            unknown: subset(false),
+        });
+        for (s, r) in test.iter().zip(&split.test) {
+            if let Some(c) = s.best(*field) {
+                conf_pairs.push((c.confidence as f64, right(s, r, *field, 1)));
+            }
+        }
+    }
+    let test_pairs: Vec<(f64, bool)> = test
+        .iter()
+        .zip(&split.test)
+        .map(|(s, r)| (joint(s, fields), all_right(s, r, fields)))
+        .collect();
+    let postable = [0.99, 0.995]
+        .into_iter()
+        .map(|target| {
+            let threshold = threshold_for(&validation_pairs, target);
+            let passed: Vec<&(f64, bool)> =
+                test_pairs.iter().filter(|p| p.0 >= threshold).collect();
+            let ok = passed.iter().filter(|p| p.1).count();
+            Postable {
+                target,
+                threshold,
+                share: passed.len() as f64 / n,
+                precision: if passed.is_empty() {
+                    1.0
+                } else {
+                    ok as f64 / passed.len() as f64
+                },
+            }
+        })
+        .collect();
+    Ok(SuggestReport {
+        name: name.to_string(),
+        train: history.len(),
+        fit: fitted.fit_lines,
+        validation: fitted.calibration_lines,
+        test: split.test.len(),
+        fields: reports,
+        ece: calibrate::expected_calibration_error(&conf_pairs),
+        postable,
+        ranker: fitted.ranker,
+    })
+}
+
+/// The joint confidence over the evaluated fields only.
+fn joint(s: &Suggestion, fields: &[Field]) -> f64 {
+    fields
+        .iter()
+        .map(|f| s.best(*f).map_or(1.0, |c| c.confidence as f64))
+        .fold(1.0, f64::min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_keeps_the_most_confident_lines_that_reach_the_target() {
+        let pairs = vec![(0.99, true), (0.98, true), (0.9, false), (0.8, true)];
+        assert_eq!(threshold_for(&pairs, 0.99), 0.98);
+        assert_eq!(threshold_for(&pairs, 0.7), 0.8);
+        assert!(threshold_for(&[(0.5, false)], 0.99).is_infinite());
+    }
+}

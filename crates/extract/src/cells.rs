@@ -1,0 +1,146 @@
+//! Cells and rows: the page model's lines seen as table cells, grouped into rows, and the
+//! label vocabulary used to recognise what a cell names.
+
+use ledgerline_core::page::{BBox, Page, Word};
+
+/// A run of text on one page: a page line, or part of one.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub bbox: BBox,
+    pub confidence: f32,
+    pub page: usize,
+    pub words: Vec<Word>,
+}
+
+/// Cells sharing a row, left to right, with the row's index in document order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub page: usize,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    pub fn bbox(&self) -> BBox {
+        self.cells
+            .iter()
+            .skip(1)
+            .fold(self.cells[0].bbox, |b, c| b.union(&c.bbox))
+    }
+    pub fn text(&self) -> String {
+        self.cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// All rows of the document in reading order. Lines overlapping vertically by more than half
+/// their height share a row.
+pub fn rows(pages: &[Page]) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        let mut lines: Vec<&ledgerline_core::page::Line> = page
+            .lines
+            .iter()
+            .filter(|l| !l.text.trim().is_empty())
+            .collect();
+        lines.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
+        let mut rows: Vec<Row> = Vec::new();
+        for line in lines {
+            let cell = Cell {
+                text: unglue_label(line.text.trim()),
+                bbox: line.bbox,
+                confidence: line.confidence,
+                page: p,
+                words: line.words.clone(),
+            };
+            match rows.last_mut() {
+                Some(row)
+                    if row
+                        .cells
+                        .iter()
+                        .any(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.5) =>
+                {
+                    row.cells.push(cell)
+                }
+                _ => rows.push(Row {
+                    page: p,
+                    cells: vec![cell],
+                }),
+            }
+        }
+        for row in &mut rows {
+            row.cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        }
+        out.extend(rows);
+    }
+    out
+}
+
+/// A label glued to its value by OCR or a tight font, "Date:12/02/2018" or "Total
+/// Amount:$8.20", gets its space back after the colon. A colon between digits is a time of day
+/// and stays.
+fn unglue_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == ':'
+            && previous.is_some_and(char::is_alphabetic)
+            && chars.peek().is_some_and(|n| !n.is_whitespace())
+        {
+            out.push(' ');
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// Lower-case words without punctuation, for comparing labels.
+pub fn label_words(text: &str) -> Vec<String> {
+    // Brackets split too: OCR often drops the space in "VAT(19%)".
+    text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '(' | ')'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// How many leading words of `text` spell `label`; None when they don't.
+pub fn label_prefix(text: &str, label: &str) -> Option<usize> {
+    let t = label_words(text);
+    let l = label_words(label);
+    (!l.is_empty() && t.len() >= l.len() && t[..l.len()] == l[..]).then_some(l.len())
+}
+
+/// The text after the first `n` words of a cell, as printed.
+pub fn after_words(text: &str, n: usize) -> String {
+    let mut rest = text.trim_start();
+    for _ in 0..n {
+        rest = rest.trim_start_matches(|c: char| !c.is_whitespace() && c != '/');
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        // Swallow separators like ':' and '#' that belonged to the label.
+    }
+    rest.trim_start_matches([':', '#', '-', '.', ' '])
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_glued_label_gets_its_space_back_and_a_time_keeps_its_colon() {
+        assert_eq!(super::unglue_label("Date:12/02/2018"), "Date: 12/02/2018");
+        assert_eq!(
+            super::unglue_label("Total Amount:$8.20"),
+            "Total Amount: $8.20"
+        );
+        assert_eq!(super::unglue_label("14:31:00"), "14:31:00");
+        assert_eq!(super::unglue_label("Date: 1/2/2020"), "Date: 1/2/2020");
+    }
+}

@@ -1,0 +1,591 @@
+//! Header fields: labelled values found by their label anywhere on the page (value inline
+//! after the label, to its right on the same row, or just below it), and the party that issued
+//! the document, found by type size and position rather than by any layout's coordinates.
+
+use rust_decimal::Decimal;
+
+use super::cells::{Cell, Row, after_words, label_prefix, label_words};
+use super::normalize::{DateOrder, find_currency, find_date, parse_amount};
+use super::vocabulary::{
+    INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
+};
+use super::{DocumentKind, Field, FieldSource, HeaderKey};
+
+/// The field a cell labels, and how many of its words the label took.
+pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
+    let mut best: Option<(HeaderKey, usize, usize)> = None;
+    for (key, labels) in LABELS {
+        for label in *labels {
+            if let Some(n) = label_prefix(&cell.text, label) {
+                let chars = label.len();
+                if best.is_none_or(|b| chars > b.2) {
+                    best = Some((*key, n, chars));
+                }
+            }
+        }
+    }
+    best.map(|(k, n, _)| (k, n))
+}
+
+/// Whether a candidate value for `key` is rather another field's label. Payment terms are the
+/// exception that proves the rule: "Due on receipt" starts with the due-date label but is the
+/// value, because nothing after "Due" is a date.
+fn is_label(key: HeaderKey, text: &str) -> bool {
+    let probe = Cell {
+        text: text.to_string(),
+        bbox: ledgerline_core::page::BBox::new(0.0, 0.0, 0.0, 0.0),
+        confidence: 1.0,
+        page: 0,
+        words: vec![],
+    };
+    match label_of(&probe) {
+        None => false,
+        Some((HeaderKey::DueDate, n)) if key == HeaderKey::PaymentTerms => {
+            let rest = after_words(text, n);
+            text.trim_end().ends_with(':')
+                || rest.trim().is_empty()
+                || find_date(&rest, DateOrder::DayFirst).is_some()
+        }
+        Some(_) => true,
+    }
+}
+
+/// The amount with a currency symbol that OCR read as a letter removed: "£41.00" comes out of
+/// the recogniser as "E41.00", "$12.00" as "S12.00". Only used next to an amount label, where a
+/// single letter glued to the digits can be nothing else.
+fn without_misread_symbol(raw: &str) -> Option<String> {
+    let (open, rest) = match raw.strip_prefix('(') {
+        Some(rest) => ("(", rest),
+        None => ("", raw.strip_prefix('-').map_or(raw, |r| r)),
+    };
+    let sign = if open.is_empty() && raw.starts_with('-') {
+        "-"
+    } else {
+        ""
+    };
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let digits = chars.as_str();
+    (matches!(first, 'E' | 'S' | 'C' | 'e') && digits.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| format!("{open}{sign}{digits}"))
+}
+
+/// Parses a candidate value for a field; None when it does not fit the field.
+fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match key {
+        HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order).map(|d| d.0),
+        HeaderKey::Subtotal
+        | HeaderKey::Tax
+        | HeaderKey::Total
+        | HeaderKey::OpeningBalance
+        | HeaderKey::ClosingBalance => parse_amount(raw)
+            .or_else(|| parse_amount(&without_misread_symbol(raw)?))
+            .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
+            .map(|d: Decimal| d.to_string()),
+        HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
+            let token = raw.split_whitespace().next()?;
+            (token.chars().any(|c| c.is_ascii_digit()) && find_date(token, order).is_none())
+                .then(|| token.to_string())
+        }
+        HeaderKey::Period => {
+            let (first, raw_first) = find_date(raw, order)?;
+            let rest = &raw[raw.find(&raw_first)? + raw_first.len()..];
+            let (second, _) = find_date(rest, order)?;
+            Some(format!("{first}/{second}"))
+        }
+        HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
+        HeaderKey::NotAField => None,
+    }
+}
+
+/// Finds every header field the rows label. Totals take the last labelled occurrence (they
+/// follow the table); the others the first.
+pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> {
+    let mut found: Vec<(HeaderKey, Field)> = Vec::new();
+    let median = median_height(rows);
+    let last_wins = |k: HeaderKey| {
+        matches!(
+            k,
+            HeaderKey::Subtotal | HeaderKey::Tax | HeaderKey::Total | HeaderKey::ClosingBalance
+        )
+    };
+    for (r, row) in rows.iter().enumerate() {
+        // "Total" over a column of amounts names the column, not the invoice total.
+        if super::table::is_header_row(row) {
+            continue;
+        }
+        for (c, cell) in row.cells.iter().enumerate() {
+            // A document title ("INVOICE" in large type) is not the label "Invoice".
+            if is_title(&cell.text) && cell.bbox.height() > 1.25 * median {
+                continue;
+            }
+            let Some((key, n)) = label_of(cell) else {
+                continue;
+            };
+            let seen = found.iter().any(|(k, _)| *k == key);
+            if seen && !last_wins(key) {
+                continue;
+            }
+            // A totals row of a summary table ("Total: 255.00 15.30" under a tax summary)
+            // carries several amounts; it does not override a total already read.
+            let amounts = row
+                .cells
+                .iter()
+                .filter(|c| super::normalize::looks_like_money(&c.text))
+                .count();
+            if seen && amounts >= 2 {
+                continue;
+            }
+            let Some(field) = value_for(key, rows, r, c, n, order) else {
+                continue;
+            };
+            found.retain(|(k, _)| *k != key);
+            found.push((key, field));
+        }
+    }
+    found
+}
+
+/// The median cell height: body text size.
+pub fn median_height(rows: &[Row]) -> f32 {
+    let mut h: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.bbox.height()))
+        .collect();
+    if h.is_empty() {
+        return 0.0;
+    }
+    h.sort_by(f32::total_cmp);
+    h[h.len() / 2]
+}
+
+fn field(value: String, cell: &Cell, raw: &str) -> Field {
+    Field {
+        value,
+        raw: raw.to_string(),
+        confidence: cell.confidence,
+        page: cell.page,
+        bbox: cell.bbox,
+        source: FieldSource::Page,
+    }
+}
+
+fn value_for(
+    key: HeaderKey,
+    rows: &[Row],
+    r: usize,
+    c: usize,
+    n: usize,
+    order: DateOrder,
+) -> Option<Field> {
+    let row = &rows[r];
+    let cell = &row.cells[c];
+    // 1. After the label in the same cell: "Invoice No. 1234".
+    let inline = after_words(&cell.text, n);
+    if let Some(v) = accept(key, &inline, order) {
+        return Some(field(v, cell, &inline));
+    }
+    // 2. The next cell to the right on the row, unless it is a label itself; a currency alone
+    // between label and value ("Total | RM | 26.10") is passed over.
+    for next in row.cells.iter().skip(c + 1) {
+        if is_label(key, &next.text) {
+            break;
+        }
+        if let Some(v) = accept(key, &next.text, order) {
+            return Some(field(v, next, &next.text));
+        }
+        let bare = next
+            .text
+            .trim()
+            .trim_matches(|ch: char| !ch.is_alphanumeric());
+        if !(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3 {
+            break;
+        }
+    }
+    // 3. Just below, overlapping the label horizontally.
+    let below = rows.get(r + 1)?;
+    if below.page != row.page || below.bbox().y0 - cell.bbox.y1 > 2.5 * cell.bbox.height() {
+        return None;
+    }
+    let under = below
+        .cells
+        .iter()
+        .find(|b| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none())?;
+    accept(key, &under.text, order).map(|v| field(v, under, &under.text))
+}
+
+/// The first date printed anywhere, in reading order, on a row no label marks as another date
+/// (due date, period). Less sure than a labelled date, so its confidence is lowered.
+pub fn first_date(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter()
+        .filter(|row| {
+            !row.cells.iter().any(|c| {
+                matches!(
+                    label_of(c),
+                    Some((HeaderKey::DueDate | HeaderKey::Period, _))
+                )
+            })
+        })
+        .flat_map(|row| row.cells.iter())
+        .find_map(|cell| {
+            let (iso, raw) = find_date(&cell.text, order)?;
+            let mut found = field(iso, cell, &raw);
+            found.confidence *= 0.8;
+            Some(found)
+        })
+}
+
+/// The largest amount with cents printed anywhere: the total of a document that prints it with
+/// no label this vocabulary knows (a grand total is the largest figure on an invoice). Less
+/// sure than a labelled total, so its confidence is halved.
+pub fn largest_amount(rows: &[Row]) -> Option<Field> {
+    rows.iter()
+        .flat_map(|row| row.cells.iter())
+        .filter(|cell| super::normalize::looks_like_money(&cell.text))
+        .filter_map(|cell| Some((parse_amount(&cell.text)?, cell)))
+        .max_by_key(|(amount, _)| *amount)
+        .map(|(amount, cell)| {
+            let mut found = field(amount.to_string(), cell, &cell.text);
+            found.confidence *= 0.5;
+            found
+        })
+}
+
+fn is_title(text: &str) -> bool {
+    let w = label_words(text).join(" ");
+    // Compared without spaces as well: OCR reads "TAX INVOICE" as "TAXINVOICE".
+    let squeezed = w.replace(' ', "");
+    // German titles are compounds: "Mietrechnung", "Versicherungsrechnung".
+    let compound = !w.contains(' ')
+        && ["rechnung", "gutschrift"]
+            .iter()
+            .any(|t| w.len() > t.len() && w.ends_with(t));
+    TITLES
+        .iter()
+        .any(|t| w == *t || squeezed == t.replace(' ', ""))
+        || compound
+        || w.starts_with("page ")
+}
+
+/// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL").
+fn has_legal_form(text: &str) -> bool {
+    let padded = format!(" {} ", label_words(text).join(" "));
+    LEGAL_FORMS
+        .iter()
+        .any(|form| padded.contains(&format!(" {form} ")))
+}
+
+/// A company name as printed without what follows it on the same line: a registration number
+/// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
+/// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
+fn clean_name(text: &str) -> String {
+    let mut name = text.trim();
+    for separator in [" - ", " | ", " · ", " – "] {
+        if let Some((head, _)) = name.split_once(separator)
+            && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        {
+            name = head.trim();
+        }
+    }
+    if let Some(open) = name.rfind('(')
+        && name[open..].chars().any(|c| c.is_ascii_digit())
+        && name[..open].chars().filter(|c| c.is_alphabetic()).count() >= 3
+    {
+        name = name[..open].trim();
+    }
+    name.to_string()
+}
+
+/// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
+/// below it "Name: Lieferant GmbH".
+fn labelled_seller(rows: &[Row]) -> Option<Field> {
+    let heading = rows.iter().position(|r| {
+        let words = label_words(&r.text()).join(" ");
+        SELLER_HEADINGS.contains(&words.as_str())
+    })?;
+    let page = rows[heading].page;
+    rows.iter()
+        .skip(heading + 1)
+        .take(6)
+        .take_while(|r| r.page == page)
+        .find_map(|r| {
+            let first = r.cells.first()?;
+            let words = label_words(&first.text);
+            if words.first().map(String::as_str) != Some("name") {
+                return None;
+            }
+            let inline = after_words(&first.text, 1);
+            let (text, cell) = if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                (inline, first)
+            } else {
+                let next = r.cells.get(1)?;
+                (next.text.trim_start_matches([':', ' ']).to_string(), next)
+            };
+            Some(field(clean_name(&text), cell, &text))
+        })
+        .or_else(|| {
+            // No "Name:" row: the name is the first line under the heading that stands alone on
+            // its row, past rows of labelled values ("Nummer : 549910").
+            rows.iter()
+                .skip(heading + 1)
+                .take(3)
+                .take_while(|r| r.page == page)
+                .filter(|r| r.cells.len() == 1)
+                .map(|r| &r.cells[0])
+                .find(|cell| !cell.text.contains(':'))
+                .filter(|cell| {
+                    cell.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && label_of(cell).is_none()
+                })
+                .map(|cell| field(clean_name(cell.text.trim()), cell, cell.text.trim()))
+        })
+}
+
+/// The sender line of a window envelope letter: one small line of name, street and town set
+/// apart by separators ("Global Goods Inc. · 789 Commerce Street · M1 1AA Manchester"), whose
+/// first part names a company by its legal form.
+fn sender_line(rows: &[Row]) -> Option<Field> {
+    let bottom = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .map(|r| r.bbox().y1)
+        .fold(0.0f32, f32::max);
+    rows.iter()
+        .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
+        .flat_map(|r| r.cells.iter())
+        .find_map(|cell| {
+            let parts = [" · ", " - ", " | ", " • ", " – "]
+                .iter()
+                .map(|sep| cell.text.split(sep).count())
+                .max()
+                .unwrap_or(1);
+            let name = clean_name(&cell.text);
+            (parts >= 3 && has_legal_form(&name)).then(|| field(name, cell, &cell.text))
+        })
+}
+
+/// The document's number printed in its heading rather than under a label: "Handelsrechnung
+/// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
+/// (also inside a compound), an optional bracketed code, a number mark, then the number.
+pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
+        let text = cell.text.replace('(', " (");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let plain = |w: &str| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
+                .to_lowercase()
+        };
+        let start = words.iter().position(|w| {
+            let w = plain(w);
+            w.len() >= 5 && INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+        })?;
+        // Up to three words between: "Rechnung des Versicherers (575) Nr. ...".
+        let i = (start + 1..(start + 5).min(words.len()))
+            .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
+        let value = words.get(i + 1)?.trim_start_matches([':', '#']);
+        let value = value.trim_end_matches([',', ';', '.']);
+        (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
+            .then(|| field(value.to_string(), cell, value))
+    })
+}
+
+/// The date in the heading that carries the document's number ("... Nr. 471102 vom
+/// 05.03.2018"): the date of issue, where a form prints other dates (its own version, the
+/// delivery) before it.
+pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Field> {
+    let cell = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .find(|c| c.page == number.page && c.bbox == number.bbox)?;
+    let at = cell.text.find(&number.raw)? + number.raw.len();
+    let (iso, raw) = find_date(&cell.text[at..], order)?;
+    Some(field(iso, cell, &raw))
+}
+
+/// A receipt's merchant: the first line of the header that names a company by its legal form,
+/// else the first line that is neither a title, a label, a date nor an amount. Till receipts
+/// print the shop's name first, often below the owner's name or a branch code, in any size.
+fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
+    let top: Vec<&Cell> = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| plain(c))
+        .take(6)
+        .collect();
+    let cell = top
+        .iter()
+        .find(|c| has_legal_form(&c.text))
+        .or_else(|| top.first())?;
+    Some(field(clean_name(&cell.text), cell, &cell.text))
+}
+
+/// The issuer: named under a seller heading when the document has one; else the largest text in
+/// the top quarter of the first page that is neither a title, a label, a date nor an amount. Its
+/// address is the run of lines right below it, or (when it sits in a banner) the first lines
+/// under the banner on the left, unless one of the first three lines names a company by its
+/// legal form. A receipt's issuer is its merchant (see `merchant`).
+pub fn issuer(
+    rows: &[Row],
+    order: DateOrder,
+    kind: DocumentKind,
+) -> Option<(Field, Option<Field>)> {
+    if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
+        return Some((seller, None));
+    }
+    let first: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.page == 0 && !super::table::is_header_row(r))
+        .collect();
+    let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
+    let top_limit = bottom * 0.3;
+    let plain = |c: &Cell| {
+        !is_title(&c.text)
+            && label_of(c).is_none()
+            && find_date(&c.text, order).is_none()
+            && parse_amount(&c.text).is_none()
+            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+    };
+    if kind == DocumentKind::Receipt {
+        return merchant(rows, plain).map(|m| (m, None));
+    }
+    let named: Vec<&Cell> = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 <= top_limit && plain(c))
+        .collect();
+    // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
+    // tenth of the tallest count as the same type size, and the highest of those is the name.
+    let tallest = named.iter().map(|c| c.bbox.height()).fold(0.0f32, f32::max);
+    let largest = *named
+        .iter()
+        .filter(|c| c.bbox.height() >= tallest * 0.9)
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
+    // The largest type may be a banner or a reference ("Cash Inv No.: 7828F715"); a line among
+    // the first three that names a company by its legal form is then the issuer.
+    // A statement's top lines name the account holder, often a company: the bank stays the
+    // largest type there.
+    let name = if has_legal_form(&largest.text) || kind == DocumentKind::BankStatement {
+        largest
+    } else {
+        let mut top = named.clone();
+        top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        top.into_iter()
+            .take(3)
+            .find(|c| has_legal_form(&c.text))
+            .unwrap_or(largest)
+    };
+    let height = name.bbox.height();
+    // Address lines are smaller than the name, left-aligned with it or at the left margin, and
+    // follow within a couple of line heights of each other.
+    let left_margin = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|c| c.bbox.x0)
+        .fold(f32::MAX, f32::min);
+    let mut address: Vec<&Cell> = Vec::new();
+    let mut last_y = name.bbox.y1;
+    let candidates = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + height * 0.5);
+    let mut sorted: Vec<&Cell> = candidates.collect();
+    sorted.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    for cell in sorted {
+        let aligned = (cell.bbox.x0 - name.bbox.x0).abs() < height * 1.5
+            || (cell.bbox.x0 - left_margin).abs() < height;
+        if !aligned {
+            continue;
+        }
+        if cell.bbox.y0 - last_y > height * 3.0
+            || !plain(cell)
+            || cell.bbox.height() > height * 0.95
+            || address.len() == 3
+        {
+            break;
+        }
+        // The recipient's block ends the issuer's, even when OCR glued "Bill To" into one word.
+        let words = label_words(&cell.text);
+        let squeezed = words.concat();
+        if words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "bill" | "ship" | "sold" | "customer"))
+            || ["billto", "shipto", "soldto", "invoiceto", "deliverto"]
+                .iter()
+                .any(|p| squeezed.starts_with(p))
+        {
+            break;
+        }
+        last_y = cell.bbox.y1;
+        address.push(cell);
+    }
+    let name_field = field(clean_name(&name.text), name, &name.text);
+    let address_field = (!address.is_empty()).then(|| {
+        let text = address
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let bbox = address
+            .iter()
+            .skip(1)
+            .fold(address[0].bbox, |b, c| b.union(&c.bbox));
+        let confidence = address.iter().map(|c| c.confidence).fold(1.0f32, f32::min);
+        Field {
+            value: text.clone(),
+            raw: text,
+            confidence,
+            page: 0,
+            bbox,
+            source: FieldSource::Page,
+        }
+    });
+    Some((name_field, address_field))
+}
+
+/// The currency: ISO codes and symbols anywhere, most frequent first.
+pub fn currency(rows: &[Row]) -> Option<Field> {
+    let mut counts: Vec<(&'static str, usize, &Cell)> = Vec::new();
+    for cell in rows.iter().flat_map(|r| r.cells.iter()) {
+        if let Some(code) = find_currency(&cell.text) {
+            match counts.iter_mut().find(|(c, _, _)| *c == code) {
+                Some(entry) => entry.1 += 1,
+                None => counts.push((code, 1, cell)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .first()
+        .map(|(code, _, cell)| field(code.to_string(), cell, &cell.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
+        assert_eq!(
+            without_misread_symbol("(E41,626.24)").as_deref(),
+            Some("(41,626.24)")
+        );
+        assert_eq!(without_misread_symbol("S12.00").as_deref(), Some("12.00"));
+        assert_eq!(without_misread_symbol("-E5.00").as_deref(), Some("-5.00"));
+        assert_eq!(without_misread_symbol("EUR"), None);
+        assert_eq!(without_misread_symbol("X12.00"), None);
+    }
+
+    #[test]
+    fn due_on_receipt_is_a_payment_term_not_a_due_date_label() {
+        assert!(!is_label(HeaderKey::PaymentTerms, "Due on receipt"));
+        assert!(is_label(HeaderKey::PaymentTerms, "Due date:"));
+        assert!(is_label(HeaderKey::PaymentTerms, "Due 14/06/2026"));
+        assert!(is_label(HeaderKey::InvoiceDate, "Due on receipt"));
+        assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
+    }
+}

@@ -1,0 +1,406 @@
+//! From the page model to the records an accountant keys in: the document's kind, an
+//! invoice's header fields and line items or a statement's transactions, normalised (ISO dates,
+//! decimal amounts, currency codes), with arithmetic checks whose failures are reported with
+//! their amounts and never repaired.
+//!
+//! Everything works from geometry and vocabulary (rows, column headers, labels next to values,
+//! type size), never from one layout's coordinates, so that a layout it has never seen reads too.
+
+mod cells;
+mod checks;
+mod fields;
+mod normalize;
+#[cfg(test)]
+mod robustness;
+mod table;
+mod vocabulary;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use checks::check;
+pub use checks::{Check, CheckKind};
+pub use normalize::{DateOrder, date_order, find_date, looks_like_money, parse_amount};
+pub use vocabulary::is_legal_form;
+
+use cells::{Row, label_words};
+use ledgerline_core::page::{BBox, Page};
+
+/// What kind of document it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Invoice,
+    CreditNote,
+    BankStatement,
+    /// A till receipt: read like an invoice (merchant, date, total, items), kept apart because
+    /// it records a payment already made.
+    Receipt,
+    /// Neither: returned with its pages and no invented fields.
+    Other,
+}
+
+/// Where a value came from: read off the page, or taken from structured data that is exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldSource {
+    /// Read from the page (text layer or OCR).
+    #[default]
+    Page,
+    /// The e-invoice XML embedded in the PDF (Factur-X, ZUGFeRD, XRechnung).
+    EmbeddedXml,
+    /// A standalone XML e-invoice (CII or UBL).
+    Xml,
+}
+
+impl FieldSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldSource::Page => "page",
+            FieldSource::EmbeddedXml => "embedded_xml",
+            FieldSource::Xml => "xml",
+        }
+    }
+}
+
+/// One extracted value and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Normalised: ISO 8601 dates, plain decimal amounts, ISO 4217 currencies.
+    pub value: String,
+    /// As printed.
+    pub raw: String,
+    pub confidence: f32,
+    pub page: usize,
+    pub bbox: BBox,
+    /// Structured values have no box; `bbox` is then empty.
+    #[serde(default)]
+    pub source: FieldSource,
+}
+
+/// Header fields the label vocabulary knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKey {
+    InvoiceNumber,
+    InvoiceDate,
+    DueDate,
+    PoNumber,
+    PaymentTerms,
+    Subtotal,
+    Tax,
+    Total,
+    AccountNumber,
+    Period,
+    OpeningBalance,
+    ClosingBalance,
+    /// A label of something no field takes ("Total Qty", "Total Savings", "Total includes 6%
+    /// GST"): known so that a shorter label ("Total") does not claim its value.
+    NotAField,
+}
+
+/// One invoice line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub description: Field,
+    pub quantity: Option<Field>,
+    pub unit_price: Option<Field>,
+    pub amount: Field,
+    pub tax_rate: Option<Field>,
+    pub sku: Option<Field>,
+    /// Unit of the quantity (UN/ECE Rec. 20 code), when the document says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Field>,
+    /// The line's own number on the document, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<Field>,
+    pub confidence: f32,
+}
+
+/// An invoice or credit note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub vendor_name: Option<Field>,
+    pub vendor_address: Option<Field>,
+    pub invoice_number: Option<Field>,
+    pub invoice_date: Option<Field>,
+    pub due_date: Option<Field>,
+    pub po_number: Option<Field>,
+    pub currency: Option<Field>,
+    pub subtotal: Option<Field>,
+    pub tax: Option<Field>,
+    pub total: Option<Field>,
+    pub payment_terms: Option<Field>,
+    pub lines: Vec<LineItem>,
+    /// The issuer's VAT id, or its tax number when no VAT id is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_tax_id: Option<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_name: Option<Field>,
+    /// The account to pay into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<Field>,
+    /// Paid in advance, deducted from the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepaid: Option<Field>,
+    /// What is left to pay: the total less prepayments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_due: Option<Field>,
+    /// Tax per rate, where the document breaks it down.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxes: Vec<TaxLine>,
+}
+
+/// The tax of one rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaxLine {
+    /// Percent.
+    pub rate: Option<Field>,
+    /// EN 16931 category code (S standard, Z zero, E exempt, AE reverse charge ...).
+    pub category: Option<String>,
+    pub basis: Option<Field>,
+    pub amount: Option<Field>,
+}
+
+/// One statement transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transaction {
+    pub date: Field,
+    pub description: Field,
+    /// Negative for money going out.
+    pub amount: Field,
+    pub balance: Option<Field>,
+    pub confidence: f32,
+}
+
+/// A bank statement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    pub bank_name: Option<Field>,
+    /// All but the last four characters masked.
+    pub account_number: Option<Field>,
+    pub period_start: Option<Field>,
+    pub period_end: Option<Field>,
+    pub currency: Option<Field>,
+    pub opening_balance: Option<Field>,
+    pub closing_balance: Option<Field>,
+    pub transactions: Vec<Transaction>,
+}
+
+/// Everything understood from one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub kind: DocumentKind,
+    pub invoice: Option<Invoice>,
+    pub statement: Option<Statement>,
+    pub checks: Vec<Check>,
+    pub warnings: Vec<String>,
+}
+
+impl Extraction {
+    /// Where the record came from: e-invoice XML when its invoice number did, else the page.
+    pub fn source(&self) -> FieldSource {
+        self.invoice
+            .as_ref()
+            .and_then(|i| i.invoice_number.as_ref())
+            .map(|f| f.source)
+            .unwrap_or_default()
+    }
+}
+
+/// Classifies the document and extracts its record.
+pub fn extract(pages: &[Page]) -> Extraction {
+    let rows = cells::rows(pages);
+    let kind = classify(&rows);
+    let text: Vec<String> = rows.iter().map(|r| r.text()).collect();
+    let currency = fields::currency(&rows);
+    let order = normalize::date_order(
+        text.iter().map(String::as_str),
+        currency.as_ref().map(|c| c.value.as_str()),
+    );
+    let mut warnings = Vec::new();
+    if rows.is_empty() {
+        warnings.push("no text was found on any page".to_string());
+    }
+    match kind {
+        DocumentKind::Invoice | DocumentKind::CreditNote | DocumentKind::Receipt => {
+            let mut invoice = read_invoice(&rows, order, kind);
+            invoice.currency = currency;
+            let checks = checks::invoice(&mut invoice);
+            if invoice.lines.is_empty() {
+                warnings
+                    .push("no line items were found (no table with an amount column)".to_string());
+            }
+            Extraction {
+                kind,
+                invoice: Some(invoice),
+                statement: None,
+                checks,
+                warnings,
+            }
+        }
+        DocumentKind::BankStatement => {
+            let mut statement = read_statement(&rows, order);
+            statement.currency = currency;
+            let checks = checks::statement(&mut statement);
+            Extraction {
+                kind,
+                invoice: None,
+                statement: Some(statement),
+                checks,
+                warnings,
+            }
+        }
+        DocumentKind::Other => {
+            warnings
+                .push("neither an invoice nor a bank statement; no fields extracted".to_string());
+            Extraction {
+                kind,
+                invoice: None,
+                statement: None,
+                checks: Vec::new(),
+                warnings,
+            }
+        }
+    }
+}
+
+/// Votes from vocabulary in six languages: statement words against invoice words; a till
+/// receipt by the money handed over and given back, unless the document asks to be paid later;
+/// neither means Other.
+fn classify(rows: &[Row]) -> DocumentKind {
+    use vocabulary::{
+        CREDIT_WORDS, INVOICE_WORDS, RECEIPT_WORDS, STATEMENT_WORDS, TO_BE_PAID_WORDS, count,
+    };
+    let text = rows
+        .iter()
+        .map(|r| label_words(&r.text()).join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let statement = count(&text, STATEMENT_WORDS);
+    let invoice = count(&text, INVOICE_WORDS);
+    let credit = CREDIT_WORDS
+        .iter()
+        .filter(|w| vocabulary::names(&text, w))
+        .count();
+    let receipt = count(&text, RECEIPT_WORDS);
+    if statement >= 2 && statement >= invoice {
+        DocumentKind::BankStatement
+    } else if credit > 0 && invoice >= 1 {
+        DocumentKind::CreditNote
+    } else if receipt >= 2 && count(&text, TO_BE_PAID_WORDS) == 0 {
+        DocumentKind::Receipt
+    } else if invoice >= 2 {
+        DocumentKind::Invoice
+    } else {
+        DocumentKind::Other
+    }
+}
+
+fn take(found: &mut Vec<(HeaderKey, Field)>, key: HeaderKey) -> Option<Field> {
+    let i = found.iter().position(|(k, _)| *k == key)?;
+    Some(found.remove(i).1)
+}
+
+fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
+    let mut found = fields::header_fields(rows, order);
+    let labelled_number = take(&mut found, HeaderKey::InvoiceNumber);
+    let titled_number = match labelled_number {
+        Some(_) => None,
+        None => fields::titled_number(rows, order),
+    };
+    // Receipts and many invoices print their date with no label, or with one OCR misread
+    // ("Dae:"): the date in the heading that gives the number, else the first date on the
+    // document, is then the date of issue.
+    let invoice_date = take(&mut found, HeaderKey::InvoiceDate)
+        .or_else(|| {
+            titled_number
+                .as_ref()
+                .and_then(|n| fields::titled_date(rows, n, order))
+        })
+        .or_else(|| fields::first_date(rows, order));
+    let (vendor_name, vendor_address) = match fields::issuer(rows, order, kind) {
+        Some((name, address)) => (Some(name), address),
+        None => (None, None),
+    };
+    Invoice {
+        vendor_name,
+        vendor_address,
+        invoice_number: labelled_number.or(titled_number),
+        invoice_date,
+        due_date: take(&mut found, HeaderKey::DueDate),
+        po_number: take(&mut found, HeaderKey::PoNumber),
+        currency: None,
+        subtotal: take(&mut found, HeaderKey::Subtotal),
+        tax: take(&mut found, HeaderKey::Tax),
+        total: take(&mut found, HeaderKey::Total).or_else(|| fields::largest_amount(rows)),
+        payment_terms: take(&mut found, HeaderKey::PaymentTerms),
+        lines: table::line_items(rows),
+        ..Invoice::default()
+    }
+}
+
+/// An account number as ledgerline keeps it: four stars and the last four digits, whatever the
+/// document printed ("DE89 3704 0044 0532 0130 00", "XXXX-7618", or OCR's "**7618" for
+/// "****7618"). A fixed-width mask never reveals the account's length, and it compares equal
+/// however many mask characters the reader saw.
+fn mask_account(printed: &str) -> String {
+    let digits: Vec<char> = printed.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 4 {
+        return printed.to_string();
+    }
+    let last: String = digits[digits.len() - 4..].iter().collect();
+    format!("****{last}")
+}
+
+fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
+    let mut found = fields::header_fields(rows, order);
+    let (period_start, period_end) = match take(&mut found, HeaderKey::Period) {
+        Some(f) => {
+            let (a, b) = f
+                .value
+                .split_once('/')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or_default();
+            (
+                Some(Field {
+                    value: a,
+                    ..f.clone()
+                }),
+                Some(Field { value: b, ..f }),
+            )
+        }
+        None => (None, None),
+    };
+    let account_number = take(&mut found, HeaderKey::AccountNumber).map(|mut f| {
+        f.value = mask_account(&f.value);
+        f.raw = f.value.clone();
+        f
+    });
+    Statement {
+        bank_name: fields::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
+        account_number,
+        period_start,
+        period_end,
+        currency: None,
+        opening_balance: take(&mut found, HeaderKey::OpeningBalance),
+        closing_balance: take(&mut found, HeaderKey::ClosingBalance),
+        transactions: table::transactions(rows, order),
+    }
+}
+
+pub fn decimal(field: &Field) -> Option<Decimal> {
+    field.value.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_account;
+
+    #[test]
+    fn account_numbers_keep_four_digits_behind_a_fixed_mask() {
+        assert_eq!(mask_account("**7618"), "****7618");
+        assert_eq!(mask_account("DE89 3704 0044 0532 0130 00"), "****3000");
+        assert_eq!(mask_account("XXXX-7618"), "****7618");
+        assert_eq!(mask_account("761"), "761");
+    }
+}

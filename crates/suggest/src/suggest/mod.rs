@@ -1,0 +1,316 @@
+//! Coding suggestions: for one line (description, vendor, amount, date), ranked candidates for
+//! the GL account and every dimension, each with a calibrated confidence and the historical
+//! lines that support it.
+//!
+//! [`Suggester`] ties the stages together: the description is embedded through the batching
+//! [`EmbedQueue`], the nearest lines of the company come from the [`VectorIndex`], and
+//! [`rank`] scores the candidates from those neighbours and the company's [`habits`] under its
+//! [`Chart`] rules, with weights [`fit`] learnt from the company's latest period. Charts,
+//! ledgers, rankers and calibrations live under `<data_dir>/companies/<company>/`.
+
+pub mod calibrate;
+pub mod fit;
+pub mod habits;
+pub mod rank;
+mod vote;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rust_decimal::Decimal;
+
+pub use calibrate::Calibration;
+pub use ledgerline_core::history::day_number;
+pub use rank::{CompanyModel, Ranker, rank};
+pub use vote::VoteParams;
+
+use crate::embed::{EmbedError, EmbedQueue};
+use crate::index::{IndexError, Query, VectorIndex};
+use ledgerline_core::company::{Chart, CompanyError, Field};
+use ledgerline_core::history::{Date, HistoryRecord};
+
+/// Why a suggestion could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    #[error(
+        "company {0:?} has no history here; import it with `ledgerline history import` or the IndexHistory RPC first"
+    )]
+    UnknownCompany(String),
+    #[error(
+        "company {company:?} has no history in {index}; import it with `ledgerline history import --company {company} FILE` pointed at the same index (--qdrant-url / LEDGERLINE_QDRANT_URL), or check that this is the index you meant"
+    )]
+    NoHistory { company: String, index: String },
+    #[error("the description is empty; send the line's text as printed on the document")]
+    EmptyDescription,
+    #[error(
+        "reading the company's chart stopped unexpectedly ({0}); retry, and report it if it recurs"
+    )]
+    Interrupted(String),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    #[error(transparent)]
+    Company(#[from] CompanyError),
+}
+
+/// One line to code.
+#[derive(Debug, Clone, Default)]
+pub struct LineQuery {
+    pub company: String,
+    pub entity: Option<String>,
+    pub description: String,
+    pub vendor: Option<String>,
+    pub amount: Option<Decimal>,
+    pub date: Option<Date>,
+    pub max_candidates: usize,
+}
+
+/// A historical line supporting a candidate: the evidence a reviewer can check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Precedent {
+    /// Cosine similarity between the line's text and the request's.
+    pub similarity: f32,
+    pub line: HistoryRecord,
+}
+
+/// One candidate value; `None` means "leave the field empty".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Candidate {
+    pub value: Option<String>,
+    pub label: String,
+    /// The raw vote share.
+    pub score: f32,
+    /// Calibrated probability that this value is right.
+    pub confidence: f32,
+    pub precedents: Vec<Precedent>,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldSuggestion {
+    pub field: Field,
+    pub candidates: Vec<Candidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Suggestion {
+    pub fields: Vec<FieldSuggestion>,
+}
+
+impl Suggestion {
+    pub fn best(&self, field: Field) -> Option<&Candidate> {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .and_then(|f| f.candidates.first())
+    }
+
+    /// The least confident of the fields' best candidates: a line may be posted without
+    /// review only if every field is confident.
+    pub fn joint_confidence(&self) -> f32 {
+        self.fields
+            .iter()
+            .map(|f| f.candidates.first().map_or(1.0, |c| c.confidence))
+            .fold(1.0, f32::min)
+    }
+}
+
+/// The text a line is embedded as, the same at indexing and at query time.
+pub fn embedding_text(vendor: Option<&str>, description: &str) -> String {
+    let description = description.trim();
+    match vendor.map(str::trim) {
+        Some(v) if !v.is_empty() && !description.is_empty() && v != description => {
+            format!("{v}: {description}")
+        }
+        Some(v) if !v.is_empty() => v.to_string(),
+        _ => description.to_string(),
+    }
+}
+
+/// Suggestions for every company this service holds history for.
+pub struct Suggester {
+    embed: EmbedQueue,
+    index: Arc<dyn VectorIndex>,
+    data_dir: PathBuf,
+    params: VoteParams,
+    companies: RwLock<HashMap<String, Arc<CompanyModel>>>,
+}
+
+/// Identifies the embedding model and the vote in responses, for the audit log.
+pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/ranker-1";
+
+/// `<data_dir>/companies/<company>/calibration.json`.
+pub fn calibration_path(data_dir: &Path, company: &str) -> Result<PathBuf, CompanyError> {
+    Ok(Chart::path(data_dir, company)?.with_file_name("calibration.json"))
+}
+
+impl Suggester {
+    pub fn new(embed: EmbedQueue, index: Arc<dyn VectorIndex>, data_dir: &Path) -> Suggester {
+        Suggester {
+            embed,
+            index,
+            data_dir: data_dir.to_path_buf(),
+            params: VoteParams::default(),
+            companies: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub fn index(&self) -> &Arc<dyn VectorIndex> {
+        &self.index
+    }
+
+    pub fn embed_queue(&self) -> &EmbedQueue {
+        &self.embed
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Forgets cached charts and calibrations, after an import or a new calibration.
+    pub fn refresh(&self, company: &str) {
+        self.companies
+            .write()
+            .expect("no panics while holding the lock")
+            .remove(company);
+    }
+
+    /// The company's chart, habits, ranker and calibration, read once (off the executor), after
+    /// checking that the index holds its history: an empty index would code every line as
+    /// "no account".
+    async fn company(&self, company: &str) -> Result<Arc<CompanyModel>, SuggestError> {
+        if let Some(state) = self
+            .companies
+            .read()
+            .expect("no panics while holding the lock")
+            .get(company)
+        {
+            return Ok(state.clone());
+        }
+        let path = Chart::path(&self.data_dir, company)
+            .map_err(|_| SuggestError::UnknownCompany(company.to_string()))?;
+        let calibration = calibration_path(&self.data_dir, company)?;
+        let ranker = fit::ranker_path(&self.data_dir, company)?;
+        let ledger = habits::ledger_path(&self.data_dir, company)?;
+        let unknown = company.to_string();
+        let model = tokio::task::spawn_blocking(move || {
+            if !path.exists() {
+                return Err(SuggestError::UnknownCompany(unknown));
+            }
+            Ok(CompanyModel {
+                chart: Chart::load(&path)?,
+                habits: habits::Habits::from_records(&habits::read_ledger(&ledger)?),
+                ranker: Ranker::load(&ranker)?.unwrap_or_default(),
+                calibration: Calibration::load(&calibration)?.unwrap_or_default(),
+            })
+        })
+        .await
+        .map_err(|e| SuggestError::Interrupted(e.to_string()))??;
+        if self.index.count(company).await? == 0 {
+            return Err(SuggestError::NoHistory {
+                company: company.to_string(),
+                index: self.index.describe(),
+            });
+        }
+        let state = Arc::new(model);
+        self.companies
+            .write()
+            .expect("no panics while holding the lock")
+            .insert(company.to_string(), state.clone());
+        Ok(state)
+    }
+
+    /// Ranked candidates for every field of one line.
+    pub async fn suggest(&self, query: &LineQuery) -> Result<Suggestion, SuggestError> {
+        if query.description.trim().is_empty() {
+            return Err(SuggestError::EmptyDescription);
+        }
+        let state = self.company(&query.company).await?;
+        let text = embedding_text(query.vendor.as_deref(), &query.description);
+        let vector = self
+            .embed
+            .embed(vec![text])
+            .await?
+            .pop()
+            .ok_or_else(|| EmbedError::Model("no vector came back".into()))?;
+        self.rank(&state, query, vector).await
+    }
+
+    /// Suggestions for many lines, in order: their texts go to the embedder as one job, so a
+    /// statement of thousands of lines takes one queue slot, not thousands. A line without
+    /// words gets `EmptyDescription`; the others succeed or fail together.
+    pub async fn suggest_many(
+        &self,
+        queries: &[LineQuery],
+    ) -> Result<Vec<Result<Suggestion, SuggestError>>, SuggestError> {
+        let mut states = HashMap::new();
+        for query in queries.iter().filter(|q| !q.description.trim().is_empty()) {
+            if !states.contains_key(&query.company) {
+                states.insert(query.company.clone(), self.company(&query.company).await?);
+            }
+        }
+        let texts: Vec<String> = queries
+            .iter()
+            .filter(|q| !q.description.trim().is_empty())
+            .map(|q| embedding_text(q.vendor.as_deref(), &q.description))
+            .collect();
+        let expected = texts.len();
+        let mut vectors = if texts.is_empty() {
+            Vec::new()
+        } else {
+            self.embed.embed(texts).await?
+        }
+        .into_iter();
+        if vectors.len() != expected {
+            return Err(EmbedError::Model(format!(
+                "{} vectors came back for {expected} lines",
+                vectors.len()
+            ))
+            .into());
+        }
+        // Searches run a few at a time: one document must not monopolise the index.
+        let mut results = Vec::with_capacity(queries.len());
+        let mut work = queries.iter().map(|query| {
+            let vector = if query.description.trim().is_empty() {
+                None
+            } else {
+                vectors.next()
+            };
+            (query, vector, states.get(&query.company).cloned())
+        });
+        loop {
+            let chunk: Vec<_> = work.by_ref().take(8).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let searches = chunk.into_iter().map(|(query, vector, state)| async move {
+                match (vector, state) {
+                    (Some(vector), Some(state)) => self.rank(&state, query, vector).await,
+                    _ => Err(SuggestError::EmptyDescription),
+                }
+            });
+            results.extend(futures::future::join_all(searches).await);
+        }
+        Ok(results)
+    }
+
+    async fn rank(
+        &self,
+        state: &CompanyModel,
+        query: &LineQuery,
+        vector: Vec<f32>,
+    ) -> Result<Suggestion, SuggestError> {
+        let neighbours = self
+            .index
+            .search(Query {
+                company: query.company.clone(),
+                entity: query.entity.clone(),
+                vector,
+                limit: self.params.k,
+            })
+            .await?;
+        Ok(rank(state, &self.params, query, &neighbours))
+    }
+}

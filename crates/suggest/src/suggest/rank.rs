@@ -1,0 +1,574 @@
+//! The ranker: candidates for each field come from the line's nearest neighbours, the vendor's
+//! own history and the vendor's default account; each is described by a few features (the
+//! neighbours' vote, the vendor's share and recency for that value, amounts, the description
+//! seen before with this vendor, how the value goes with the chosen account) and scored by a
+//! conditional logit whose weights are learnt per company (see `fit`). The company's rules then
+//! drop inactive values and refuse an empty value for a dimension the chosen account requires.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::calibrate::Calibration;
+use super::habits::{Habits, Values, log_amount, text_key, vendor_key};
+use super::vote::{Tally, VoteParams, tally};
+use super::{Candidate, FieldSuggestion, LineQuery, Precedent, Suggestion};
+use crate::index::Neighbour;
+use ledgerline_core::company::{Chart, CompanyError, Field};
+use ledgerline_core::history::day_number;
+
+/// Features per candidate; see [`features`] for their order.
+pub const FEATURES: usize = 22;
+
+/// Names of the features, in order, for `ranker.json` and for reading weights.
+pub const FEATURE_NAMES: [&str; FEATURES] = [
+    "neighbour vote share",
+    "best neighbour similarity",
+    "vendor share",
+    "vendor recency-weighted share",
+    "vendor's latest value",
+    "vendor count (log)",
+    "vendor and description share",
+    "vendor amounts near this one",
+    "distance to the nearest vendor amount",
+    "time since the vendor used it (log)",
+    "company share (log)",
+    "time since anyone used it (log)",
+    "company share against its most used value, for a new vendor",
+    "vendor default account",
+    "share with the chosen account",
+    "empty value",
+    "vendor share in this season",
+    "vendor share with the chosen account",
+    "recency-weighted share with the chosen account",
+    "neighbour vote share, for a new vendor",
+    "vendor share (log, smoothed)",
+    "vendor recency-weighted share (log, smoothed)",
+];
+
+/// Weights per field. Fields without fitted weights use [`Ranker::prior`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ranker {
+    pub fields: BTreeMap<Field, Vec<f64>>,
+    /// Lines the weights were fitted on.
+    pub samples: usize,
+}
+
+impl Ranker {
+    /// Weights before any fit: the neighbours' vote first, then the vendor's habits; close to
+    /// the plain kNN vote this ranker replaced.
+    pub fn prior() -> [f64; FEATURES] {
+        let mut w = [0.0; FEATURES];
+        w[0] = 4.0;
+        w[2] = 1.0;
+        w[6] = 2.0;
+        w[10] = 0.1;
+        w[13] = 1.0;
+        w[14] = 1.0;
+        w
+    }
+
+    pub fn weights(&self, field: Field) -> [f64; FEATURES] {
+        match self.fields.get(&field) {
+            Some(w) if w.len() == FEATURES => {
+                let mut out = [0.0; FEATURES];
+                out.copy_from_slice(w);
+                out
+            }
+            _ => Ranker::prior(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Option<Ranker>, CompanyError> {
+        ledgerline_core::company::load_json(path)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), CompanyError> {
+        ledgerline_core::company::save_json(path, self)
+    }
+}
+
+/// What suggestions for one company are made from.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyModel {
+    pub chart: Chart,
+    pub habits: Habits,
+    pub ranker: Ranker,
+    pub calibration: Calibration,
+}
+
+/// One field's candidates with their features, as the ranker saw them (for fitting).
+#[derive(Debug, Clone)]
+pub struct Choices {
+    pub field: Field,
+    pub candidates: Vec<(Option<String>, [f64; FEATURES])>,
+}
+
+/// The line's context shared by every field.
+struct Line {
+    vendor: String,
+    month: Option<u8>,
+    text: String,
+    day: Option<i64>,
+    amount: Option<f64>,
+}
+
+fn log_scaled(days: i64) -> f64 {
+    (1.0 + days.max(0) as f64 / 30.0).ln() / 5.0
+}
+
+/// What every candidate of one field is measured against, counted once per field.
+struct Totals<'a> {
+    /// The vendor's values, when the vendor has history.
+    vendor: Option<&'a Values>,
+    /// The vendor's lines, plain, recency-weighted, and in this season.
+    count: u32,
+    decayed: f64,
+    season: u32,
+    /// The vendor's values for this description, and their total.
+    text: Option<(&'a HashMap<Option<String>, u32>, u32)>,
+    /// The vendor's values with the chosen account, and their total.
+    with_account: Option<(&'a HashMap<Option<String>, u32>, u32)>,
+    /// The count of the company's most used value.
+    most: u32,
+    /// The vendor's default account, for the account field.
+    default: Option<&'a str>,
+}
+
+fn totals<'a>(
+    model: &'a CompanyModel,
+    field: Field,
+    line: &Line,
+    account: Option<&str>,
+    query_vendor: Option<&str>,
+) -> Totals<'a> {
+    let habits = model.habits.field(field);
+    let vendor = habits.and_then(|h| h.by_vendor.get(&line.vendor));
+    let day = |last: i64| line.day.unwrap_or(last);
+    let with_sum = |counts: &'a HashMap<Option<String>, u32>| (counts, counts.values().sum());
+    Totals {
+        vendor,
+        count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
+        decayed: vendor.map_or(0.0, |v| {
+            v.values().map(|u| u.decayed_at(day(u.last_day))).sum()
+        }),
+        season: match (vendor, line.month) {
+            (Some(v), Some(month)) => v.values().map(|u| u.around(month)).sum(),
+            _ => 0,
+        },
+        text: habits
+            .and_then(|h| {
+                h.by_vendor_text
+                    .get(&(line.vendor.clone(), line.text.clone()))
+            })
+            .map(with_sum),
+        with_account: account
+            .filter(|_| field != Field::Account)
+            .and_then(|a| {
+                habits.and_then(|h| {
+                    h.by_vendor_account
+                        .get(&(line.vendor.clone(), a.to_string()))
+                })
+            })
+            .map(with_sum),
+        most: habits
+            .and_then(|h| h.overall.values().map(|u| u.count).max())
+            .unwrap_or(0),
+        default: query_vendor
+            .filter(|_| field == Field::Account)
+            .and_then(|v| model.chart.vendor_defaults.get(v))
+            .map(String::as_str),
+    }
+}
+
+/// The features of `value` for `field`; `knn` is the neighbours' tally for it.
+fn features(
+    model: &CompanyModel,
+    field: Field,
+    line: &Line,
+    totals: &Totals,
+    value: Option<&str>,
+    knn: Option<(&Tally, f64)>,
+    account: Option<&str>,
+) -> [f64; FEATURES] {
+    let mut x = [0.0; FEATURES];
+    if let Some((t, sum)) = knn {
+        x[0] = if sum > 0.0 { t.weight / sum } else { 0.0 };
+        x[1] = t
+            .voters
+            .iter()
+            .map(|(n, _)| n.similarity as f64)
+            .fold(0.0, f64::max);
+    }
+    let key = value.map(str::to_string);
+    let habits = model.habits.field(field);
+    let vendor = totals.vendor;
+    let day = |last: i64| line.day.unwrap_or(last);
+    match vendor {
+        Some(values) => {
+            let (total, decayed) = (totals.count, totals.decayed);
+            // Smoothed logs make the logit a frequency model: ratios of shares, not differences.
+            let used = values.get(&key);
+            x[20] = ((used.map_or(0.0, |u| u.count as f64) + 0.5) / (total as f64 + 1.0)).ln();
+            x[21] = ((used.map_or(0.0, |u| u.decayed_at(day(u.last_day))) + 0.1) / (decayed + 0.2))
+                .ln();
+            if let Some(u) = used {
+                x[2] = u.count as f64 / total.max(1) as f64;
+                x[3] = if decayed > 0.0 {
+                    u.decayed_at(day(u.last_day)) / decayed
+                } else {
+                    0.0
+                };
+                x[5] = (u.count as f64).ln_1p() / 5.0;
+                let (near, nearest) = match line.amount {
+                    Some(a) if !u.amounts.is_empty() => (
+                        u.amounts.iter().filter(|b| (a - *b).abs() < 0.1).count() as f64
+                            / u.amounts.len() as f64,
+                        u.amounts
+                            .iter()
+                            .map(|b| (a - b).abs())
+                            .fold(f64::INFINITY, f64::min),
+                    ),
+                    _ => (0.0, 5.0),
+                };
+                x[7] = near;
+                x[8] = nearest.min(5.0) / 5.0;
+                x[9] = log_scaled(day(u.last_day) - u.last_day);
+                if let Some(month) = line.month
+                    && totals.season > 0
+                {
+                    x[16] = u.around(month) as f64 / totals.season as f64;
+                }
+            } else {
+                x[8] = 1.0;
+                x[9] = 1.0;
+            }
+            x[4] = f64::from(
+                habits
+                    .and_then(|h| h.vendor_last.get(&line.vendor))
+                    .is_some_and(|(_, v)| *v == key),
+            );
+            if let Some((counts, total)) = totals.text {
+                x[6] = counts.get(&key).copied().unwrap_or(0) as f64 / total.max(1) as f64;
+            }
+        }
+        None => {
+            x[8] = 1.0;
+            x[9] = 1.0;
+        }
+    }
+    let overall = habits.and_then(|h| h.overall.get(&key));
+    let lines = model.habits.lines().max(1) as f64;
+    let prior = (overall.map_or(0.0, |u| u.count as f64) / lines + 1e-4).ln() / 10.0;
+    x[10] = prior;
+    x[11] = overall.map_or(1.0, |u| log_scaled(day(u.last_day) - u.last_day));
+    if vendor.is_none() {
+        // A vendor never seen before: the company's habits and the neighbours are all there is,
+        // and they deserve other weights than for a known vendor.
+        x[12] = overall.map_or(0.0, |u| u.count as f64) / totals.most.max(1) as f64;
+        x[19] = x[0];
+    }
+    x[13] = f64::from(value.is_some() && totals.default == value);
+    if let Some(account) = account.filter(|_| field != Field::Account) {
+        (x[14], x[18]) = model
+            .habits
+            .share_with_account(field, account, value, line.day);
+        if let Some((counts, total)) = totals.with_account {
+            x[17] = counts.get(&key).copied().unwrap_or(0) as f64 / total.max(1) as f64;
+        }
+    }
+    x[15] = f64::from(value.is_none());
+    x
+}
+
+fn dot(w: &[f64; FEATURES], x: &[f64; FEATURES]) -> f64 {
+    w.iter().zip(x).map(|(a, b)| a * b).sum()
+}
+
+/// Ranks candidates for every field of `query`, and returns the features each field's
+/// candidates were scored on.
+pub fn rank_with_choices(
+    model: &CompanyModel,
+    params: &VoteParams,
+    query: &LineQuery,
+    neighbours: &[Neighbour],
+) -> (Suggestion, Vec<Choices>) {
+    let line = Line {
+        vendor: vendor_key(query.vendor.as_deref(), None),
+        month: query.date.map(|d| d.month),
+        text: text_key(&query.description),
+        day: query.date.map(day_number),
+        amount: query.amount.map(log_amount),
+    };
+    let chart = &model.chart;
+    let mut fields = Vec::new();
+    let mut choices = Vec::new();
+    let mut chosen_account: Option<String> = None;
+    for field in Field::ALL {
+        let (tallies, sum) = tally(chart, params, query, neighbours, field);
+        let mut values: Vec<Option<String>> =
+            tallies.keys().map(|v| v.map(str::to_string)).collect();
+        if let Some(h) = model.habits.field(field) {
+            if let Some(vendor) = h.by_vendor.get(&line.vendor) {
+                values.extend(vendor.keys().cloned());
+            }
+            // The company's most used values give a new vendor something to rank.
+            let mut common: Vec<(&Option<String>, u32)> =
+                h.overall.iter().map(|(v, u)| (v, u.count)).collect();
+            common.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            values.extend(common.into_iter().take(3).map(|(v, _)| v.clone()));
+        }
+        let default = query
+            .vendor
+            .as_ref()
+            .and_then(|v| chart.vendor_defaults.get(v))
+            .filter(|_| field == Field::Account);
+        if let Some(d) = default {
+            values.push(Some(d.clone()));
+        }
+        values.sort();
+        values.dedup();
+        // Inactive and unknown values are never suggested, whatever history says.
+        values.retain(|v| v.as_deref().is_none_or(|v| chart.allows(field, v)));
+        let required = field != Field::Account
+            && chosen_account
+                .as_deref()
+                .is_some_and(|a| chart.requires(a, field))
+            && values.iter().any(Option::is_some);
+        if required {
+            values.retain(Option::is_some);
+        }
+        let weights = model.ranker.weights(field);
+        let totals = totals(
+            model,
+            field,
+            &line,
+            chosen_account.as_deref(),
+            query.vendor.as_deref(),
+        );
+        let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
+            .into_iter()
+            .map(|v| {
+                let knn = tallies.get(&v.as_deref()).map(|t| (t, sum));
+                let x = features(
+                    model,
+                    field,
+                    &line,
+                    &totals,
+                    v.as_deref(),
+                    knn,
+                    chosen_account.as_deref(),
+                );
+                let s = dot(&weights, &x);
+                (v, x, s)
+            })
+            .collect();
+        let top = scored.iter().map(|c| c.2).fold(f64::NEG_INFINITY, f64::max);
+        let z: f64 = scored.iter().map(|c| (c.2 - top).exp()).sum();
+        let mut ranked: Vec<(Option<String>, f64)> = scored
+            .iter()
+            .map(|(v, _, s)| (v.clone(), (s - top).exp() / z))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        choices.push(Choices {
+            field,
+            candidates: scored.into_iter().map(|(v, x, _)| (v, x)).collect(),
+        });
+        let candidates: Vec<Candidate> = ranked
+            .into_iter()
+            .take(query.max_candidates.max(1))
+            .map(|(value, p)| {
+                let t = tallies.get(&value.as_deref());
+                let mut voters: Vec<&Neighbour> = t
+                    .map(|t| t.voters.iter().map(|(n, _)| *n).collect())
+                    .unwrap_or_default();
+                voters.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+                let mut reasons = Vec::new();
+                if let Some(u) = model
+                    .habits
+                    .field(field)
+                    .and_then(|h| h.by_vendor.get(&line.vendor))
+                    .and_then(|values| {
+                        let total: u32 = values.values().map(|u| u.count).sum();
+                        values.get(&value).map(|u| (u.count, total))
+                    })
+                {
+                    reasons.push(format!(
+                        "the vendor's history has it on {} of {} lines",
+                        u.0, u.1
+                    ));
+                }
+                if default.is_some() && default == value.as_ref() {
+                    reasons.push("vendor default account".into());
+                }
+                if required && let Some(account) = &chosen_account {
+                    reasons.push(format!("account {account} requires a {}", field.name()));
+                }
+                Candidate {
+                    label: value
+                        .as_deref()
+                        .map(|v| chart.label(field, v))
+                        .unwrap_or_default(),
+                    value,
+                    score: p as f32,
+                    confidence: model.calibration.apply(field, p) as f32,
+                    precedents: voters
+                        .into_iter()
+                        .take(params.max_precedents)
+                        .map(|n| Precedent {
+                            similarity: n.similarity,
+                            line: n.record.clone(),
+                        })
+                        .collect(),
+                    reasons,
+                }
+            })
+            .collect();
+        if field == Field::Account {
+            chosen_account = candidates.first().and_then(|c| c.value.clone());
+        }
+        fields.push(FieldSuggestion { field, candidates });
+    }
+    (Suggestion { fields }, choices)
+}
+
+/// Ranks candidates for every field of `query`.
+pub fn rank(
+    model: &CompanyModel,
+    params: &VoteParams,
+    query: &LineQuery,
+    neighbours: &[Neighbour],
+) -> Suggestion {
+    rank_with_choices(model, params, query, neighbours).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ledgerline_core::company::{Account, Listed};
+    use ledgerline_core::history::Date;
+    use ledgerline_core::history::HistoryRecord;
+    use rust_decimal::Decimal;
+
+    fn chart() -> Chart {
+        let account = |id: &str, active: bool, requires: Vec<Field>| Account {
+            id: id.into(),
+            name: format!("account {id}"),
+            active,
+            requires,
+        };
+        Chart {
+            company: "C".into(),
+            accounts: vec![
+                account("6010", true, vec![Field::Department]),
+                account("6099", false, vec![]),
+                account("6810", true, vec![]),
+            ],
+            departments: vec![
+                Listed {
+                    id: "ADM".into(),
+                    name: "Admin".into(),
+                    active: true,
+                },
+                Listed {
+                    id: "OLD".into(),
+                    name: "Closed".into(),
+                    active: false,
+                },
+            ],
+            vendor_defaults: [("Acme".to_string(), "6810".to_string())].into(),
+            ..Chart::default()
+        }
+    }
+
+    fn neighbour(id: &str, account: &str, department: Option<&str>, sim: f32) -> Neighbour {
+        Neighbour {
+            similarity: sim,
+            record: HistoryRecord {
+                line_id: id.into(),
+                company: "C".into(),
+                entity: None,
+                posting_date: Date::new(2025, 1, 1).unwrap(),
+                amount: Decimal::new(10_000, 2),
+                memo: "paper".into(),
+                vendor_id: None,
+                vendor_name: Some("Other".into()),
+                account: account.into(),
+                department: department.map(str::to_string),
+                location: None,
+                project: None,
+                class: None,
+                customer: None,
+                modified_at: String::new(),
+            },
+        }
+    }
+
+    fn model() -> CompanyModel {
+        CompanyModel {
+            chart: chart(),
+            ..CompanyModel::default()
+        }
+    }
+
+    fn query(vendor: Option<&str>) -> LineQuery {
+        LineQuery {
+            company: "C".into(),
+            description: "paper".into(),
+            vendor: vendor.map(str::to_string),
+            max_candidates: 3,
+            ..LineQuery::default()
+        }
+    }
+
+    fn values(s: &Suggestion, field: Field) -> Vec<Option<String>> {
+        let f = s.fields.iter().find(|f| f.field == field).unwrap();
+        f.candidates.iter().map(|c| c.value.clone()).collect()
+    }
+
+    #[test]
+    fn inactive_values_never_appear_even_when_history_prefers_them() {
+        let n = vec![
+            neighbour("1", "6099", Some("OLD"), 0.99),
+            neighbour("2", "6099", Some("OLD"), 0.98),
+            neighbour("3", "6010", Some("ADM"), 0.80),
+        ];
+        let s = rank(&model(), &VoteParams::default(), &query(None), &n);
+        assert_eq!(values(&s, Field::Account), vec![Some("6010".to_string())]);
+        assert_eq!(values(&s, Field::Department), vec![Some("ADM".to_string())]);
+        assert_eq!(s.best(Field::Account).unwrap().confidence, 1.0);
+        assert_eq!(
+            s.best(Field::Account).unwrap().precedents[0].line.line_id,
+            "3"
+        );
+    }
+
+    #[test]
+    fn the_vendor_default_account_is_a_candidate_with_its_reason() {
+        let n = vec![neighbour("1", "6010", Some("ADM"), 0.9)];
+        let s = rank(&model(), &VoteParams::default(), &query(Some("Acme")), &n);
+        let account = &s.fields[0].candidates;
+        let default = account
+            .iter()
+            .find(|c| c.value.as_deref() == Some("6810"))
+            .unwrap();
+        assert_eq!(default.reasons, vec!["vendor default account".to_string()]);
+        assert!(
+            account[0].value.as_deref() == Some("6010"),
+            "history still outweighs the prior"
+        );
+    }
+
+    #[test]
+    fn a_required_dimension_is_never_left_empty() {
+        let n = vec![
+            neighbour("1", "6010", None, 0.95),
+            neighbour("2", "6010", None, 0.94),
+            neighbour("3", "6010", Some("ADM"), 0.6),
+        ];
+        let s = rank(&model(), &VoteParams::default(), &query(None), &n);
+        assert_eq!(values(&s, Field::Department), vec![Some("ADM".to_string())]);
+        assert!(s.best(Field::Department).unwrap().reasons[0].contains("requires"));
+    }
+}

@@ -1,0 +1,253 @@
+//! `ledgerline batch` killed at random moments and started again: in the end every document is
+//! reported once, stored once and posted at most once.
+
+use crate::common;
+use crate::pipeline_support;
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ledgerline::batch::Record;
+use rand::{Rng, SeedableRng};
+
+fn batch(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    data: &std::path::Path,
+    fake: &ledgerline::fake_intacct::FakeHandle,
+) -> Child {
+    let c = fake.config();
+    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        .arg("batch")
+        .arg(input)
+        .args(["--company", "SYNTH", "--concurrency", "3"])
+        .arg("--out")
+        .arg(out)
+        .arg("--data-dir")
+        .arg(data)
+        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
+        .env("LEDGERLINE_INTACCT_COMPANY", &c.company_id)
+        .env("LEDGERLINE_INTACCT_ENDPOINT", fake.xml_url())
+        .env("LEDGERLINE_INTACCT_API", "xml")
+        .env("LEDGERLINE_INTACCT_SENDER_ID", &c.sender_id)
+        .env("LEDGERLINE_INTACCT_SENDER_PASSWORD", &c.sender_password)
+        .env("LEDGERLINE_INTACCT_USER_ID", &c.user_id)
+        .env("LEDGERLINE_INTACCT_USER_PASSWORD", &c.user_password)
+        .env_remove("LEDGERLINE_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() {
+    let data = tempfile::tempdir().unwrap();
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let fake = pipeline_support::fake_for_chart().await;
+
+    // A backlog of text PDFs: invoices of every family, credit notes and statements.
+    let input = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = pipeline_support::document_ids("inv-")
+        .into_iter()
+        .step_by(3)
+        .chain(
+            pipeline_support::document_ids("stm-")
+                .into_iter()
+                .step_by(5),
+        )
+        .collect();
+    for id in &ids {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let out = data.path().join("results.jsonl");
+
+    let seed: u64 = rand::rng().random();
+    eprintln!("kill schedule seed {seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut kills = 0;
+    while kills < 10 {
+        let mut child = batch(input.path(), &out, data.path(), &fake);
+        // Start-up (models, index) takes about half a second; kills land before, during and
+        // between documents.
+        let after = Duration::from_millis(rng.random_range(50..1000));
+        let started = Instant::now();
+        let mut finished = false;
+        while started.elapsed() < after {
+            if child.try_wait().unwrap().is_some() {
+                finished = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if finished {
+            break;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+        let reported = std::fs::read_to_string(&out)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        eprintln!("kill {kills} after {after:?}: {reported} documents reported");
+    }
+    assert_eq!(
+        kills, 10,
+        "the batch finished before it could be killed ten times"
+    );
+    let child = batch(input.path(), &out, data.path(), &fake);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "after {kills} kills: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("posted"), "{stdout}");
+
+    // Reported once each.
+    let records: Vec<Record> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut reported: HashMap<&str, usize> = HashMap::new();
+    for r in &records {
+        *reported.entry(r.external_id.as_str()).or_default() += 1;
+    }
+    assert_eq!(reported.len(), ids.len(), "{reported:?}");
+    assert!(reported.values().all(|n| *n == 1), "{reported:?}");
+
+    // Stored once each, and nothing left half-way between approval and posting.
+    let store = ledgerline::review::Store::open(data.path()).unwrap();
+    let counts: HashMap<String, u64> = store.counts("SYNTH").unwrap().into_iter().collect();
+    assert_eq!(counts.values().sum::<u64>(), ids.len() as u64, "{counts:?}");
+    assert!(!counts.contains_key("approved"), "{counts:?}");
+    assert!(!counts.contains_key("failed"), "{counts:?}");
+
+    // Posted at most once each, and exactly the documents reported as posted.
+    let per_control = fake.records_per_control_id();
+    assert!(per_control.values().all(|n| *n == 1), "{per_control:?}");
+    let posted: Vec<&Record> = records.iter().filter(|r| r.state == "posted").collect();
+    assert!(!posted.is_empty());
+    assert_eq!(per_control.len(), posted.len());
+    for r in posted {
+        assert_eq!(
+            per_control.get(&ledgerline::intacct::control_id(&r.proposal_id)),
+            Some(&1),
+            "{}",
+            r.external_id
+        );
+    }
+    let conn = ledgerline::db::open(data.path()).unwrap();
+    assert!(ledgerline::audit::verify(&conn).unwrap().is_intact());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_a_server_a_batch_sends_its_token_and_stops_when_refused() {
+    let data = tempfile::tempdir().unwrap();
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let dir = data.path().to_path_buf();
+    let server = common::TestServer::start(move |c| c.data_dir = dir).await;
+    let token = common::create_token(data.path(), "uploader", ledgerline::auth::Role::Ingest);
+    let input = tempfile::tempdir().unwrap();
+    for id in pipeline_support::document_ids("inv-").iter().take(3) {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let run = |token: &str, out: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+        command
+            .arg("batch")
+            .arg(input.path())
+            .args([
+                "--company",
+                "SYNTH",
+                "--server",
+                &server.grpc_url,
+                "--token",
+                token,
+            ])
+            .arg("--out")
+            .arg(data.path().join(out));
+        command
+    };
+    let mut command = run("llt_wrong", "refused.jsonl");
+    let refused = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("refused the batch"), "{stderr}");
+    let mut command = run(&token, "ok.jsonl");
+    let accepted = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&accepted.stdout);
+    // Without an Intacct connection nothing is posted: documents wait or stay approved.
+    assert!(accepted.status.success(), "{stdout}");
+    let lines = std::fs::read_to_string(data.path().join("ok.jsonl")).unwrap();
+    let records: Vec<Record> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3, "{lines}");
+    assert!(records.iter().all(|r| !r.proposal_id.is_empty()), "{lines}");
+    server.stop().await.unwrap();
+}
+
+/// The Qdrant URL in the environment reaches the index `batch` reads (it used to be ignored,
+/// and the embedded index under the data directory was read instead), and a company with no
+/// history there is an error naming that index, not a batch of lines with no account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_reads_the_qdrant_server_in_the_environment_and_refuses_an_empty_one() {
+    let data = tempfile::tempdir().unwrap();
+    // History in the embedded index only: the server below holds none.
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let qdrant = tokio::task::spawn_blocking(common::QdrantServer::start)
+        .await
+        .unwrap();
+    let input = tempfile::tempdir().unwrap();
+    for id in pipeline_support::document_ids("inv-").iter().take(2) {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .arg("batch")
+        .arg(input.path())
+        .args(["--company", "SYNTH"])
+        .arg("--out")
+        .arg(data.path().join("out.jsonl"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
+        .env("LEDGERLINE_QDRANT_URL", &qdrant.url)
+        .env_remove("LEDGERLINE_CONFIG")
+        .env_remove("LEDGERLINE_INTACCT_COMPANY");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    let expected = format!("has no history in the Qdrant server at {}", qdrant.url);
+    assert_eq!(
+        stdout.matches(&expected).count(),
+        2,
+        "every document fails naming the server:\n{stdout}"
+    );
+}

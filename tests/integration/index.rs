@@ -1,0 +1,148 @@
+//! Both vector indexes behind the one seam: embedded Qdrant Edge on a temporary directory
+//! always; a real Qdrant server (QDRANT_URL, else one started from ../shared/tools/qdrant); and a
+//! server that is down.
+
+use crate::common;
+
+use std::time::{Duration, Instant};
+
+use ledgerline::embed::DIMENSIONS;
+use ledgerline::history::{Date, HistoryRecord};
+use ledgerline::index::{EdgeIndex, IndexError, IndexedLine, Query, ServerIndex, VectorIndex};
+use rust_decimal::Decimal;
+
+fn record(company: &str, entity: &str, id: &str, account: &str) -> HistoryRecord {
+    HistoryRecord {
+        line_id: id.into(),
+        company: company.into(),
+        entity: Some(entity.into()),
+        posting_date: Date::new(2025, 3, 14).unwrap(),
+        amount: Decimal::new(-123_456, 2),
+        memo: format!("memo {id}"),
+        vendor_id: None,
+        vendor_name: Some("Acme".into()),
+        account: account.into(),
+        department: Some("ENG".into()),
+        location: None,
+        project: Some("P100".into()),
+        class: None,
+        customer: None,
+        modified_at: String::new(),
+    }
+}
+
+/// A unit vector pointing mostly along axis `i`.
+fn axis(i: usize) -> Vec<f32> {
+    let mut v = vec![0.01f32; DIMENSIONS];
+    v[i] = 1.0;
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.into_iter().map(|x| x / n).collect()
+}
+
+fn line(company: &str, entity: &str, id: &str, account: &str, i: usize) -> IndexedLine {
+    IndexedLine {
+        record: record(company, entity, id, account),
+        vector: axis(i),
+    }
+}
+
+fn query(company: &str, entity: Option<&str>, i: usize) -> Query {
+    Query {
+        company: company.into(),
+        entity: entity.map(str::to_string),
+        vector: axis(i),
+        limit: 10,
+    }
+}
+
+/// What every implementation must do: filter by company and entity, rank by similarity, keep
+/// the payload exactly, and replace (not duplicate) a re-indexed line.
+async fn contract(index: &dyn VectorIndex, company: &str) {
+    let other = format!("{company}-other");
+    let lines = vec![
+        line(company, "US", "1", "6100", 0),
+        line(company, "US", "2", "6200", 1),
+        line(company, "UK", "3", "6300", 0),
+        line(&other, "US", "1", "9999", 0),
+    ];
+    assert_eq!(index.upsert(lines).await.unwrap(), 4);
+    let hits = index.search(query(company, None, 0)).await.unwrap();
+    assert_eq!(hits.len(), 3, "only the company's lines");
+    assert!(hits.iter().all(|h| h.record.company == company));
+    assert!(
+        hits[0].similarity > 0.99 && hits[2].similarity < 0.5,
+        "{hits:?}"
+    );
+    let us = index.search(query(company, Some("US"), 0)).await.unwrap();
+    assert_eq!(us.len(), 2);
+    assert_eq!(us[0].record, {
+        let mut r = record(company, "US", "1", "6100");
+        r.vendor_name = Some("Acme".into());
+        r
+    });
+    // Same line id again, new coding: replaced.
+    index
+        .upsert(vec![line(company, "US", "1", "6150", 0)])
+        .await
+        .unwrap();
+    assert_eq!(index.count(company).await.unwrap(), 3);
+    let top = index.search(query(company, Some("US"), 0)).await.unwrap();
+    assert_eq!(top[0].record.account, "6150");
+}
+
+#[tokio::test]
+async fn edge_index_filters_ranks_replaces_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = EdgeIndex::open(dir.path()).unwrap();
+        contract(&index, "ACME").await;
+    }
+    let reopened = EdgeIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.count("ACME").await.unwrap(), 3);
+    let hits = reopened.search(query("ACME", Some("US"), 1)).await.unwrap();
+    assert_eq!(hits[0].record.line_id, "2");
+}
+
+#[tokio::test]
+async fn qdrant_server_index_keeps_the_same_contract() {
+    // QDRANT_URL names a server to test against; without it, a throwaway one is started from
+    // ../shared/tools/qdrant, so the server path runs in every test run.
+    let (url, _server) = match std::env::var("QDRANT_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let server = tokio::task::spawn_blocking(common::QdrantServer::start)
+                .await
+                .unwrap();
+            (server.url.clone(), Some(server))
+        }
+    };
+    let index = ServerIndex::connect(&url, Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        index.describe(),
+        format!("the Qdrant server at {url}"),
+        "messages name the server"
+    );
+    // A fresh company per run so earlier runs' points do not count.
+    let company = format!("T{}", std::process::id());
+    contract(&index, &company).await;
+}
+
+#[tokio::test]
+async fn a_qdrant_server_that_is_down_is_unavailable_after_retries() {
+    // Bind then drop: a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let index =
+        ServerIndex::connect(&format!("http://127.0.0.1:{port}"), Duration::from_secs(1)).unwrap();
+    let started = Instant::now();
+    let err = index.search(query("ACME", None, 0)).await.unwrap_err();
+    match &err {
+        IndexError::Unavailable { attempts, .. } => assert_eq!(*attempts, 3),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert!(err.to_string().contains("--qdrant-url"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
