@@ -182,7 +182,10 @@ async fn metrics_count_requests_by_rpc_and_code() {
             && l.contains("ledgerline.v1.ProposalService/ValidateJournalEntry")
             && l.contains("code=\"Client specified an invalid argument\"")
     });
-    assert!(counted, "no request counter for the invalid argument in {body}");
+    assert!(
+        counted,
+        "no request counter for the invalid argument in {body}"
+    );
     server.stop().await.unwrap();
 }
 

@@ -5,7 +5,7 @@
 use super::cells::{Row, label_words};
 use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem, Transaction};
-use crate::page::{BBox, Word};
+use ledgerline_core::page::{BBox, Word};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -118,10 +118,10 @@ impl CandleBackend {
         let mut programs = Vec::new();
         for (net, path) in files {
             let program =
-                Program::prepare(path, &device, dtype).map_err(|message| BackendError::Load {
+                Program::prepare(path, &device, dtype).map_err(|e| BackendError::Load {
                     net: *net,
                     path: path.display().to_string(),
-                    message,
+                    message: e.to_string(),
                 })?;
             programs.push((*net, program));
         }
@@ -213,14 +213,48 @@ impl CandleBackend {
         let x = CTensor::from_vec(input.data, input.shape, &self.device)
             .and_then(|t| t.to_dtype(self.dtype))
             .map_err(|e| run_error(e.to_string()))?;
-        program.run(x).map_err(run_error)
+        program.run(x).map_err(|e| run_error(e.to_string()))
     }
 }
 
-pub(super) type R<T> = Result<T, String>;
+/// Why the evaluator could not prepare or run a graph.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// The ONNX file could not be read or decoded.
+    #[error(transparent)]
+    Decode(#[from] crate::infer::onnx::OnnxError),
+    /// The graph uses an operator or attribute this evaluator does not implement; the ONNX
+    /// Runtime backend runs it.
+    #[error("{0} (the ONNX Runtime backend, --backend ort, runs it)")]
+    Unsupported(String),
+    /// The graph or its input is inconsistent: a shape that does not fit, a missing value.
+    #[error("{0}")]
+    Invalid(String),
+    /// A tensor operation failed on the device.
+    #[error("candle: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// Where in the graph the error happened.
+    #[error("node {node}: {source}")]
+    Node {
+        node: String,
+        #[source]
+        source: Box<EvalError>,
+    },
+}
 
-pub(super) fn err(e: candle_core::Error) -> String {
-    e.to_string()
+impl EvalError {
+    pub(super) fn at(self, node: impl Into<String>) -> Self {
+        EvalError::Node {
+            node: node.into(),
+            source: Box::new(self),
+        }
+    }
+}
+
+pub(super) type R<T> = Result<T, EvalError>;
+
+pub(super) fn err(e: candle_core::Error) -> EvalError {
+    EvalError::Candle(e)
 }
 
 mod conv;
@@ -238,6 +272,45 @@ use shape::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn node(op: &str, attrs: &[(&str, crate::infer::onnx::Attr)]) -> crate::infer::onnx::Node {
+        crate::infer::onnx::Node {
+            name: "n1".into(),
+            op: op.into(),
+            inputs: vec!["x".into()],
+            outputs: vec!["y".into()],
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_graph_the_evaluator_cannot_run_is_refused_with_a_typed_error() {
+        let graph = crate::infer::onnx::Graph {
+            opset: 17,
+            nodes: Vec::new(),
+            constants: Default::default(),
+            inputs: vec!["x".into()],
+            outputs: vec!["y".into()],
+        };
+        let unknown = prepare_op(&node("LSTM", &[]), &graph, &Device::Cpu, DType::F32).err();
+        match unknown {
+            Some(e @ EvalError::Unsupported(_)) => {
+                let message = e.at("n1 (LSTM)").to_string();
+                assert!(
+                    message.starts_with("node n1 (LSTM): operator LSTM"),
+                    "{message}"
+                );
+                assert!(message.contains("--backend ort"), "{message}");
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+        // A Concat with no axis is a broken graph, not a missing feature.
+        let broken = prepare_op(&node("Concat", &[]), &graph, &Device::Cpu, DType::F32).err();
+        assert!(matches!(broken, Some(EvalError::Invalid(_))), "{broken:?}");
+    }
 
     fn t(dims: &[usize], data: Vec<f32>) -> CTensor {
         CTensor::from_vec(data, dims.to_vec(), &Device::Cpu).unwrap()

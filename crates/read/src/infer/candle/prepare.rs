@@ -18,7 +18,9 @@ pub(super) fn constant_f32<'a>(
 ) -> R<(&'a [usize], &'a [f32])> {
     match constant(graph, node, k) {
         Some(HostTensor::F32 { dims, data }) => Ok((dims, data)),
-        _ => Err(format!("the {what} must be a float constant of the graph")),
+        _ => Err(EvalError::Unsupported(format!(
+            "the {what} must be a float constant of the graph"
+        ))),
     }
 }
 
@@ -31,27 +33,37 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                 .ints("dilations")
                 .is_some_and(|d| d.iter().any(|&v| v != 1))
             {
-                return Err("dilated convolutions are not supported".into());
+                return Err(EvalError::Unsupported(
+                    "dilated convolutions are not supported".into(),
+                ));
             }
             if node.string("auto_pad").is_some_and(|p| p != "NOTSET") {
-                return Err("auto_pad is not supported; export with explicit pads".into());
+                return Err(EvalError::Unsupported(
+                    "auto_pad is not supported; export with explicit pads".into(),
+                ));
             }
             let (wd, w) = constant_f32(graph, node, 1, "weight")?;
             if wd.len() != 4 {
-                return Err(format!(
+                return Err(EvalError::Unsupported(format!(
                     "a {}-dimensional kernel; only 2-D convolutions run",
                     wd.len()
-                ));
+                )));
             }
             let bias = match constant(graph, node, 2) {
                 Some(HostTensor::F32 { data, .. }) => Some(channel_vector(data)?),
-                Some(_) => return Err("the bias must be a float constant".into()),
+                Some(_) => {
+                    return Err(EvalError::Unsupported(
+                        "the bias must be a float constant".into(),
+                    ));
+                }
                 None => None,
             };
             let p = node.ints("pads").unwrap_or(&[0, 0, 0, 0]);
             let s = node.ints("strides").unwrap_or(&[1, 1]);
             if p.len() != 4 || s.len() != 2 {
-                return Err(format!("pads {p:?} and strides {s:?} are not 2-D"));
+                return Err(EvalError::Invalid(format!(
+                    "pads {p:?} and strides {s:?} are not 2-D"
+                )));
             }
             let groups = node.int("group").unwrap_or(1).max(1) as usize;
             let (cout, cin_per_group, kh, kw) = (wd[0], wd[1], wd[2], wd[3]);
@@ -103,10 +115,10 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                 || s.is_empty()
                 || op.is_empty()
             {
-                return Err(
+                return Err(EvalError::Unsupported(
                     "only ungrouped, undilated, square transposed convolutions are supported"
                         .into(),
-                );
+                ));
             }
             let bias = match constant(graph, node, 2) {
                 Some(HostTensor::F32 { data, .. }) => Some(channel_vector(data)?),
@@ -164,12 +176,16 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
             let k = node.ints("kernel_shape").unwrap_or(&[]);
             let s = node.ints("strides").unwrap_or(&[1, 1]);
             if k.len() != 2 || s.len() != 2 {
-                return Err("only 2-D average pooling is supported".into());
+                return Err(EvalError::Unsupported(
+                    "only 2-D average pooling is supported".into(),
+                ));
             }
             if node.ints("pads").is_some_and(|p| p.iter().any(|&v| v != 0))
                 || node.int("ceil_mode").unwrap_or(0) != 0
             {
-                return Err("padded or ceil-mode average pooling is not supported".into());
+                return Err(EvalError::Unsupported(
+                    "padded or ceil-mode average pooling is not supported".into(),
+                ));
             }
             Op::AveragePool {
                 kernel: (k[0] as usize, k[1] as usize),
@@ -193,11 +209,15 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
             axes: node.ints("axes").map(|a| a.to_vec()),
         },
         "Concat" => Op::Concat {
-            axis: node.int("axis").ok_or("Concat without an axis")?,
+            axis: node
+                .int("axis")
+                .ok_or_else(|| EvalError::Invalid("Concat without an axis".into()))?,
         },
         "Reshape" => {
             if node.int("allowzero").unwrap_or(0) != 0 {
-                return Err("Reshape with allowzero is not supported".into());
+                return Err(EvalError::Unsupported(
+                    "Reshape with allowzero is not supported".into(),
+                ));
             }
             Op::Reshape
         }
@@ -226,9 +246,9 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                 .string("nearest_mode")
                 .unwrap_or_else(|| "round_prefer_floor".into());
             if mode != "nearest" || transform != "asymmetric" || rounding != "floor" {
-                return Err(format!(
+                return Err(EvalError::Unsupported(format!(
                     "Resize {mode}/{transform}/{rounding}: only nearest/asymmetric/floor is supported"
-                ));
+                )));
             }
             Op::Resize
         }
@@ -238,9 +258,9 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
         },
         "Identity" | "Dropout" => Op::Identity,
         other => {
-            return Err(format!(
-                "operator {other} is not supported by the candle backend; use the ONNX Runtime backend (--backend ort)"
-            ));
+            return Err(EvalError::Unsupported(format!(
+                "operator {other} is not supported by the candle backend"
+            )));
         }
     })
 }

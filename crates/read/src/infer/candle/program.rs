@@ -122,17 +122,17 @@ pub(super) struct Program {
 
 impl Program {
     pub(super) fn prepare(path: &Path, device: &Device, dtype: DType) -> R<Program> {
-        let graph = fold_batch_norms(Graph::load(path).map_err(|e| e.to_string())?);
+        let graph = fold_batch_norms(Graph::load(path)?);
         let mut names: HashMap<String, usize> = HashMap::new();
         let slot_of = |name: &str, names: &mut HashMap<String, usize>| {
             let next = names.len();
             *names.entry(name.to_string()).or_insert(next)
         };
         let [input] = graph.inputs.as_slice() else {
-            return Err(format!(
+            return Err(EvalError::Unsupported(format!(
                 "the graph takes {} inputs; ledgerline's networks take one",
                 graph.inputs.len()
-            ));
+            )));
         };
         let input = slot_of(input, &mut names);
         let mut constants = Vec::new();
@@ -158,7 +158,7 @@ impl Program {
         let mut steps = Vec::with_capacity(graph.nodes.len());
         for node in &graph.nodes {
             let op = prepare_op(node, &graph, device, dtype)
-                .map_err(|m| format!("node {} ({}): {m}", node.name, node.op))?;
+                .map_err(|e| e.at(format!("{} ({})", node.name, node.op)))?;
             let inputs = node
                 .inputs
                 .iter()
@@ -181,10 +181,9 @@ impl Program {
             .outputs
             .iter()
             .map(|n| {
-                names
-                    .get(n)
-                    .copied()
-                    .ok_or_else(|| format!("graph output {n} is produced by no node"))
+                names.get(n).copied().ok_or_else(|| {
+                    EvalError::Invalid(format!("graph output {n} is produced by no node"))
+                })
             })
             .collect::<R<_>>()?;
         // Free each intermediate after its last reader; constants and outputs stay.
@@ -228,7 +227,7 @@ impl Program {
                 .collect();
             let outs = self
                 .eval(step, &inputs)
-                .map_err(|m| format!("node {}: {m}", step.node))?;
+                .map_err(|e| e.at(step.node.as_str()))?;
             for &slot in &step.release {
                 values[slot] = None;
             }
@@ -244,7 +243,9 @@ impl Program {
                     let data: Vec<f32> = data.iter().map(|&v| v as f32).collect();
                     CTensor::from_vec(data, dims, &Device::Cpu).map_err(err)
                 }
-                None => Err("a graph output was never computed".into()),
+                None => Err(EvalError::Invalid(
+                    "a graph output was never computed".into(),
+                )),
             })
             .collect()
     }
@@ -279,7 +280,7 @@ impl Program {
                 .get(k)
                 .copied()
                 .flatten()
-                .ok_or_else(|| format!("input {k} is missing"))
+                .ok_or_else(|| EvalError::Invalid(format!("input {k} is missing")))
         };
         let float = |k: usize| -> R<CTensor> {
             match arg(k)? {
@@ -481,7 +482,9 @@ impl Program {
                     for p in &parts {
                         if let Value::I { dims, data: d } = p {
                             if dims.len() > 1 {
-                                return Err("integer Concat of more than one dimension".into());
+                                return Err(EvalError::Unsupported(
+                                    "integer Concat of more than one dimension".into(),
+                                ));
                             }
                             data.extend_from_slice(d);
                         }
@@ -537,7 +540,9 @@ impl Program {
             Op::MatMul => {
                 let (a, b) = (float(0)?, float(1)?);
                 if a.rank() < 2 || b.rank() < 2 {
-                    return Err("MatMul of vectors is not supported".into());
+                    return Err(EvalError::Unsupported(
+                        "MatMul of vectors is not supported".into(),
+                    ));
                 }
                 one(a
                     .contiguous()
@@ -571,11 +576,17 @@ impl Program {
                     .filter(|s| !s.is_empty());
                 let factors = match scales {
                     Some(s) if s.len() == 4 => [s[2], s[3]],
-                    Some(s) => return Err(format!("Resize scales {s:?} are not 4-dimensional")),
+                    Some(s) => {
+                        return Err(EvalError::Invalid(format!(
+                            "Resize scales {s:?} are not 4-dimensional"
+                        )));
+                    }
                     None => {
                         let sizes = ints(3)?;
                         if sizes.len() != 4 {
-                            return Err(format!("Resize sizes {sizes:?} are not 4-dimensional"));
+                            return Err(EvalError::Invalid(format!(
+                                "Resize sizes {sizes:?} are not 4-dimensional"
+                            )));
                         }
                         [sizes[2] as f32 / h as f32, sizes[3] as f32 / w as f32]
                     }
@@ -586,9 +597,9 @@ impl Program {
                     || (factors[0] - sh as f32).abs() > 1e-6
                     || (factors[1] - sw as f32).abs() > 1e-6
                 {
-                    return Err(format!(
+                    return Err(EvalError::Unsupported(format!(
                         "Resize by {factors:?}: only whole-number upscaling is supported"
-                    ));
+                    )));
                 }
                 // Nearest, asymmetric, floor: output row i reads input row i / s.
                 one(x

@@ -6,7 +6,9 @@ use super::*;
 pub(super) fn axis(a: i64, rank: i64) -> R<usize> {
     let v = if a < 0 { a + rank } else { a };
     if v < 0 || v >= rank.max(1) {
-        return Err(format!("axis {a} is out of range for rank {rank}"));
+        return Err(EvalError::Invalid(format!(
+            "axis {a} is out of range for rank {rank}"
+        )));
     }
     Ok(v as usize)
 }
@@ -23,7 +25,10 @@ pub(super) fn reshape_value(v: &Value, dims: Vec<usize>) -> R<Value> {
         Value::F(t) => t.reshape(dims).map(Value::F).map_err(err),
         Value::I { data, .. } => {
             if dims.iter().product::<usize>() != data.len() {
-                return Err(format!("cannot reshape {} values to {dims:?}", data.len()));
+                return Err(EvalError::Invalid(format!(
+                    "cannot reshape {} values to {dims:?}",
+                    data.len()
+                )));
             }
             Ok(Value::I {
                 dims,
@@ -40,28 +45,34 @@ pub(super) fn reshape_target(dims: &[usize], spec: &[i64]) -> R<Vec<usize>> {
     let mut hole = None;
     for (i, &s) in spec.iter().enumerate() {
         match s {
-            0 => out.push(
-                *dims
-                    .get(i)
-                    .ok_or("Reshape copies a dimension the input lacks")?,
-            ),
+            0 => out.push(*dims.get(i).ok_or_else(|| {
+                EvalError::Invalid("Reshape copies a dimension the input lacks".into())
+            })?),
             -1 => {
                 hole = Some(i);
                 out.push(1);
             }
             s if s > 0 => out.push(s as usize),
-            s => return Err(format!("Reshape to a dimension of {s}")),
+            s => {
+                return Err(EvalError::Unsupported(format!(
+                    "Reshape to a dimension of {s}"
+                )));
+            }
         }
     }
     if let Some(i) = hole {
         let known: usize = out.iter().product();
         if known == 0 || !total.is_multiple_of(known) {
-            return Err(format!("cannot reshape {dims:?} to {spec:?}"));
+            return Err(EvalError::Invalid(format!(
+                "cannot reshape {dims:?} to {spec:?}"
+            )));
         }
         out[i] = total / known;
     }
     if out.iter().product::<usize>() != total {
-        return Err(format!("cannot reshape {dims:?} to {spec:?}"));
+        return Err(EvalError::Invalid(format!(
+            "cannot reshape {dims:?} to {spec:?}"
+        )));
     }
     Ok(out)
 }
@@ -84,7 +95,9 @@ pub(super) fn slice(
         let d = dims[a] as i64;
         let step = steps.and_then(|s| s.get(k)).copied().unwrap_or(1);
         if step < 1 {
-            return Err(format!("Slice with step {step} is not supported"));
+            return Err(EvalError::Unsupported(format!(
+                "Slice with step {step} is not supported"
+            )));
         }
         let clamp = |v: i64| (if v < 0 { v + d } else { v }).clamp(0, d);
         let (s, e) = (clamp(starts[k]), clamp(ends[k]));
@@ -106,7 +119,9 @@ pub(super) fn slice(
         }
         Value::I { data, .. } => {
             if dims.len() != 1 {
-                return Err("integer Slice of more than one dimension".into());
+                return Err(EvalError::Unsupported(
+                    "integer Slice of more than one dimension".into(),
+                ));
             }
             let (s, e, step) = ranges[0];
             let data: Vec<i64> = data[s..e].iter().step_by(step).copied().collect();
@@ -141,7 +156,9 @@ pub(super) fn int_binary(op: &Op, da: &[usize], a: &[i64], db: &[usize], b: &[i6
     } else if a.len() == 1 {
         (db.to_vec(), b.iter().map(|&y| f(a[0], y)).collect())
     } else {
-        return Err(format!("integer arithmetic on shapes {da:?} and {db:?}"));
+        return Err(EvalError::Unsupported(format!(
+            "integer arithmetic on shapes {da:?} and {db:?}"
+        )));
     };
     Ok(Value::I { dims, data })
 }
