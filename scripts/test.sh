@@ -19,3 +19,5 @@ fi
 cargo fmt --check
 cargo test --locked --all-targets
 cargo clippy --locked --all-targets -- -D warnings
+# The production build (Dockerfile.cuda) leaves the development commands out: keep it compiling.
+cargo clippy --locked --no-default-features -p ledgerline -- -D warnings
