@@ -509,12 +509,13 @@ fn real_receipt_scans_stay_above_their_floors() {
     let dirs = [root.join("../shared/corpus/sroie-dev")];
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
-    // Measured: kind 0.762, vendor 0.762, date 0.905, total 0.619.
+    // Measured: kind 0.762, vendor 0.762, date 0.905, total 0.857 (0.619 before the rounded
+    // total, the glued currency and the cash row were understood).
     for (field, floor) in [
         ("kind", 0.65),
         ("vendor", 0.65),
         ("date", 0.8),
-        ("total", 0.5),
+        ("total", 0.75),
     ] {
         let (ours, _) = report.figure("sroie-dev", Part::Validation, field);
         assert!(

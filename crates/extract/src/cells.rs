@@ -104,8 +104,15 @@ pub fn label_words(text: &str) -> Vec<String> {
     // Brackets split too: OCR often drops the space in "VAT(19%)".
     text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '(' | ')'))
         .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%')
-                .to_lowercase()
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+            // OCR reads a lower-case "l" after lower-case letters as a capital "I" ("TotaI").
+            let mut out = String::with_capacity(w.len());
+            let mut previous_lower = false;
+            for c in w.chars() {
+                out.push(if c == 'I' && previous_lower { 'l' } else { c });
+                previous_lower = c.is_lowercase();
+            }
+            out.to_lowercase()
         })
         .filter(|w| !w.is_empty())
         .collect()

@@ -8,11 +8,14 @@
 
 mod cells;
 mod checks;
+mod currency;
 mod fields;
 mod normalize;
 #[cfg(test)]
 mod robustness;
 mod table;
+#[cfg(test)]
+mod totals;
 mod vocabulary;
 
 use rust_decimal::Decimal;
@@ -322,6 +325,18 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
         Some((name, address)) => (Some(name), address),
         None => (None, None),
     };
+    let subtotal = take(&mut found, HeaderKey::Subtotal);
+    let tax = take(&mut found, HeaderKey::Tax);
+    let total = match take(&mut found, HeaderKey::Total) {
+        // An invoice's total is before its rounding (EN 16931 keeps the rounding apart from
+        // the grand total); a till receipt's is the rounded amount the customer paid.
+        Some(total) if kind == DocumentKind::Receipt => Some(fields::rounded_total(rows, total)),
+        Some(total) => Some(total),
+        None => subtotal
+            .as_ref()
+            .and_then(|s| fields::total_after_tax(rows, s, tax.as_ref()))
+            .or_else(|| fields::largest_amount(rows)),
+    };
     Invoice {
         vendor_name,
         vendor_address,
@@ -330,9 +345,9 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
         due_date: take(&mut found, HeaderKey::DueDate),
         po_number: take(&mut found, HeaderKey::PoNumber),
         currency: None,
-        subtotal: take(&mut found, HeaderKey::Subtotal),
-        tax: take(&mut found, HeaderKey::Tax),
-        total: take(&mut found, HeaderKey::Total).or_else(|| fields::largest_amount(rows)),
+        subtotal,
+        tax,
+        total,
         payment_terms: take(&mut found, HeaderKey::PaymentTerms),
         lines: table::line_items(rows),
         ..Invoice::default()

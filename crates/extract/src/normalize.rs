@@ -33,7 +33,7 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
         negative = !negative;
     }
     // Currency symbols and codes around the number.
-    let cleaned: String = s
+    let cleaned: String = super::currency::strip_currency(&s)
         .replace("EUR", "")
         .replace("USD", "")
         .replace("GBP", "")
@@ -343,26 +343,6 @@ fn embedded_date(text: &str, order: DateOrder) -> Option<(String, String)> {
     None
 }
 
-/// The currency a text names, by ISO code or symbol.
-pub fn find_currency(text: &str) -> Option<&'static str> {
-    for (needle, code) in [
-        ("USD", "USD"),
-        ("EUR", "EUR"),
-        ("GBP", "GBP"),
-        ("CHF", "CHF"),
-        ("CAD", "CAD"),
-        ("AUD", "AUD"),
-        ("€", "EUR"),
-        ("£", "GBP"),
-        ("$", "USD"),
-    ] {
-        if text.contains(needle) {
-            return Some(code);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +361,10 @@ mod tests {
         assert_eq!(parse_amount("(1,234.56)"), Some(d("-1234.56")));
         assert_eq!(parse_amount("12.00 CR"), Some(d("-12.00")));
         assert_eq!(parse_amount("-£5.10"), Some(d("-5.10")));
+        assert_eq!(parse_amount("RM7.72"), Some(d("7.72")));
+        assert_eq!(parse_amount("-RM0.02"), Some(d("-0.02")));
+        assert_eq!(parse_amount("CHF 1'234.50"), Some(d("1234.50")));
+        assert_eq!(parse_amount("99,90 zł"), Some(d("99.90")));
         assert_eq!(parse_amount("12"), Some(d("12")));
         assert_eq!(parse_amount("7.5"), Some(d("7.5")));
         assert_eq!(parse_amount("1,234"), Some(d("1234")));

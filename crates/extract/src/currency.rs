@@ -1,0 +1,194 @@
+//! Currencies as documents print them: every active ISO 4217 code, and the symbols and local
+//! abbreviations that name one currency only ("€", "RM", "zł", "S$"). Symbols shared by several
+//! currencies ("kr", "Rs", "¥" alone) are left out: a wrong currency is worse than none, and the
+//! document's codes then decide.
+
+/// Active ISO 4217 alphabetic codes.
+const ISO_4217: [&str; 155] = [
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
+];
+
+/// Codes that are also ordinary upper-case words ("ALL ITEMS", "TOP UP", "CUP"): they name a
+/// currency only printed against a number.
+const WORD_LIKE: [&str; 6] = ["ALL", "TOP", "CUP", "MOP", "BAM", "LAK"];
+
+/// Symbols and local abbreviations naming one currency, longest first within a shared start
+/// ("US$" before "$").
+const SYMBOLS: [(&str, &str); 37] = [
+    ("US$", "USD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("S$", "SGD"),
+    ("A$", "AUD"),
+    ("AU$", "AUD"),
+    ("C$", "CAD"),
+    ("CA$", "CAD"),
+    ("R$", "BRL"),
+    ("NT$", "TWD"),
+    ("MX$", "MXN"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₽", "RUB"),
+    ("₺", "TRY"),
+    ("₪", "ILS"),
+    ("฿", "THB"),
+    ("₫", "VND"),
+    ("₱", "PHP"),
+    ("₴", "UAH"),
+    ("₦", "NGN"),
+    ("₸", "KZT"),
+    ("₾", "GEL"),
+    ("RM", "MYR"),
+    ("Rp", "IDR"),
+    ("zł", "PLN"),
+    ("Kč", "CZK"),
+    ("Ft", "HUF"),
+    ("лв", "BGN"),
+    ("Fr.", "CHF"),
+    ("SFr.", "CHF"),
+    ("Euro", "EUR"),
+    ("EURO", "EUR"),
+    ("euro", "EUR"),
+];
+
+/// The currency a single token names: an ISO code (as printed, upper case) or a symbol.
+pub fn code_of(token: &str) -> Option<&'static str> {
+    if let Some((_, code)) = SYMBOLS.iter().find(|(s, _)| *s == token) {
+        return Some(code);
+    }
+    // "RM:" or "(EUR)" name the currency as well.
+    let bare = token.trim_matches(|c: char| matches!(c, ':' | '(' | ')' | '[' | ']' | ','));
+    if bare != token {
+        return code_of(bare);
+    }
+    ISO_4217.iter().find(|c| **c == token).copied()
+}
+
+/// The currency named in a piece of text, if one is: a code or symbol standing alone or glued to
+/// an amount ("RM7.72", "12,00 €", "Total (EUR)"). A code that is also a word counts only next
+/// to a number.
+pub fn find_currency(text: &str) -> Option<&'static str> {
+    let has_digit = text.chars().any(|c| c.is_ascii_digit());
+    for token in text.split_whitespace() {
+        let token = token.trim_end_matches(['.', ':', ',', ';']);
+        let found = code_of(token).or_else(|| {
+            let (head, tail) = split_amount(token)?;
+            head.or(tail).and_then(code_of)
+        });
+        if let Some(code) = found
+            && (has_digit || !WORD_LIKE.contains(&code))
+        {
+            return Some(code);
+        }
+        // "€" and "$" glued anywhere ("12€", "$12"): unambiguous even inside a longer token.
+        if let Some((_, code)) = SYMBOLS
+            .iter()
+            .filter(|(s, _)| s.chars().count() == 1)
+            .find(|(s, _)| token.contains(s))
+        {
+            return Some(code);
+        }
+    }
+    None
+}
+
+/// Splits a token into what precedes its first digit and what follows its last, when both are
+/// free of digits: "RM7.72" -> ("RM", none), "12,00€" -> (none, "€").
+fn split_amount(token: &str) -> Option<(Option<&str>, Option<&str>)> {
+    let first = token.find(|c: char| c.is_ascii_digit())?;
+    let last = token.rfind(|c: char| c.is_ascii_digit())?;
+    let head = token[..first].trim_start_matches(['-', '(']);
+    let tail = token[last + 1..].trim_end_matches(')');
+    let head = (!head.is_empty()).then_some(head);
+    let tail = (!tail.is_empty()).then_some(tail);
+    Some((head, tail))
+}
+
+/// The text without one currency before or after the number: "RM7.72" -> "7.72",
+/// "-RM0.02" -> "-0.02", "1 234,56 CHF" -> "1 234,56". Anything else is returned unchanged.
+pub fn strip_currency(text: &str) -> String {
+    let mut s = text.trim();
+    let mut sign = "";
+    if let Some(rest) = s.strip_prefix('-') {
+        sign = "-";
+        s = rest.trim_start();
+    }
+    let prefix = SYMBOLS
+        .iter()
+        .map(|(sym, _)| *sym)
+        .chain(ISO_4217)
+        .filter(|p| s.starts_with(p))
+        .max_by_key(|p| p.len());
+    if let Some(p) = prefix {
+        let rest = s[p.len()..].trim_start();
+        if rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            s = rest;
+        }
+    }
+    let suffix = SYMBOLS
+        .iter()
+        .map(|(sym, _)| *sym)
+        .chain(ISO_4217)
+        .filter(|p| s.ends_with(p))
+        .max_by_key(|p| p.len());
+    if let Some(p) = suffix {
+        let rest = s[..s.len() - p.len()].trim_end();
+        if rest.ends_with(|c: char| c.is_ascii_digit()) {
+            s = rest;
+        }
+    }
+    format!("{sign}{s}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_symbols_name_their_currency() {
+        assert_eq!(find_currency("Total (EUR)"), Some("EUR"));
+        assert_eq!(find_currency("RM7.72"), Some("MYR"));
+        assert_eq!(find_currency("Total | RM"), Some("MYR"));
+        assert_eq!(find_currency("12,00 €"), Some("EUR"));
+        assert_eq!(find_currency("12,00€"), Some("EUR"));
+        assert_eq!(find_currency("S$ 4.50"), Some("SGD"));
+        assert_eq!(find_currency("Kwota 123,45 zł"), Some("PLN"));
+        assert_eq!(find_currency("SEK 1 200"), Some("SEK"));
+        assert_eq!(find_currency("Betrag in CHF"), Some("CHF"));
+        assert_eq!(find_currency("JPY"), Some("JPY"));
+        // Words that happen to be codes, and shared symbols, name nothing.
+        assert_eq!(find_currency("ALL PRICES INCLUDE GST"), None);
+        assert_eq!(find_currency("TOP UP"), None);
+        assert_eq!(find_currency("Total 120 kr"), None);
+        assert_eq!(find_currency("Invoice INV-1234"), None);
+        assert_eq!(find_currency("ALL 1 200"), Some("ALL"));
+    }
+
+    #[test]
+    fn a_currency_around_the_number_is_dropped() {
+        assert_eq!(strip_currency("RM7.72"), "7.72");
+        assert_eq!(strip_currency("-RM0.02"), "-0.02");
+        assert_eq!(strip_currency("RM 7.72"), "7.72");
+        assert_eq!(strip_currency("1 234,56 CHF"), "1 234,56");
+        assert_eq!(strip_currency("CHF1'234.50"), "1'234.50");
+        assert_eq!(strip_currency("99 zł"), "99");
+        assert_eq!(strip_currency("US$12.00"), "12.00");
+        // Not a currency, or nothing after it: unchanged.
+        assert_eq!(strip_currency("INV1234"), "INV1234");
+        assert_eq!(strip_currency("RM"), "RM");
+    }
+}

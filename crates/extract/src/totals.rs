@@ -1,0 +1,145 @@
+//! Tests of how the total is chosen on till receipts and invoices: the rounded amount a
+//! customer paid, counts printed under a total's label, cash handed over, a currency glued to
+//! the digits. The rows mirror what OCR read from real Malaysian receipts (SROIE) and an
+//! EN 16931 invoice, rebuilt as words so the cases stay readable.
+
+use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+
+use super::{DocumentKind, extract};
+
+/// A page whose rows are the given words at the given left edges, 50 points apart.
+fn page(rows: &[&[(&str, f32)]]) -> Page {
+    let words: Vec<Word> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| {
+            row.iter().map(move |(t, x)| Word {
+                text: t.to_string(),
+                bbox: BBox {
+                    x0: *x,
+                    y0: 100.0 + r as f32 * 50.0,
+                    x1: x + 20.0 * t.chars().count() as f32,
+                    y1: 130.0 + r as f32 * 50.0,
+                },
+                confidence: 1.0,
+            })
+        })
+        .collect();
+    Page {
+        index: 0,
+        width: 2480,
+        height: 3508,
+        dpi: Some(300.0),
+        rotation: 0,
+        skew_degrees: 0.0,
+        source: TextSource::Ocr,
+        lines: group_words(words, TextSource::Ocr),
+        regions: Vec::new(),
+    }
+}
+
+fn total_of(rows: &[&[(&str, f32)]]) -> (DocumentKind, Option<String>, Option<String>) {
+    let x = extract(&[page(rows)]);
+    let invoice = x.invoice.unwrap_or_default();
+    (
+        x.kind,
+        invoice.total.map(|f| f.value),
+        invoice.currency.map(|f| f.value),
+    )
+}
+
+#[test]
+fn a_receipt_total_is_the_amount_after_its_rounding() {
+    let (kind, total, currency) = total_of(&[
+        &[
+            ("AEON", 100.0),
+            ("CO.", 220.0),
+            ("(M)", 320.0),
+            ("BHD", 420.0),
+        ],
+        &[
+            ("Total", 100.0),
+            ("Sales", 220.0),
+            ("RM", 900.0),
+            ("177.22", 1000.0),
+        ],
+        &[
+            ("Rounding", 100.0),
+            ("Adjustment", 300.0),
+            ("RM", 900.0),
+            ("-0.02", 1000.0),
+        ],
+        &[("Rounding", 100.0), ("RM", 900.0), ("177.20", 1000.0)],
+        &[("CASH", 100.0), ("RM", 900.0), ("200.00", 1000.0)],
+        &[("CHANGE", 100.0), ("RM", 900.0), ("22.80", 1000.0)],
+    ]);
+    assert_eq!(kind, DocumentKind::Receipt);
+    assert_eq!(total.as_deref(), Some("177.20"));
+    assert_eq!(currency.as_deref(), Some("MYR"));
+}
+
+#[test]
+fn an_invoice_total_is_the_grand_total_before_its_rounding() {
+    let (kind, total, _) = total_of(&[
+        &[("Invoice", 100.0), ("No.", 300.0), ("471102", 400.0)],
+        &[("Bill", 100.0), ("to", 200.0), ("Buyer", 300.0)],
+        &[("Subtotal", 100.0), ("€121.50", 1000.0)],
+        &[("VAT", 100.0), ("€23.09", 1000.0)],
+        &[("Grand", 100.0), ("total", 230.0), ("€144.59", 1000.0)],
+        &[("Rounding", 100.0), ("amount", 300.0), ("€0.01", 1000.0)],
+        &[("Open", 100.0), ("amount", 230.0), ("€144.60", 1000.0)],
+    ]);
+    assert_eq!(kind, DocumentKind::Invoice);
+    assert_eq!(total.as_deref(), Some("144.59"));
+}
+
+#[test]
+fn a_count_under_a_total_label_does_not_replace_the_amount() {
+    let (_, total, _) = total_of(&[
+        &[("HARDWARE", 100.0), ("SDN", 320.0), ("BHD", 420.0)],
+        &[
+            ("Total", 100.0),
+            ("Amt", 220.0),
+            ("Incl.GST@6%:", 320.0),
+            ("156.00", 1000.0),
+        ],
+        &[
+            ("Total", 100.0),
+            ("Qry", 220.0),
+            ("Tender:", 320.0),
+            ("5", 1000.0),
+        ],
+        &[("CASH", 100.0), ("200.00", 1000.0)],
+        &[("CHANGE", 100.0), ("44.00", 1000.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("156.00"));
+}
+
+#[test]
+fn cash_handed_over_is_not_the_total_and_a_net_total_after_tax_is() {
+    let (_, total, _) = total_of(&[
+        &[("MINIMART", 100.0)],
+        &[("GST", 100.0), ("6%", 200.0), ("3.84", 1000.0)],
+        &[("NET", 100.0), ("TOTAL", 200.0), ("67.85", 1000.0)],
+        &[("Cash", 100.0), ("100.00", 1000.0)],
+        &[("CHANGE", 100.0), ("32.15", 1000.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("67.85"));
+}
+
+#[test]
+fn a_currency_glued_to_the_digits_and_a_misread_l_still_name_the_total() {
+    let (_, total, currency) = total_of(&[
+        &[("BAR", 100.0), ("WANG", 200.0), ("RICE", 320.0)],
+        &[
+            ("TotaI", 100.0),
+            ("Incl.", 230.0),
+            ("GST@6%", 330.0),
+            ("RM34.80", 1000.0),
+        ],
+        &[("CASH", 100.0), ("RM100.00", 1000.0)],
+        &[("CHANGE", 100.0), ("RM65.20", 1000.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("34.80"));
+    assert_eq!(currency.as_deref(), Some("MYR"));
+}
