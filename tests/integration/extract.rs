@@ -509,11 +509,12 @@ fn real_receipt_scans_stay_above_their_floors() {
     let dirs = [root.join("../shared/corpus/sroie-dev")];
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
-    // Measured: kind 0.762, vendor 0.762, date 0.905, total 0.857 (0.619 before the rounded
-    // total, the glued currency and the cash row were understood).
+    // Measured: kind 0.762, vendor 0.857, date 0.905, total 0.857 (vendor 0.762 and total
+    // 0.619 before the rounded total, the glued currency, the cash row and names printed over
+    // several lines were understood).
     for (field, floor) in [
         ("kind", 0.65),
-        ("vendor", 0.65),
+        ("vendor", 0.75),
         ("date", 0.8),
         ("total", 0.75),
     ] {

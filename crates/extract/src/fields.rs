@@ -503,11 +503,49 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
         .filter(|c| plain(c))
         .take(6)
         .collect();
-    let cell = top
+    let at = top
         .iter()
-        .find(|c| has_legal_form(&c.text))
-        .or_else(|| top.first())?;
-    Some(field(clean_name(&cell.text), cell, &cell.text))
+        .position(|c| has_legal_form(&c.text))
+        .unwrap_or(0);
+    let cell = top.get(at)?;
+    // A name printed over several lines: the legal form alone on its line ("POPULAR BOOK CO."
+    // above "SDN BHD") takes the lines above it; a line ending in "&" takes the next.
+    let mut parts: Vec<&Cell> = vec![cell];
+    if name_letters(&cell.text) < 3 {
+        for previous in top[..at].iter().rev().take(2) {
+            parts.insert(0, previous);
+            if name_letters(&previous.text) >= 3 {
+                break;
+            }
+        }
+    }
+    let dangling = |t: &str| {
+        let t = t.trim_end().to_lowercase();
+        t.ends_with('&') || t.ends_with(" and") || t.ends_with(" und") || t.ends_with(" et")
+    };
+    if dangling(&cell.text)
+        && let Some(next) = top.get(at + 1)
+    {
+        parts.push(next);
+    }
+    let text = parts
+        .iter()
+        .map(|c| c.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut found = field(clean_name(&text), cell, &text);
+    found.bbox = parts.iter().fold(cell.bbox, |b, c| b.union(&c.bbox));
+    Some(found)
+}
+
+/// Letters of a name beyond its legal form and bracketed registration: "SDN BHD" has none.
+fn name_letters(text: &str) -> usize {
+    text.replace(['(', '（'], " (")
+        .split_whitespace()
+        .filter(|w| !super::vocabulary::is_legal_form(w) && !w.starts_with('('))
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphabetic())
+        .count()
 }
 
 /// The issuer: named under a seller heading when the document has one; else the largest text in

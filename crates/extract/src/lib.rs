@@ -12,10 +12,10 @@ mod currency;
 mod fields;
 mod normalize;
 #[cfg(test)]
+mod receipts;
+#[cfg(test)]
 mod robustness;
 mod table;
-#[cfg(test)]
-mod totals;
 mod vocabulary;
 
 use rust_decimal::Decimal;

@@ -1,13 +1,14 @@
-//! Tests of how the total is chosen on till receipts and invoices: the rounded amount a
-//! customer paid, counts printed under a total's label, cash handed over, a currency glued to
-//! the digits. The rows mirror what OCR read from real Malaysian receipts (SROIE) and an
+//! Tests of how a till receipt's merchant and total are read, and an invoice's total: the
+//! rounded amount a customer paid, counts printed under a total's label, cash handed over, a
+//! currency glued to the digits, a merchant's name printed over several lines. The rows mirror what OCR read from real Malaysian receipts (SROIE) and an
 //! EN 16931 invoice, rebuilt as words so the cases stay readable.
 
 use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
 
 use super::{DocumentKind, extract};
 
-/// A page whose rows are the given words at the given left edges, 50 points apart.
+/// A page whose rows are the given words at the given left edges, 50 points apart; a word
+/// may hold spaces, as an OCR line of close words does.
 fn page(rows: &[&[(&str, f32)]]) -> Page {
     let words: Vec<Word> = rows
         .iter()
@@ -142,4 +143,41 @@ fn a_currency_glued_to_the_digits_and_a_misread_l_still_name_the_total() {
     ]);
     assert_eq!(total.as_deref(), Some("34.80"));
     assert_eq!(currency.as_deref(), Some("MYR"));
+}
+
+fn merchant_of(rows: &[&[(&str, f32)]]) -> Option<String> {
+    let x = extract(&[page(rows)]);
+    x.invoice.and_then(|i| i.vendor_name).map(|f| f.value)
+}
+
+#[test]
+fn a_merchant_name_printed_over_several_lines_is_read_whole() {
+    let till = |name: &[&[(&str, f32)]]| {
+        let mut rows: Vec<&[(&str, f32)]> = name.to_vec();
+        rows.extend_from_slice(&[
+            &[("TOTAL", 100.0), ("12.00", 1000.0)],
+            &[("CASH", 100.0), ("20.00", 1000.0)],
+            &[("CHANGE", 100.0), ("8.00", 1000.0)],
+        ]);
+        merchant_of(&rows)
+    };
+    assert_eq!(
+        till(&[
+            &[("POPULAR BOOK.", 300.0)],
+            &[("CO.(M)", 300.0)],
+            &[("SDN BHD", 300.0)],
+            &[("(Company No. 113825-W)", 300.0)],
+        ])
+        .as_deref(),
+        Some("POPULAR BOOK. CO.(M) SDN BHD")
+    );
+    assert_eq!(
+        till(&[
+            &[("HOME MASTER HARDWARE &", 300.0)],
+            &[("ELECTRICAL", 300.0)],
+            &[("NO.113G, JALAN SETIA", 300.0)],
+        ])
+        .as_deref(),
+        Some("HOME MASTER HARDWARE & ELECTRICAL")
+    );
 }
