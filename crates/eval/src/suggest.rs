@@ -109,9 +109,16 @@ impl fmt::Display for SuggestReport {
         )?;
         writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
         for p in &self.postable {
+            // The threshold comes from the calibration period; when the held-out lines above it
+            // fall short of the target, the share is no promise and says so.
+            let missed = if p.precision < p.target {
+                "; target missed on the held-out lines"
+            } else {
+                ""
+            };
             writeln!(
                 f,
-                "  postable without review at {:.1}% precision: {:.1}% of lines (threshold {:.4}, held-out precision {:.4})",
+                "  postable without review at {:.1}% precision: {:.1}% of lines (threshold {:.4}, held-out precision {:.4}{missed})",
                 p.target * 100.0,
                 p.share * 100.0,
                 p.threshold,
