@@ -127,31 +127,29 @@ pub fn strip_currency(text: &str) -> String {
         sign = "-";
         s = rest.trim_start();
     }
-    let prefix = SYMBOLS
-        .iter()
-        .map(|(sym, _)| *sym)
-        .chain(ISO_4217)
-        .filter(|p| s.starts_with(p))
-        .max_by_key(|p| p.len());
-    if let Some(p) = prefix {
+    if let Some(p) = longest(|c| s.starts_with(c)) {
         let rest = s[p.len()..].trim_start();
         if rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
             s = rest;
         }
     }
-    let suffix = SYMBOLS
-        .iter()
-        .map(|(sym, _)| *sym)
-        .chain(ISO_4217)
-        .filter(|p| s.ends_with(p))
-        .max_by_key(|p| p.len());
-    if let Some(p) = suffix {
+    if let Some(p) = longest(|c| s.ends_with(c)) {
         let rest = s[..s.len() - p.len()].trim_end();
         if rest.ends_with(|c: char| c.is_ascii_digit()) {
             s = rest;
         }
     }
     format!("{sign}{s}")
+}
+
+/// The longest symbol or code that `fits`: "US$" rather than "$".
+fn longest(fits: impl Fn(&str) -> bool) -> Option<&'static str> {
+    SYMBOLS
+        .iter()
+        .map(|(symbol, _)| *symbol)
+        .chain(ISO_4217)
+        .filter(|c| fits(c))
+        .max_by_key(|c| c.len())
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ mod receipts;
 #[cfg(test)]
 mod robustness;
 mod table;
+#[cfg(test)]
+mod testing;
 mod vocabulary;
 
 use rust_decimal::Decimal;

@@ -1,42 +1,17 @@
 //! Tests of how a till receipt's merchant and total are read, and an invoice's total: the
 //! rounded amount a customer paid, counts printed under a total's label, cash handed over, a
-//! currency glued to the digits, a merchant's name printed over several lines. The rows mirror what OCR read from real Malaysian receipts (SROIE) and an
-//! EN 16931 invoice, rebuilt as words so the cases stay readable.
+//! currency glued to the digits, a merchant's name printed over several lines. The rows mirror
+//! what OCR read from real Malaysian receipts (SROIE) and an EN 16931 invoice, rebuilt as words
+//! so the cases stay readable.
 
-use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+use ledgerline_core::page::{Page, TextSource};
 
+use super::testing::rows_page;
 use super::{DocumentKind, extract};
 
-/// A page whose rows are the given words at the given left edges, 50 points apart; a word
-/// may hold spaces, as an OCR line of close words does.
+/// A page of OCR words about as wide as their text.
 fn page(rows: &[&[(&str, f32)]]) -> Page {
-    let words: Vec<Word> = rows
-        .iter()
-        .enumerate()
-        .flat_map(|(r, row)| {
-            row.iter().map(move |(t, x)| Word {
-                text: t.to_string(),
-                bbox: BBox {
-                    x0: *x,
-                    y0: 100.0 + r as f32 * 50.0,
-                    x1: x + 20.0 * t.chars().count() as f32,
-                    y1: 130.0 + r as f32 * 50.0,
-                },
-                confidence: 1.0,
-            })
-        })
-        .collect();
-    Page {
-        index: 0,
-        width: 2480,
-        height: 3508,
-        dpi: Some(300.0),
-        rotation: 0,
-        skew_degrees: 0.0,
-        source: TextSource::Ocr,
-        lines: group_words(words, TextSource::Ocr),
-        regions: Vec::new(),
-    }
+    rows_page(rows, |t| 20.0 * t.chars().count() as f32, TextSource::Ocr)
 }
 
 fn total_of(rows: &[&[(&str, f32)]]) -> (DocumentKind, Option<String>, Option<String>) {

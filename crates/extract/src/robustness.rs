@@ -199,26 +199,7 @@ fn the_words_that_used_to_panic_are_read() {
             ("00·00", 1765.0),
         ],
     ];
-    let words: Vec<Word> = rows
-        .iter()
-        .enumerate()
-        .flat_map(|(r, row)| {
-            row.iter().map(move |(t, x)| Word {
-                text: t.to_string(),
-                bbox: BBox {
-                    x0: *x,
-                    y0: 100.0 + r as f32 * 50.0,
-                    x1: x + 55.0,
-                    y1: 130.0 + r as f32 * 50.0,
-                },
-                confidence: 1.0,
-            })
-        })
-        .collect();
-    let mut rng = StdRng::seed_from_u64(7);
-    let mut p = page(&mut rng, 0);
-    p.source = TextSource::TextLayer;
-    p.lines = group_words(words, TextSource::TextLayer);
+    let p = super::testing::rows_page(&rows, |_| 55.0, TextSource::TextLayer);
     let x = super::extract(&[p]);
     let lines = x.invoice.map(|i| i.lines).unwrap_or_default();
     assert!(

@@ -1,0 +1,35 @@
+//! Pages for the extraction tests, built from rows of words at given left edges, so a case
+//! reads as the document it stands for.
+
+use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+
+/// A page whose rows are the given words at the given left edges, 50 points apart, each word
+/// `width(text)` wide; a word may hold spaces, as an OCR line of close words does.
+pub fn rows_page(rows: &[&[(&str, f32)]], width: impl Fn(&str) -> f32, source: TextSource) -> Page {
+    let words: Vec<Word> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| row.iter().map(move |(t, x)| (r, *t, *x)))
+        .map(|(r, t, x)| Word {
+            text: t.to_string(),
+            bbox: BBox {
+                x0: x,
+                y0: 100.0 + r as f32 * 50.0,
+                x1: x + width(t),
+                y1: 130.0 + r as f32 * 50.0,
+            },
+            confidence: 1.0,
+        })
+        .collect();
+    Page {
+        index: 0,
+        width: 2480,
+        height: 3508,
+        dpi: Some(300.0),
+        rotation: 0,
+        skew_degrees: 0.0,
+        source,
+        lines: group_words(words, source),
+        regions: Vec::new(),
+    }
+}
