@@ -25,7 +25,7 @@ const WORD_LIKE: [&str; 6] = ["ALL", "TOP", "CUP", "MOP", "BAM", "LAK"];
 
 /// Symbols and local abbreviations naming one currency, longest first within a shared start
 /// ("US$" before "$").
-const SYMBOLS: [(&str, &str); 37] = [
+const SYMBOLS: [(&str, &str); 39] = [
     ("US$", "USD"),
     ("NZ$", "NZD"),
     ("HK$", "HKD"),
@@ -58,6 +58,9 @@ const SYMBOLS: [(&str, &str); 37] = [
     ("Kč", "CZK"),
     ("Ft", "HUF"),
     ("лв", "BGN"),
+    // The Moroccan dirham as tills print it; the UAE's is written "AED" or "Dhs".
+    ("DH", "MAD"),
+    ("Dh", "MAD"),
     ("Fr.", "CHF"),
     ("SFr.", "CHF"),
     ("Euro", "EUR"),
@@ -180,6 +183,7 @@ mod tests {
     fn a_currency_around_the_number_is_dropped() {
         assert_eq!(strip_currency("RM7.72"), "7.72");
         assert_eq!(strip_currency("-RM0.02"), "-0.02");
+        assert_eq!(strip_currency("56.00DH"), "56.00");
         assert_eq!(strip_currency("RM 7.72"), "7.72");
         assert_eq!(strip_currency("1 234,56 CHF"), "1 234,56");
         assert_eq!(strip_currency("CHF1'234.50"), "1'234.50");

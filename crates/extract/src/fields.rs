@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::currency::find_currency;
-use super::normalize::{DateOrder, find_date, parse_amount};
+use super::normalize::{DateOrder, find_date, misread_date, parse_amount};
 use super::vocabulary::{
     INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
 };
@@ -78,7 +78,9 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
         return None;
     }
     match key {
-        HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order).map(|d| d.0),
+        HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order)
+            .map(|d| d.0)
+            .or_else(|| misread_date(raw)),
         HeaderKey::Subtotal
         | HeaderKey::Tax
         | HeaderKey::Total
@@ -243,6 +245,32 @@ pub fn first_date(rows: &[Row], order: DateOrder) -> Option<Field> {
             let mut found = field(iso, cell, &raw);
             found.confidence *= 0.8;
             Some(found)
+        })
+}
+
+/// A date that OCR damaged, behind a date label printed anywhere on a line
+/// ("REGEIPT.GS00533050 DATE:250412017"): tried only when no line prints a readable date, and
+/// only on the word the label announces, where a run of digits can be nothing else.
+pub fn misread_labelled_date(rows: &[Row]) -> Option<Field> {
+    rows.iter()
+        .flat_map(|row| row.cells.iter())
+        .find_map(|cell| {
+            let words: Vec<&str> = cell.text.split_whitespace().collect();
+            words.iter().enumerate().find_map(|(i, word)| {
+                let label = word.get(..4)?;
+                if !label.eq_ignore_ascii_case("date") {
+                    return None;
+                }
+                let rest = word[4..].trim_start_matches([':', '.']);
+                let raw = if rest.is_empty() {
+                    *words.get(i + 1)?
+                } else {
+                    rest
+                };
+                let mut found = field(misread_date(raw)?, cell, raw);
+                found.confidence *= 0.5;
+                Some(found)
+            })
         })
 }
 

@@ -322,7 +322,8 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
                 .as_ref()
                 .and_then(|n| fields::titled_date(rows, n, order))
         })
-        .or_else(|| fields::first_date(rows, order));
+        .or_else(|| fields::first_date(rows, order))
+        .or_else(|| fields::misread_labelled_date(rows));
     let (vendor_name, vendor_address) = match fields::issuer(rows, order, kind) {
         Some((name, address)) => (Some(name), address),
         None => (None, None),

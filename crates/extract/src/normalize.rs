@@ -278,6 +278,39 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
     embedded_date(text, order)
 }
 
+/// A labelled date whose separators OCR lost or read as digits: "250412017" is 25/04/2017
+/// with its first slash dropped and its second read as a 1. Tried only on a value a date
+/// label announces, never on free text, where such runs are phone and reference numbers; the
+/// day comes first because the misreads come from till printers that print it so, and the
+/// year must be a plausible four-digit one.
+pub fn misread_date(text: &str) -> Option<String> {
+    let token = text.split_whitespace().next()?;
+    let token = token.trim_matches(|c: char| !c.is_ascii_digit());
+    if !token
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+    {
+        return None;
+    }
+    let digits: Vec<u32> = token.chars().filter_map(|c| c.to_digit(10)).collect();
+    let number =
+        |from: usize, len: usize| digits[from..from + len].iter().fold(0, |n, d| n * 10 + d);
+    // A lost separator read as a digit is a 1 or a 7 (the slash's shape).
+    let slash = |at: usize| matches!(digits[at], 1 | 7);
+    let (month_at, year_at) = match digits.len() {
+        8 => (2, 4),
+        9 if slash(4) => (2, 5),
+        9 if slash(2) => (3, 5),
+        10 if slash(2) && slash(5) => (3, 6),
+        _ => return None,
+    };
+    let year = number(year_at, 4);
+    if !(1990..=2099).contains(&year) {
+        return None;
+    }
+    iso(year, number(month_at, 2), number(0, 2))
+}
+
 /// A date inside a longer run of characters, where till printers and OCR glue it to its
 /// neighbours: "ORD#15-REG#19-02/03/201812:59:16", "[Sales]2018-01-0522:55:25",
 /// "19Apr201818:22". Looked for only when no word of the text is a date by itself.
@@ -312,7 +345,10 @@ fn embedded_date(text: &str, order: DateOrder) -> Option<(String, String)> {
                     digits_at(sep2_at + 1, 2)
                 };
                 let end = sep2_at + 1 + third;
-                if third >= 1 && (year_first || third >= 2) {
+                // A two-digit year glued to letters is a code's tail ("HA06HD01-3-70"), not a
+                // date: till printers glue dates to their neighbours with the full year.
+                let in_code = start > 0 && chars[start - 1].is_alphanumeric();
+                if third >= 1 && (year_first || third >= 2) && !(in_code && third == 2) {
                     let raw: String = chars[start..end].iter().collect();
                     if let Some(d) = numeric_date(&raw, order) {
                         return Some((d, raw));
@@ -394,6 +430,18 @@ mod tests {
         );
         assert_eq!(date("19Apr201818:22").as_deref(), Some("2018-04-19"));
         assert_eq!(date("Tel 03-6092-1968"), None);
+        // A labelled value whose slashes OCR lost: only as a repair, never in free text.
+        assert_eq!(date("250412017"), None);
+        assert_eq!(misread_date("250412017").as_deref(), Some("2017-04-25"));
+        assert_eq!(misread_date("25/0412017").as_deref(), Some("2017-04-25"));
+        assert_eq!(misread_date("0126651703"), None);
+        assert_eq!(misread_date("2411882040"), None);
+        // A code's tail with a two-digit "year" is no date; the date printed after it is.
+        assert_eq!(date("HA06HD01-3-70"), None);
+        assert_eq!(
+            date("HA06HD01-3-70 15-07-18 10:35SH01ZI33").as_deref(),
+            Some("2018-07-15")
+        );
     }
 
     #[test]

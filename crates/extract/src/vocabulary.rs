@@ -477,6 +477,10 @@ pub const CREDIT_WORDS: &[&str] = &[
 pub const RECEIPT_WORDS: &[&str] = &[
     "receipt",
     "cash",
+    // Till slips that call themselves so; each also counts "cash", which is right: a cash sale
+    // is a receipt.
+    "cash sale",
+    "cash bill",
     "change",
     "cashier",
     "tendered",
@@ -487,17 +491,25 @@ pub const RECEIPT_WORDS: &[&str] = &[
     "rückgeld",
     "gegeben",
     "ticket de caisse",
-    "espèces",
+    "espèce",
+    "espece",
+    "caissier",
+    "caissière",
+    "merci de votre visite",
     "rendu",
     "recibo",
     "efectivo",
     "cambio",
+    "cajero",
     "scontrino",
     "contanti",
     "resto",
+    "cassiere",
     "kassabon",
     "contant",
     "wisselgeld",
+    // Also the German "Kassierer": a longer phrase counts inside words.
+    "kassier",
 ];
 
 /// Phrases only an invoice to be paid later prints; any of them rules a receipt out.
