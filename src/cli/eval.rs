@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use ledgerline::company::{Chart, Field};
 use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
+use ledgerline::eval::latency;
 use ledgerline::history::HistoryRecord;
-use ledgerline::index::EdgeIndex;
+use ledgerline::index::{EdgeIndex, Quantization, ServerIndex};
 use ledgerline::models::ModelCache;
 use ledgerline::runtime::NativeRuntime;
 
@@ -136,14 +137,26 @@ pub enum EvalCommand {
         /// The file writes amounts as 1.234,56.
         #[arg(long)]
         decimal_comma: bool,
+        /// How the evaluation's index keeps its vectors: none or int8.
+        #[arg(long, default_value = "none")]
+        index_quantization: Quantization,
     },
     /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
-    /// indexed lines of synthetic vectors in the embedded index.
+    /// indexed lines of synthetic vectors in the embedded index (or a Qdrant server).
     IndexLatency {
         #[arg(long, default_value_t = 1_000_000)]
         lines: usize,
         #[arg(long, default_value_t = 1000)]
         queries: usize,
+        /// none or int8.
+        #[arg(long, default_value = "none")]
+        index_quantization: Quantization,
+        /// Measure a Qdrant server (gRPC URL) instead of the embedded index.
+        #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
+        qdrant_url: Option<String>,
+        /// Internal: sample the embedded index in DIR and print the raw figures.
+        #[arg(long, hide = true)]
+        reopen: Option<PathBuf>,
     },
 }
 
@@ -283,6 +296,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             company,
             chart,
             decimal_comma,
+            index_quantization,
         } => {
             let split = ledgerline::history::Date::parse(&split)
                 .with_context(|| format!("--split {split:?} is not a date; write it YYYY-MM-DD"))?;
@@ -290,9 +304,15 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             let chart = chart.map(|p| Chart::load(&p)).transpose()?;
             let cache = globals.model_cache();
             let name = format!("{} (from {split} held out)", history.display());
-            globals
-                .runtime()?
-                .block_on(suggest_file(&cache, &name, records, split, chart, limit))?;
+            globals.runtime()?.block_on(suggest_file(
+                &cache,
+                &name,
+                records,
+                split,
+                chart,
+                limit,
+                index_quantization,
+            ))?;
             let _ = (company_dir, oxford, no_oxford);
         }
         EvalCommand::Suggest {
@@ -300,18 +320,75 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             oxford,
             no_oxford,
             limit,
+            index_quantization,
             ..
         } => {
             let cache = globals.model_cache();
             let oxford = (!no_oxford && oxford.is_dir()).then_some(oxford);
-            globals
-                .runtime()?
-                .block_on(suggest(&cache, &company_dir, oxford.as_deref(), limit))?;
+            globals.runtime()?.block_on(suggest(
+                &cache,
+                &company_dir,
+                oxford.as_deref(),
+                limit,
+                index_quantization,
+            ))?;
         }
-        EvalCommand::IndexLatency { lines, queries } => {
-            let report = globals
-                .runtime()?
-                .block_on(ledgerline::eval::latency::measure(lines, queries))?;
+        EvalCommand::IndexLatency {
+            lines,
+            queries,
+            index_quantization,
+            qdrant_url,
+            reopen,
+        } => {
+            let runtime = globals.runtime()?;
+            if let Some(dir) = reopen {
+                // The measuring half: one line for the process that built the index.
+                let s = runtime.block_on(latency::reopen_and_query(&dir, queries))?;
+                println!(
+                    "{} {} {} {}",
+                    s.p50.as_nanos(),
+                    s.p99.as_nanos(),
+                    s.rss_anon,
+                    s.rss_file
+                );
+                return Ok(());
+            }
+            let report = match qdrant_url {
+                Some(url) => runtime.block_on(async {
+                    let index = ServerIndex::connect(&url, std::time::Duration::from_secs(60))?
+                        .with_quantization(index_quantization);
+                    let build = latency::build(&index, lines).await?;
+                    let sample = latency::query(&index, queries, latency::baseline()).await?;
+                    anyhow::Ok(latency::report(
+                        &index,
+                        index_quantization,
+                        lines,
+                        queries,
+                        build,
+                        sample,
+                        None,
+                    ))
+                })?,
+                None => {
+                    let dir = tempfile::tempdir()?;
+                    // Built and closed here, sampled by another process.
+                    let build = runtime.block_on(async {
+                        let index = EdgeIndex::open_with(dir.path(), index_quantization)?;
+                        anyhow::Ok(latency::build(&index, lines).await?)
+                    })?;
+                    let sample = reopened_sample(dir.path(), queries)?;
+                    let index = EdgeIndex::open(dir.path())?;
+                    latency::report(
+                        &index,
+                        index_quantization,
+                        lines,
+                        queries,
+                        build,
+                        sample,
+                        Some(dir.path()),
+                    )
+                }
+            };
             print!("{report}");
         }
     }
@@ -337,6 +414,7 @@ async fn suggest_file(
     split: ledgerline::history::Date,
     chart: Option<Chart>,
     limit: Option<usize>,
+    quantization: Quantization,
 ) -> anyhow::Result<()> {
     use ledgerline::eval::suggest::{Split, evaluate};
     let (train, test): (Vec<HistoryRecord>, Vec<HistoryRecord>) =
@@ -370,7 +448,8 @@ async fn suggest_file(
         .collect();
     let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
     let work = tempfile::tempdir()?;
-    let index = EdgeIndex::open(&work.path().join("index"))?;
+    let index = EdgeIndex::open_with(&work.path().join("index"), quantization)?;
+    println!("index vectors: {quantization}");
     let started = std::time::Instant::now();
     let split = Split {
         train,
@@ -388,7 +467,9 @@ async fn suggest(
     company_dir: &Path,
     oxford: Option<&Path>,
     limit: Option<usize>,
+    quantization: Quantization,
 ) -> anyhow::Result<()> {
+    println!("index vectors: {quantization}");
     use ledgerline::eval::suggest::{Split, evaluate};
     let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
     let chart = Chart::load(&company_dir.join("chart.json"))?;
@@ -398,7 +479,7 @@ async fn suggest(
     let run = |name: &'static str, dir: &'static str, chart: Chart, split: Split, fields| {
         let (queue, work) = (&queue, work.path());
         async move {
-            let index = EdgeIndex::open(&work.join(dir))?;
+            let index = EdgeIndex::open_with(&work.join(dir), quantization)?;
             let started = std::time::Instant::now();
             let report = evaluate(name, &chart, split, fields, queue, &index, work).await?;
             print!("{report}");
@@ -449,4 +530,39 @@ async fn suggest(
     )
     .await?;
     Ok(())
+}
+
+/// Samples the embedded index in `dir` from a fresh process of this binary, so the resident
+/// memory measured is the reopened index's alone.
+fn reopened_sample(dir: &Path, queries: usize) -> anyhow::Result<latency::Sample> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args([
+            "eval",
+            "index-latency",
+            "--queries",
+            &queries.to_string(),
+            "--reopen",
+        ])
+        .arg(dir)
+        .env_remove("LEDGERLINE_QDRANT_URL")
+        .output()
+        .context("cannot start the measuring process")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the measuring process failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let n: Vec<u64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("the measuring process printed {text:?}"))?;
+    anyhow::ensure!(n.len() == 4, "the measuring process printed {text:?}");
+    Ok(latency::Sample {
+        p50: std::time::Duration::from_nanos(n[0]),
+        p99: std::time::Duration::from_nanos(n[1]),
+        rss_anon: n[2],
+        rss_file: n[3],
+    })
 }

@@ -148,6 +148,10 @@ pub fn suggest_stages(
     config: &ServeConfig,
 ) -> anyhow::Result<(EmbedQueue, Arc<dyn VectorIndex>)> {
     let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
-    let index = ledgerline::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
+    let index = ledgerline::index::open(
+        &config.data_dir,
+        config.qdrant_url.as_deref(),
+        config.index_quantization,
+    )?;
     Ok((queue, index))
 }

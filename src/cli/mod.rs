@@ -8,6 +8,7 @@ mod dev;
 #[cfg(feature = "dev")]
 mod eval;
 mod history;
+mod index;
 mod intacct;
 mod read;
 mod serve;
@@ -70,6 +71,9 @@ enum Command {
     /// Historical GL lines: import them into the vector index suggestions learn from.
     #[command(subcommand)]
     History(history::HistoryCommand),
+    /// The history index: copy a company between the embedded index and a Qdrant server.
+    #[command(subcommand)]
+    Index(index::IndexCommand),
     /// Suggest the GL account and dimensions of one line; prints JSON.
     Suggest(history::SuggestArgs),
     /// The synthetic company used by tests and evaluation.
@@ -153,6 +157,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => intacct::sync(&args, &globals)?,
         Command::Intacct(command) => intacct::run(command, &globals)?,
         Command::History(command) => history::run(command, &globals)?,
+        Command::Index(command) => index::run(command, &globals)?,
         Command::Suggest(args) => history::suggest(args, &globals)?,
         #[cfg(feature = "dev")]
         Command::Company(command) => dev::company(command)?,

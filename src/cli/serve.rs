@@ -92,6 +92,7 @@ fn render_config(config: &ServeConfig) -> String {
             .as_ref()
             .map(|url| format!("qdrant_url = {url:?}\n"))
             .unwrap_or_default()
+        + &format!("index_quantization = \"{}\"\n", config.index_quantization)
         + &format!("auth = {}\n", config.auth)
         + &match &config.tls {
             Some(tls) => format!("tls_cert = {:?}\ntls_key = {:?}\n", tls.cert, tls.key),

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use ledgerline::embed::DIMENSIONS;
 use ledgerline::history::{Date, HistoryRecord};
-use ledgerline::index::{EdgeIndex, IndexError, IndexedLine, Query, ServerIndex, VectorIndex};
+use ledgerline::index::{
+    EdgeIndex, IndexError, IndexedLine, Quantization, Query, ServerIndex, VectorIndex, migrate,
+};
 use rust_decimal::Decimal;
 
 fn record(company: &str, entity: &str, id: &str, account: &str) -> HistoryRecord {
@@ -145,4 +147,59 @@ async fn a_qdrant_server_that_is_down_is_unavailable_after_retries() {
     }
     assert!(err.to_string().contains("--qdrant-url"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// A company's history moves from the embedded index to a server and back, in pages, vectors
+/// and payloads intact, with int8 vectors on both sides; another company stays behind, and a
+/// second run changes nothing.
+#[tokio::test]
+async fn history_migrates_between_the_embedded_index_and_a_server_and_back() {
+    let server = tokio::task::spawn_blocking(common::QdrantServer::start)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let edge = EdgeIndex::open_with(&dir.path().join("a"), Quantization::Int8).unwrap();
+    // More lines than one page of the copy, so the paging is exercised.
+    let lines: Vec<IndexedLine> = (0..700)
+        .map(|n| {
+            let account = format!("{}", 6000 + n % 7);
+            line("MOVE", "US", &format!("L{n}"), &account, n % DIMENSIONS)
+        })
+        .chain([line("STAY", "US", "1", "9999", 0)])
+        .collect();
+    edge.upsert(lines).await.unwrap();
+    edge.optimize().await.unwrap();
+    let remote = ServerIndex::connect(&server.url, Duration::from_secs(5))
+        .unwrap()
+        .with_quantization(Quantization::Int8);
+    let mut seen = Vec::new();
+    let done = migrate(&edge, &remote, "MOVE", |n, of| seen.push((n, of)))
+        .await
+        .unwrap();
+    assert_eq!((done.source, done.copied, done.target), (700, 700, 700));
+    assert_eq!(seen.last(), Some(&(700, 700)));
+    assert!(seen.len() >= 3, "copied in pages: {seen:?}");
+    assert_eq!(
+        remote.count("STAY").await.unwrap(),
+        0,
+        "only the company asked for"
+    );
+
+    let back = EdgeIndex::open(&dir.path().join("b")).unwrap();
+    migrate(&remote, &back, "MOVE", |_, _| {}).await.unwrap();
+    // Again: ids are kept, so lines are replaced, not doubled.
+    let again = migrate(&remote, &back, "MOVE", |_, _| {}).await.unwrap();
+    assert_eq!((again.copied, again.target), (700, 700));
+    // Axes past 700 - 384 hold one line each, so the best hit is the same line on every side.
+    for i in [320, 350, 383] {
+        let (a, b) = (
+            edge.search(query("MOVE", None, i)).await.unwrap(),
+            back.search(query("MOVE", None, i)).await.unwrap(),
+        );
+        assert_eq!(a[0].record, b[0].record, "axis {i}");
+        assert!((a[0].similarity - b[0].similarity).abs() < 0.02, "axis {i}");
+    }
+    // Nothing to copy is no error here; the command turns it into one.
+    let none = migrate(&edge, &back, "NOBODY", |_, _| {}).await.unwrap();
+    assert_eq!((none.source, none.copied), (0, 0));
 }

@@ -236,7 +236,7 @@ fn import_and_suggest(qdrant_url: Option<&str>) {
     let out = run(&["suggest", "--company", "NOBODY", "paper"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("history import"));
-    if qdrant_url.is_some() {
+    if let Some(url) = qdrant_url {
         // The chart is on disk, the history only in the server: the embedded index says so.
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"))
             .args(["suggest", "--company", "CLI", "paper"])
@@ -251,6 +251,58 @@ fn import_and_suggest(qdrant_url: Option<&str>) {
         assert!(
             stderr.contains("has no history in the embedded index at"),
             "{stderr}"
+        );
+        // `index migrate` brings the history home; the embedded index then answers the same.
+        let out = run(&[
+            "index",
+            "migrate",
+            "--company",
+            "CLI",
+            "--from",
+            url,
+            "--to",
+            "edge",
+        ]);
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && printed.contains("copied 120 lines of CLI"),
+            "{printed}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+            .args(["suggest", "--company", "CLI", "--vendor"])
+            .arg(first.vendor_name.as_deref().unwrap())
+            .args(["--amount", "123.45", &first.memo, "--data-dir"])
+            .arg(dir.path())
+            .env_remove("LEDGERLINE_CONFIG")
+            .env_remove("LEDGERLINE_QDRANT_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            json["fields"][0]["candidates"][0]["value"],
+            first.account.as_str()
+        );
+        let out = run(&[
+            "index",
+            "migrate",
+            "--company",
+            "NOBODY",
+            "--from",
+            "edge",
+            "--to",
+            url,
+        ]);
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("has no history in the embedded index"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
     }
 }

@@ -1,6 +1,8 @@
 //! Search latency and memory at scale, with synthetic vectors (the embedding is excluded: it
-//! is measured separately): N lines of one company in the embedded index, then timed queries
-//! through the same [`VectorIndex`] call a suggestion makes.
+//! is measured separately): N lines of one company in the embedded index or a Qdrant server,
+//! then timed queries through the same [`VectorIndex`] call a suggestion makes. The embedded
+//! index is sampled by a second process that reopens it, so its resident memory is what a
+//! restarted service holds, not what the build left behind.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -11,18 +13,25 @@ use rust_decimal::Decimal;
 
 use ledgerline_core::history::{Date, HistoryRecord};
 use ledgerline_suggest::embed::DIMENSIONS;
-use ledgerline_suggest::index::{EdgeIndex, IndexError, IndexedLine, Query, VectorIndex};
+use ledgerline_suggest::index::{
+    EdgeIndex, IndexError, IndexedLine, Quantization, Query, VectorIndex,
+};
 use ledgerline_suggest::suggest::VoteParams;
 
 #[derive(Debug, Clone)]
 pub struct LatencyReport {
+    /// The index measured, in words.
+    pub index: String,
+    pub quantization: Quantization,
     pub lines: usize,
     pub queries: usize,
     pub build: Duration,
     pub p50: Duration,
     pub p99: Duration,
-    /// Resident memory added by the index, bytes.
+    /// Resident memory added by the index once reopened and queried, bytes: anonymous, and
+    /// file-backed (mapped index files).
     pub rss_bytes: u64,
+    pub rss_file_bytes: u64,
     pub disk_bytes: u64,
 }
 
@@ -31,7 +40,9 @@ impl fmt::Display for LatencyReport {
         let per_million = |b: u64| b as f64 / self.lines.max(1) as f64 * 1e6 / (1 << 30) as f64;
         writeln!(
             f,
-            "{} lines indexed in {:.1} s; {} queries (k = {}, company filter)",
+            "{}, vectors {}: {} lines indexed in {:.1} s; {} queries (k = {}, company filter)",
+            self.index,
+            self.quantization,
             self.lines,
             self.build.as_secs_f64(),
             self.queries,
@@ -43,24 +54,52 @@ impl fmt::Display for LatencyReport {
             self.p50.as_secs_f64() * 1e3,
             self.p99.as_secs_f64() * 1e3
         )?;
+        if self.rss_bytes == 0 && self.disk_bytes == 0 {
+            return writeln!(f, "memory: held by the server's process, not measured here");
+        }
         writeln!(
             f,
-            "memory: {:.2} GiB resident per million lines, {:.2} GiB on disk per million lines",
+            "memory, reopened and queried: {:.2} GiB resident per million lines ({:.2} GiB anonymous + {:.2} GiB of mapped index files; the write-ahead log not counted), {:.2} GiB on disk",
+            per_million(self.rss_bytes + self.rss_file_bytes),
             per_million(self.rss_bytes),
+            per_million(self.rss_file_bytes),
             per_million(self.disk_bytes)
         )
     }
 }
 
-fn rss() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
+/// Resident memory of this process, bytes: (anonymous, mapped files but the write-ahead log).
+/// Qdrant Edge keeps its whole write-ahead log mapped; the kernel drops those clean pages when
+/// memory is short, so they are no part of what the index needs resident.
+fn rss() -> (u64, u64) {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+    let (mut anon, mut file) = (0, 0);
+    let mut mapped: Option<bool> = None; // Some(true): an index file, Some(false): the WAL
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or("");
+        if first.contains('-') && first.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            // A mapping's header: range, perms, offset, device, inode, then the path if any.
+            let path = line.split_whitespace().nth(5);
+            mapped = path
+                .filter(|p| p.starts_with('/'))
+                .map(|p| !p.contains("/wal/"));
+            continue;
+        }
+        if first == "Rss:" {
+            let bytes = words
+                .next()
+                .and_then(|kb| kb.parse::<u64>().ok())
+                .unwrap_or(0)
+                * 1024;
+            match mapped {
+                None => anon += bytes,
+                Some(true) => file += bytes,
+                Some(false) => {}
+            }
+        }
+    }
+    (anon, file)
 }
 
 fn disk(path: &std::path::Path) -> u64 {
@@ -109,23 +148,24 @@ fn line(n: usize) -> HistoryRecord {
     }
 }
 
-/// Builds an index of `lines` synthetic lines in a temporary directory and times `queries`.
-pub async fn measure(lines: usize, queries: usize) -> Result<LatencyReport, IndexError> {
-    let dir = tempfile::tempdir().map_err(|e| IndexError::Open {
-        path: "a temporary directory".into(),
-        message: e.to_string(),
-    })?;
+/// The query vectors' centres: the same seed in every process, so a measuring process that
+/// reopens an index built by another queries near the same clusters.
+fn centres() -> Vec<Vec<f32>> {
     let mut rng = StdRng::seed_from_u64(7);
-    let centres: Vec<Vec<f32>> = (0..3000)
+    (0..3000)
         .map(|_| {
             (0..DIMENSIONS)
                 .map(|_| rng.random_range(-1.0..1.0))
                 .collect()
         })
-        .collect();
-    let before = rss();
+        .collect()
+}
+
+/// Fills `index` with `lines` synthetic lines and optimises it; returns how long that took.
+pub async fn build(index: &dyn VectorIndex, lines: usize) -> Result<Duration, IndexError> {
+    let centres = centres();
+    let mut rng = StdRng::seed_from_u64(8);
     let started = Instant::now();
-    let index = EdgeIndex::open(dir.path())?;
     let mut n = 0;
     while n < lines {
         let batch: Vec<IndexedLine> = (n..(n + 10_000).min(lines))
@@ -139,10 +179,29 @@ pub async fn measure(lines: usize, queries: usize) -> Result<LatencyReport, Inde
         tracing::info!(n, "indexed");
     }
     index.optimize().await?;
-    let build = started.elapsed();
-    let rss_bytes = rss().saturating_sub(before);
-    let mut times = Vec::with_capacity(queries);
-    for _ in 0..queries {
+    Ok(started.elapsed())
+}
+
+/// Latency percentiles of `queries` searches, and the resident memory they leave.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    pub p50: Duration,
+    pub p99: Duration,
+    /// Resident memory added since `baseline`, bytes: anonymous and file-backed.
+    pub rss_anon: u64,
+    pub rss_file: u64,
+}
+
+/// Times `queries` searches of the company [`build`] fills, as a suggestion makes them.
+pub async fn query(
+    index: &dyn VectorIndex,
+    queries: usize,
+    baseline: (u64, u64),
+) -> Result<Sample, IndexError> {
+    let centres = centres();
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut times = Vec::with_capacity(queries.max(1));
+    for _ in 0..queries.max(1) {
         let query = Query {
             company: "BENCH".into(),
             entity: None,
@@ -155,13 +214,48 @@ pub async fn measure(lines: usize, queries: usize) -> Result<LatencyReport, Inde
     }
     times.sort();
     let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-    Ok(LatencyReport {
+    let now = rss();
+    Ok(Sample {
+        p50: at(0.5),
+        p99: at(0.99),
+        rss_anon: now.0.saturating_sub(baseline.0),
+        rss_file: now.1.saturating_sub(baseline.1),
+    })
+}
+
+/// This process's resident memory now, as [`query`] takes its baseline.
+pub fn baseline() -> (u64, u64) {
+    rss()
+}
+
+/// Opens the embedded index in `dir` as a restarted service would, and samples it: what stays
+/// resident is measured here, in a process that never held the optimiser's working memory.
+pub async fn reopen_and_query(dir: &std::path::Path, queries: usize) -> Result<Sample, IndexError> {
+    let before = rss();
+    let index = EdgeIndex::open(dir)?;
+    query(&index, queries, before).await
+}
+
+/// The report of an index built by [`build`] and sampled by [`query`] or [`reopen_and_query`].
+pub fn report(
+    index: &dyn VectorIndex,
+    quantization: Quantization,
+    lines: usize,
+    queries: usize,
+    build: Duration,
+    sample: Sample,
+    disk_dir: Option<&std::path::Path>,
+) -> LatencyReport {
+    LatencyReport {
+        index: index.describe(),
+        quantization,
         lines,
         queries,
         build,
-        p50: at(0.5),
-        p99: at(0.99),
-        rss_bytes,
-        disk_bytes: disk(dir.path()),
-    })
+        p50: sample.p50,
+        p99: sample.p99,
+        rss_bytes: sample.rss_anon,
+        rss_file_bytes: sample.rss_file,
+        disk_bytes: disk_dir.map_or(0, disk),
+    }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use ledgerline_models::ModelCache;
+use ledgerline_suggest::index::Quantization;
 
 pub use ledgerline_core::settings::ConfigError;
 
@@ -67,6 +68,10 @@ pub struct ServeArgs {
     /// [default: none, the embedded Qdrant Edge index under the data directory].
     #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
     pub qdrant_url: Option<String>,
+    /// How a newly created history index keeps its vectors: none (f32 in RAM) or int8 (a
+    /// quarter of the memory, originals on disk) [default: none].
+    #[arg(long, env = "LEDGERLINE_INDEX_QUANTIZATION")]
+    pub index_quantization: Option<Quantization>,
     /// Inference backend for the OCR and layout networks: ort or candle [default: ort].
     #[arg(long, env = "LEDGERLINE_BACKEND")]
     pub backend: Option<String>,
@@ -106,6 +111,7 @@ struct FileConfig {
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
     qdrant_url: Option<String>,
+    index_quantization: Option<String>,
     backend: Option<String>,
     device: Option<String>,
     precision: Option<String>,
@@ -171,6 +177,8 @@ pub struct ServeConfig {
     pub shutdown_grace: Duration,
     /// None: the embedded Qdrant Edge index under `data_dir`.
     pub qdrant_url: Option<String>,
+    /// The vector layout of an index this service creates.
+    pub index_quantization: Quantization,
     /// What runs the OCR and layout networks.
     pub backend: ledgerline_read::infer::BackendChoice,
     /// Every RPC but health and reflection needs a bearer token (see `auth`).
@@ -192,6 +200,7 @@ impl ServeConfig {
             log_filter: "info".to_string(),
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
+            index_quantization: Quantization::None,
             backend: ledgerline_read::infer::BackendChoice::Ort,
             auth: true,
             tls: None,
@@ -282,6 +291,14 @@ impl ServeConfig {
             key: "backend / device / precision",
             message,
         })?;
+        let index_quantization = match (args.index_quantization, file.index_quantization) {
+            (Some(q), _) => q,
+            (None, Some(text)) => text.parse().map_err(|message| ConfigError::Invalid {
+                key: "index_quantization",
+                message,
+            })?,
+            (None, None) => defaults.index_quantization,
+        };
         Ok(ServeConfig {
             listen: args.listen.or(file.listen).unwrap_or(defaults.listen),
             metrics_listen,
@@ -309,6 +326,7 @@ impl ServeConfig {
                     .unwrap_or(defaults.shutdown_grace.as_secs()),
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
+            index_quantization,
             backend,
             // The flag only ever turns access control off; left out, the file decides.
             auth: !args.no_auth && file.auth.unwrap_or(defaults.auth),
@@ -355,7 +373,7 @@ mod tests {
         let path = dir.path().join("ledgerline.toml");
         std::fs::write(
             &path,
-            "listen = \"127.0.0.1:7000\"\nmax_request_bytes = 1000\nlog_format = \"json\"\nmetrics_listen = \"off\"\n",
+            "listen = \"127.0.0.1:7000\"\nmax_request_bytes = 1000\nlog_format = \"json\"\nmetrics_listen = \"off\"\nindex_quantization = \"int8\"\n",
         )
         .unwrap();
         let args = ServeArgs {
@@ -370,6 +388,7 @@ mod tests {
         assert_eq!(config.metrics_listen, None);
         assert_eq!(config.limits.max_response_bytes, 64 << 20);
         assert_eq!(config.shutdown_grace, Duration::from_secs(30));
+        assert_eq!(config.index_quantization, Quantization::Int8);
     }
 
     #[test]
@@ -390,6 +409,17 @@ mod tests {
         };
         let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
         assert!(err.contains("metrics_listen"), "{err}");
+
+        std::fs::write(&path, "index_quantization = \"int4\"\n").unwrap();
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            ..ServeArgs::default()
+        };
+        let err = ServeConfig::resolve(&args, None).unwrap_err().to_string();
+        assert!(
+            err.contains("index_quantization") && err.contains("int8"),
+            "{err}"
+        );
     }
 
     #[test]

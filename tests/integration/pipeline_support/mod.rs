@@ -42,7 +42,7 @@ pub async fn company_data_dir(dir: &Path, embedder: Embedder) {
 pub async fn company_data_dir_on(dir: &Path, embedder: Embedder, qdrant_url: Option<&str>) {
     let chart = chart();
     let queue = EmbedQueue::start(embedder, QueueParams::default());
-    let index = ledgerline::index::open(dir, qdrant_url).unwrap();
+    let index = ledgerline::index::open(dir, qdrant_url, Default::default()).unwrap();
     ledgerline::import::index_records(
         supplier_history(),
         &queue,
@@ -112,7 +112,7 @@ pub async fn world_on(
     let writer = writer(&fake);
     let reader = Arc::new(Reader::new(runtime, cache, ReaderOptions::default()).unwrap());
     let queue = EmbedQueue::start(Embedder::from_cache(cache).unwrap(), QueueParams::default());
-    let index = ledgerline::index::open(data.path(), qdrant_url).unwrap();
+    let index = ledgerline::index::open(data.path(), qdrant_url, Default::default()).unwrap();
     let suggester = Arc::new(Suggester::new(queue, index, data.path()));
     let store = Arc::new(Store::open(data.path()).unwrap());
     let pipeline = Arc::new(Pipeline::new(reader, suggester, store, Some(writer), 2));

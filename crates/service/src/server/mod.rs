@@ -124,7 +124,11 @@ pub async fn run_with_refusals(
         },
     )?);
     let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
-    let index = ledgerline_suggest::index::open(&config.data_dir, config.qdrant_url.as_deref())?;
+    let index = ledgerline_suggest::index::open(
+        &config.data_dir,
+        config.qdrant_url.as_deref(),
+        config.index_quantization,
+    )?;
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
     let store = Arc::new(crate::review::Store::open(&config.data_dir)?);
     let pipeline = Arc::new(crate::process::Pipeline::new(

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use qdrant_edge::{
     Condition, CountRequest, CreateIndex, Distance, EdgeConfig, EdgeShard, EdgeVectorParams,
     FieldCondition, FieldIndexOperations, Filter, JsonPath, Match, NamedQuery, PayloadFieldSchema,
-    PayloadSchemaType, PointInsertOperations, PointOperations, PointStruct, QueryEnum,
-    QueryRequest, ScoringQuery, UpdateOperation, WithPayloadInterface, WithVector,
+    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, PointStruct,
+    QuantizationConfig, QueryEnum, QueryRequest, ScalarQuantizationConfig, ScalarType,
+    ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal, VectorStructInternal,
+    WithPayloadInterface, WithVector,
 };
 
 use super::payload::{from_payload, point_id, to_payload};
-use super::{IndexError, IndexedLine, Neighbour, Query, VectorIndex};
+use super::{IndexError, IndexedLine, Neighbour, Page, Quantization, Query, VectorIndex};
 use crate::embed::DIMENSIONS;
 
 /// Qdrant Edge behind [`VectorIndex`]. Shard calls block, so each runs on the blocking pool.
@@ -50,9 +52,36 @@ pub(super) fn filter(company: &str, entity: Option<&str>) -> Filter {
     }
 }
 
+/// int8 scalar quantisation held in RAM; the 0.99 quantile keeps a few outlying components
+/// from stretching the scale of all the others.
+fn int8() -> QuantizationConfig {
+    QuantizationConfig::from(ScalarQuantizationConfig {
+        r#type: ScalarType::Int8,
+        quantile: Some(0.99),
+        always_ram: Some(true),
+    })
+}
+
+/// The dense vector of a scrolled record, named "" or unnamed.
+fn dense(vector: Option<VectorStructInternal>) -> Option<Vec<f32>> {
+    match vector? {
+        VectorStructInternal::Single(v) => Some(v),
+        VectorStructInternal::Named(mut named) => match named.remove("")? {
+            VectorInternal::Dense(v) => Some(v),
+            _ => None,
+        },
+        VectorStructInternal::MultiDense(_) => None,
+    }
+}
+
 impl EdgeIndex {
     /// Opens the shard in `dir`, creating it (with its payload indexes) on first use.
     pub fn open(dir: &Path) -> Result<EdgeIndex, IndexError> {
+        Self::open_with(dir, Quantization::None)
+    }
+
+    /// [`EdgeIndex::open`], creating a new shard with the given vector layout.
+    pub fn open_with(dir: &Path, quantization: Quantization) -> Result<EdgeIndex, IndexError> {
         let open_err = |e: &dyn std::fmt::Display| IndexError::Open {
             path: dir.display().to_string(),
             message: e.to_string(),
@@ -62,12 +91,11 @@ impl EdgeIndex {
         let shard = if exists {
             EdgeShard::load(dir, None).map_err(|e| open_err(&e))?
         } else {
-            let config = EdgeConfig::builder()
-                .vector(
-                    "",
-                    EdgeVectorParams::builder(DIMENSIONS, Distance::Cosine).build(),
-                )
-                .build();
+            let mut vector = EdgeVectorParams::builder(DIMENSIONS, Distance::Cosine);
+            if quantization == Quantization::Int8 {
+                vector = vector.on_disk(true).quantization_config(int8());
+            }
+            let config = EdgeConfig::builder().vector("", vector.build()).build();
             let shard = EdgeShard::new(dir, config).map_err(|e| open_err(&e))?;
             for field in ["company", "entity"] {
                 shard
@@ -172,6 +200,52 @@ impl VectorIndex for EdgeIndex {
                     exact: true,
                 })
                 .map_err(op_err)
+        })
+        .await
+    }
+
+    async fn scroll(
+        &self,
+        company: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Page, IndexError> {
+        let company = company.to_string();
+        self.blocking(move |shard| {
+            let (records, next) = shard
+                .scroll(ScrollRequest {
+                    offset: after.map(PointId::NumId),
+                    limit: Some(limit.max(1)),
+                    filter: Some(filter(&company, None)),
+                    with_payload: Some(WithPayloadInterface::Bool(true)),
+                    with_vector: WithVector::Bool(true),
+                    order_by: None,
+                })
+                .map_err(op_err)?;
+            let lines = records
+                .into_iter()
+                .map(|r| {
+                    let payload = r
+                        .payload
+                        .ok_or_else(|| IndexError::Damaged("a point without payload".into()))?;
+                    Ok(IndexedLine {
+                        record: from_payload(&payload.0.into_iter().collect())?,
+                        vector: dense(r.vector).ok_or_else(|| {
+                            IndexError::Damaged("a point without its vector".into())
+                        })?,
+                    })
+                })
+                .collect::<Result<Vec<_>, IndexError>>()?;
+            let next = match next {
+                None => None,
+                Some(PointId::NumId(id)) => Some(id),
+                Some(other) => {
+                    return Err(IndexError::Damaged(format!(
+                        "point id {other:?} is not one this index writes"
+                    )));
+                }
+            };
+            Ok(Page { lines, next })
         })
         .await
     }

@@ -7,17 +7,21 @@ use std::future::Future;
 use std::time::Duration;
 
 use qdrant_client::qdrant::Value as QValue;
+use qdrant_client::qdrant::point_id::PointIdOptions;
 use qdrant_client::qdrant::value::Kind;
+use qdrant_client::qdrant::vector_output::Vector as QVector;
 use qdrant_client::qdrant::{
     Condition, CountPointsBuilder, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder,
-    Distance, FieldType, Filter, PointStruct, QueryPointsBuilder, UpsertPointsBuilder,
-    VectorParamsBuilder,
+    Distance, FieldType, Filter, PointStruct, QuantizationType, QueryPointsBuilder,
+    ScalarQuantizationBuilder, ScrollPointsBuilder, UpsertPointsBuilder, VectorParamsBuilder,
 };
 use qdrant_client::{Payload as QPayload, Qdrant, QdrantError};
 use tokio::sync::OnceCell;
 
 use super::payload::{from_payload, point_id, to_payload};
-use super::{COLLECTION, IndexError, IndexedLine, Neighbour, Query, VectorIndex};
+use super::{
+    COLLECTION, IndexError, IndexedLine, Neighbour, Page, Quantization, Query, VectorIndex,
+};
 use crate::embed::DIMENSIONS;
 
 /// Attempts per operation: enough to ride out a leader election, short enough that a caller
@@ -28,6 +32,7 @@ const ATTEMPTS: u32 = 3;
 pub struct ServerIndex {
     client: Qdrant,
     url: String,
+    quantization: Quantization,
     ready: OnceCell<()>,
 }
 
@@ -66,8 +71,15 @@ impl ServerIndex {
         Ok(ServerIndex {
             client,
             url: url.to_string(),
+            quantization: Quantization::None,
             ready: OnceCell::new(),
         })
+    }
+
+    /// The vector layout of the collection, should this client be the one to create it.
+    pub fn with_quantization(mut self, quantization: Quantization) -> ServerIndex {
+        self.quantization = quantization;
+        self
     }
 
     async fn retry<T, F, Fut>(&self, what: &str, mut op: F) -> Result<T, IndexError>
@@ -108,11 +120,20 @@ impl ServerIndex {
                     })
                     .await?;
                 if !exists {
+                    // The same layout as the embedded index's (see `edge::int8`).
+                    let mut vectors = VectorParamsBuilder::new(DIMENSIONS as u64, Distance::Cosine);
+                    if self.quantization == Quantization::Int8 {
+                        vectors = vectors.on_disk(true).quantization_config(
+                            ScalarQuantizationBuilder::default()
+                                .r#type(QuantizationType::Int8.into())
+                                .quantile(0.99)
+                                .always_ram(true),
+                        );
+                    }
                     self.retry("creating the collection", || {
                         self.client.create_collection(
-                            CreateCollectionBuilder::new(COLLECTION).vectors_config(
-                                VectorParamsBuilder::new(DIMENSIONS as u64, Distance::Cosine),
-                            ),
+                            CreateCollectionBuilder::new(COLLECTION)
+                                .vectors_config(vectors.clone()),
                         )
                     })
                     .await?;
@@ -218,6 +239,57 @@ impl VectorIndex for ServerIndex {
                 })
             })
             .collect()
+    }
+
+    async fn scroll(
+        &self,
+        company: &str,
+        after: Option<u64>,
+        limit: usize,
+    ) -> Result<Page, IndexError> {
+        self.ensure().await?;
+        let response = self
+            .retry("reading points", || {
+                let mut request = ScrollPointsBuilder::new(COLLECTION)
+                    .filter(filter(company, None))
+                    .limit(limit.clamp(1, u32::MAX as usize) as u32)
+                    .with_payload(true)
+                    .with_vectors(true);
+                if let Some(after) = after {
+                    request = request.offset(after);
+                }
+                self.client.scroll(request)
+            })
+            .await?;
+        let lines = response
+            .result
+            .into_iter()
+            .map(|p| {
+                let vector = match p.vectors.and_then(|v| v.get_vector()) {
+                    Some(QVector::Dense(dense)) => dense.data,
+                    _ => return Err(IndexError::Damaged("a point without its vector".into())),
+                };
+                let payload = p
+                    .payload
+                    .into_iter()
+                    .map(|(k, v)| (k, from_qdrant(v)))
+                    .collect();
+                Ok(IndexedLine {
+                    record: from_payload(&payload)?,
+                    vector,
+                })
+            })
+            .collect::<Result<Vec<_>, IndexError>>()?;
+        let next = match response.next_page_offset.and_then(|id| id.point_id_options) {
+            None => None,
+            Some(PointIdOptions::Num(id)) => Some(id),
+            Some(PointIdOptions::Uuid(id)) => {
+                return Err(IndexError::Damaged(format!(
+                    "point id {id} is not one this index writes"
+                )));
+            }
+        };
+        Ok(Page { lines, next })
     }
 
     fn describe(&self) -> String {
