@@ -397,6 +397,7 @@ fn has_legal_form(text: &str) -> bool {
 /// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
 /// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
 fn clean_name(text: &str) -> String {
+    let text = bracket_spaces(&halfwidth(text));
     let mut name = text.trim();
     for separator in [" - ", " | ", " · ", " – "] {
         if let Some((head, _)) = name.split_once(separator)
@@ -412,6 +413,35 @@ fn clean_name(text: &str) -> String {
         name = name[..open].trim();
     }
     name.to_string()
+}
+
+/// Fullwidth forms of ASCII ("（M)BHD（126926-H)") as plain ASCII: recognisers trained on CJK
+/// text print them in Latin names, where they mean the ordinary characters.
+fn halfwidth(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A space on the outer side of each bracket, where OCR glued it to a word: "C0.(M)BHD" is
+/// "C0. (M) BHD", so that the legal form is a word of its own again.
+fn bracket_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '(' && i > 0 && !chars[i - 1].is_whitespace() && chars[i - 1] != '(' {
+            out.push(' ');
+        }
+        out.push(c);
+        if c == ')' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
@@ -739,5 +769,12 @@ mod tests {
         assert!(is_label(HeaderKey::PaymentTerms, "Due 14/06/2026"));
         assert!(is_label(HeaderKey::InvoiceDate, "Due on receipt"));
         assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
+    }
+
+    #[test]
+    fn a_name_in_fullwidth_brackets_loses_its_registration_number() {
+        assert_eq!(clean_name("AEON C0.（M)BHD（126926-H)"), "AEON C0. (M) BHD");
+        assert_eq!(clean_name("ABC(M)SDN BHD"), "ABC (M) SDN BHD");
+        assert_eq!(clean_name("Café Crème SARL"), "Café Crème SARL");
     }
 }

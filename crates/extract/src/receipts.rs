@@ -144,7 +144,7 @@ fn a_merchant_name_printed_over_several_lines_is_read_whole() {
             &[("(Company No. 113825-W)", 300.0)],
         ])
         .as_deref(),
-        Some("POPULAR BOOK. CO.(M) SDN BHD")
+        Some("POPULAR BOOK. CO. (M) SDN BHD")
     );
     assert_eq!(
         till(&[
