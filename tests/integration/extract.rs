@@ -458,7 +458,7 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
     let floors = [
         ("zugferd", "kind", 0.75),
         ("zugferd", "vendor", 0.8),
-        ("zugferd", "invoice_number", 0.6),
+        ("zugferd", "invoice_number", 0.75),
         ("zugferd", "date", 0.9),
         ("zugferd", "total", 0.85),
         ("einvoice", "kind", 0.9),

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::currency::find_currency;
-use super::normalize::{DateOrder, find_date, misread_date, parse_amount};
+use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
 use super::vocabulary::{
     INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
 };
@@ -514,7 +514,8 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
 
 /// The document's number printed in its heading rather than under a label: "Handelsrechnung
 /// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
-/// (also inside a compound), an optional bracketed code, a number mark, then the number.
+/// (also inside a compound), an optional bracketed code, a number mark, then the number; or the
+/// title alone with the number after it.
 pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
     rows.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
         let text = cell.text.replace('(', " (");
@@ -527,8 +528,21 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
             let w = plain(w);
             w.len() >= 5 && INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
         })?;
-        // Up to three words between: "Rechnung des Versicherers (575) Nr. ...".
-        let i = (start + 1..(start + 5).min(words.len()))
+        // "Facture FA-2017-0009": the title alone on its line with the number and no mark.
+        if start == 0
+            && words.len() == 2
+            && INVOICE_WORDS.contains(&plain(words[0]).as_str())
+            && let value = words[1].trim_end_matches([',', ';', '.'])
+            && value.chars().count() >= 3
+            && value.chars().any(|c| c.is_ascii_digit())
+            && !looks_like_money(value)
+            && find_date(value, order).is_none()
+        {
+            return Some(field(value.to_string(), cell, value));
+        }
+        // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
+        // information for accounting purposes (751) Nr. ...".
+        let i = (start + 1..(start + 7).min(words.len()))
             .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
         let value = words.get(i + 1)?.trim_start_matches([':', '#']);
         let value = value.trim_end_matches([',', ';', '.']);
@@ -769,6 +783,33 @@ mod tests {
         assert!(is_label(HeaderKey::PaymentTerms, "Due 14/06/2026"));
         assert!(is_label(HeaderKey::InvoiceDate, "Due on receipt"));
         assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
+    }
+
+    fn titled(rows: &[&[(&str, f32)]]) -> Option<String> {
+        use ledgerline_core::page::TextSource;
+        let page = crate::testing::rows_page(rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
+        let rows = crate::cells::rows(&[page]);
+        titled_number(&rows, DateOrder::DayFirst).map(|f| f.value)
+    }
+
+    #[test]
+    fn a_title_alone_with_a_code_is_the_documents_number() {
+        assert_eq!(
+            titled(&[&[("Facture FA-2017-0009", 100.0)]]).as_deref(),
+            Some("FA-2017-0009")
+        );
+        assert_eq!(
+            titled(&[&[(
+                "Invoice information for accounting purposes (751) Nr. 4711",
+                100.0
+            )]])
+            .as_deref(),
+            Some("4711")
+        );
+        // An amount or a date after the title is not its number.
+        assert_eq!(titled(&[&[("Rechnung 1.234,56", 100.0)]]), None);
+        assert_eq!(titled(&[&[("Facture 12/03/2024", 100.0)]]), None);
+        assert_eq!(titled(&[&[("Invoice total", 100.0)]]), None);
     }
 
     #[test]
