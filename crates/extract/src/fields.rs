@@ -8,7 +8,7 @@ use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::currency::find_currency;
 use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
 use super::vocabulary::{
-    INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES,
+    INVOICE_WORDS, LABELS, LEGAL_FORMS, NUMBER_MARKS, SELLER_HEADINGS, TITLES, is_legal_form,
 };
 use super::{DocumentKind, Field, FieldSource, HeaderKey};
 
@@ -452,41 +452,75 @@ fn labelled_seller(rows: &[Row]) -> Option<Field> {
         SELLER_HEADINGS.contains(&words.as_str())
     })?;
     let page = rows[heading].page;
-    rows.iter()
-        .skip(heading + 1)
+    // A lone cell on row `i` of the block, aligned with `cell`: a wrapped part of its name.
+    let lone = |i: usize, cell: &Cell| {
+        let row = rows.get(i).filter(|r| i > heading && r.page == page)?;
+        let [other] = row.cells.as_slice() else {
+            return None;
+        };
+        let aligned = (other.bbox.x0 - cell.bbox.x0).abs() < cell.bbox.height();
+        (aligned && !other.text.contains(':')).then_some(other)
+    };
+    (heading + 1..rows.len())
         .take(6)
-        .take_while(|r| r.page == page)
-        .find_map(|r| {
+        .take_while(|&i| rows[i].page == page)
+        .find_map(|i| {
+            let r = &rows[i];
             let first = r.cells.first()?;
             let words = label_words(&first.text);
             if words.first().map(String::as_str) != Some("name") {
                 return None;
             }
             let inline = after_words(&first.text, 1);
-            let (text, cell) = if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-                (inline, first)
-            } else {
-                let next = r.cells.get(1)?;
-                (next.text.trim_start_matches([':', ' ']).to_string(), next)
-            };
-            Some(field(clean_name(&text), cell, &text))
+            if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                return Some(field(clean_name(&inline), first, &inline));
+            }
+            let next = r.cells.get(1)?;
+            let text = next.text.trim_start_matches([':', ' ']);
+            // The label sits beside the last line of a name printed over two: "MVM Musterhafter"
+            // above "Name: Versicherungsverein Musterstadt a.G.".
+            Some(match lone(i - 1, next) {
+                Some(above) => joined_name(above, next, text),
+                None => field(clean_name(text), next, text),
+            })
         })
         .or_else(|| {
             // No "Name:" row: the name is the first line under the heading that stands alone on
             // its row, past rows of labelled values ("Nummer : 549910").
-            rows.iter()
-                .skip(heading + 1)
+            let i = (heading + 1..rows.len())
                 .take(3)
-                .take_while(|r| r.page == page)
-                .filter(|r| r.cells.len() == 1)
-                .map(|r| &r.cells[0])
-                .find(|cell| !cell.text.contains(':'))
-                .filter(|cell| {
-                    cell.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                        && label_of(cell).is_none()
-                })
-                .map(|cell| field(clean_name(cell.text.trim()), cell, cell.text.trim()))
+                .take_while(|&i| rows[i].page == page)
+                .filter(|&i| rows[i].cells.len() == 1)
+                .find(|&i| !rows[i].cells[0].text.contains(':'))?;
+            let cell = &rows[i].cells[0];
+            if cell.text.chars().filter(|c| c.is_alphabetic()).count() < 3
+                || label_of(cell).is_some()
+            {
+                return None;
+            }
+            // A name without its legal form, whose next line ends with one, goes on there.
+            let next = lone(i + 1, cell).filter(|next| {
+                !has_legal_form(&cell.text)
+                    && next
+                        .text
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(is_legal_form)
+            });
+            Some(match next {
+                Some(next) => joined_name(cell, next, next.text.trim()),
+                None => field(clean_name(cell.text.trim()), cell, cell.text.trim()),
+            })
         })
+}
+
+/// A name printed over two lines, `above` and then `below` (whose text is `text`), as one field.
+fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
+    let raw = format!("{} {}", above.text.trim(), text.trim());
+    Field {
+        bbox: above.bbox.union(&below.bbox),
+        ..field(clean_name(&raw), below, &raw)
+    }
 }
 
 /// The sender line of a window envelope letter: one small line of name, street and town set
@@ -526,7 +560,11 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         };
         let start = words.iter().position(|w| {
             let w = plain(w);
-            w.len() >= 5 && INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+            w.len() >= 5
+                && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+                    || TITLES
+                        .iter()
+                        .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
         })?;
         // "Facture FA-2017-0009": the title alone on its line with the number and no mark.
         if start == 0
@@ -560,9 +598,29 @@ pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Fie
         .flat_map(|r| r.cells.iter())
         .find(|c| c.page == number.page && c.bbox == number.bbox)?;
     let at = cell.text.find(&number.raw)? + number.raw.len();
-    let (iso, raw) = find_date(&cell.text[at..], order)?;
-    Some(field(iso, cell, &raw))
+    let rest = &cell.text[at..];
+    if let Some((iso, raw)) = find_date(rest, order) {
+        return Some(field(iso, cell, &raw));
+    }
+    // "... Nr. 01.234.567.8-2018-1 vom" / "06.12.2018": the heading wrapped before its date,
+    // which then opens the next line.
+    let last = rest.split_whitespace().last()?.to_lowercase();
+    if !DATE_CONNECTORS.contains(&last.as_str()) {
+        return None;
+    }
+    let row = rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| std::ptr::eq(c, cell)))?;
+    let next = rows.get(row + 1)?.cells.first()?;
+    let (iso, raw) = find_date(&next.text, order)?;
+    next.text
+        .trim_start()
+        .starts_with(raw.as_str())
+        .then(|| field(iso, next, &raw))
 }
+
+/// Words that join a document's number to its date in a heading: "Nr. 4711 vom 05.03.2018".
+const DATE_CONNECTORS: &[&str] = &["vom", "du", "del", "dated", "van", "dd", "of"];
 
 /// A receipt's merchant: the first line of the header that names a company by its legal form,
 /// else the first line that is neither a title, a label, a date nor an amount. Till receipts
@@ -761,61 +819,4 @@ pub fn currency(rows: &[Row]) -> Option<Field> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
-        assert_eq!(
-            without_misread_symbol("(E41,626.24)").as_deref(),
-            Some("(41,626.24)")
-        );
-        assert_eq!(without_misread_symbol("S12.00").as_deref(), Some("12.00"));
-        assert_eq!(without_misread_symbol("-E5.00").as_deref(), Some("-5.00"));
-        assert_eq!(without_misread_symbol("EUR"), None);
-        assert_eq!(without_misread_symbol("X12.00"), None);
-    }
-
-    #[test]
-    fn due_on_receipt_is_a_payment_term_not_a_due_date_label() {
-        assert!(!is_label(HeaderKey::PaymentTerms, "Due on receipt"));
-        assert!(is_label(HeaderKey::PaymentTerms, "Due date:"));
-        assert!(is_label(HeaderKey::PaymentTerms, "Due 14/06/2026"));
-        assert!(is_label(HeaderKey::InvoiceDate, "Due on receipt"));
-        assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
-    }
-
-    fn titled(rows: &[&[(&str, f32)]]) -> Option<String> {
-        use ledgerline_core::page::TextSource;
-        let page = crate::testing::rows_page(rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
-        let rows = crate::cells::rows(&[page]);
-        titled_number(&rows, DateOrder::DayFirst).map(|f| f.value)
-    }
-
-    #[test]
-    fn a_title_alone_with_a_code_is_the_documents_number() {
-        assert_eq!(
-            titled(&[&[("Facture FA-2017-0009", 100.0)]]).as_deref(),
-            Some("FA-2017-0009")
-        );
-        assert_eq!(
-            titled(&[&[(
-                "Invoice information for accounting purposes (751) Nr. 4711",
-                100.0
-            )]])
-            .as_deref(),
-            Some("4711")
-        );
-        // An amount or a date after the title is not its number.
-        assert_eq!(titled(&[&[("Rechnung 1.234,56", 100.0)]]), None);
-        assert_eq!(titled(&[&[("Facture 12/03/2024", 100.0)]]), None);
-        assert_eq!(titled(&[&[("Invoice total", 100.0)]]), None);
-    }
-
-    #[test]
-    fn a_name_in_fullwidth_brackets_loses_its_registration_number() {
-        assert_eq!(clean_name("AEON C0.（M)BHD（126926-H)"), "AEON C0. (M) BHD");
-        assert_eq!(clean_name("ABC(M)SDN BHD"), "ABC (M) SDN BHD");
-        assert_eq!(clean_name("Café Crème SARL"), "Café Crème SARL");
-    }
-}
+mod tests;

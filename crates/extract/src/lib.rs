@@ -269,6 +269,13 @@ pub fn extract(pages: &[Page]) -> Extraction {
     }
 }
 
+/// A till receipt: two of its words and nothing asking to be paid later, or four of them
+/// against one such phrase (a point-of-sale slip that prints an empty "Bill To:" beside the
+/// cash handed over and the change).
+fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
+    (receipt_words >= 2 && to_be_paid_words == 0) || (receipt_words >= 4 && to_be_paid_words <= 1)
+}
+
 /// Votes from vocabulary in six languages: statement words against invoice words; a till
 /// receipt by the money handed over and given back, unless the document asks to be paid later;
 /// neither means Other.
@@ -292,7 +299,7 @@ fn classify(rows: &[Row]) -> DocumentKind {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 {
         DocumentKind::CreditNote
-    } else if receipt >= 2 && count(&text, TO_BE_PAID_WORDS) == 0 {
+    } else if is_receipt(receipt, count(&text, TO_BE_PAID_WORDS)) {
         DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice

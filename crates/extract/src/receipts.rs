@@ -156,3 +156,28 @@ fn a_merchant_name_printed_over_several_lines_is_read_whole() {
         Some("HOME MASTER HARDWARE & ELECTRICAL")
     );
 }
+
+#[test]
+fn a_till_slip_with_an_empty_bill_to_is_still_a_receipt() {
+    let slip: &[&[(&str, f32)]] = &[
+        &[
+            ("ASO", 100.0),
+            ("TRADING", 220.0),
+            ("SDN", 420.0),
+            ("BHD", 520.0),
+        ],
+        &[("TAX", 100.0), ("INVOICE", 200.0)],
+        &[("Bill", 100.0), ("To:", 200.0)],
+        &[("Receipt#:", 100.0), ("CS00093091", 400.0)],
+        &[("Cashier:", 100.0), ("USER", 400.0)],
+        &[("Total", 100.0), (":", 300.0), ("99.00", 1000.0)],
+        &[("CASH", 100.0), (":", 300.0), ("100.00", 1000.0)],
+        &[("Change", 100.0), ("1.00", 1000.0)],
+        &[("THANK", 100.0), ("YOU.", 300.0)],
+    ];
+    assert_eq!(total_of(slip).0, DocumentKind::Receipt);
+    // The same slip asking to be paid by a due date is an invoice.
+    let mut invoice = slip.to_vec();
+    invoice.push(&[("Due", 100.0), ("date", 200.0), ("31/12/2017", 400.0)]);
+    assert_eq!(total_of(&invoice).0, DocumentKind::Invoice);
+}
