@@ -7,6 +7,8 @@ use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem, Transaction};
 use ledgerline_core::page::{BBox, Word};
 
+mod band;
+
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
@@ -20,6 +22,16 @@ pub enum ColumnKind {
     Debit,
     Credit,
     Balance,
+}
+
+impl ColumnKind {
+    /// Whether the column holds amounts of money.
+    fn is_money(self) -> bool {
+        matches!(
+            self,
+            ColumnKind::Amount | ColumnKind::Balance | ColumnKind::Debit | ColumnKind::Credit
+        )
+    }
 }
 
 const HEADERS: &[(ColumnKind, &[&str])] = &[
@@ -92,6 +104,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "prix unitaire",
             "prix unitaire ht",
             "pu ht",
+            "p.u",
+            "p.u ht",
             "precio",
             "precio unitario",
             "prezzo",
@@ -180,6 +194,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "position",
             "réf",
             "référence",
+            "reference",
+            "code article",
             "código",
             "codice",
         ],
@@ -265,12 +281,10 @@ fn unglue(word: &Word) -> Vec<Word> {
     out
 }
 
-/// A header row names at least three columns (or two, one of them an amount), and nothing else;
-/// or at least four, among them a description and an amount, and at most two words more (a
-/// "Nachlässe / Zuschläge" column the vocabulary has no kind for). Header names are matched on
-/// words, longest phrase first, because neighbouring headers often sit closer than a word gap
-/// and arrive as one cell ("Qty Description").
-fn header_columns(row: &Row) -> Option<Vec<Column>> {
+/// The column names a row's words spell, matched on words, longest phrase first, because
+/// neighbouring headers often sit closer than a word gap and arrive as one cell ("Qty
+/// Description"); with the number of words that name no column.
+fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
     let mut cols = Vec::new();
     let mut unknown = 0;
     for cell in &row.cells {
@@ -287,9 +301,6 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
             });
             let Some((kind, n)) = found else {
                 unknown += 1;
-                if unknown > 2 {
-                    return None;
-                }
                 i += 1;
                 continue;
             };
@@ -300,12 +311,18 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
             i += n;
         }
     }
-    let has_money = cols.iter().any(|c| {
-        matches!(
-            c.kind,
-            ColumnKind::Amount | ColumnKind::Balance | ColumnKind::Debit | ColumnKind::Credit
-        )
-    });
+    (cols, unknown)
+}
+
+/// A header row names at least three columns (or two, one of them an amount), and nothing else;
+/// or at least four, among them a description and an amount, and at most two words more (a
+/// "Nachlässe / Zuschläge" column the vocabulary has no kind for).
+fn header_columns(row: &Row) -> Option<Vec<Column>> {
+    let (cols, unknown) = header_phrases(row);
+    if unknown > 2 {
+        return None;
+    }
+    let has_money = cols.iter().any(|c| c.kind.is_money());
     let has = |kind: ColumnKind| cols.iter().any(|c| c.kind == kind);
     let named = if unknown == 0 {
         cols.len() >= 3 || (cols.len() == 2 && has_money)
@@ -492,8 +509,25 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
     let mut current: Option<usize> = None;
     let mut ended = false;
     let mut page = usize::MAX;
-    for row in rows {
-        if let Some(cols) = header_columns(row) {
+    let bands = band::needed(rows);
+    let mut skip = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let single = header_columns(row);
+        let header = match single {
+            Some(cols) if !bands || cols.iter().any(|c| c.kind.is_money()) => Some(cols),
+            single => match bands.then(|| band::header_band(&rows[i..])).flatten() {
+                Some((cols, n)) => {
+                    skip = n - 1;
+                    Some(cols)
+                }
+                None => single,
+            },
+        };
+        if let Some(cols) = header {
             // A repeated header on a new page continues the open table.
             match current {
                 Some(t) if !ended && row.page != page => tables[t].0 = cols,
@@ -530,20 +564,18 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
     tables
 }
 
-/// A row with text in the description column only continues the description above it (a
-/// wrapped description); any other row does not.
-fn continue_description(
-    description: &mut Field,
-    parts: &[Vec<Word>],
-    cols: &[Column],
-    text: &str,
-    bbox: BBox,
-) {
-    let only_description = parts
-        .iter()
-        .enumerate()
-        .all(|(i, p)| p.is_empty() || cols[i].kind == ColumnKind::Description);
-    if only_description {
+/// A row with text in the description column and nothing priced continues the description
+/// above it: a wrapped description, often beside the article's codes in their own column
+/// ("GWDSTG-DIN976-" over "Art-Nr-Lieferant: A-4.8-(A2K)-M10X1000"). Only the description
+/// column's words are added.
+fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Column]) {
+    let wrapped = parts.iter().enumerate().all(|(i, p)| {
+        p.is_empty() || matches!(cols[i].kind, ColumnKind::Description | ColumnKind::Sku)
+    });
+    let Some(i) = cols.iter().position(|c| c.kind == ColumnKind::Description) else {
+        return;
+    };
+    if let (true, Some((text, bbox, _))) = (wrapped, join(&parts[i])) {
         description.value = format!("{} {}", description.value, text);
         description.raw = description.value.clone();
         description.bbox = description.bbox.union(&bbox);
@@ -618,9 +650,9 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
                     });
                 }
-                (None, Some((text, bbox, _))) => {
+                (None, Some(_)) => {
                     if let Some(last) = items.last_mut() {
-                        continue_description(&mut last.description, &parts, &cols, &text, bbox);
+                        continue_description(&mut last.description, &parts, &cols);
                     }
                 }
                 (None, None) => {}
@@ -657,8 +689,8 @@ pub fn transactions(rows: &[Row], order: DateOrder) -> Vec<Transaction> {
                 .and_then(|(t, b, c)| find_date(&t, order).map(|(d, _)| (d, t, b, c)));
             let description = get(ColumnKind::Description);
             let Some((iso, raw_date, dbox, dconf)) = date else {
-                if let (Some(last), Some((text, bbox, _))) = (out.last_mut(), description) {
-                    continue_description(&mut last.description, &parts, &cols, &text, bbox);
+                if let (Some(last), Some(_)) = (out.last_mut(), description) {
+                    continue_description(&mut last.description, &parts, &cols);
                 }
                 continue;
             };
