@@ -11,9 +11,10 @@ use qdrant_client::qdrant::point_id::PointIdOptions;
 use qdrant_client::qdrant::value::Kind;
 use qdrant_client::qdrant::vector_output::Vector as QVector;
 use qdrant_client::qdrant::{
-    Condition, CountPointsBuilder, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder,
-    Distance, FieldType, Filter, PointStruct, QuantizationType, QueryPointsBuilder,
-    ScalarQuantizationBuilder, ScrollPointsBuilder, UpsertPointsBuilder, VectorParamsBuilder,
+    CollectionStatus, Condition, CountPointsBuilder, CreateCollectionBuilder,
+    CreateFieldIndexCollectionBuilder, Distance, FieldType, Filter, OptimizersConfigDiffBuilder,
+    PointStruct, QuantizationType, QueryPointsBuilder, ScalarQuantizationBuilder,
+    ScrollPointsBuilder, UpdateCollectionBuilder, UpsertPointsBuilder, VectorParamsBuilder,
 };
 use qdrant_client::{Payload as QPayload, Qdrant, QdrantError};
 use tokio::sync::OnceCell;
@@ -27,6 +28,8 @@ use crate::embed::DIMENSIONS;
 /// Attempts per operation: enough to ride out a leader election, short enough that a caller
 /// hears about a dead server within a second or two.
 const ATTEMPTS: u32 = 3;
+/// How long `optimize` waits for the server to index a large import before giving up.
+const OPTIMIZE_TIMEOUT: Duration = Duration::from_secs(1800);
 
 /// A Qdrant server behind [`VectorIndex`].
 pub struct ServerIndex {
@@ -294,6 +297,53 @@ impl VectorIndex for ServerIndex {
 
     fn describe(&self) -> String {
         format!("the Qdrant server at {}", self.url)
+    }
+
+    /// Waits until the server has indexed what was written: it builds its HNSW graphs in the
+    /// background, and until then every search scans all vectors (a 1,000,000-line company
+    /// answered in 64 ms at p50 right after its import, about 1 ms once indexed).
+    async fn optimize(&self) -> Result<(), IndexError> {
+        self.ensure().await?;
+        let started = std::time::Instant::now();
+        let mut nudged = false;
+        loop {
+            let info = self
+                .retry("reading the collection's status", || {
+                    self.client.collection_info(COLLECTION)
+                })
+                .await?
+                .result;
+            let status = info.map_or(CollectionStatus::Green as i32, |i| i.status);
+            match CollectionStatus::try_from(status).unwrap_or(CollectionStatus::Yellow) {
+                CollectionStatus::Green => return Ok(()),
+                CollectionStatus::Red => {
+                    return Err(IndexError::Operation(format!(
+                        "{} reports the collection {COLLECTION} as failed (red); see the server's log",
+                        self.describe()
+                    )));
+                }
+                // Pending optimisations start on the next update: send an empty one.
+                CollectionStatus::Grey if !nudged => {
+                    self.retry("starting the server's optimisers", || {
+                        self.client.update_collection(
+                            UpdateCollectionBuilder::new(COLLECTION)
+                                .optimizers_config(OptimizersConfigDiffBuilder::default()),
+                        )
+                    })
+                    .await?;
+                    nudged = true;
+                }
+                _ => {}
+            }
+            if started.elapsed() > OPTIMIZE_TIMEOUT {
+                return Err(IndexError::Operation(format!(
+                    "{} was still indexing after {} s; searches work meanwhile, only slower",
+                    self.describe(),
+                    OPTIMIZE_TIMEOUT.as_secs()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
     }
 
     async fn count(&self, company: &str) -> Result<usize, IndexError> {
