@@ -4,14 +4,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use ledgerline::batch::{Options, Summary, Target};
 use ledgerline::config::{ServeArgs, ServeConfig};
 use ledgerline::intacct::config::IntacctArgs;
 use ledgerline::runtime::NativeRuntime;
-use ledgerline::suggest::Suggester;
 
 use super::Globals;
 
@@ -135,25 +133,8 @@ async fn local(args: &BatchArgs, globals: &Globals) -> anyhow::Result<Target> {
         ledgerline::models::Manifest::embedded(),
     );
     let runtime = NativeRuntime::bind(&cache)?;
-    let reader = Arc::new(ledgerline::read::Reader::new(
-        runtime,
-        &cache,
-        ledgerline::read::ReaderOptions {
-            backend: config.backend,
-            ..Default::default()
-        },
-    )?);
-    let (queue, index) = super::history::suggest_stages(&cache, &config)?;
-    tracing::info!(index = %index.describe(), "suggesting from");
-    let suggester = Arc::new(Suggester::new(queue, index, &config.data_dir));
-    let store = Arc::new(ledgerline::review::Store::open(&config.data_dir)?);
-    let pipeline = Arc::new(ledgerline::process::Pipeline::new(
-        reader,
-        suggester,
-        store,
-        super::intacct::writer(&args.intacct)?,
-        config.limits.max_concurrent_documents,
-    ));
+    let writer = super::intacct::writer(&args.intacct)?;
+    let pipeline = ledgerline::process::open(&config, runtime, writer)?.pipeline;
     pipeline.resume_postings().await?;
     Ok(Target::Local(pipeline))
 }

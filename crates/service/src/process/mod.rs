@@ -25,8 +25,10 @@ use ledgerline_read::decode::MediaType;
 use ledgerline_read::read::{ReadError, Reader};
 use ledgerline_suggest::suggest::{SuggestError, Suggester};
 
+mod open;
 mod writer;
 
+pub use open::{OpenError, Stages, open};
 pub use writer::Writer;
 
 /// Why a document or a decision could not be processed. Posting failures are not errors: they

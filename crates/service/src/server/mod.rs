@@ -25,8 +25,6 @@ use tonic_health::ServingStatus;
 use crate::config::ServeConfig;
 use crate::proto::{self, v1 as pb};
 use ledgerline_read::runtime::NativeRuntime;
-use ledgerline_suggest::embed::{EmbedQueue, Embedder, QueueParams};
-use ledgerline_suggest::suggest::Suggester;
 
 pub use limits::FrameLimitBody;
 pub use tls::TlsError;
@@ -40,12 +38,8 @@ pub enum ServerError {
     Metrics(#[source] std::io::Error),
     #[error("server reflection could not be built: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
-    #[error("the reading models could not be loaded: {0}")]
-    Models(#[from] ledgerline_read::read::ReadError),
     #[error(transparent)]
-    Embed(#[from] ledgerline_suggest::embed::EmbedError),
-    #[error(transparent)]
-    Index(#[from] ledgerline_suggest::index::IndexError),
+    Stages(#[from] crate::process::OpenError),
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
     #[error(transparent)]
@@ -111,33 +105,11 @@ pub async fn run_with_refusals(
     let access = access_layer(config, &listeners.grpc, refusals)?;
 
     // The models load before health says SERVING: the first request never waits for them.
-    let cache = ledgerline_models::ModelCache::new(
-        config.models_dir.clone(),
-        ledgerline_models::Manifest::embedded(),
-    );
-    let reader = Arc::new(ledgerline_read::read::Reader::new(
-        runtime.clone(),
-        &cache,
-        ledgerline_read::read::ReaderOptions {
-            backend: config.backend,
-            ..Default::default()
-        },
-    )?);
-    let embed = EmbedQueue::start(Embedder::from_cache(&cache)?, QueueParams::default());
-    let index = ledgerline_suggest::index::open(
-        &config.data_dir,
-        config.qdrant_url.as_deref(),
-        config.index_quantization,
-    )?;
-    let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
-    let store = Arc::new(crate::review::Store::open(&config.data_dir)?);
-    let pipeline = Arc::new(crate::process::Pipeline::new(
-        reader.clone(),
-        suggester.clone(),
-        store,
-        writer,
-        config.limits.max_concurrent_documents,
-    ));
+    let crate::process::Stages {
+        reader,
+        suggester,
+        pipeline,
+    } = crate::process::open(config, runtime.clone(), writer)?;
     let admission = admission::Admission::new(config.limits.max_waiting_bytes);
     let extraction = extraction::Extraction::new(
         reader.clone(),
