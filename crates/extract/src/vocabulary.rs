@@ -538,6 +538,8 @@ pub const TO_BE_PAID_WORDS: &[&str] = &[
 /// Legal forms that end a company's name: a line carrying one names a company.
 pub const LEGAL_FORMS: &[&str] = &[
     "sdn bhd",
+    // OCR often loses the space.
+    "sdnbhd",
     "bhd",
     "berhad",
     "enterprise",
