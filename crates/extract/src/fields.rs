@@ -593,10 +593,12 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
 /// 05.03.2018"): the date of issue, where a form prints other dates (its own version, the
 /// delivery) before it.
 pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Field> {
-    let cell = rows
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        .find(|c| c.page == number.page && c.bbox == number.bbox)?;
+    let (row, cell) = rows.iter().enumerate().find_map(|(i, r)| {
+        r.cells
+            .iter()
+            .find(|c| c.page == number.page && c.bbox == number.bbox)
+            .map(|c| (i, c))
+    })?;
     let at = cell.text.find(&number.raw)? + number.raw.len();
     let rest = &cell.text[at..];
     if let Some((iso, raw)) = find_date(rest, order) {
@@ -608,9 +610,6 @@ pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Fie
     if !DATE_CONNECTORS.contains(&last.as_str()) {
         return None;
     }
-    let row = rows
-        .iter()
-        .position(|r| r.cells.iter().any(|c| std::ptr::eq(c, cell)))?;
     let next = rows.get(row + 1)?.cells.first()?;
     let (iso, raw) = find_date(&next.text, order)?;
     next.text
