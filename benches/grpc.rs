@@ -22,9 +22,8 @@ fn grpc(c: &mut Criterion) {
     let config = ServeConfig::with_dirs(data.path().to_path_buf(), models);
     // Access control is on, as in production: the upload carries an ingest token.
     let token = {
-        let conn = ledgerline::db::open(data.path()).unwrap();
-        ledgerline::auth::init(&conn).unwrap();
-        ledgerline::auth::create(&conn, "bench", ledgerline::auth::Role::Ingest)
+        let mut conn = ledgerline::db::open_dir(data.path()).unwrap();
+        ledgerline::auth::create(&mut conn, "bench", ledgerline::auth::Role::Ingest)
             .unwrap()
             .1
     };

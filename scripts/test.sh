@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 # the dev-dependencies and would compile half the dependency tree a second time for the tests.
 cargo build --locked --all-targets
 # The tests start a real Qdrant server with ../shared/tools/qdrant/start.sh, which needs curl and
-# python3; install them from the Debian archive when this machine lacks them.
+# python3, and throwaway PostgreSQL servers (initdb into a temporary folder) for the shared-state
+# tests; install them from the Debian archive when this machine lacks them.
 missing=()
 for tool in curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"

@@ -70,13 +70,17 @@ pub enum ModelsCommand {
     Path { id: String },
 }
 
-/// Where the tokens live: the data directory, found as `serve` finds it.
+/// Where the tokens live: the data directory or the PostgreSQL database, found as `serve`
+/// finds them.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TokenStoreArgs {
     /// The service's data directory [default: the user's data dir/ledgerline].
     #[arg(long, env = "LEDGERLINE_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// The configuration file `serve` runs with, for its data_dir.
+    /// The PostgreSQL database the replicas share [default: ledgerline.db in the data dir].
+    #[arg(long, env = "LEDGERLINE_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The configuration file `serve` runs with, for its data_dir and database_url.
     #[arg(long, env = "LEDGERLINE_CONFIG")]
     config: Option<PathBuf>,
 }
@@ -127,20 +131,22 @@ pub fn models(command: ModelsCommand, globals: &Globals) -> anyhow::Result<ExitC
 
 pub fn audit(command: AuditCommand, globals: &Globals) -> anyhow::Result<ExitCode> {
     let (AuditCommand::Verify { serve } | AuditCommand::Show { serve, .. }) = &command;
-    let data_dir = ServeConfig::resolve(serve, globals.models_dir.clone())?.data_dir;
-    let path = ledgerline::db::path(&data_dir);
+    let location = ServeConfig::resolve(serve, globals.models_dir.clone())?.database();
     // Opening would create an empty database, and an empty log verifies: a mistyped directory
     // must not pass for an intact log.
-    anyhow::ensure!(
-        path.exists(),
-        "no database at {}; check --data-dir (or LEDGERLINE_DATA_DIR)",
-        path.display()
-    );
-    let conn = ledgerline::db::open(&data_dir)?;
+    if let ledgerline::db::Location::Sqlite(path) = &location {
+        anyhow::ensure!(
+            path.exists(),
+            "no database at {}; check --data-dir (or LEDGERLINE_DATA_DIR)",
+            path.display()
+        );
+    }
+    let mut conn = ledgerline::db::connect(&location)?;
+    let place = location.describe();
     let mut out = std::io::stdout().lock();
     match command {
         AuditCommand::Verify { .. } => {
-            let verification = ledgerline::audit::verify(&conn)?;
+            let verification = ledgerline::audit::verify(&mut conn)?;
             writeln!(out, "entries checked: {}", verification.entries)?;
             writeln!(out, "head: {}", verification.head)?;
             for problem in &verification.problems {
@@ -151,19 +157,17 @@ pub fn audit(command: AuditCommand, globals: &Globals) -> anyhow::Result<ExitCod
             } else {
                 writeln!(
                     out,
-                    "NOT INTACT: {} problem(s) in {}",
+                    "NOT INTACT: {} problem(s) in {place}",
                     verification.problems.len(),
-                    path.display()
                 )?;
                 return Ok(ExitCode::FAILURE);
             }
         }
         AuditCommand::Show { document, .. } => {
-            let entries = ledgerline::audit::trail(&conn, &document)?;
+            let entries = ledgerline::audit::trail(&mut conn, &document)?;
             anyhow::ensure!(
                 !entries.is_empty(),
-                "no audit entries for document {document:?} in {}; check the document id and --data-dir",
-                path.display()
+                "no audit entries for document {document:?} in {place}; check the document id and --data-dir (or --database-url)",
             );
             for entry in &entries {
                 serde_json::to_writer(&mut out, entry)?;
@@ -184,32 +188,30 @@ pub fn token(command: TokenCommand, globals: &Globals) -> anyhow::Result<()> {
     // The same resolution as `serve`, so that both find the same database.
     let args = ServeArgs {
         data_dir: store.data_dir.clone(),
+        database_url: store.database_url.clone(),
         config: store.config.clone(),
         ..ServeArgs::default()
     };
-    let data_dir = ServeConfig::resolve(&args, globals.models_dir.clone())?.data_dir;
-    let conn = ledgerline::db::open(&data_dir)?;
-    auth::init(&conn)?;
+    let location = ServeConfig::resolve(&args, globals.models_dir.clone())?.database();
+    let mut conn = ledgerline::db::open(&location)?;
+    let place = location.describe();
     let mut out = std::io::stdout().lock();
     match command {
         TokenCommand::Create { role, name, .. } => {
-            let (info, token) = auth::create(&conn, &name, role)?;
+            let (info, token) = auth::create(&mut conn, &name, role)?;
             // stdout carries the token alone, for scripts; the advice goes to stderr.
             writeln!(out, "{token}")?;
             eprintln!(
                 "created token {:?} (role {}) in {}; it is shown this once and cannot be shown \
                  again: store it now. Callers send it as `authorization: Bearer <token>`.",
-                info.name,
-                info.role,
-                ledgerline::db::path(&data_dir).display()
+                info.name, info.role, place
             );
         }
         TokenCommand::List { .. } => {
-            let tokens = auth::list(&conn)?;
+            let tokens = auth::list(&mut conn)?;
             if tokens.is_empty() {
                 eprintln!(
-                    "no tokens in {}; create one with `ledgerline token create --role admin NAME`",
-                    ledgerline::db::path(&data_dir).display()
+                    "no tokens in {place}; create one with `ledgerline token create --role admin NAME`",
                 );
             }
             writeln!(
@@ -229,7 +231,7 @@ pub fn token(command: TokenCommand, globals: &Globals) -> anyhow::Result<()> {
             }
         }
         TokenCommand::Revoke { name, .. } => {
-            auth::revoke(&conn, &name)?;
+            auth::revoke(&mut conn, &name)?;
             eprintln!(
                 "revoked token {name:?}; a running server refuses it within {} seconds",
                 auth::CACHE_TTL.as_secs()

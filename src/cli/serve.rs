@@ -92,6 +92,12 @@ fn render_config(config: &ServeConfig) -> String {
             .as_ref()
             .map(|url| format!("qdrant_url = {url:?}\n"))
             .unwrap_or_default()
+        + &config
+            .database_url
+            .as_ref()
+            // The password stays out of what is printed (and pasted into tickets).
+            .map(|_| format!("database_url = {:?}\n", config.database().describe()))
+            .unwrap_or_default()
         + &format!("index_quantization = \"{}\"\n", config.index_quantization)
         + &format!("auth = {}\n", config.auth)
         + &match &config.tls {

@@ -18,16 +18,25 @@ fn event(action: &str, document: &str, n: usize) -> Event {
     }
 }
 
+/// The database under `dir` as a tamperer sees it: the raw SQLite file, schema in place.
 fn open(dir: &Path) -> Connection {
-    let conn = ledgerline::db::open(dir).unwrap();
-    audit::init(&conn).unwrap();
+    ledgerline::db::open_dir(dir).unwrap();
+    let conn = Connection::open(ledgerline::db::path(dir)).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
     conn
+}
+
+/// The service's own connection to the file `conn` has open.
+fn ours(conn: &Connection) -> ledgerline::db::Conn {
+    let path = conn.path().expect("a file database");
+    ledgerline::db::open(&ledgerline::db::Location::Sqlite(path.into())).unwrap()
 }
 
 /// A log of `n` entries over documents doc-0 to doc-4.
 /// The one problem verification finds; fails the test if it finds none or several.
 fn only_problem(conn: &Connection) -> audit::Problem {
-    let verification = audit::verify(conn).unwrap();
+    let verification = audit::verify(&mut ours(conn)).unwrap();
     assert_eq!(
         verification.problems.len(),
         1,
@@ -39,7 +48,7 @@ fn only_problem(conn: &Connection) -> audit::Problem {
 
 fn seeded(n: usize) -> (tempfile::TempDir, Vec<Entry>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = open(dir.path());
+    let mut conn = ledgerline::db::open_dir(dir.path()).unwrap();
     let entries = (0..n)
         .map(|i| {
             audit::append_now(&mut conn, &event("read", &format!("doc-{}", i % 5), i)).unwrap()
@@ -49,7 +58,7 @@ fn seeded(n: usize) -> (tempfile::TempDir, Vec<Entry>) {
 }
 
 fn problem_seqs(conn: &Connection) -> Vec<i64> {
-    let verification = audit::verify(conn).unwrap();
+    let verification = audit::verify(&mut ours(conn)).unwrap();
     assert!(!verification.is_intact());
     verification.problems.iter().map(|p| p.seq).collect()
 }
@@ -62,7 +71,7 @@ fn appenders_on_several_connections_keep_one_intact_chain() {
         .map(|t| {
             let dir = dir.path().to_path_buf();
             std::thread::spawn(move || {
-                let mut conn = open(&dir);
+                let mut conn = ledgerline::db::open_dir(&dir).unwrap();
                 (0..75)
                     .map(|i| {
                         audit::append_now(&mut conn, &event("route", &format!("thread-{t}"), i))
@@ -74,7 +83,7 @@ fn appenders_on_several_connections_keep_one_intact_chain() {
         .collect();
     let per_thread: Vec<Vec<Entry>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
     let conn = open(dir.path());
-    let verification = audit::verify(&conn).unwrap();
+    let verification = audit::verify(&mut ours(&conn)).unwrap();
     assert!(verification.is_intact(), "{:?}", verification.problems);
     assert_eq!(verification.entries, 300);
     let mut seqs: Vec<i64> = per_thread.iter().flatten().map(|e| e.seq).collect();
@@ -85,7 +94,7 @@ fn appenders_on_several_connections_keep_one_intact_chain() {
     // Each thread's own entries, in the order it appended them, are its document's trail.
     for (t, entries) in per_thread.iter().enumerate() {
         assert_eq!(
-            &audit::trail(&conn, &format!("thread-{t}")).unwrap(),
+            &audit::trail(&mut ours(&conn), &format!("thread-{t}")).unwrap(),
             entries
         );
     }
@@ -95,7 +104,7 @@ fn appenders_on_several_connections_keep_one_intact_chain() {
 fn a_changed_detail_is_caught_at_that_entry() {
     let (dir, _) = seeded(40);
     let conn = open(dir.path());
-    assert!(audit::verify(&conn).unwrap().is_intact());
+    assert!(audit::verify(&mut ours(&conn)).unwrap().is_intact());
     conn.execute(
         "UPDATE audit_log SET detail = replace(detail, '0.75', '0.99') WHERE seq = 17",
         [],
@@ -157,7 +166,7 @@ fn a_forged_entry_inserted_with_a_correct_looking_hash_is_caught() {
     // renumbered entry's hash no longer matches.
     assert_eq!(seqs.first(), Some(&22), "{seqs:?}");
     assert!(seqs.contains(&41), "{seqs:?}");
-    let verification = audit::verify(&conn).unwrap();
+    let verification = audit::verify(&mut ours(&conn)).unwrap();
     assert!(
         verification.problems[0]
             .message
@@ -190,7 +199,7 @@ fn a_forged_entry_appended_behind_the_head_is_caught() {
         ],
     )
     .unwrap();
-    let verification = audit::verify(&conn).unwrap();
+    let verification = audit::verify(&mut ours(&conn)).unwrap();
     assert_eq!(
         verification.problems.len(),
         1,
@@ -257,7 +266,7 @@ fn two_events_swapped_under_their_hashes_are_caught() {
 fn a_whole_chain_recomputed_verifies_but_its_head_differs_from_the_recorded_one() {
     let (dir, entries) = seeded(10);
     let conn = open(dir.path());
-    let recorded = audit::verify(&conn).unwrap().head;
+    let recorded = audit::verify(&mut ours(&conn)).unwrap().head;
     // Someone who can write the file rewrites entry 3 and recomputes every later hash and the
     // head: this is the limit the recorded head is for.
     let mut prev = GENESIS.to_string();
@@ -276,7 +285,7 @@ fn a_whole_chain_recomputed_verifies_but_its_head_differs_from_the_recorded_one(
     }
     conn.execute("UPDATE audit_head SET hash = ?1", [&prev])
         .unwrap();
-    let verification = audit::verify(&conn).unwrap();
+    let verification = audit::verify(&mut ours(&conn)).unwrap();
     assert!(verification.is_intact(), "{:?}", verification.problems);
     assert_ne!(verification.head, recorded);
 }

@@ -159,8 +159,8 @@ async fn a_revoked_token_is_refused_within_the_cache_lifetime() {
         "works before: {status:?}"
     );
 
-    let conn = ledgerline::db::open(server.data_dir()).unwrap();
-    ledgerline::auth::revoke(&conn, "leaver").unwrap();
+    let mut conn = ledgerline::db::open_dir(server.data_dir()).unwrap();
+    ledgerline::auth::revoke(&mut conn, "leaver").unwrap();
     let revoked = Instant::now();
     let status = loop {
         let status = client.validate_journal_entry(validate()).await.unwrap_err();

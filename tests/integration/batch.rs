@@ -127,7 +127,8 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
     assert!(reported.values().all(|n| *n == 1), "{reported:?}");
 
     // Stored once each, and nothing left half-way between approval and posting.
-    let store = ledgerline::review::Store::open(data.path()).unwrap();
+    let store =
+        ledgerline::review::Store::open(&ledgerline::db::Location::new(data.path(), None)).unwrap();
     let counts: HashMap<String, u64> = store.counts("SYNTH").unwrap().into_iter().collect();
     assert_eq!(counts.values().sum::<u64>(), ids.len() as u64, "{counts:?}");
     assert!(!counts.contains_key("approved"), "{counts:?}");
@@ -147,8 +148,8 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
             r.external_id
         );
     }
-    let conn = ledgerline::db::open(data.path()).unwrap();
-    assert!(ledgerline::audit::verify(&conn).unwrap().is_intact());
+    let mut conn = ledgerline::db::open_dir(data.path()).unwrap();
+    assert!(ledgerline::audit::verify(&mut conn).unwrap().is_intact());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,6 +24,7 @@ mod intacct_posting;
 mod intacct_secrets;
 mod intacct_sync;
 mod models;
+mod postgres;
 mod process;
 mod proposal_server;
 mod read;

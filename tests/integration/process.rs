@@ -155,8 +155,8 @@ async fn invoices_post_what_the_documents_say_and_the_rest_waits_with_reasons() 
         .iter()
         .find(|(_, p)| p.state == State::Posted)
         .unwrap();
-    let conn = ledgerline::db::open(w.data.path()).unwrap();
-    let actions: Vec<String> = ledgerline::audit::trail(&conn, &p.document_id)
+    let mut conn = ledgerline::db::open_dir(w.data.path()).unwrap();
+    let actions: Vec<String> = ledgerline::audit::trail(&mut conn, &p.document_id)
         .unwrap()
         .into_iter()
         .map(|e| e.event.action)
@@ -166,12 +166,36 @@ async fn invoices_post_what_the_documents_say_and_the_rest_waits_with_reasons() 
         ["received", "extracted", "suggested", "routed", "posted"],
         "{id}"
     );
-    assert!(ledgerline::audit::verify(&conn).unwrap().is_intact());
+    assert!(ledgerline::audit::verify(&mut conn).unwrap().is_intact());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_duplicate_invoice_is_caught_and_racing_reviewers_make_one_decision() {
     let w = world(common::runtime(), &common::model_cache()).await;
+    duplicates_and_racing_reviewers(w).await;
+}
+
+/// The same on PostgreSQL, where replicas share the queue: one decision per version, one
+/// posting per control id and one intact chain hold there too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_racing_reviewers_still_make_one_decision_and_one_chain() {
+    let (_server, url) = tokio::task::spawn_blocking(|| {
+        let server = common::postgres::Postgres::start();
+        let url = server.database("racing");
+        (server, url)
+    })
+    .await
+    .unwrap();
+    let w = pipeline_support::world_on(common::runtime(), &common::model_cache(), None, Some(&url))
+        .await;
+    assert!(
+        !ledgerline::db::path(w.data.path()).exists(),
+        "nothing went to the SQLite file"
+    );
+    duplicates_and_racing_reviewers(w).await;
+}
+
+async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
     // An invoice above the review threshold waits for a person.
     let big = document_ids("inv-")
         .into_iter()
@@ -281,14 +305,22 @@ async fn a_duplicate_invoice_is_caught_and_racing_reviewers_make_one_decision() 
         ),
         other => panic!("expected the edit to be refused: {other}"),
     }
-    let conn = ledgerline::db::open(w.data.path()).unwrap();
-    let verification = ledgerline::audit::verify(&conn).unwrap();
+    // The database is read as the service reads it: off the executor.
+    let database = w.database.clone();
+    let document = first.document_id.clone();
+    let (verification, trail) = tokio::task::spawn_blocking(move || {
+        let mut conn = ledgerline::db::open(&database).unwrap();
+        let verification = ledgerline::audit::verify(&mut conn).unwrap();
+        let trail: Vec<String> = ledgerline::audit::trail(&mut conn, &document)
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{}:{}", e.event.action, e.event.actor))
+            .collect();
+        (verification, trail)
+    })
+    .await
+    .unwrap();
     assert!(verification.is_intact(), "{:?}", verification.problems);
-    let trail: Vec<String> = ledgerline::audit::trail(&conn, &first.document_id)
-        .unwrap()
-        .into_iter()
-        .map(|e| format!("{}:{}", e.event.action, e.event.actor))
-        .collect();
     assert!(
         trail.iter().any(|a| a.starts_with("approved:")),
         "{trail:?}"
@@ -362,7 +394,7 @@ async fn the_pipeline_on_a_qdrant_server_proposes_what_it_does_on_the_embedded_i
         .unwrap();
     let (runtime, cache) = (common::runtime(), common::model_cache());
     let embedded = world(runtime.clone(), &cache).await;
-    let server = pipeline_support::world_on(runtime, &cache, Some(&qdrant.url)).await;
+    let server = pipeline_support::world_on(runtime, &cache, Some(&qdrant.url), None).await;
     let ids: Vec<String> = document_ids("inv-")
         .into_iter()
         .step_by(7)

@@ -279,16 +279,17 @@ async fn documents_become_proposals_and_reviewers_decide_over_grpc() {
     assert_eq!(denied.code(), Code::PermissionDenied);
     // Refusals are tallied per caller and written once a minute and at shutdown.
     server.stop().await.unwrap();
-    let conn = ledgerline::db::open(data.path()).unwrap();
-    let detail: String = conn
-        .query_row(
-            "SELECT detail FROM audit_log WHERE action = 'refused' AND actor = 'uploader'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("the refusal was audited");
+    let mut conn = ledgerline::db::open_dir(data.path()).unwrap();
+    let detail = ledgerline::db::Sql::query_one(
+        &mut conn,
+        "SELECT detail FROM audit_log WHERE action = 'refused' AND actor = 'uploader'",
+        &[],
+    )
+    .expect("the refusal was audited")
+    .text(0)
+    .unwrap();
     let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
     assert_eq!(detail["calls"], 1, "{detail}");
     assert_eq!(detail["codes"]["PermissionDenied"], 1, "{detail}");
-    assert!(ledgerline::audit::verify(&conn).unwrap().is_intact());
+    assert!(ledgerline::audit::verify(&mut conn).unwrap().is_intact());
 }

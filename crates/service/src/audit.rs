@@ -1,6 +1,7 @@
 //! The audit log: an append-only, hash-chained record of every step a document goes through,
-//! kept in the `audit_log` and `audit_head` tables of the service's SQLite file (see [`crate::db`])
-//! so that a state change and its entry commit in one transaction.
+//! kept in the `audit_log` and `audit_head` tables of the service's database (see [`crate::db`]:
+//! a SQLite file, or a PostgreSQL server shared by replicas) so that a state change and its entry
+//! commit in one transaction.
 //!
 //! Each entry's hash is SHA-256 over an unambiguous encoding of its sequence number, time,
 //! the previous entry's hash and the event, so [`verify`] notices an entry changed, inserted,
@@ -14,7 +15,8 @@
 //! documents, credentials or tokens themselves; an entry's `detail` is capped at
 //! [`MAX_DETAIL_BYTES`] so that a whole document cannot slip in by mistake.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::args;
+use crate::db::{Conn, Sql, SqlError, Tx};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -83,7 +85,7 @@ pub enum AuditError {
     #[error(
         "the audit log could not be read or written: {0}; check the database file and free disk space, then run `ledgerline audit verify`"
     )]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] SqlError),
     #[error(
         "the database has no audit log tables; check --data-dir, or start the service once so it creates them"
     )]
@@ -102,39 +104,6 @@ pub enum AuditError {
         #[source]
         source: serde_json::Error,
     },
-}
-
-/// Creates the tables if missing. Idempotent.
-pub fn init(conn: &Connection) -> Result<(), AuditError> {
-    // STRICT: a value of the wrong type is refused rather than converted, so what is hashed is
-    // what is stored.
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS audit_log (
-             seq INTEGER PRIMARY KEY,
-             at TEXT NOT NULL,
-             action TEXT NOT NULL,
-             actor TEXT NOT NULL,
-             document_id TEXT,
-             proposal_id TEXT,
-             detail TEXT NOT NULL,
-             prev_hash TEXT NOT NULL,
-             hash TEXT NOT NULL
-         ) STRICT;
-         CREATE INDEX IF NOT EXISTS audit_log_document ON audit_log (document_id, seq);
-         CREATE TABLE IF NOT EXISTS audit_head (
-             id INTEGER PRIMARY KEY CHECK (id = 1),
-             seq INTEGER NOT NULL,
-             hash TEXT NOT NULL
-         ) STRICT;",
-    )?;
-    // Only an empty log gets a fresh head: recreating a deleted head over existing entries would
-    // hide the deletion of entries from the end.
-    conn.execute(
-        "INSERT OR IGNORE INTO audit_head (id, seq, hash)
-         SELECT 1, 0, ?1 WHERE NOT EXISTS (SELECT 1 FROM audit_log)",
-        [GENESIS],
-    )?;
-    Ok(())
 }
 
 /// An event whose detail would be over [`MAX_DETAIL_BYTES`] as several numbered ones: its
@@ -202,22 +171,18 @@ pub fn split_oversized(event: Event) -> Vec<Event> {
 /// Appends `event` inside the caller's transaction, so a state change and its audit entry
 /// commit together (or not at all).
 ///
-/// The transaction MUST have been started with [`TransactionBehavior::Immediate`]: it then holds
-/// the database's write lock before the head is read, so appenders on other connections queue
-/// (up to the busy timeout of [`crate::db::open`]) instead of racing for the same sequence number.
-/// Under a deferred transaction the chain stays sound, since SQLite lets only one writer
-/// commit, but a concurrent append makes this one fail with a busy error.
-pub fn append(tx: &Transaction, event: &Event) -> Result<Entry, AuditError> {
+/// The transaction is a writing one ([`Conn::write`]): it holds the writers' lock before the
+/// head is read, so appenders on other connections, processes or replicas queue instead of
+/// racing for the same sequence number.
+pub fn append(tx: &mut Tx<'_>, event: &Event) -> Result<Entry, AuditError> {
     let detail = canonical_json(&event.detail);
     if detail.len() > MAX_DETAIL_BYTES {
         return Err(AuditError::DetailTooLarge { size: detail.len() });
     }
-    let (last, prev_hash): (i64, String) = tx
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
+    let head = tx
+        .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?
         .ok_or(AuditError::NoHead)?;
+    let (last, prev_hash) = (head.int(0)?, head.text(1)?);
     let seq = last + 1;
     let at = ledgerline_core::clock::now_rfc3339();
     let hash = hash_fields(&Fields {
@@ -234,21 +199,21 @@ pub fn append(tx: &Transaction, event: &Event) -> Result<Entry, AuditError> {
         "INSERT INTO audit_log
              (seq, at, action, actor, document_id, proposal_id, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+        args![
             seq,
-            at,
-            event.action,
-            event.actor,
-            event.document_id,
-            event.proposal_id,
-            detail,
-            prev_hash,
-            hash
+            &at,
+            &event.action,
+            &event.actor,
+            &event.document_id,
+            &event.proposal_id,
+            &detail,
+            &prev_hash,
+            &hash
         ],
     )?;
     tx.execute(
         "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
-        params![seq, hash],
+        args![seq, &hash],
     )?;
     tracing::debug!(seq, action = %event.action, "audit entry appended");
     Ok(Entry {
@@ -260,23 +225,23 @@ pub fn append(tx: &Transaction, event: &Event) -> Result<Entry, AuditError> {
     })
 }
 
-/// Appends `event` in a transaction of its own (IMMEDIATE, see [`append`]).
-pub fn append_now(conn: &mut Connection, event: &Event) -> Result<Entry, AuditError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let entry = append(&tx, event)?;
+/// Appends `event` in a writing transaction of its own (see [`append`]).
+pub fn append_now(conn: &mut Conn, event: &Event) -> Result<Entry, AuditError> {
+    let mut tx = conn.write()?;
+    let entry = append(&mut tx, event)?;
     tx.commit()?;
     Ok(entry)
 }
 
 /// Walks the whole chain, oldest first, and reports every problem it finds.
-pub fn verify(conn: &Connection) -> Result<Verification, AuditError> {
+pub fn verify(conn: &mut Conn) -> Result<Verification, AuditError> {
     if !tables_exist(conn)? {
         return Err(AuditError::NotInitialized);
     }
     // One read transaction, so that the log and the head are seen at the same instant even
     // while the service appends.
-    let tx = conn.unchecked_transaction()?;
-    let verification = walk(&tx)?;
+    let mut tx = conn.read()?;
+    let verification = walk(&mut tx)?;
     tx.commit()?;
     if !verification.is_intact() {
         tracing::warn!(
@@ -287,74 +252,107 @@ pub fn verify(conn: &Connection) -> Result<Verification, AuditError> {
     Ok(verification)
 }
 
-fn walk(conn: &Connection) -> Result<Verification, AuditError> {
+/// Entries read at once while walking: memory stays bounded however long the log.
+const WALK_PAGE: i64 = 5000;
+
+fn walk(tx: &mut Tx<'_>) -> Result<Verification, AuditError> {
     let mut problems = Vec::new();
     let mut entries = 0u64;
     // The previous row: its sequence number and the hash it stores.
     let mut prev: Option<(i64, String)> = None;
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, action, actor, document_id, proposal_id, detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        entries += 1;
-        let seq: i64 = row.get(0)?;
-        let at: String = row.get(1)?;
-        let action: String = row.get(2)?;
-        let actor: String = row.get(3)?;
-        let document_id: Option<String> = row.get(4)?;
-        let proposal_id: Option<String> = row.get(5)?;
-        let detail: String = row.get(6)?;
-        let prev_hash: String = row.get(7)?;
-        let hash: String = row.get(8)?;
-        let mut problem = |message: String| problems.push(Problem { seq, message });
-        let (expected_seq, expected_prev) = match &prev {
-            Some((p, h)) => (p + 1, h.as_str()),
-            None => (1, GENESIS),
-        };
-        if seq != expected_seq {
-            problem(match &prev {
-                Some((p, _)) => format!(
-                    "entry {seq} does not follow entry {p}: an entry was deleted or inserted"
-                ),
-                None => format!(
-                    "the log starts at entry {seq}, not entry 1: its first entries were deleted"
-                ),
-            });
-        } else if prev_hash != expected_prev {
-            problem(match &prev {
-                Some((p, _)) => format!(
-                    "entry {seq} does not link to entry {p}: its prev_hash is not entry {p}'s hash, so entry {p} was rewritten or replaced, or entries were reordered"
-                ),
-                None => format!(
-                    "entry {seq} does not start the chain: its prev_hash is not the genesis hash"
-                ),
-            });
+    let mut after = i64::MIN;
+    loop {
+        let page = tx.query(
+            "SELECT seq, at, action, actor, document_id, proposal_id, detail, prev_hash, hash
+             FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            args![after, WALK_PAGE],
+        )?;
+        let Some(last) = page.last() else { break };
+        after = last.int(0)?;
+        for row in page {
+            check_entry(&row, &mut prev, &mut problems)?;
+            entries += 1;
         }
-        let computed = hash_fields(&Fields {
-            seq,
-            at: &at,
-            prev_hash: &prev_hash,
-            action: &action,
-            actor: &actor,
-            document_id: document_id.as_deref(),
-            proposal_id: proposal_id.as_deref(),
-            detail: &detail,
-        });
-        if computed != hash {
-            problem(format!(
-                "entry {seq} was changed after it was written: its hash does not match its content"
-            ));
-        }
-        prev = Some((seq, hash));
     }
-    let head: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+    let head = tx.query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?;
+    let head = match head {
+        Some(row) => Some((row.int(0)?, row.text(1)?)),
+        None => None,
+    };
     let (last, last_hash) = prev.unwrap_or_else(|| (0, GENESIS.to_string()));
+    check_head(head, last, &last_hash, &mut problems);
+    Ok(Verification {
+        entries,
+        head: last_hash,
+        problems,
+    })
+}
+
+/// Checks one entry against the one before it (`prev`, which it then becomes).
+fn check_entry(
+    row: &crate::db::Row,
+    prev: &mut Option<(i64, String)>,
+    problems: &mut Vec<Problem>,
+) -> Result<(), AuditError> {
+    let seq = row.int(0)?;
+    let at = row.text(1)?;
+    let action = row.text(2)?;
+    let actor = row.text(3)?;
+    let document_id = row.opt_text(4)?;
+    let proposal_id = row.opt_text(5)?;
+    let detail = row.text(6)?;
+    let prev_hash = row.text(7)?;
+    let hash = row.text(8)?;
+    let mut problem = |message: String| problems.push(Problem { seq, message });
+    let (expected_seq, expected_prev) = match prev.as_ref() {
+        Some((p, h)) => (p + 1, h.as_str()),
+        None => (1, GENESIS),
+    };
+    if seq != expected_seq {
+        problem(match prev.as_ref() {
+            Some((p, _)) => {
+                format!("entry {seq} does not follow entry {p}: an entry was deleted or inserted")
+            }
+            None => format!(
+                "the log starts at entry {seq}, not entry 1: its first entries were deleted"
+            ),
+        });
+    } else if prev_hash != expected_prev {
+        problem(match prev.as_ref() {
+            Some((p, _)) => format!(
+                "entry {seq} does not link to entry {p}: its prev_hash is not entry {p}'s hash, so entry {p} was rewritten or replaced, or entries were reordered"
+            ),
+            None => format!(
+                "entry {seq} does not start the chain: its prev_hash is not the genesis hash"
+            ),
+        });
+    }
+    let computed = hash_fields(&Fields {
+        seq,
+        at: &at,
+        prev_hash: &prev_hash,
+        action: &action,
+        actor: &actor,
+        document_id: document_id.as_deref(),
+        proposal_id: proposal_id.as_deref(),
+        detail: &detail,
+    });
+    if computed != hash {
+        problem(format!(
+            "entry {seq} was changed after it was written: its hash does not match its content"
+        ));
+    }
+    *prev = Some((seq, hash));
+    Ok(())
+}
+
+/// Checks the head row against the last entry, so that entries deleted from the end show.
+fn check_head(
+    head: Option<(i64, String)>,
+    last: i64,
+    last_hash: &str,
+    problems: &mut Vec<Problem>,
+) {
     match head {
         None => problems.push(Problem {
             seq: last,
@@ -380,52 +378,38 @@ fn walk(conn: &Connection) -> Result<Verification, AuditError> {
         }),
         Some(_) => {}
     }
-    Ok(Verification {
-        entries,
-        head: last_hash,
-        problems,
-    })
 }
 
 /// One document's entries, oldest first. Empty when the document has none.
-pub fn trail(conn: &Connection, document_id: &str) -> Result<Vec<Entry>, AuditError> {
+pub fn trail(conn: &mut Conn, document_id: &str) -> Result<Vec<Entry>, AuditError> {
     if !tables_exist(conn)? {
         return Err(AuditError::NotInitialized);
     }
-    let mut stmt = conn.prepare(
+    let rows = conn.query(
         "SELECT seq, at, action, actor, document_id, proposal_id, detail, prev_hash, hash
          FROM audit_log WHERE document_id = ?1 ORDER BY seq",
+        args![document_id],
     )?;
-    let rows = stmt.query_map([document_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            Event {
-                action: r.get(2)?,
-                actor: r.get(3)?,
-                document_id: r.get(4)?,
-                proposal_id: r.get(5)?,
-                detail: Value::Null,
-            },
-            r.get::<_, String>(6)?,
-            r.get::<_, String>(7)?,
-            r.get::<_, String>(8)?,
-        ))
-    })?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let (seq, at, mut event, detail, prev_hash, hash) = row?;
-        event.detail = serde_json::from_str(&detail)
-            .map_err(|source| AuditError::Serialize { seq, source })?;
-        entries.push(Entry {
-            seq,
-            at,
-            event,
-            prev_hash,
-            hash,
-        });
-    }
-    Ok(entries)
+    rows.iter()
+        .map(|row| {
+            let seq = row.int(0)?;
+            let detail = serde_json::from_str(&row.text(6)?)
+                .map_err(|source| AuditError::Serialize { seq, source })?;
+            Ok(Entry {
+                seq,
+                at: row.text(1)?,
+                event: Event {
+                    action: row.text(2)?,
+                    actor: row.text(3)?,
+                    document_id: row.opt_text(4)?,
+                    proposal_id: row.opt_text(5)?,
+                    detail,
+                },
+                prev_hash: row.text(7)?,
+                hash: row.text(8)?,
+            })
+        })
+        .collect()
 }
 
 /// The hash an entry with these fields gets, for verifiers outside this module (and tests that
@@ -525,15 +509,9 @@ fn hash_fields(f: &Fields) -> String {
     hex::encode(hasher.finalize())
 }
 
-fn tables_exist(conn: &Connection) -> Result<bool, AuditError> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master
-         WHERE type = 'table' AND name IN ('audit_log', 'audit_head')",
-        [],
-        |r| r.get(0),
-    )?;
+fn tables_exist(conn: &mut Conn) -> Result<bool, AuditError> {
     // With one of the two present the log exists and `verify` reports what is missing.
-    Ok(n > 0)
+    Ok(conn.has_table("audit_log")? || conn.has_table("audit_head")?)
 }
 
 #[cfg(test)]
@@ -551,10 +529,8 @@ mod tests {
         }
     }
 
-    fn memory() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        init(&conn).unwrap();
-        conn
+    fn memory() -> Conn {
+        crate::db::open(&crate::db::Location::Sqlite(":memory:".into())).unwrap()
     }
 
     #[test]
@@ -617,26 +593,24 @@ mod tests {
             entry_hash(1, &first.at, GENESIS, &first.event),
             "the returned hash is the documented one"
         );
-        let verification = verify(&conn).unwrap();
+        let verification = verify(&mut conn).unwrap();
         assert!(verification.is_intact(), "{:?}", verification.problems);
         assert_eq!(verification.entries, 3);
         assert_eq!(verification.head, third.hash);
-        assert_eq!(trail(&conn, "d1").unwrap(), vec![first, third]);
-        assert!(trail(&conn, "d3").unwrap().is_empty());
+        assert_eq!(trail(&mut conn, "d1").unwrap(), vec![first, third]);
+        assert!(trail(&mut conn, "d3").unwrap().is_empty());
     }
 
     #[test]
     fn a_rolled_back_transaction_leaves_no_entry() {
         let mut conn = memory();
         append_now(&mut conn, &event("a", None, json!({}))).unwrap();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
-        append(&tx, &event("b", None, json!({}))).unwrap();
+        let mut tx = conn.write().unwrap();
+        append(&mut tx, &event("b", None, json!({}))).unwrap();
         drop(tx);
         let next = append_now(&mut conn, &event("c", None, json!({}))).unwrap();
         assert_eq!(next.seq, 2);
-        assert!(verify(&conn).unwrap().is_intact());
+        assert!(verify(&mut conn).unwrap().is_intact());
     }
 
     #[test]
@@ -647,10 +621,10 @@ mod tests {
         }
         conn.execute(
             "UPDATE audit_log SET detail = '{\"i\":9}' WHERE seq = 3",
-            [],
+            &[],
         )
         .unwrap();
-        let verification = verify(&conn).unwrap();
+        let verification = verify(&mut conn).unwrap();
         assert_eq!(
             verification.problems,
             vec![Problem {
@@ -663,35 +637,36 @@ mod tests {
     }
 
     #[test]
-    fn a_large_detail_is_refused_and_init_is_idempotent() {
+    fn a_large_detail_is_refused() {
         let mut conn = memory();
-        init(&conn).unwrap();
         let big = json!({ "document": "x".repeat(MAX_DETAIL_BYTES) });
         let err = append_now(&mut conn, &event("a", None, big)).unwrap_err();
         assert!(matches!(err, AuditError::DetailTooLarge { .. }), "{err}");
-        assert_eq!(verify(&conn).unwrap().entries, 0);
+        assert_eq!(verify(&mut conn).unwrap().entries, 0);
     }
 
     #[test]
     fn a_deleted_head_is_not_recreated_over_existing_entries() {
         let mut conn = memory();
         append_now(&mut conn, &event("a", None, json!({}))).unwrap();
-        conn.execute("DELETE FROM audit_head", []).unwrap();
-        init(&conn).unwrap();
+        conn.execute("DELETE FROM audit_head", &[]).unwrap();
         assert!(matches!(
             append_now(&mut conn, &event("b", None, json!({}))),
             Err(AuditError::NoHead)
         ));
-        let problems = verify(&conn).unwrap().problems;
+        let problems = verify(&mut conn).unwrap().problems;
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].message.contains("head row"), "{problems:?}");
     }
 
     #[test]
     fn an_uninitialised_database_is_an_error() {
-        let conn = Connection::open_in_memory().unwrap();
-        assert!(matches!(verify(&conn), Err(AuditError::NotInitialized)));
-        assert!(matches!(trail(&conn, "d"), Err(AuditError::NotInitialized)));
+        let mut conn = crate::db::connect(&crate::db::Location::Sqlite(":memory:".into())).unwrap();
+        assert!(matches!(verify(&mut conn), Err(AuditError::NotInitialized)));
+        assert!(matches!(
+            trail(&mut conn, "d"),
+            Err(AuditError::NotInitialized)
+        ));
     }
 
     #[test]
@@ -725,14 +700,12 @@ mod tests {
         assert_eq!(parts[0].detail["model"], "v1");
         assert_eq!(seen, (0..3000).map(|i| json!(i)).collect::<Vec<_>>());
         let mut conn = memory();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .unwrap();
+        let mut tx = conn.write().unwrap();
         for part in &parts {
-            append(&tx, part).unwrap();
+            append(&mut tx, part).unwrap();
         }
         tx.commit().unwrap();
-        let verified = verify(&conn).unwrap();
+        let verified = verify(&mut conn).unwrap();
         assert!(verified.is_intact());
         assert_eq!(verified.entries, parts.len() as u64);
     }

@@ -68,6 +68,11 @@ pub struct ServeArgs {
     /// [default: none, the embedded Qdrant Edge index under the data directory].
     #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
     pub qdrant_url: Option<String>,
+    /// A PostgreSQL database (postgres://user:password@host:port/db) for the review queue, the
+    /// audit log and the API tokens, shared by every replica [default: none, the SQLite file
+    /// ledgerline.db under the data directory].
+    #[arg(long, env = "LEDGERLINE_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// How a newly created history index keeps its vectors: none (f32 in RAM) or int8 (a
     /// quarter of the memory, originals on disk) [default: none].
     #[arg(long, env = "LEDGERLINE_INDEX_QUANTIZATION")]
@@ -111,6 +116,7 @@ struct FileConfig {
     log_filter: Option<String>,
     shutdown_grace_secs: Option<u64>,
     qdrant_url: Option<String>,
+    database_url: Option<String>,
     index_quantization: Option<String>,
     backend: Option<String>,
     device: Option<String>,
@@ -177,6 +183,8 @@ pub struct ServeConfig {
     pub shutdown_grace: Duration,
     /// None: the embedded Qdrant Edge index under `data_dir`.
     pub qdrant_url: Option<String>,
+    /// None: the SQLite file under `data_dir`.
+    pub database_url: Option<String>,
     /// The vector layout of an index this service creates.
     pub index_quantization: Quantization,
     /// What runs the OCR and layout networks.
@@ -200,6 +208,7 @@ impl ServeConfig {
             log_filter: "info".to_string(),
             shutdown_grace: Duration::from_secs(30),
             qdrant_url: None,
+            database_url: None,
             index_quantization: Quantization::None,
             backend: ledgerline_read::infer::BackendChoice::Ort,
             auth: true,
@@ -326,12 +335,20 @@ impl ServeConfig {
                     .unwrap_or(defaults.shutdown_grace.as_secs()),
             ),
             qdrant_url: args.qdrant_url.clone().or(file.qdrant_url),
+            database_url: args.database_url.clone().or(file.database_url),
             index_quantization,
             backend,
             // The flag only ever turns access control off; left out, the file decides.
             auth: !args.no_auth && file.auth.unwrap_or(defaults.auth),
             tls,
         })
+    }
+}
+
+impl ServeConfig {
+    /// Where the review queue, the audit log and the tokens live.
+    pub fn database(&self) -> crate::db::Location {
+        crate::db::Location::new(&self.data_dir, self.database_url.as_deref())
     }
 }
 

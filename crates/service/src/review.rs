@@ -1,15 +1,14 @@
-//! The review queue: every proposal that was stored, durable in the service's SQLite file, with
+//! The review queue: every proposal that was stored, durable in the service's database, with
 //! its state (pending -> approved, edited or rejected -> posted or failed). Each change checks
 //! the version the actor saw (optimistic concurrency: of two reviewers acting on one proposal,
 //! the second is told someone else acted first) and commits together with its audit entries, so
 //! no state change is ever unaudited and no audit entry describes a change that did not happen.
 
-use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
+use crate::args;
 use crate::audit::{self, Event};
+use crate::db::{Conn, Location, Sql, SqlError};
 use crate::propose::{Proposal, State};
 use crate::validate::Booked;
 
@@ -35,36 +34,19 @@ pub enum ReviewError {
     #[error(transparent)]
     Db(#[from] crate::db::DbError),
     #[error(
-        "the review database failed: {0}; check the data directory's disk space and permissions"
+        "the review database failed: {0}; check the database's disk space, permissions and connection"
     )]
-    Sql(#[from] rusqlite::Error),
+    Sql(#[from] SqlError),
     #[error(transparent)]
     Audit(#[from] audit::AuditError),
     #[error("a stored proposal could not be read back ({0}); the database may be damaged")]
     Corrupt(String),
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS proposals (
-    id TEXT PRIMARY KEY,
-    company TEXT NOT NULL,
-    document_id TEXT NOT NULL,
-    state TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    vendor TEXT NOT NULL,
-    number TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    body TEXT NOT NULL,
-    UNIQUE (company, document_id)
-);
-CREATE INDEX IF NOT EXISTS proposals_pending ON proposals (company, state, created_at, id);
-CREATE INDEX IF NOT EXISTS proposals_vendor ON proposals (company, vendor);
-";
-
-/// The queue. One connection per store; other processes (a batch next to the server) open
-/// their own, and SQLite's write lock orders them.
+/// The queue. One connection per store; other processes (a batch next to the server, other
+/// replicas on PostgreSQL) open their own, and the writers' lock orders them.
 pub struct Store {
-    conn: Mutex<Connection>,
+    conn: Mutex<Conn>,
 }
 
 /// What `insert` found.
@@ -90,29 +72,28 @@ fn encode(p: &Proposal) -> Result<String, ReviewError> {
 }
 
 impl Store {
-    pub fn open(data_dir: &Path) -> Result<Store, ReviewError> {
-        let conn = crate::db::open(data_dir)?;
-        conn.execute_batch(SCHEMA)?;
-        audit::init(&conn)?;
+    /// Opens the queue in `location`, bringing the schema up to date.
+    pub fn open(location: &Location) -> Result<Store, ReviewError> {
+        let conn = crate::db::open(location)?;
         Ok(Store {
             conn: Mutex::new(conn),
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the connection leaves no half transaction behind (rusqlite
-        // rolls back on drop), so the connection stays usable.
+    fn conn(&self) -> std::sync::MutexGuard<'_, Conn> {
+        // A panic while holding the connection leaves no half transaction behind (a dropped
+        // transaction rolls back), so the connection stays usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn get(&self, id: &str) -> Result<Proposal, ReviewError> {
-        let body: Option<String> = self
+        let row = self
             .conn()
-            .query_row("SELECT body FROM proposals WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        decode(body.ok_or_else(|| ReviewError::NotFound(id.to_string()))?)
+            .query_opt("SELECT body FROM proposals WHERE id = ?1", args![id])?;
+        decode(
+            row.ok_or_else(|| ReviewError::NotFound(id.to_string()))?
+                .text(0)?,
+        )
     }
 
     pub fn find_by_document(
@@ -120,49 +101,42 @@ impl Store {
         company: &str,
         document_id: &str,
     ) -> Result<Option<Proposal>, ReviewError> {
-        let body: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT body FROM proposals WHERE company = ?1 AND document_id = ?2",
-                [company, document_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        body.map(decode).transpose()
+        let row = self.conn().query_opt(
+            "SELECT body FROM proposals WHERE company = ?1 AND document_id = ?2",
+            args![company, document_id],
+        )?;
+        row.map(|r| decode(r.text(0)?)).transpose()
     }
 
     /// Stores a new proposal with its audit events, or returns the one the document already
     /// has: the same document is never queued twice.
     pub fn insert(&self, proposal: Proposal, events: &[Event]) -> Result<Inserted, ReviewError> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT body FROM proposals WHERE company = ?1 AND document_id = ?2",
-                [&proposal.company, &proposal.document_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(body) = existing {
-            return Ok(Inserted::Existing(decode(body)?));
+        let mut tx = conn.write()?;
+        let existing = tx.query_opt(
+            "SELECT body FROM proposals WHERE company = ?1 AND document_id = ?2",
+            args![&proposal.company, &proposal.document_id],
+        )?;
+        if let Some(row) = existing {
+            return Ok(Inserted::Existing(decode(row.text(0)?)?));
         }
         tx.execute(
             "INSERT INTO proposals (id, company, document_id, state, version, vendor, number, created_at, body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                proposal.id,
-                proposal.company,
-                proposal.document_id,
+            args![
+                &proposal.id,
+                &proposal.company,
+                &proposal.document_id,
                 proposal.state.name(),
                 proposal.version,
-                proposal.entry.vendor_id,
-                proposal.entry.number,
-                proposal.created_at,
+                &proposal.entry.vendor_id,
+                &proposal.entry.number,
+                &proposal.created_at,
                 encode(&proposal)?
             ],
         )?;
         for event in events {
-            audit::append(&tx, event)?;
+            audit::append(&mut tx, event)?;
         }
         tx.commit()?;
         Ok(Inserted::New(proposal))
@@ -180,13 +154,12 @@ impl Store {
         events: impl FnOnce(&Proposal) -> Vec<Event>,
     ) -> Result<Proposal, ReviewError> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let body: Option<String> = tx
-            .query_row("SELECT body FROM proposals WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let mut proposal = decode(body.ok_or_else(|| ReviewError::NotFound(id.to_string()))?)?;
+        let mut tx = conn.write()?;
+        let row = tx.query_opt("SELECT body FROM proposals WHERE id = ?1", args![id])?;
+        let mut proposal = decode(
+            row.ok_or_else(|| ReviewError::NotFound(id.to_string()))?
+                .text(0)?,
+        )?;
         if let Some(expected) = expected_version
             && expected != proposal.version
         {
@@ -210,11 +183,11 @@ impl Store {
         let updated = tx.execute(
             "UPDATE proposals SET state = ?1, version = ?2, vendor = ?3, number = ?4, body = ?5
              WHERE id = ?6 AND version = ?7",
-            params![
+            args![
                 proposal.state.name(),
                 proposal.version,
-                proposal.entry.vendor_id,
-                proposal.entry.number,
+                &proposal.entry.vendor_id,
+                &proposal.entry.number,
                 encode(&proposal)?,
                 id,
                 before
@@ -230,7 +203,7 @@ impl Store {
             });
         }
         for event in events(&proposal) {
-            audit::append(&tx, &event)?;
+            audit::append(&mut tx, &event)?;
         }
         tx.commit()?;
         Ok(proposal)
@@ -243,37 +216,32 @@ impl Store {
         page_size: usize,
         after: Option<&str>,
     ) -> Result<Page, ReviewError> {
-        let conn = self.conn();
-        let total: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM proposals WHERE company = ?1 AND state = 'pending'",
-            [company],
-            |r| r.get(0),
-        )?;
+        let mut conn = self.conn();
+        let total = conn
+            .query_one(
+                "SELECT COUNT(*) FROM proposals WHERE company = ?1 AND state = 'pending'",
+                args![company],
+            )?
+            .int(0)?;
         let (created, last) = match after {
-            Some(id) => conn
-                .query_row(
-                    "SELECT created_at, id FROM proposals WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-                )
-                .optional()?
-                .ok_or_else(|| ReviewError::NotFound(id.to_string()))?,
+            Some(id) => {
+                let row = conn
+                    .query_opt(
+                        "SELECT created_at, id FROM proposals WHERE id = ?1",
+                        args![id],
+                    )?
+                    .ok_or_else(|| ReviewError::NotFound(id.to_string()))?;
+                (row.text(0)?, row.text(1)?)
+            }
             None => (String::new(), String::new()),
         };
-        let mut stmt = conn.prepare(
+        let rows = conn.query(
             "SELECT body FROM proposals WHERE company = ?1 AND state = 'pending'
                AND (created_at, id) > (?2, ?3)
              ORDER BY created_at, id LIMIT ?4",
+            args![company, created, last, page_size.saturating_add(1)],
         )?;
-        let bodies: Vec<String> = stmt
-            .query_map(params![company, created, last, page_size as i64 + 1], |r| {
-                r.get(0)
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut proposals = bodies
-            .into_iter()
-            .map(decode)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut proposals = bodies(rows)?;
         let next = if proposals.len() > page_size {
             proposals.truncate(page_size);
             proposals.last().map(|p| p.id.clone())
@@ -295,51 +263,47 @@ impl Store {
         vendor: &str,
         except_document: &str,
     ) -> Result<Vec<Booked>, ReviewError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        let rows = self.conn().query(
             "SELECT body FROM proposals WHERE company = ?1 AND vendor = ?2 AND document_id <> ?3
                AND state <> 'rejected'",
+            args![company, vendor, except_document],
         )?;
-        let bodies: Vec<String> = stmt
-            .query_map(params![company, vendor, except_document], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        bodies
+        Ok(bodies(rows)?
             .into_iter()
-            .map(|b| {
-                let p = decode(b)?;
-                Ok(Booked {
-                    proposal_id: p.id,
-                    vendor_id: p.entry.vendor_id,
-                    number: p.entry.number,
-                    total: p.entry.total,
-                    date: p.entry.date,
-                    state: p.state.name().to_string(),
-                })
+            .map(|p| Booked {
+                proposal_id: p.id,
+                vendor_id: p.entry.vendor_id,
+                number: p.entry.number,
+                total: p.entry.total,
+                date: p.entry.date,
+                state: p.state.name().to_string(),
             })
-            .collect()
+            .collect())
     }
 
     /// Proposals approved or edited whose posting has not finished: a process stopped between
     /// the decision and Intacct's answer. They are posted again under the same control id.
     pub fn awaiting_posting(&self) -> Result<Vec<Proposal>, ReviewError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT body FROM proposals WHERE state IN ('approved', 'edited')")?;
-        let bodies: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        bodies.into_iter().map(decode).collect()
+        let rows = self.conn().query(
+            "SELECT body FROM proposals WHERE state IN ('approved', 'edited')",
+            &[],
+        )?;
+        bodies(rows)
     }
 
     /// Counts per state, for summaries.
     pub fn counts(&self, company: &str) -> Result<Vec<(String, u64)>, ReviewError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        let rows = self.conn().query(
             "SELECT state, COUNT(*) FROM proposals WHERE company = ?1 GROUP BY state ORDER BY state",
+            args![company],
         )?;
-        let rows = stmt
-            .query_map([company], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+        rows.iter()
+            .map(|r| Ok((r.text(0)?, r.int(1)?.max(0) as u64)))
+            .collect()
     }
+}
+
+/// The proposals stored in the first column of `rows`.
+fn bodies(rows: Vec<crate::db::Row>) -> Result<Vec<Proposal>, ReviewError> {
+    rows.iter().map(|r| decode(r.text(0)?)).collect()
 }

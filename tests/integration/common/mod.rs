@@ -12,6 +12,8 @@ use ledgerline::runtime::NativeRuntime;
 use ledgerline::server::{self, Listeners};
 use tokio::sync::oneshot;
 
+pub mod postgres;
+
 /// The model cache the test command filled (`ledgerline models fetch`), honouring
 /// `LEDGERLINE_MODELS_DIR` like the binary does.
 pub fn model_cache() -> ModelCache {
@@ -29,9 +31,8 @@ pub fn runtime() -> Arc<NativeRuntime> {
 
 /// Creates a token in the database under `data_dir` and returns it.
 pub fn create_token(data_dir: &Path, name: &str, role: Role) -> String {
-    let conn = ledgerline::db::open(data_dir).unwrap();
-    auth::init(&conn).unwrap();
-    auth::create(&conn, name, role).unwrap().1
+    let mut conn = ledgerline::db::open_dir(data_dir).unwrap();
+    auth::create(&mut conn, name, role).unwrap().1
 }
 
 /// Sends `authorization: Bearer <token>` with every call.

@@ -86,20 +86,24 @@ pub struct World {
     pub fake: FakeHandle,
     pub pipeline: Arc<Pipeline>,
     pub data: tempfile::TempDir,
+    /// Where the queue and the audit log are: SQLite under `data`, or a PostgreSQL database.
+    pub database: ledgerline::db::Location,
 }
 
 pub async fn world(
     runtime: Arc<ledgerline::runtime::NativeRuntime>,
     cache: &ledgerline::models::ModelCache,
 ) -> World {
-    world_on(runtime, cache, None).await
+    world_on(runtime, cache, None, None).await
 }
 
-/// [`world`] over the Qdrant server at `qdrant_url` when given, the embedded index otherwise.
+/// [`world`] over the Qdrant server at `qdrant_url` when given, the embedded index otherwise,
+/// and the PostgreSQL database at `database_url` when given, SQLite otherwise.
 pub async fn world_on(
     runtime: Arc<ledgerline::runtime::NativeRuntime>,
     cache: &ledgerline::models::ModelCache,
     qdrant_url: Option<&str>,
+    database_url: Option<&str>,
 ) -> World {
     let data = tempfile::tempdir().unwrap();
     company_data_dir_on(
@@ -114,12 +118,21 @@ pub async fn world_on(
     let queue = EmbedQueue::start(Embedder::from_cache(cache).unwrap(), QueueParams::default());
     let index = ledgerline::index::open(data.path(), qdrant_url, Default::default()).unwrap();
     let suggester = Arc::new(Suggester::new(queue, index, data.path()));
-    let store = Arc::new(Store::open(data.path()).unwrap());
+    let database = ledgerline::db::Location::new(data.path(), database_url);
+    let store = {
+        let database = database.clone();
+        Arc::new(
+            tokio::task::spawn_blocking(move || Store::open(&database).unwrap())
+                .await
+                .unwrap(),
+        )
+    };
     let pipeline = Arc::new(Pipeline::new(reader, suggester, store, Some(writer), 2));
     World {
         fake,
         pipeline,
         data,
+        database,
     }
 }
 

@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use crate::db::{Conn, Location};
 
 use super::{
-    Access, AuthError, Lookup, Principal, hash, init, list, lookup, required_access, well_formed,
+    Access, AuthError, Lookup, Principal, hash, list, lookup, required_access, well_formed,
 };
 
 /// One refused call, as handed to the [`RefusalSink`]. Never carries the token.
@@ -49,10 +49,10 @@ pub fn log_refusals() -> RefusalSink {
 pub const CACHE_TTL: Duration = Duration::from_secs(2);
 
 /// Checks presented tokens against the database, with a short cache of recent good ones so that
-/// most calls never touch SQLite.
+/// most calls never touch the database.
 #[derive(Clone)]
 pub struct Authenticator {
-    pub(super) conn: Arc<Mutex<Connection>>,
+    pub(super) conn: Arc<Mutex<Conn>>,
     /// Keyed by token hash; only working tokens are cached, so the map is bounded by the number
     /// of tokens, not by what strangers send.
     pub(super) cache: Arc<Mutex<HashMap<String, (Principal, Instant)>>>,
@@ -68,15 +68,14 @@ impl fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    /// Opens the service's database under `data_dir` and creates the token table if needed.
-    pub fn open(data_dir: &std::path::Path) -> Result<Self, AuthError> {
-        let conn = crate::db::open(data_dir)?;
-        init(&conn)?;
+    /// Opens the service's database, bringing its schema up to date.
+    pub fn open(location: &Location) -> Result<Self, AuthError> {
+        let conn = crate::db::open(location)?;
         Ok(Self::new(conn, CACHE_TTL))
     }
 
     /// Over an open connection whose table exists.
-    pub fn new(conn: Connection, ttl: Duration) -> Self {
+    pub fn new(conn: Conn, ttl: Duration) -> Self {
         Authenticator {
             conn: Arc::new(Mutex::new(conn)),
             cache: Arc::default(),
@@ -86,8 +85,8 @@ impl Authenticator {
 
     /// Number of working tokens.
     pub fn active_tokens(&self) -> Result<usize, AuthError> {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(list(&conn)?
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(list(&mut conn)?
             .iter()
             .filter(|t| t.revoked_at.is_none())
             .count())
@@ -109,12 +108,12 @@ impl Authenticator {
         // The entry's age counts from before the lookup: a token revoked while the lookup runs
         // must not live the lookup's duration beyond the documented lifetime.
         let asked = Instant::now();
-        // SQLite may wait on its busy timeout: off the executor.
+        // The database may wait on a lock or the network: off the executor.
         let conn = self.conn.clone();
         let token = presented.to_string();
         let found = tokio::task::spawn_blocking(move || {
-            let conn = conn.lock().unwrap_or_else(|e| e.into_inner());
-            lookup(&conn, &token)
+            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            lookup(&mut conn, &token)
         })
         .await
         .map_err(|e| AuthError::Lookup(e.to_string()))??;

@@ -7,9 +7,11 @@
 
 use std::fmt;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::args;
+use crate::db::{Conn, Sql, SqlError};
 
 /// What a token may do. An admin may call everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -87,10 +89,15 @@ pub enum AuthError {
     #[error("the operating system's random number generator failed: {0}; retry")]
     Random(String),
     #[error(
-        "the api_tokens table of the database failed: {0}; check that the data directory is \
-         the service's and that its disk is writable"
+        "the api_tokens table of the database failed: {0}; check that the data directory (or \
+         --database-url) is the service's and that the database is writable"
     )]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] SqlError),
+    #[error(
+        "the api_tokens table holds the role {0:?}, which no ledgerline knows; the database was \
+         edited by hand: revoke that token"
+    )]
+    BadRole(String),
     #[error(transparent)]
     Open(#[from] crate::db::DbError),
     #[error("the token lookup did not finish: {0}")]
@@ -102,48 +109,26 @@ const PREFIX: &str = "llt_";
 /// Random bytes per token: 256 bits, out of reach of guessing.
 const TOKEN_BYTES: usize = 32;
 
-/// Creates the `api_tokens` table if it is missing. Safe to call on every start.
-pub fn init(conn: &Connection) -> Result<(), AuthError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS api_tokens (
-             token_sha256 TEXT PRIMARY KEY,
-             name TEXT NOT NULL,
-             role TEXT NOT NULL CHECK (role IN ('ingest', 'reviewer', 'admin')),
-             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-             revoked_at TEXT
-         );
-         -- A name is unique among working tokens; a revoked token keeps its row (so that its
-         -- later use is named in the refusal) and its name may be given to a successor.
-         CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_active_name
-             ON api_tokens (name) WHERE revoked_at IS NULL;",
-    )?;
-    Ok(())
-}
-
 /// Creates a token; returns its description and the token itself, which is not stored and
 /// cannot be shown again.
-pub fn create(conn: &Connection, name: &str, role: Role) -> Result<(TokenInfo, String), AuthError> {
+pub fn create(conn: &mut Conn, name: &str, role: Role) -> Result<(TokenInfo, String), AuthError> {
     check_name(name)?;
     let mut bytes = [0u8; TOKEN_BYTES];
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut bytes)
         .map_err(|e| AuthError::Random(e.to_string()))?;
     let token = format!("{PREFIX}{}", hex::encode(bytes));
+    let created_at = now_seconds();
     let inserted = conn.execute(
-        "INSERT INTO api_tokens (token_sha256, name, role) VALUES (?1, ?2, ?3)",
-        params![hash(&token), name, role.as_str()],
+        "INSERT INTO api_tokens (token_sha256, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+        args![hash(&token), name, role.as_str(), &created_at],
     );
     match inserted {
         Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+        Err(e) if e.is_unique_violation() => {
             return Err(AuthError::NameTaken(name.to_string()));
         }
         Err(e) => return Err(e.into()),
     }
-    let created_at = conn.query_row(
-        "SELECT created_at FROM api_tokens WHERE token_sha256 = ?1",
-        [hash(&token)],
-        |row| row.get(0),
-    )?;
     let info = TokenInfo {
         name: name.to_string(),
         role,
@@ -154,39 +139,30 @@ pub fn create(conn: &Connection, name: &str, role: Role) -> Result<(TokenInfo, S
 }
 
 /// Every token, working ones first, by name.
-pub fn list(conn: &Connection) -> Result<Vec<TokenInfo>, AuthError> {
-    let mut statement = conn.prepare(
+pub fn list(conn: &mut Conn) -> Result<Vec<TokenInfo>, AuthError> {
+    let rows = conn.query(
         "SELECT name, role, created_at, revoked_at FROM api_tokens
          ORDER BY revoked_at IS NOT NULL, name, created_at",
+        &[],
     )?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, Option<String>>(3)?,
-        ))
-    })?;
-    let mut tokens = Vec::new();
-    for row in rows {
-        let (name, role, created_at, revoked_at) = row?;
-        tokens.push(TokenInfo {
-            role: parse_role(&role)?,
-            name,
-            created_at,
-            revoked_at,
-        });
-    }
-    Ok(tokens)
+    rows.iter()
+        .map(|row| {
+            Ok(TokenInfo {
+                name: row.text(0)?,
+                role: parse_role(&row.text(1)?)?,
+                created_at: row.text(2)?,
+                revoked_at: row.opt_text(3)?,
+            })
+        })
+        .collect()
 }
 
 /// Revokes the working token of that name: the next calls with it are refused (within the
 /// layer's cache lifetime, [`CACHE_TTL`], on a running server).
-pub fn revoke(conn: &Connection, name: &str) -> Result<(), AuthError> {
+pub fn revoke(conn: &mut Conn, name: &str) -> Result<(), AuthError> {
     let changed = conn.execute(
-        "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE name = ?1 AND revoked_at IS NULL",
-        [name],
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        args![name, now_seconds()],
     )?;
     if changed == 0 {
         return Err(AuthError::UnknownName(name.to_string()));
@@ -195,7 +171,7 @@ pub fn revoke(conn: &Connection, name: &str) -> Result<(), AuthError> {
 }
 
 /// Who a presented token belongs to; None when it is unknown or revoked.
-pub fn authenticate(conn: &Connection, presented: &str) -> Result<Option<Principal>, AuthError> {
+pub fn authenticate(conn: &mut Conn, presented: &str) -> Result<Option<Principal>, AuthError> {
     Ok(match lookup(conn, presented)? {
         Lookup::Active(principal) => Some(principal),
         Lookup::Revoked(_) | Lookup::Unknown => None,
@@ -216,44 +192,39 @@ enum Lookup {
     Unknown,
 }
 
-fn lookup(conn: &Connection, presented: &str) -> Result<Lookup, AuthError> {
+fn lookup(conn: &mut Conn, presented: &str) -> Result<Lookup, AuthError> {
     // Garbage never reaches the database.
     if !well_formed(presented) {
         return Ok(Lookup::Unknown);
     }
     // The lookup is by hash: the token itself is compared nowhere and stored nowhere.
-    let row = conn
-        .query_row(
-            "SELECT name, role, revoked_at IS NOT NULL FROM api_tokens WHERE token_sha256 = ?1",
-            [hash(presented)],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, bool>(2)?,
-                ))
-            },
-        )
-        .optional()?;
-    Ok(match row {
-        None => Lookup::Unknown,
-        Some((name, _, true)) => Lookup::Revoked(name),
-        Some((name, role, false)) => Lookup::Active(Principal {
+    let row = conn.query_opt(
+        "SELECT name, role, revoked_at FROM api_tokens WHERE token_sha256 = ?1",
+        args![hash(presented)],
+    )?;
+    let Some(row) = row else {
+        return Ok(Lookup::Unknown);
+    };
+    let name = row.text(0)?;
+    Ok(if row.opt_text(2)?.is_some() {
+        Lookup::Revoked(name)
+    } else {
+        Lookup::Active(Principal {
             name,
-            role: parse_role(&role)?,
-        }),
+            role: parse_role(&row.text(1)?)?,
+        })
     })
 }
 
 fn parse_role(text: &str) -> Result<Role, AuthError> {
     // The table's CHECK constraint makes this unreachable unless the file was edited by hand.
-    Role::parse(text).ok_or_else(|| {
-        AuthError::Db(rusqlite::Error::InvalidColumnType(
-            1,
-            format!("role {text:?}"),
-            rusqlite::types::Type::Text,
-        ))
-    })
+    Role::parse(text).ok_or_else(|| AuthError::BadRole(text.to_string()))
+}
+
+/// Now to the second, `2026-12-04T13:00:00Z`: the form token times have always had.
+fn now_seconds() -> String {
+    let now = ledgerline_core::clock::now_rfc3339();
+    format!("{}Z", &now[..19])
 }
 
 fn hash(token: &str) -> String {
@@ -322,10 +293,8 @@ mod tests {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    fn db() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        init(&conn).unwrap();
-        conn
+    fn db() -> Conn {
+        crate::db::open(&crate::db::Location::Sqlite(":memory:".into())).unwrap()
     }
 
     #[test]
@@ -382,26 +351,28 @@ mod tests {
 
     #[test]
     fn a_created_token_authenticates_by_hash_and_is_never_stored() {
-        let conn = db();
-        let (info, token) = create(&conn, "ci-uploader", Role::Ingest).unwrap();
+        let mut conn = db();
+        let (info, token) = create(&mut conn, "ci-uploader", Role::Ingest).unwrap();
         assert_eq!(
             (info.name.as_str(), info.role),
             ("ci-uploader", Role::Ingest)
         );
         assert!(token.starts_with("llt_") && token.len() == 68, "{token}");
         assert_eq!(
-            authenticate(&conn, &token).unwrap(),
+            authenticate(&mut conn, &token).unwrap(),
             Some(Principal {
                 name: "ci-uploader".into(),
                 role: Role::Ingest
             })
         );
         let stored: Vec<String> = conn
-            .prepare("SELECT token_sha256 || name || role || created_at FROM api_tokens")
+            .query(
+                "SELECT token_sha256 || name || role || created_at FROM api_tokens",
+                &[],
+            )
             .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
+            .iter()
+            .map(|r| r.text(0).unwrap())
             .collect();
         assert!(
             !stored.iter().any(|row| row.contains(&token[4..])),
@@ -413,17 +384,21 @@ mod tests {
         let mut other = token.clone();
         other.replace_range(67.., if token.ends_with('0') { "1" } else { "0" });
         for presented in [other.as_str(), &token[4..], "", "llt_", "Bearer x"] {
-            assert_eq!(authenticate(&conn, presented).unwrap(), None, "{presented}");
+            assert_eq!(
+                authenticate(&mut conn, presented).unwrap(),
+                None,
+                "{presented}"
+            );
         }
-        let (_, second) = create(&conn, "second", Role::Admin).unwrap();
+        let (_, second) = create(&mut conn, "second", Role::Admin).unwrap();
         assert_ne!(second, token);
     }
 
     #[test]
     fn names_are_unique_checked_and_reusable_after_revoking() {
-        let conn = db();
-        let (_, first) = create(&conn, "jane", Role::Reviewer).unwrap();
-        let err = create(&conn, "jane", Role::Admin).unwrap_err();
+        let mut conn = db();
+        let (_, first) = create(&mut conn, "jane", Role::Reviewer).unwrap();
+        let err = create(&mut conn, "jane", Role::Admin).unwrap_err();
         assert!(matches!(err, AuthError::NameTaken(_)), "{err}");
         assert!(
             err.to_string().contains("ledgerline token revoke jane"),
@@ -431,25 +406,28 @@ mod tests {
         );
         for bad in ["", "has space", "new\nline", &"x".repeat(65), "ümlaut"] {
             assert!(matches!(
-                create(&conn, bad, Role::Ingest),
+                create(&mut conn, bad, Role::Ingest),
                 Err(AuthError::BadName(_))
             ));
         }
 
-        revoke(&conn, "jane").unwrap();
-        assert_eq!(authenticate(&conn, &first).unwrap(), None);
+        revoke(&mut conn, "jane").unwrap();
+        assert_eq!(authenticate(&mut conn, &first).unwrap(), None);
         assert_eq!(
-            lookup(&conn, &first).unwrap(),
+            lookup(&mut conn, &first).unwrap(),
             Lookup::Revoked("jane".into())
         );
         assert!(matches!(
-            revoke(&conn, "jane"),
+            revoke(&mut conn, "jane"),
             Err(AuthError::UnknownName(_))
         ));
 
-        let (_, second) = create(&conn, "jane", Role::Reviewer).unwrap();
-        assert_eq!(authenticate(&conn, &second).unwrap().unwrap().name, "jane");
-        let listed = list(&conn).unwrap();
+        let (_, second) = create(&mut conn, "jane", Role::Reviewer).unwrap();
+        assert_eq!(
+            authenticate(&mut conn, &second).unwrap().unwrap().name,
+            "jane"
+        );
+        let listed = list(&mut conn).unwrap();
         assert_eq!(listed.len(), 2);
         assert!(listed[0].revoked_at.is_none() && listed[1].revoked_at.is_some());
         assert!(
@@ -468,18 +446,19 @@ mod tests {
     #[tokio::test]
     async fn the_cache_forgets_a_revoked_token_after_its_ttl() {
         let dir = tempfile::tempdir().unwrap();
-        let auth = Authenticator::open(dir.path()).unwrap();
+        let location = crate::db::Location::new(dir.path(), None);
+        let auth = Authenticator::open(&location).unwrap();
         // A lifetime no loaded CI machine outlasts between two lines; the entry is then aged by
         // hand, so the test does not depend on how fast the revoke's fsync is.
         let ttl = Duration::from_secs(60);
         let auth = Authenticator { ttl, ..auth };
-        let conn = crate::db::open(dir.path()).unwrap();
-        let (_, token) = create(&conn, "svc", Role::Ingest).unwrap();
+        let mut conn = crate::db::open(&location).unwrap();
+        let (_, token) = create(&mut conn, "svc", Role::Ingest).unwrap();
         assert!(matches!(
             auth.check(&token).await.unwrap(),
             Lookup::Active(_)
         ));
-        revoke(&conn, "svc").unwrap();
+        revoke(&mut conn, "svc").unwrap();
         // Still cached for a moment, then refused.
         assert!(matches!(
             auth.check(&token).await.unwrap(),
@@ -500,9 +479,10 @@ mod tests {
     async fn the_layer_hands_the_principal_to_the_handler_and_drops_the_header() {
         use tower::{Layer, ServiceExt};
         let dir = tempfile::tempdir().unwrap();
-        let auth = Authenticator::open(dir.path()).unwrap();
-        let conn = crate::db::open(dir.path()).unwrap();
-        let (_, token) = create(&conn, "jane", Role::Reviewer).unwrap();
+        let location = crate::db::Location::new(dir.path(), None);
+        let auth = Authenticator::open(&location).unwrap();
+        let mut conn = crate::db::open(&location).unwrap();
+        let (_, token) = create(&mut conn, "jane", Role::Reviewer).unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let refusals: RefusalSink = {
             let seen = seen.clone();

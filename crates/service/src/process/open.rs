@@ -59,7 +59,7 @@ pub fn open(
     )?;
     tracing::info!(index = %index.describe(), "suggesting from");
     let suggester = Arc::new(Suggester::new(embed, index, &config.data_dir));
-    let store = Arc::new(Store::open(&config.data_dir)?);
+    let store = Arc::new(Store::open(&config.database())?);
     let pipeline = Arc::new(Pipeline::new(
         reader.clone(),
         suggester.clone(),

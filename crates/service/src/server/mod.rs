@@ -96,8 +96,7 @@ pub async fn run_with_refusals(
     // Files and the token table first: a configuration mistake stops start-up before the
     // models load.
     let builder = tls::builder(config.tls.as_ref())?;
-    let conn = crate::db::open(&config.data_dir).map_err(crate::review::ReviewError::from)?;
-    crate::audit::init(&conn).map_err(crate::review::ReviewError::from)?;
+    let conn = crate::db::open(&config.database()).map_err(crate::review::ReviewError::from)?;
     // Both servers, the grace timer and the refusal audit wait on the same signal.
     let shutdown = shutdown.boxed().shared();
     let (refusals, refusal_audit) =
@@ -250,10 +249,10 @@ fn access_layer(
         );
         return Ok(None);
     }
-    let auth = crate::auth::Authenticator::open(&config.data_dir)?;
+    let auth = crate::auth::Authenticator::open(&config.database())?;
     if auth.active_tokens()? == 0 {
         tracing::warn!(
-            data_dir = %config.data_dir.display(),
+            database = %config.database().describe(),
             "no API tokens exist, so every call but health and reflection will be refused; \
              create one with `ledgerline token create --role admin NAME`"
         );

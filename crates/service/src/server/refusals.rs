@@ -76,7 +76,7 @@ type Tallies = Arc<Mutex<HashMap<String, Tally>>>;
 /// A sink that hands each refusal to `then` (logging) and tallies it, and the task that writes
 /// the tallies every `window` until `shutdown`, then once more.
 pub fn audit(
-    conn: rusqlite::Connection,
+    conn: crate::db::Conn,
     then: RefusalSink,
     window: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -117,7 +117,7 @@ pub fn audit(
 }
 
 /// Writes one row per caller tallied since the last flush.
-async fn flush(tallies: &Tallies, conn: &Arc<Mutex<rusqlite::Connection>>) {
+async fn flush(tallies: &Tallies, conn: &Arc<Mutex<crate::db::Conn>>) {
     let drained: Vec<(String, Tally)> = {
         let mut tallies = tallies.lock().unwrap_or_else(|p| p.into_inner());
         tallies.drain().collect()
@@ -168,24 +168,25 @@ mod tests {
     }
 
     fn rows(dir: &std::path::Path) -> Vec<(String, serde_json::Value)> {
-        let conn = crate::db::open(dir).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT actor, detail FROM audit_log WHERE action = 'refused' ORDER BY seq")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))
-            .unwrap()
-            .map(|r| {
-                let (actor, detail) = r.unwrap();
-                (actor, serde_json::from_str(&detail).unwrap())
-            })
-            .collect()
+        use crate::db::Sql;
+        let mut conn = crate::db::open_dir(dir).unwrap();
+        conn.query(
+            "SELECT actor, detail FROM audit_log WHERE action = 'refused' ORDER BY seq",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let detail = r.text(1).unwrap();
+            (r.text(0).unwrap(), serde_json::from_str(&detail).unwrap())
+        })
+        .collect()
     }
 
     #[tokio::test]
     async fn a_thousand_refusals_become_one_row_per_caller_and_window() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(dir.path()).unwrap();
-        crate::audit::init(&conn).unwrap();
+        let conn = crate::db::open_dir(dir.path()).unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (sink, task) = audit(
             conn,
@@ -224,7 +225,7 @@ mod tests {
         assert_eq!(rows[1].0, "uploader");
         assert_eq!(rows[1].1["calls"], 3);
         assert_eq!(rows[1].1["codes"]["Unauthenticated"], 3);
-        let conn = crate::db::open(dir.path()).unwrap();
-        assert!(crate::audit::verify(&conn).unwrap().is_intact());
+        let mut conn = crate::db::open_dir(dir.path()).unwrap();
+        assert!(crate::audit::verify(&mut conn).unwrap().is_intact());
     }
 }

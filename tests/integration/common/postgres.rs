@@ -1,0 +1,160 @@
+//! A throwaway PostgreSQL server for the tests of shared state: `initdb` into a temporary
+//! folder, `postgres` on a free loopback port, trust authentication, stopped (immediate
+//! shutdown) and deleted on drop. The binaries come from Debian's `postgresql` package, which
+//! `scripts/test.sh` installs when missing; PostgreSQL refuses to run as root, so under root the
+//! server runs as the package's `postgres` user.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Postgres {
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`.
+    pub url: String,
+    port: u16,
+    child: Child,
+    bin: PathBuf,
+    data: PathBuf,
+    root: bool,
+    _dir: tempfile::TempDir,
+}
+
+/// The newest `/usr/lib/postgresql/<version>/bin`.
+fn bin_dir() -> PathBuf {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
+        panic!(
+            "no PostgreSQL under /usr/lib/postgresql: install Debian's postgresql package \
+             (scripts/test.sh does)"
+        )
+    })
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// `program args...`, as the `postgres` user when this process is root.
+fn command(program: &Path, root: bool) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Postgres {
+    pub fn start() -> Postgres {
+        let bin = bin_dir();
+        let root = is_root();
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        if root {
+            let status = Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(status.success(), "chown of the cluster folder failed");
+        }
+        let out = command(&bin.join("initdb"), root)
+            .args(["-D"])
+            .arg(&data)
+            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "initdb failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = free_port();
+        let child = command(&bin.join("postgres"), root)
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string()])
+            .args(["-c", "listen_addresses=127.0.0.1"])
+            .args(["-c", "unix_socket_directories="])
+            .args(["-c", "fsync=off", "-c", "max_connections=200"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Postgres {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            port,
+            child,
+            bin,
+            data,
+            root,
+            _dir: dir,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let location = ledgerline::db::Location::Postgres(self.url.clone());
+        loop {
+            match ledgerline::db::connect(&location) {
+                Ok(_) => return,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("PostgreSQL on port {} never accepted: {e}", self.port)
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    /// A new, empty database on this server, for one test's state.
+    pub fn database(&self, name: &str) -> String {
+        let mut conn =
+            ledgerline::db::connect(&ledgerline::db::Location::Postgres(self.url.clone())).unwrap();
+        ledgerline::db::Sql::batch(&mut conn, &format!("CREATE DATABASE {name}")).unwrap();
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // Immediate shutdown: the backends go with the postmaster, nothing is flushed.
+        let stopped = command(&self.bin.join("pg_ctl"), self.root)
+            .arg("stop")
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}

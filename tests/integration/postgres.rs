@@ -1,0 +1,169 @@
+//! Shared state on a real PostgreSQL server (a throwaway one, see `common::postgres`): the audit
+//! chain stays one chain with writers on several connections, as replicas have; tokens created
+//! on one replica are checked and revoked on another; the schema migrates once however many
+//! replicas start at once; and the admin commands reach the server from the flag or the
+//! environment. The pipeline's own invariants on PostgreSQL are in `process.rs`.
+
+use std::process::Command;
+
+use ledgerline::audit::{self, Event};
+use ledgerline::auth::{self, AuthError, Role};
+use ledgerline::db::{self, Location, Sql};
+use serde_json::json;
+
+use crate::common::postgres::Postgres;
+
+fn event(replica: usize, n: usize) -> Event {
+    Event {
+        action: "route".into(),
+        actor: format!("replica-{replica}"),
+        document_id: Some(format!("doc-{replica}")),
+        proposal_id: None,
+        detail: json!({ "n": n }),
+    }
+}
+
+#[test]
+fn replicas_appending_at_once_keep_one_chain_and_tampering_shows() {
+    let server = Postgres::start();
+    let location = Location::Postgres(server.database("chain"));
+    // Four replicas start together: each migrates or finds the schema migrated.
+    let threads: Vec<_> = (0..4)
+        .map(|replica| {
+            let location = location.clone();
+            std::thread::spawn(move || {
+                let mut conn = db::open(&location).unwrap();
+                (0..50)
+                    .map(|n| audit::append_now(&mut conn, &event(replica, n)).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let per_replica: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+
+    let mut conn = db::open(&location).unwrap();
+    let migrations = conn
+        .query_one("SELECT count(*) FROM schema_migrations", &[])
+        .unwrap();
+    assert_eq!(migrations.int(0).unwrap(), db::SCHEMA_VERSION);
+    let verification = audit::verify(&mut conn).unwrap();
+    assert!(verification.is_intact(), "{:?}", verification.problems);
+    assert_eq!(verification.entries, 200);
+    let mut seqs: Vec<i64> = per_replica.iter().flatten().map(|e| e.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=200).collect::<Vec<_>>());
+    for (replica, entries) in per_replica.iter().enumerate() {
+        assert_eq!(
+            &audit::trail(&mut conn, &format!("doc-{replica}")).unwrap(),
+            entries,
+            "each replica's entries, in its order, are its document's trail"
+        );
+    }
+
+    conn.execute(
+        "UPDATE audit_log SET detail = ?1 WHERE seq = ?2",
+        &[db::Value::from("{\"n\":99}"), db::Value::from(77i64)],
+    )
+    .unwrap();
+    let problems = audit::verify(&mut conn).unwrap().problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].seq, 77);
+}
+
+#[test]
+fn a_token_made_on_one_replica_is_checked_and_revoked_on_another() {
+    let server = Postgres::start();
+    let location = Location::Postgres(server.database("tokens"));
+    let mut one = db::open(&location).unwrap();
+    let mut other = db::open(&location).unwrap();
+    let (info, token) = auth::create(&mut one, "uploader", Role::Ingest).unwrap();
+    assert_eq!(info.role, Role::Ingest);
+    assert_eq!(
+        auth::authenticate(&mut other, &token)
+            .unwrap()
+            .map(|p| p.name),
+        Some("uploader".to_string())
+    );
+    let taken = auth::create(&mut other, "uploader", Role::Admin).unwrap_err();
+    assert!(matches!(taken, AuthError::NameTaken(_)), "{taken}");
+    auth::revoke(&mut other, "uploader").unwrap();
+    assert_eq!(auth::authenticate(&mut one, &token).unwrap(), None);
+    let listed = auth::list(&mut one).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].revoked_at.is_some());
+    // The name is free again once its token is revoked.
+    auth::create(&mut one, "uploader", Role::Ingest).unwrap();
+}
+
+fn ledgerline() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+#[test]
+fn the_admin_commands_reach_the_server_by_flag_or_environment() {
+    let server = Postgres::start();
+    let url = server.database("admin");
+    let data = tempfile::tempdir().unwrap();
+    let created = ledgerline()
+        .args([
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "ops",
+            "--database-url",
+            &url,
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let token = String::from_utf8_lossy(&created.stdout).trim().to_string();
+    let stderr = String::from_utf8_lossy(&created.stderr);
+    assert!(
+        stderr.contains("postgres://postgres@127.0.0.1"),
+        "the message names the server: {stderr}"
+    );
+    assert!(
+        !ledgerline::db::path(data.path()).exists(),
+        "nothing went to the SQLite file"
+    );
+    let mut conn = db::open(&Location::Postgres(url.clone())).unwrap();
+    assert!(auth::authenticate(&mut conn, &token).unwrap().is_some());
+    audit::append_now(&mut conn, &event(0, 0)).unwrap();
+
+    // The URL from the environment only, as a replica's unit file would set it.
+    let verified = ledgerline()
+        .args(["audit", "verify"])
+        .env("LEDGERLINE_DATABASE_URL", &url)
+        .env("LEDGERLINE_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&verified.stdout);
+    assert_eq!(verified.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("entries checked: 1"), "{stdout}");
+    assert!(stdout.contains("intact"), "{stdout}");
+
+    // A server that is not there is an error naming it, without a password.
+    let refused = ledgerline()
+        .args(["audit", "verify", "--database-url"])
+        .arg("postgres://ops:s3cret@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        stderr.contains("cannot connect to the PostgreSQL database"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+}
