@@ -25,9 +25,11 @@ pub struct BatchArgs {
     #[arg(long, default_value = "ledgerline-batch.jsonl")]
     out: PathBuf,
     /// Send the documents to this running server (e.g. http://127.0.0.1:50051) instead of
-    /// processing them here.
-    #[arg(long)]
-    server: Option<String>,
+    /// processing them here. Repeat it, or separate URLs with commas, for replicas that share
+    /// one database: documents are spread over them, and one a server cannot take (down,
+    /// restarting) goes to the next.
+    #[arg(long, value_delimiter = ',')]
+    server: Vec<String>,
     /// API token for --server (role ingest).
     #[arg(long, env = "LEDGERLINE_TOKEN", hide_env_values = true)]
     token: Option<String>,
@@ -38,6 +40,10 @@ pub struct BatchArgs {
     /// [default: the embedded index under the data directory].
     #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
     qdrant_url: Option<String>,
+    /// The PostgreSQL database holding the review queue and the audit log, as for `serve`
+    /// [default: ledgerline.db under the data directory].
+    #[arg(long, env = "LEDGERLINE_DATABASE_URL")]
+    database_url: Option<String>,
     /// Inference backend for the OCR and layout networks: ort or candle [default: ort].
     #[arg(long, env = "LEDGERLINE_BACKEND")]
     backend: Option<String>,
@@ -63,6 +69,7 @@ impl BatchArgs {
                 config: self.intacct.config.clone(),
                 data_dir: self.intacct.data_dir.clone(),
                 qdrant_url: self.qdrant_url.clone(),
+                database_url: self.database_url.clone(),
                 backend: self.backend.clone(),
                 device: self.device.clone(),
                 precision: self.precision.clone(),
@@ -89,9 +96,10 @@ pub fn run(args: BatchArgs, globals: &Globals) -> anyhow::Result<ExitCode> {
         dry_run: args.dry_run,
     };
     let summary = globals.runtime()?.block_on(async {
-        let target = match &args.server {
-            Some(url) => remote(url, args.token.clone()).await?,
-            None => local(&args, globals).await?,
+        let target = if args.server.is_empty() {
+            local(&args, globals).await?
+        } else {
+            remote(&args.server, args.token.clone()).await?
         };
         let bar = indicatif::ProgressBar::new(items.len() as u64);
         bar.set_style(
@@ -112,18 +120,34 @@ pub fn run(args: BatchArgs, globals: &Globals) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn remote(url: &str, token: Option<String>) -> anyhow::Result<Target> {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_string())
-        .with_context(|| format!("{url} is not a server URL like http://127.0.0.1:50051"))?
-        .connect()
-        .await
-        .with_context(|| format!("cannot reach the ledgerline server at {url}; is it running?"))?;
-    Ok(Target::Remote {
-        client: ledgerline::proto::v1::proposal_service_client::ProposalServiceClient::new(channel)
-            .max_decoding_message_size(64 << 20)
-            .max_encoding_message_size(64 << 20),
-        token,
-    })
+/// Connects to every server; one that is down now is connected to when it is back, so the
+/// batch starts as long as one answers.
+async fn remote(urls: &[String], token: Option<String>) -> anyhow::Result<Target> {
+    let mut servers = Vec::new();
+    let mut reached = 0;
+    for url in urls {
+        let endpoint = tonic::transport::Endpoint::from_shared(url.clone())
+            .with_context(|| format!("{url} is not a server URL like http://127.0.0.1:50051"))?
+            .connect_timeout(std::time::Duration::from_secs(5));
+        let channel = match endpoint.connect().await {
+            Ok(channel) => {
+                reached += 1;
+                channel
+            }
+            Err(e) => {
+                tracing::warn!(server = %url, error = %e, "cannot reach this server now; the others take its documents until it is back");
+                endpoint.connect_lazy()
+            }
+        };
+        servers.push(ledgerline::batch::remote::Server::new(url.clone(), channel));
+    }
+    anyhow::ensure!(
+        reached > 0,
+        "cannot reach the ledgerline server{} at {}; is it running?",
+        if urls.len() > 1 { "s" } else { "" },
+        urls.join(", ")
+    );
+    Ok(Target::Remote { servers, token })
 }
 
 async fn local(args: &BatchArgs, globals: &Globals) -> anyhow::Result<Target> {

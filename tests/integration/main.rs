@@ -28,6 +28,7 @@ mod postgres;
 mod process;
 mod proposal_server;
 mod read;
+mod replicas;
 mod server;
 mod suggest;
 mod suggest_server;

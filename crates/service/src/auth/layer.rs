@@ -83,13 +83,19 @@ impl Authenticator {
         }
     }
 
-    /// Number of working tokens.
-    pub fn active_tokens(&self) -> Result<usize, AuthError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(list(&mut conn)?
-            .iter()
-            .filter(|t| t.revoked_at.is_none())
-            .count())
+    /// Number of working tokens (off the executor: the database may wait on a lock or the
+    /// network).
+    pub async fn active_tokens(&self) -> Result<usize, AuthError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(list(&mut conn)?
+                .iter()
+                .filter(|t| t.revoked_at.is_none())
+                .count())
+        })
+        .await
+        .map_err(|e| AuthError::Lookup(e.to_string()))?
     }
 
     pub(super) async fn check(&self, presented: &str) -> Result<Lookup, AuthError> {

@@ -132,6 +132,24 @@ impl Pipeline {
         &self.store
     }
 
+    /// One page of the company's pending proposals, read off the executor.
+    pub async fn pending(
+        &self,
+        company: &str,
+        page_size: usize,
+        after: Option<&str>,
+    ) -> Result<crate::review::Page, ProcessError> {
+        let (company, after) = (company.to_string(), after.map(str::to_string));
+        self.blocking(move |s| Ok(s.pending(&company, page_size, after.as_deref())?))
+            .await
+    }
+
+    /// One proposal in any state, read off the executor.
+    pub async fn proposal(&self, id: &str) -> Result<Proposal, ProcessError> {
+        let id = id.to_string();
+        self.blocking(move |s| Ok(s.get(&id)?)).await
+    }
+
     pub fn suggester(&self) -> &Arc<Suggester> {
         &self.suggester
     }

@@ -101,7 +101,7 @@ pub async fn run_with_refusals(
     let shutdown = shutdown.boxed().shared();
     let (refusals, refusal_audit) =
         refusals::audit(conn, refusals, refusals::WINDOW, shutdown.clone());
-    let access = access_layer(config, &listeners.grpc, refusals)?;
+    let access = access_layer(config, &listeners.grpc, refusals).await?;
 
     // The models load before health says SERVING: the first request never waits for them.
     let crate::process::Stages {
@@ -237,7 +237,7 @@ pub async fn run_with_refusals(
 }
 
 /// The access-control layer, or None (with a loud warning) when it is switched off.
-fn access_layer(
+async fn access_layer(
     config: &ServeConfig,
     grpc: &TcpListener,
     refusals: crate::auth::RefusalSink,
@@ -250,7 +250,7 @@ fn access_layer(
         return Ok(None);
     }
     let auth = crate::auth::Authenticator::open(&config.database())?;
-    if auth.active_tokens()? == 0 {
+    if auth.active_tokens().await? == 0 {
         tracing::warn!(
             database = %config.database().describe(),
             "no API tokens exist, so every call but health and reflection will be refused; \

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use tonic::{Request, Response, Status};
 
 use super::status::process_status;
-use crate::process::{DocumentInput, Pipeline, ProcessError};
+use crate::process::{DocumentInput, Pipeline};
 use crate::propose::{self, Coding, Entry, Kind, Line, Side, State};
 use crate::proto::v1::{
     self as pb, proposal_service_server::ProposalService, review_service_server::ReviewService,
@@ -458,9 +458,9 @@ impl ReviewService for Review {
         let after = Some(r.page_token.as_str()).filter(|t| !t.is_empty());
         let page = self
             .pipeline
-            .store()
             .pending(&company, size, after)
-            .map_err(|e| process_status(ProcessError::Review(e)))?;
+            .await
+            .map_err(process_status)?;
         Ok(Response::new(pb::ListPendingResponse {
             proposals: page.proposals.iter().map(summary).collect(),
             next_page_token: page.next.unwrap_or_default(),
@@ -475,9 +475,9 @@ impl ReviewService for Review {
         let r = request.into_inner();
         let p = self
             .pipeline
-            .store()
-            .get(required_id(&r.proposal_id)?)
-            .map_err(|e| process_status(ProcessError::Review(e)))?;
+            .proposal(required_id(&r.proposal_id)?)
+            .await
+            .map_err(process_status)?;
         Ok(Response::new(proposal_to_pb(&p)))
     }
 

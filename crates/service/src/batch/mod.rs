@@ -1,5 +1,5 @@
 //! Clearing a backlog: every document of a folder or a manifest through the pipeline, a few at
-//! a time, in this process or against a running server. Results go to a JSON-lines file, one
+//! a time, in this process or against running servers ([`remote`]). Results go to a JSON-lines file, one
 //! line per document, written as each finishes; started again after a crash or a kill, the
 //! batch skips what the file already reports and the pipeline's idempotency does the rest, so
 //! every document is processed, reported and posted exactly once.
@@ -16,6 +16,8 @@ use crate::process::{DocumentInput, Pipeline};
 use crate::propose::Kind;
 use crate::proto::v1 as pb;
 use ledgerline_read::decode::MediaType;
+
+pub mod remote;
 
 /// Why a batch could not run (a single bad document is not an error: it is reported).
 #[derive(Debug, thiserror::Error)]
@@ -166,9 +168,9 @@ pub struct Record {
 pub enum Target {
     /// This process runs the pipeline.
     Local(Arc<Pipeline>),
-    /// A running ledgerline server, with an optional API token.
+    /// Running ledgerline servers (replicas of one service), with an optional API token.
     Remote {
-        client: pb::proposal_service_client::ProposalServiceClient<tonic::transport::Channel>,
+        servers: Vec<remote::Server>,
         token: Option<String>,
     },
 }
@@ -309,6 +311,7 @@ fn resume(out: &Path) -> Result<(Vec<Record>, std::fs::File), BatchError> {
 /// server that refuses the batch itself (bad token, wrong role) stops the run.
 async fn process_one(
     target: &Target,
+    index: usize,
     item: &Item,
     options: &Options,
 ) -> Result<Record, BatchError> {
@@ -352,8 +355,8 @@ async fn process_one(
                 Err(e) => return fail(record, e.to_string()),
             }
         }
-        Target::Remote { client, token } => {
-            let mut request = tonic::Request::new(pb::ProcessDocumentRequest {
+        Target::Remote { servers, token } => {
+            let request = pb::ProcessDocumentRequest {
                 document: Some(pb::Document {
                     content,
                     media_type: media_type.mime().to_string(),
@@ -370,23 +373,19 @@ async fn process_one(
                     Some(Kind::JournalEntry) => pb::ProposalKind::JournalEntry,
                 } as i32,
                 dry_run: options.dry_run,
-            });
-            if let Some(token) = token {
-                match format!("Bearer {token}").parse() {
-                    Ok(value) => {
-                        request.metadata_mut().insert("authorization", value);
-                    }
-                    Err(_) => {
-                        return fail(
-                            record,
-                            "the API token has characters a header cannot carry".into(),
-                        );
-                    }
+            };
+            let authorization = match token.as_ref().map(|t| format!("Bearer {t}").parse()) {
+                None => None,
+                Some(Ok(value)) => Some(value),
+                Some(Err(_)) => {
+                    return fail(
+                        record,
+                        "the API token has characters a header cannot carry".into(),
+                    );
                 }
-            }
-            match client.clone().process_document(request).await {
+            };
+            match remote::send(servers, index, &request, authorization.as_ref()).await {
                 Ok(response) => {
-                    let response = response.into_inner();
                     record.replayed = response.replayed;
                     response.proposal.unwrap_or_default()
                 }
@@ -450,8 +449,8 @@ pub async fn run(
     progress.set_length((todo.len() + reported.len()) as u64);
     progress.set_position(reported.len() as u64);
     progress.reset_eta();
-    let mut results = futures::stream::iter(todo.iter())
-        .map(|item| process_one(target, item, options))
+    let mut results = futures::stream::iter(todo.iter().enumerate())
+        .map(|(index, item)| process_one(target, index, item, options))
         .buffer_unordered(options.concurrency.max(1));
     while let Some(record) = results.next().await {
         let record = record?;
