@@ -252,3 +252,61 @@ async fn a_batch_reads_the_qdrant_server_in_the_environment_and_refuses_an_empty
         "every document fails naming the server:\n{stdout}"
     );
 }
+
+/// The database URL in the environment reaches an in-process batch: its proposals and audit
+/// entries go to PostgreSQL, and no SQLite file appears under the data directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_stores_in_the_postgresql_database_of_the_environment() {
+    let data = tempfile::tempdir().unwrap();
+    pipeline_support::company_data_dir(data.path(), common::embedder()).await;
+    let (_postgres, url) = tokio::task::spawn_blocking(|| {
+        let server = common::postgres::Postgres::start();
+        let url = server.database("batch");
+        (server, url)
+    })
+    .await
+    .unwrap();
+    let input = tempfile::tempdir().unwrap();
+    for id in pipeline_support::document_ids("inv-").iter().take(2) {
+        std::fs::copy(
+            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
+            input.path().join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .arg("batch")
+        .arg(input.path())
+        .args(["--company", "SYNTH"])
+        .arg("--out")
+        .arg(data.path().join("out.jsonl"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
+        .env("LEDGERLINE_DATABASE_URL", &url)
+        .env_remove("LEDGERLINE_CONFIG")
+        .env_remove("LEDGERLINE_QDRANT_URL")
+        .env_remove("LEDGERLINE_INTACCT_COMPANY");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !ledgerline::db::path(data.path()).exists(),
+        "nothing went to the SQLite file"
+    );
+    let counts = tokio::task::spawn_blocking(move || {
+        let store =
+            ledgerline::review::Store::open(&ledgerline::db::Location::Postgres(url)).unwrap();
+        store.counts("SYNTH").unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 2, "{counts:?}");
+}
