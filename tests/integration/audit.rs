@@ -2,7 +2,6 @@
 //! tampering is caught at the right entry, and the `ledgerline audit` commands as a user runs them.
 
 use std::path::Path;
-use std::process::Command;
 
 use ledgerline::audit::{self, Entry, Event, GENESIS};
 use rusqlite::{Connection, params};
@@ -290,14 +289,7 @@ fn a_whole_chain_recomputed_verifies_but_its_head_differs_from_the_recorded_one(
     assert_ne!(verification.head, recorded);
 }
 
-fn ledgerline() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
-    // Only what a test sets reaches the binary.
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
+use crate::common::ledgerline_command as ledgerline;
 
 #[test]
 fn cli_verify_exits_0_when_intact_and_1_when_tampered() {

@@ -287,15 +287,6 @@ async fn an_unreadable_certificate_stops_start_up_with_the_file_named() {
     );
 }
 
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn ledgerline() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"));
     // Nothing from the developer's environment may turn access control off or move the data.
@@ -347,7 +338,7 @@ fn tokens_never_reach_the_logs_or_the_database_file() {
     );
     assert!(!listed.contains(&token[4..]), "{listed}");
 
-    let port = free_port();
+    let port = crate::common::free_port();
     let log = std::fs::File::create(&log_path).unwrap();
     let mut child = ledgerline()
         .args(["serve", "--metrics-listen", "off", "--log-format", "json"])

@@ -41,6 +41,21 @@ fn batch(
         .unwrap()
 }
 
+/// `batch` in this process over `input`, results in `data`/out.jsonl; the test adds the rest.
+fn local_batch(input: &std::path::Path, data: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .arg("batch")
+        .arg(input)
+        .args(["--company", "SYNTH"])
+        .arg("--out")
+        .arg(data.join("out.jsonl"))
+        .arg("--data-dir")
+        .arg(data)
+        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root());
+    command
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() {
     let data = tempfile::tempdir().unwrap();
@@ -49,22 +64,8 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
 
     // A backlog of text PDFs: invoices of every family, credit notes and statements.
     let input = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = pipeline_support::document_ids("inv-")
-        .into_iter()
-        .step_by(3)
-        .chain(
-            pipeline_support::document_ids("stm-")
-                .into_iter()
-                .step_by(5),
-        )
-        .collect();
-    for id in &ids {
-        std::fs::copy(
-            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
-            input.path().join(format!("{id}.pdf")),
-        )
-        .unwrap();
-    }
+    let ids = pipeline_support::backlog_ids();
+    pipeline_support::copy_documents(&ids, input.path());
     let out = data.path().join("results.jsonl");
 
     let seed: u64 = rand::rng().random();
@@ -114,17 +115,7 @@ async fn a_batch_killed_ten_times_still_processes_every_document_exactly_once() 
     assert!(stdout.contains("posted"), "{stdout}");
 
     // Reported once each.
-    let records: Vec<Record> = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let mut reported: HashMap<&str, usize> = HashMap::new();
-    for r in &records {
-        *reported.entry(r.external_id.as_str()).or_default() += 1;
-    }
-    assert_eq!(reported.len(), ids.len(), "{reported:?}");
-    assert!(reported.values().all(|n| *n == 1), "{reported:?}");
+    let records = pipeline_support::records_reported_once(&out, ids.len());
 
     // Stored once each, and nothing left half-way between approval and posting.
     let store =
@@ -160,13 +151,7 @@ async fn against_a_server_a_batch_sends_its_token_and_stops_when_refused() {
     let server = common::TestServer::start(move |c| c.data_dir = dir).await;
     let token = common::create_token(data.path(), "uploader", ledgerline::auth::Role::Ingest);
     let input = tempfile::tempdir().unwrap();
-    for id in pipeline_support::document_ids("inv-").iter().take(3) {
-        std::fs::copy(
-            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
-            input.path().join(format!("{id}.pdf")),
-        )
-        .unwrap();
-    }
+    pipeline_support::copy_documents(&pipeline_support::document_ids("inv-")[..3], input.path());
     let run = |token: &str, out: &str| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
         command
@@ -220,23 +205,9 @@ async fn a_batch_reads_the_qdrant_server_in_the_environment_and_refuses_an_empty
         .await
         .unwrap();
     let input = tempfile::tempdir().unwrap();
-    for id in pipeline_support::document_ids("inv-").iter().take(2) {
-        std::fs::copy(
-            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
-            input.path().join(format!("{id}.pdf")),
-        )
-        .unwrap();
-    }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    pipeline_support::copy_documents(&pipeline_support::document_ids("inv-")[..2], input.path());
+    let mut command = local_batch(input.path(), data.path());
     command
-        .arg("batch")
-        .arg(input.path())
-        .args(["--company", "SYNTH"])
-        .arg("--out")
-        .arg(data.path().join("out.jsonl"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
         .env("LEDGERLINE_QDRANT_URL", &qdrant.url)
         .env_remove("LEDGERLINE_CONFIG")
         .env_remove("LEDGERLINE_INTACCT_COMPANY");
@@ -267,23 +238,9 @@ async fn a_batch_stores_in_the_postgresql_database_of_the_environment() {
     .await
     .unwrap();
     let input = tempfile::tempdir().unwrap();
-    for id in pipeline_support::document_ids("inv-").iter().take(2) {
-        std::fs::copy(
-            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
-            input.path().join(format!("{id}.pdf")),
-        )
-        .unwrap();
-    }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    pipeline_support::copy_documents(&pipeline_support::document_ids("inv-")[..2], input.path());
+    let mut command = local_batch(input.path(), data.path());
     command
-        .arg("batch")
-        .arg(input.path())
-        .args(["--company", "SYNTH"])
-        .arg("--out")
-        .arg(data.path().join("out.jsonl"))
-        .arg("--data-dir")
-        .arg(data.path())
-        .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
         .env("LEDGERLINE_DATABASE_URL", &url)
         .env_remove("LEDGERLINE_CONFIG")
         .env_remove("LEDGERLINE_QDRANT_URL")

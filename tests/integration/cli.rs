@@ -1,15 +1,6 @@
 //! The `ledgerline` binary: configuration precedence and start-up failures, run as a user would.
 
-use std::process::Command;
-
-fn ledgerline() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
-    // Only what a test sets reaches the binary.
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
+use crate::common::ledgerline_command as ledgerline;
 
 #[test]
 fn flags_beat_environment_beats_file_beats_defaults() {

@@ -7,13 +7,7 @@ use std::process::{Child, Command, Stdio};
 
 use ledgerline::fake_intacct::FakeConfig;
 
-fn ledgerline() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
+use crate::common::ledgerline_command as ledgerline;
 
 /// Kills the fake when the test ends, however it ends.
 struct Fake {

@@ -4,8 +4,6 @@
 //! replicas start at once; and the admin commands reach the server from the flag or the
 //! environment. The pipeline's own invariants on PostgreSQL are in `process.rs`.
 
-use std::process::Command;
-
 use ledgerline::audit::{self, Event};
 use ledgerline::auth::{self, AuthError, Role};
 use ledgerline::db::{self, Location, Sql};
@@ -95,13 +93,7 @@ fn a_token_made_on_one_replica_is_checked_and_revoked_on_another() {
     auth::create(&mut one, "uploader", Role::Ingest).unwrap();
 }
 
-fn ledgerline() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
+use crate::common::ledgerline_command as ledgerline;
 
 #[test]
 fn the_admin_commands_reach_the_server_by_flag_or_environment() {

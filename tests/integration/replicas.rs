@@ -11,19 +11,10 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ledgerline::batch::Record;
 use ledgerline::db::{Location, Sql};
 use ledgerline::proto::v1 as pb;
 use rand::{Rng, SeedableRng};
 use tonic::Code;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Replica {
     port: u16,
@@ -137,29 +128,15 @@ async fn two_replicas_one_killed_at_random_process_post_and_audit_each_document_
     };
 
     let input = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = pipeline_support::document_ids("inv-")
-        .into_iter()
-        .step_by(3)
-        .chain(
-            pipeline_support::document_ids("stm-")
-                .into_iter()
-                .step_by(5),
-        )
-        .collect();
-    for id in &ids {
-        std::fs::copy(
-            pipeline_support::fixtures().join(format!("documents/{id}.pdf")),
-            input.path().join(format!("{id}.pdf")),
-        )
-        .unwrap();
-    }
+    let ids = pipeline_support::backlog_ids();
+    pipeline_support::copy_documents(&ids, input.path());
 
     let mut steady = Replica {
-        port: free_port(),
+        port: crate::common::free_port(),
         child: None,
     };
     let mut victim = Replica {
-        port: free_port(),
+        port: crate::common::free_port(),
         child: None,
     };
     steady.start(data.path(), &qdrant.url, &database, &fake);
@@ -312,17 +289,7 @@ async fn two_replicas_one_killed_at_random_process_post_and_audit_each_document_
     );
 
     // Reported once each, and none failed.
-    let records: Vec<Record> = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let mut reported: HashMap<&str, usize> = HashMap::new();
-    for r in &records {
-        *reported.entry(r.external_id.as_str()).or_default() += 1;
-    }
-    assert_eq!(reported.len(), ids.len(), "{reported:?}");
-    assert!(reported.values().all(|n| *n == 1), "{reported:?}");
+    let records = pipeline_support::records_reported_once(&out, ids.len());
     assert!(records.iter().all(|r| r.state != "error"), "{stdout}");
 
     let database = Location::Postgres(database);

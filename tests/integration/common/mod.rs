@@ -14,6 +14,25 @@ use tokio::sync::oneshot;
 
 pub mod postgres;
 
+/// The `ledgerline` binary with an empty environment (but PATH): only what a test sets
+/// reaches it.
+pub fn ledgerline_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The model cache the test command filled (`ledgerline models fetch`), honouring
 /// `LEDGERLINE_MODELS_DIR` like the binary does.
 pub fn model_cache() -> ModelCache {

@@ -58,14 +58,6 @@ fn command(program: &Path, root: bool) -> Command {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Postgres {
     pub fn start() -> Postgres {
         let bin = bin_dir();
@@ -92,7 +84,7 @@ impl Postgres {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = free_port();
+        let port = super::free_port();
         let child = command(&bin.join("postgres"), root)
             .arg("-D")
             .arg(&data)

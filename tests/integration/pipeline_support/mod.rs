@@ -136,6 +136,43 @@ pub async fn world_on(
     }
 }
 
+/// A mixed backlog: every third invoice of every family and every fifth statement.
+pub fn backlog_ids() -> Vec<String> {
+    document_ids("inv-")
+        .into_iter()
+        .step_by(3)
+        .chain(document_ids("stm-").into_iter().step_by(5))
+        .collect()
+}
+
+/// Copies the text PDFs of `ids` into `dir`, as a folder a batch reads.
+pub fn copy_documents(ids: &[String], dir: &Path) {
+    for id in ids {
+        std::fs::copy(
+            fixtures().join(format!("documents/{id}.pdf")),
+            dir.join(format!("{id}.pdf")),
+        )
+        .unwrap();
+    }
+}
+
+/// The records of a batch's results file, after checking that each of `expected` documents
+/// is reported exactly once.
+pub fn records_reported_once(out: &Path, expected: usize) -> Vec<ledgerline::batch::Record> {
+    let records: Vec<ledgerline::batch::Record> = std::fs::read_to_string(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut reported: std::collections::HashMap<&str, usize> = Default::default();
+    for r in &records {
+        *reported.entry(r.external_id.as_str()).or_default() += 1;
+    }
+    assert_eq!(reported.len(), expected, "{reported:?}");
+    assert!(reported.values().all(|n| *n == 1), "{reported:?}");
+    records
+}
+
 /// A fixture document's ground truth.
 pub fn truth(id: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(fixtures().join(format!("documents/{id}.json"))).unwrap();
