@@ -224,6 +224,12 @@ async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
     );
     assert_eq!(second.state, State::Pending);
 
+    // What the company's habits count before the decision; the approved lines are added.
+    let habits_before = w
+        .pipeline
+        .suggester()
+        .habit_lines("SYNTH")
+        .expect("suggesting loaded the company");
     // Two reviewers approve the same version at once: one wins, the other is told.
     let (a, b) = tokio::join!(
         w.pipeline.approve(&first.id, first.version, "alice", ""),
@@ -243,6 +249,14 @@ async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
     assert_eq!(won.state, State::Posted, "{:?}", won.posting);
     let control_id = ledgerline::intacct::control_id(&first.id);
     assert_eq!(w.fake.records_per_control_id().get(&control_id), Some(&1));
+    // The posted lines count in the vendor's habits at once, without a reload: once each,
+    // though two reviewers acted.
+    assert!(
+        (habits_before + 1..=habits_before + won.entry.lines.len())
+            .contains(&w.pipeline.suggester().habit_lines("SYNTH").unwrap()),
+        "{habits_before} -> {:?}",
+        w.pipeline.suggester().habit_lines("SYNTH")
+    );
 
     // Decided is decided: a late rejection is refused and nothing changes.
     let late = w

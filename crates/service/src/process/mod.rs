@@ -649,6 +649,7 @@ impl Pipeline {
         if records.is_empty() {
             return;
         }
+        let learnt = records.clone();
         if let Err(e) = ledgerline_suggest::import::index_records(
             records,
             self.suggester.embed_queue(),
@@ -660,7 +661,9 @@ impl Pipeline {
         .await
         {
             tracing::warn!(proposal = %p.id, error = %e, "the decided lines could not be added to the index");
+            return;
         }
+        self.suggester.learned(&p.company, learnt).await;
     }
 }
 

@@ -177,6 +177,47 @@ impl Suggester {
             .remove(company);
     }
 
+    /// Counts lines just learnt (a posted proposal's, already appended to the company's ledger)
+    /// in the cached habits, so the next suggestion knows the vendor's latest coding without
+    /// reading the whole ledger again. The ranker's weights and the calibration stay as the last
+    /// import fitted them. A company not cached has nothing to update: its next load reads the
+    /// ledger, which holds the lines.
+    pub async fn learned(&self, company: &str, records: Vec<HistoryRecord>) {
+        let cached = self
+            .companies
+            .write()
+            .expect("no panics while holding the lock")
+            .remove(company);
+        let Some(mut model) = cached else { return };
+        let counted = tokio::task::spawn_blocking(move || {
+            // Copied only while a ranking still holds the old model.
+            let habits = &mut Arc::make_mut(&mut model).habits;
+            for record in &records {
+                habits.add(record);
+            }
+            model
+        })
+        .await;
+        if let Ok(model) = counted {
+            // A load from the ledger while this ran holds the lines too; either may stay.
+            self.companies
+                .write()
+                .expect("no panics while holding the lock")
+                .entry(company.to_string())
+                .or_insert(model);
+        }
+    }
+
+    /// How many history lines the cached habits of `company` count; None when it is not
+    /// loaded. For health reports and tests.
+    pub fn habit_lines(&self, company: &str) -> Option<usize> {
+        self.companies
+            .read()
+            .expect("no panics while holding the lock")
+            .get(company)
+            .map(|m| m.habits.lines())
+    }
+
     /// The company's chart, habits, ranker and calibration, read once (off the executor), after
     /// checking that the index holds its history: an empty index would code every line as
     /// "no account".
