@@ -342,6 +342,48 @@ async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
     assert_eq!(trail.last().map(String::as_str), Some("posted:ledgerline"));
 }
 
+/// Two processes finish posting one approved proposal at once, as two replicas do when one
+/// resumes at start-up while the other answers the same document again: Intacct runs the
+/// control id once, and both report the proposal posted instead of one failing because the
+/// other recorded the posting first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_finishing_one_posting_both_report_it_posted() {
+    let w = world(common::runtime(), &common::model_cache()).await;
+    let big = document_ids("inv-")
+        .into_iter()
+        .find(|id| {
+            let gt = truth(id);
+            !gt["credit_note"].as_bool().unwrap_or(false)
+                && money(&gt["fields"]["total"]) > Decimal::new(100_000, 0)
+        })
+        .unwrap();
+    let pending = w.pipeline.process(pdf(&big)).await.unwrap().proposal;
+    assert_eq!(pending.state, State::Pending);
+    let other = |writer| {
+        ledgerline::process::Pipeline::new(
+            w.pipeline.reader().clone(),
+            w.pipeline.suggester().clone(),
+            w.pipeline.store().clone(),
+            writer,
+            2,
+        )
+    };
+    // Approved where no Intacct connection is configured: it waits to be posted.
+    let approved = other(None)
+        .approve(&pending.id, pending.version, "alice", "")
+        .await
+        .unwrap();
+    assert_eq!(approved.state, State::Approved);
+    let second = other(Some(pipeline_support::writer(&w.fake)));
+    let (a, b) = tokio::join!(w.pipeline.resume_postings(), second.resume_postings());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a + b >= 1, "nobody posted it");
+    let posted = w.pipeline.store().get(&pending.id).unwrap();
+    assert_eq!(posted.state, State::Posted, "{:?}", posted.posting);
+    let control_id = ledgerline::intacct::control_id(&pending.id);
+    assert_eq!(w.fake.records_per_control_id().get(&control_id), Some(&1));
+}
+
 /// A statement of 1,500 transactions is coded as one embedding job: it used to send one queue
 /// job per line into the 1,024-slot queue, and always failed with "overloaded".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

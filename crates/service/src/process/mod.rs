@@ -150,6 +150,10 @@ impl Pipeline {
         self.blocking(move |s| Ok(s.get(&id)?)).await
     }
 
+    pub fn reader(&self) -> &Arc<Reader> {
+        &self.reader
+    }
+
     pub fn suggester(&self) -> &Arc<Suggester> {
         &self.suggester
     }
@@ -343,7 +347,7 @@ impl Pipeline {
                     json_digest(&(&posted.record_no, &posted.control_id, posted.already_posted));
                 let id = p.id.clone();
                 self.blocking(move |s| {
-                    Ok(s.transition(
+                    let recorded = s.transition(
                         &id,
                         None,
                         &[State::Approved, State::Edited],
@@ -371,7 +375,21 @@ impl Pipeline {
                                 }),
                             )]
                         },
-                    )?)
+                    );
+                    match recorded {
+                        // Another process (a replica answering the same document, or one
+                        // resuming at start-up) recorded this posting first: Intacct ran the
+                        // control id once, and the proposal already says so.
+                        Err(e @ ReviewError::WrongState { .. }) => {
+                            let current = s.get(&id)?;
+                            if current.state == State::Posted {
+                                Ok(current)
+                            } else {
+                                Err(e.into())
+                            }
+                        }
+                        other => Ok(other?),
+                    }
                 })
                 .await?
             }
