@@ -17,8 +17,8 @@ fn batch(
     data: &std::path::Path,
     fake: &ledgerline::fake_intacct::FakeHandle,
 ) -> Child {
-    let c = fake.config();
-    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+    command
         .arg("batch")
         .arg(input)
         .args(["--company", "SYNTH", "--concurrency", "3"])
@@ -27,18 +27,11 @@ fn batch(
         .arg("--data-dir")
         .arg(data)
         .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
-        .env("LEDGERLINE_INTACCT_COMPANY", &c.company_id)
-        .env("LEDGERLINE_INTACCT_ENDPOINT", fake.xml_url())
-        .env("LEDGERLINE_INTACCT_API", "xml")
-        .env("LEDGERLINE_INTACCT_SENDER_ID", &c.sender_id)
-        .env("LEDGERLINE_INTACCT_SENDER_PASSWORD", &c.sender_password)
-        .env("LEDGERLINE_INTACCT_USER_ID", &c.user_id)
-        .env("LEDGERLINE_INTACCT_USER_PASSWORD", &c.user_password)
         .env_remove("LEDGERLINE_CONFIG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    pipeline_support::intacct_env(&mut command, fake);
+    command.spawn().unwrap()
 }
 
 /// `batch` in this process over `input`, results in `data`/out.jsonl; the test adds the rest.
@@ -230,13 +223,7 @@ async fn a_batch_reads_the_qdrant_server_in_the_environment_and_refuses_an_empty
 async fn a_batch_stores_in_the_postgresql_database_of_the_environment() {
     let data = tempfile::tempdir().unwrap();
     pipeline_support::company_data_dir(data.path(), common::embedder()).await;
-    let (_postgres, url) = tokio::task::spawn_blocking(|| {
-        let server = common::postgres::Postgres::start();
-        let url = server.database("batch");
-        (server, url)
-    })
-    .await
-    .unwrap();
+    let (_postgres, url) = common::postgres::Postgres::with_database("batch").await;
     let input = tempfile::tempdir().unwrap();
     pipeline_support::copy_documents(&pipeline_support::document_ids("inv-")[..2], input.path());
     let mut command = local_batch(input.path(), data.path());

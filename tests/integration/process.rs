@@ -179,13 +179,7 @@ async fn a_duplicate_invoice_is_caught_and_racing_reviewers_make_one_decision() 
 /// posting per control id and one intact chain hold there too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgresql_racing_reviewers_still_make_one_decision_and_one_chain() {
-    let (_server, url) = tokio::task::spawn_blocking(|| {
-        let server = common::postgres::Postgres::start();
-        let url = server.database("racing");
-        (server, url)
-    })
-    .await
-    .unwrap();
+    let (_server, url) = common::postgres::Postgres::with_database("racing").await;
     let w = pipeline_support::world_on(common::runtime(), &common::model_cache(), None, Some(&url))
         .await;
     assert!(
@@ -195,16 +189,21 @@ async fn on_postgresql_racing_reviewers_still_make_one_decision_and_one_chain() 
     duplicates_and_racing_reviewers(w).await;
 }
 
-async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
-    // An invoice above the review threshold waits for a person.
-    let big = document_ids("inv-")
+/// The first generated invoice (not a credit note) whose total is above the review threshold.
+fn big_invoice() -> String {
+    document_ids("inv-")
         .into_iter()
         .find(|id| {
             let gt = truth(id);
             !gt["credit_note"].as_bool().unwrap_or(false)
                 && money(&gt["fields"]["total"]) > Decimal::new(100_000, 0)
         })
-        .unwrap();
+        .unwrap()
+}
+
+async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
+    // An invoice above the review threshold waits for a person.
+    let big = big_invoice();
     let first = w.pipeline.process(pdf(&big)).await.unwrap().proposal;
     assert_eq!(first.state, State::Pending, "{:?}", first.routing.reasons);
 
@@ -349,14 +348,7 @@ async fn duplicates_and_racing_reviewers(w: pipeline_support::World) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_finishing_one_posting_both_report_it_posted() {
     let w = world(common::runtime(), &common::model_cache()).await;
-    let big = document_ids("inv-")
-        .into_iter()
-        .find(|id| {
-            let gt = truth(id);
-            !gt["credit_note"].as_bool().unwrap_or(false)
-                && money(&gt["fields"]["total"]) > Decimal::new(100_000, 0)
-        })
-        .unwrap();
+    let big = big_invoice();
     let pending = w.pipeline.process(pdf(&big)).await.unwrap().proposal;
     assert_eq!(pending.state, State::Pending);
     let other = |writer| {

@@ -33,13 +33,13 @@ impl Replica {
         database: &str,
         fake: &ledgerline::fake_intacct::FakeHandle,
     ) {
-        let c = fake.config();
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log(data))
             .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ledgerline"));
+        command
             .arg("serve")
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--metrics-listen", "off"])
@@ -48,18 +48,11 @@ impl Replica {
             .env("LEDGERLINE_QDRANT_URL", qdrant)
             .env("LEDGERLINE_DATABASE_URL", database)
             .env("LEDGERLINE_MODELS_DIR", common::model_cache().root())
-            .env("LEDGERLINE_INTACCT_COMPANY", &c.company_id)
-            .env("LEDGERLINE_INTACCT_ENDPOINT", fake.xml_url())
-            .env("LEDGERLINE_INTACCT_API", "xml")
-            .env("LEDGERLINE_INTACCT_SENDER_ID", &c.sender_id)
-            .env("LEDGERLINE_INTACCT_SENDER_PASSWORD", &c.sender_password)
-            .env("LEDGERLINE_INTACCT_USER_ID", &c.user_id)
-            .env("LEDGERLINE_INTACCT_USER_PASSWORD", &c.user_password)
             .env_remove("LEDGERLINE_CONFIG")
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
+            .stderr(log);
+        pipeline_support::intacct_env(&mut command, fake);
+        let child = command.spawn().unwrap();
         self.child = Some(child);
     }
 
@@ -103,13 +96,7 @@ async fn two_replicas_one_killed_at_random_process_post_and_audit_each_document_
     let qdrant = tokio::task::spawn_blocking(common::QdrantServer::start)
         .await
         .unwrap();
-    let (_postgres, database) = tokio::task::spawn_blocking(|| {
-        let server = common::postgres::Postgres::start();
-        let url = server.database("replicas");
-        (server, url)
-    })
-    .await
-    .unwrap();
+    let (_postgres, database) = common::postgres::Postgres::with_database("replicas").await;
     // Both replicas read the chart and the policy from one data directory and the history from
     // the Qdrant server; the queue, the log and the tokens are in PostgreSQL.
     let data = tempfile::tempdir().unwrap();

@@ -130,6 +130,18 @@ impl Postgres {
         ledgerline::db::Sql::batch(&mut conn, &format!("CREATE DATABASE {name}")).unwrap();
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
+
+    /// A server holding one database `name`, started on the blocking pool for async tests;
+    /// returns the server (stopped on drop) and the database's URL.
+    pub async fn with_database(name: &'static str) -> (Postgres, String) {
+        tokio::task::spawn_blocking(move || {
+            let server = Postgres::start();
+            let url = server.database(name);
+            (server, url)
+        })
+        .await
+        .unwrap()
+    }
 }
 
 impl Drop for Postgres {

@@ -81,6 +81,19 @@ pub fn writer(fake: &FakeHandle) -> Writer {
     .unwrap()
 }
 
+/// The environment that points a `ledgerline` child process at `fake` over the XML gateway.
+pub fn intacct_env(command: &mut std::process::Command, fake: &FakeHandle) {
+    let c = fake.config();
+    command
+        .env("LEDGERLINE_INTACCT_COMPANY", &c.company_id)
+        .env("LEDGERLINE_INTACCT_ENDPOINT", fake.xml_url())
+        .env("LEDGERLINE_INTACCT_API", "xml")
+        .env("LEDGERLINE_INTACCT_SENDER_ID", &c.sender_id)
+        .env("LEDGERLINE_INTACCT_SENDER_PASSWORD", &c.sender_password)
+        .env("LEDGERLINE_INTACCT_USER_ID", &c.user_id)
+        .env("LEDGERLINE_INTACCT_USER_PASSWORD", &c.user_password);
+}
+
 /// A pipeline posting into `fake`, over a fresh data directory.
 pub struct World {
     pub fake: FakeHandle,
