@@ -1,6 +1,7 @@
 //! `ledgerline eval extract DIR` on real documents that nobody here generated: receipt scans
-//! labelled the SROIE way (`img/NNN.jpg` + `key/NNN.json`) and e-invoice hybrid PDFs read from
-//! their printed pages alone (`pdf/X.pdf` + `gt/X.pdf.gt.json`, the embedded XML ignored).
+//! labelled the SROIE way (`img/NNN.jpg` + `key/NNN.json`), e-invoice hybrid PDFs read from
+//! their printed pages alone (`pdf/X.pdf` + `gt/X.pdf.gt.json`, the embedded XML ignored) and
+//! bank statements (`pdf/` or `img/` + `gt/<file>.gt.json` with every transaction).
 //!
 //! Every document falls, by a hash of its file name, into a development part (two thirds) or a
 //! validation part (one third) that rules and models are never tuned on; both are printed, each
@@ -15,6 +16,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::{EvalError, similarity};
+
+mod statement;
 use ledgerline_core::page::{Page, TextSource};
 use ledgerline_extract::{
     self as lines, DateOrder, DocumentKind, Extraction, Field, Invoice, find_date,
@@ -29,14 +32,28 @@ pub enum Layout {
     Receipts,
     /// `pdf/<name>` with `gt/<name>.gt.json` in the shape of ../shared/corpus/zugferd/gt.
     Hybrids,
+    /// `pdf/<name>` or `img/<name>` with `gt/<name>.gt.json` listing transactions and balances.
+    Statements,
 }
 
 /// Which layout a corpus folder has, if it is a real-document corpus at all.
 pub fn detect(dir: &Path) -> Option<Layout> {
     if dir.join("key").is_dir() && dir.join("img").is_dir() {
         Some(Layout::Receipts)
-    } else if dir.join("gt").is_dir() && dir.join("pdf").is_dir() {
-        Some(Layout::Hybrids)
+    } else if dir.join("gt").is_dir() && (dir.join("pdf").is_dir() || dir.join("img").is_dir()) {
+        // A statement corpus says so in its truth files.
+        let first = std::fs::read_dir(dir.join("gt"))
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "json"));
+        let statements = first
+            .and_then(|p| read_json(&p).ok())
+            .is_some_and(|v| statement::is_statement(&v));
+        Some(if statements {
+            Layout::Statements
+        } else {
+            Layout::Hybrids
+        })
     } else {
         None
     }
@@ -71,10 +88,22 @@ struct Truth {
     total: Option<Decimal>,
     vendor: Option<String>,
     lines: Vec<(String, Decimal)>,
+    opening: Option<Decimal>,
+    closing: Option<Decimal>,
+    /// A statement's transactions: ISO date and signed amount.
+    transactions: Vec<(String, Decimal)>,
 }
 
 /// The fields scored, in the order they are printed.
-const FIELDS: [&str; 5] = ["kind", "vendor", "invoice_number", "date", "total"];
+const FIELDS: [&str; 7] = [
+    "kind",
+    "vendor",
+    "invoice_number",
+    "date",
+    "total",
+    "opening_balance",
+    "closing_balance",
+];
 
 /// One document's verdicts (None where the truth has no value) and its line-item counts.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +122,8 @@ struct Document {
     part: Part,
     /// Read by OCR (a scan or photo) rather than from a text layer.
     scanned: bool,
+    /// A bank statement, whose table rows are transactions.
+    statement: bool,
     ledgerline: Scored,
     baseline: Scored,
     error: Option<String>,
@@ -185,7 +216,7 @@ fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Truth)>, EvalEr
                             .map(|d| d.0),
                         total: money(&v["total"]),
                         vendor: text(&v["company"]),
-                        lines: Vec::new(),
+                        ..Truth::default()
                     },
                 ));
             }
@@ -200,6 +231,23 @@ fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Truth)>, EvalEr
                     continue;
                 }
                 out.push((pdf.clone(), hybrid_truth(&read_json(&gt)?)));
+            }
+        }
+        Layout::Statements => {
+            let mut files = Vec::new();
+            for sub in ["pdf", "img"] {
+                if dir.join(sub).is_dir() {
+                    files.extend(listing(&dir.join(sub))?);
+                }
+            }
+            for file in files {
+                let Some(name) = file.file_name().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                let gt = dir.join("gt").join(format!("{name}.gt.json"));
+                if gt.is_file() {
+                    out.push((file.clone(), statement::truth(&read_json(&gt)?)));
+                }
             }
         }
     }
@@ -234,6 +282,7 @@ fn hybrid_truth(v: &Value) -> Truth {
                     .collect()
             })
             .unwrap_or_default(),
+        ..Truth::default()
     }
 }
 
@@ -271,6 +320,9 @@ fn same_description(got: &str, want: &str) -> bool {
 }
 
 fn score(truth: &Truth, x: &Extraction) -> Scored {
+    if truth.kind == Some(DocumentKind::BankStatement) {
+        return score_statement(truth, x);
+    }
     let empty = Invoice::default();
     let inv = x.invoice.as_ref().unwrap_or(&empty);
     let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
@@ -309,24 +361,7 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
         "date" => value(&inv.invoice_date),
         _ => value(&inv.total),
     };
-    let want = |name: &str| match name {
-        "kind" => truth.kind.map(|k| format!("{k:?}")),
-        "vendor" => truth.vendor.clone(),
-        "invoice_number" => truth.number.clone(),
-        "date" => truth.date.clone(),
-        _ => truth.total.map(|t| t.to_string()),
-    };
-    let wrong = FIELDS
-        .iter()
-        .filter(|f| fields.get(*f).copied().flatten() == Some(false))
-        .map(|f| {
-            format!(
-                "{f} {:?} (want {:?})",
-                got(f).unwrap_or_default(),
-                want(f).unwrap_or_default()
-            )
-        })
-        .collect();
+    let wrong = misses(truth, &fields, got);
     let mut unmatched: Vec<&(String, Decimal)> = truth.lines.iter().collect();
     let mut matched = 0;
     for line in &inv.lines {
@@ -349,6 +384,76 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     Scored {
         fields,
         lines,
+        wrong,
+    }
+}
+
+/// "field got (want ...)" for each field scored wrong.
+fn misses(
+    truth: &Truth,
+    fields: &BTreeMap<&'static str, Option<bool>>,
+    got: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let want = |name: &str| match name {
+        "kind" => truth.kind.map(|k| format!("{k:?}")),
+        "vendor" => truth.vendor.clone(),
+        "invoice_number" => truth.number.clone(),
+        "date" => truth.date.clone(),
+        "opening_balance" => truth.opening.map(|t| t.to_string()),
+        "closing_balance" => truth.closing.map(|t| t.to_string()),
+        _ => truth.total.map(|t| t.to_string()),
+    };
+    FIELDS
+        .iter()
+        .filter(|f| fields.get(*f).copied().flatten() == Some(false))
+        .map(|f| {
+            format!(
+                "{f} {:?} (want {:?})",
+                got(f).unwrap_or_default(),
+                want(f).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// A statement: its kind, bank, balances and transactions.
+fn score_statement(truth: &Truth, x: &Extraction) -> Scored {
+    let empty = ledgerline_extract::Statement::default();
+    let st = x.statement.as_ref().unwrap_or(&empty);
+    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
+    let amount = |f: &Option<Field>| f.as_ref().and_then(|f| f.value.parse::<Decimal>().ok());
+    let mut fields = BTreeMap::new();
+    fields.insert("kind", truth.kind.map(|k| x.kind == k));
+    fields.insert(
+        "vendor",
+        truth
+            .vendor
+            .as_ref()
+            .map(|want| value(&st.bank_name).is_some_and(|got| same_name(&got, want))),
+    );
+    fields.insert(
+        "opening_balance",
+        truth
+            .opening
+            .map(|w| amount(&st.opening_balance) == Some(w)),
+    );
+    fields.insert(
+        "closing_balance",
+        truth
+            .closing
+            .map(|w| amount(&st.closing_balance) == Some(w)),
+    );
+    let got = |name: &str| match name {
+        "kind" => Some(format!("{:?}", x.kind)),
+        "vendor" => value(&st.bank_name),
+        "opening_balance" => value(&st.opening_balance),
+        _ => value(&st.closing_balance),
+    };
+    let wrong = misses(truth, &fields, got);
+    let (matched, read) = statement::match_transactions(&truth.transactions, &st.transactions);
+    Scored {
+        fields,
+        lines: (matched, read, truth.transactions.len()),
         wrong,
     }
 }
@@ -444,7 +549,8 @@ pub fn evaluate(
     for dir in dirs {
         let layout = detect(dir).ok_or_else(|| EvalError::Truth {
             path: dir.display().to_string(),
-            message: "expected img/ and key/ (receipts) or pdf/ and gt/ (e-invoice hybrids)".into(),
+            message: "expected img/ and key/ (receipts), or pdf/ (or img/) and gt/ (e-invoice hybrids, statements)"
+                .into(),
         })?;
         let corpus = dir
             .canonicalize()
@@ -484,7 +590,15 @@ pub fn evaluate(
         let (ledgerline, baseline, scanned, error) = match read {
             Ok(pages) => {
                 let scanned = pages.iter().any(|p| p.source == TextSource::Ocr);
-                let base = score(&truth, &baseline(&pages));
+                let base = if truth.kind == Some(DocumentKind::BankStatement) {
+                    // Still "always an invoice": the baseline knows no kinds.
+                    let mut x = failed();
+                    x.kind = DocumentKind::Invoice;
+                    x.statement = Some(statement::baseline(&pages));
+                    score(&truth, &x)
+                } else {
+                    score(&truth, &baseline(&pages))
+                };
                 match extract_guarded(&pages) {
                     Ok(x) => (score(&truth, &x), base, scanned, None),
                     Err(e) => (score(&truth, &failed()), base, scanned, Some(e.to_string())),
@@ -500,6 +614,7 @@ pub fn evaluate(
             }
         };
         report.documents.push(Document {
+            statement: truth.kind == Some(DocumentKind::BankStatement),
             part: part_of(&file),
             corpus,
             file,
@@ -592,7 +707,7 @@ impl fmt::Display for Report {
         groups.dedup();
         writeln!(
             f,
-            "baseline: the first line as the issuer, the first date, the largest amount as the total, the first number-like word as the invoice number, always an invoice"
+            "baseline: the first line as the issuer, the first date, the largest amount as the total, the first number-like word as the invoice number, always an invoice; for statements, every line that starts with a date and holds an amount is a debit of it, the first and last amounts are the balances"
         )?;
         for (corpus, scanned) in &groups {
             let docs = |part: Part| {
@@ -645,10 +760,18 @@ impl fmt::Display for Report {
                 })
                 .collect();
             if lines.iter().any(|c| c != "n/a") {
+                let statements = docs(Part::Development)
+                    .chain(docs(Part::Validation))
+                    .all(|d| d.statement);
+                let label = if statements {
+                    "transactions F1"
+                } else {
+                    "line items F1"
+                };
                 writeln!(
                     f,
                     "{:<16} {:>16} {:>16} {:>16} {:>16}",
-                    "line items F1", lines[0], lines[1], lines[2], lines[3]
+                    label, lines[0], lines[1], lines[2], lines[3]
                 )?;
             }
         }
