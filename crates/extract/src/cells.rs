@@ -37,7 +37,11 @@ impl Row {
 }
 
 /// All rows of the document in reading order. Lines overlapping vertically by more than half
-/// their height share a row.
+/// their height share a row. A line many times taller than the page's usual line (a diagonal
+/// "Muster" or "COPY" watermark, a rotated stamp) would overlap every row it crosses and join
+/// them into one, and a stack of one-character lines (text printed upwards in the margin) would
+/// put a stray character at the start of the rows beside it: both become rows of their own,
+/// after the page's others.
 pub fn rows(pages: &[Page]) -> Vec<Row> {
     let mut out = Vec::new();
     for (p, page) in pages.iter().enumerate() {
@@ -47,15 +51,45 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
             .filter(|l| !l.text.trim().is_empty())
             .collect();
         lines.sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
+        let mut heights: Vec<f32> = lines.iter().map(|l| l.bbox.height()).collect();
+        heights.sort_by(f32::total_cmp);
+        let usual = heights.get(heights.len() / 2).copied().unwrap_or(0.0);
+        // Text printed upwards in a margin arrives as a stack of one-character lines, closer
+        // together than lines of text ever are (a column of quantities is a line apart).
+        let short = |l: &&ledgerline_core::page::Line| l.text.trim().chars().count() <= 2;
+        let stacked: Vec<bool> = lines
+            .iter()
+            .map(|l| {
+                short(l)
+                    && lines
+                        .iter()
+                        .filter(|o| {
+                            short(o)
+                                && (o.bbox.x0 - l.bbox.x0).abs() < 0.5 * l.bbox.width().max(1.0)
+                                && (o.bbox.center_y() - l.bbox.center_y()).abs() < 2.0 * usual
+                        })
+                        .count()
+                        >= 4
+            })
+            .collect();
+        let (tall, lines): (Vec<_>, Vec<_>) = lines
+            .into_iter()
+            .zip(stacked)
+            .partition(|(l, stacked)| *stacked || (usual > 0.0 && l.bbox.height() > 4.0 * usual));
+        let (tall, lines): (Vec<_>, Vec<_>) = (
+            tall.into_iter().map(|(l, _)| l).collect::<Vec<_>>(),
+            lines.into_iter().map(|(l, _)| l).collect::<Vec<_>>(),
+        );
+        let cell = |line: &ledgerline_core::page::Line| Cell {
+            text: unglue_label(line.text.trim()),
+            bbox: line.bbox,
+            confidence: line.confidence,
+            page: p,
+            words: line.words.clone(),
+        };
         let mut rows: Vec<Row> = Vec::new();
         for line in lines {
-            let cell = Cell {
-                text: unglue_label(line.text.trim()),
-                bbox: line.bbox,
-                confidence: line.confidence,
-                page: p,
-                words: line.words.clone(),
-            };
+            let cell = cell(line);
             match rows.last_mut() {
                 Some(row)
                     if row
@@ -74,6 +108,10 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         for row in &mut rows {
             row.cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
         }
+        rows.extend(tall.into_iter().map(|line| Row {
+            page: p,
+            cells: vec![cell(line)],
+        }));
         out.extend(rows);
     }
     out

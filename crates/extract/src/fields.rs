@@ -524,8 +524,9 @@ fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
 }
 
 /// The sender line of a window envelope letter: one small line of name, street and town set
-/// apart by separators ("Global Goods Inc. · 789 Commerce Street · M1 1AA Manchester"), whose
-/// first part names a company by its legal form.
+/// apart by separators ("Global Goods Inc. · 789 Commerce Street · M1 1AA Manchester"), or of
+/// name and postcode with town ("ING-DiBa AG · 60628 Frankfurt am Main", a post-box address),
+/// whose first part names a company by its legal form.
 fn sender_line(rows: &[Row]) -> Option<Field> {
     let bottom = rows
         .iter()
@@ -536,13 +537,19 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
         .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
         .flat_map(|r| r.cells.iter())
         .find_map(|cell| {
-            let parts = [" · ", " - ", " | ", " • ", " – "]
+            let (parts, second) = [" · ", " - ", " | ", " • ", " – "]
                 .iter()
-                .map(|sep| cell.text.split(sep).count())
-                .max()
-                .unwrap_or(1);
+                .map(|sep| {
+                    let mut split = cell.text.split(sep);
+                    let second = split.nth(1).unwrap_or("").trim().to_string();
+                    (cell.text.split(sep).count(), second)
+                })
+                .max_by_key(|(n, _)| *n)
+                .unwrap_or((1, String::new()));
+            let postcode = second.chars().take_while(char::is_ascii_digit).count() >= 4;
             let name = clean_name(&cell.text);
-            (parts >= 3 && has_legal_form(&name)).then(|| field(name, cell, &cell.text))
+            ((parts >= 3 || (parts == 2 && postcode)) && has_legal_form(&name))
+                .then(|| field(name, cell, &cell.text))
         })
 }
 

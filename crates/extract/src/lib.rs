@@ -15,6 +15,7 @@ mod normalize;
 mod receipts;
 #[cfg(test)]
 mod robustness;
+mod statement;
 mod table;
 #[cfg(test)]
 mod testing;
@@ -244,7 +245,7 @@ pub fn extract(pages: &[Page]) -> Extraction {
             }
         }
         DocumentKind::BankStatement => {
-            let mut statement = read_statement(&rows, order);
+            let mut statement = statement::read(&rows, order);
             statement.currency = currency;
             let checks = checks::statement(&mut statement);
             Extraction {
@@ -364,68 +365,6 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
     }
 }
 
-/// An account number as ledgerline keeps it: four stars and the last four digits, whatever the
-/// document printed ("DE89 3704 0044 0532 0130 00", "XXXX-7618", or OCR's "**7618" for
-/// "****7618"). A fixed-width mask never reveals the account's length, and it compares equal
-/// however many mask characters the reader saw.
-fn mask_account(printed: &str) -> String {
-    let digits: Vec<char> = printed.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < 4 {
-        return printed.to_string();
-    }
-    let last: String = digits[digits.len() - 4..].iter().collect();
-    format!("****{last}")
-}
-
-fn read_statement(rows: &[Row], order: DateOrder) -> Statement {
-    let mut found = fields::header_fields(rows, order);
-    let (period_start, period_end) = match take(&mut found, HeaderKey::Period) {
-        Some(f) => {
-            let (a, b) = f
-                .value
-                .split_once('/')
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .unwrap_or_default();
-            (
-                Some(Field {
-                    value: a,
-                    ..f.clone()
-                }),
-                Some(Field { value: b, ..f }),
-            )
-        }
-        None => (None, None),
-    };
-    let account_number = take(&mut found, HeaderKey::AccountNumber).map(|mut f| {
-        f.value = mask_account(&f.value);
-        f.raw = f.value.clone();
-        f
-    });
-    Statement {
-        bank_name: fields::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
-        account_number,
-        period_start,
-        period_end,
-        currency: None,
-        opening_balance: take(&mut found, HeaderKey::OpeningBalance),
-        closing_balance: take(&mut found, HeaderKey::ClosingBalance),
-        transactions: table::transactions(rows, order),
-    }
-}
-
 pub fn decimal(field: &Field) -> Option<Decimal> {
     field.value.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_account;
-
-    #[test]
-    fn account_numbers_keep_four_digits_behind_a_fixed_mask() {
-        assert_eq!(mask_account("**7618"), "****7618");
-        assert_eq!(mask_account("DE89 3704 0044 0532 0130 00"), "****3000");
-        assert_eq!(mask_account("XXXX-7618"), "****7618");
-        assert_eq!(mask_account("761"), "761");
-    }
 }

@@ -44,6 +44,9 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     if let Some(rest) = s.strip_prefix('-') {
         s = rest.trim().to_string();
         negative = !negative;
+    } else if let Some(rest) = s.strip_prefix('+') {
+        // Statements print money in as "+ 154,00".
+        s = rest.trim().to_string();
     }
     if s.is_empty() || !s.chars().next()?.is_ascii_digit() {
         return None;
@@ -397,6 +400,7 @@ mod tests {
         assert_eq!(parse_amount("(1,234.56)"), Some(d("-1234.56")));
         assert_eq!(parse_amount("12.00 CR"), Some(d("-12.00")));
         assert_eq!(parse_amount("-£5.10"), Some(d("-5.10")));
+        assert_eq!(parse_amount("+ 2.780,70"), Some(d("2780.70")));
         assert_eq!(parse_amount("RM7.72"), Some(d("7.72")));
         assert_eq!(parse_amount("-RM0.02"), Some(d("-0.02")));
         assert_eq!(parse_amount("CHF 1'234.50"), Some(d("1234.50")));

@@ -3,8 +3,8 @@
 //! carried-forward rows are recognised and skipped), wrapped descriptions joined.
 
 use super::cells::{Row, label_words};
-use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
-use super::{Field, FieldSource, LineItem, Transaction};
+use super::normalize::{looks_like_money, parse_amount};
+use super::{Field, FieldSource, LineItem};
 use ledgerline_core::page::{BBox, Word};
 
 mod band;
@@ -660,69 +660,6 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         }
     }
     items
-}
-
-/// Statement transactions, with signed amounts: debits (money out) negative.
-pub fn transactions(rows: &[Row], order: DateOrder) -> Vec<Transaction> {
-    let mut out: Vec<Transaction> = Vec::new();
-    for (cols, body) in bodies(rows) {
-        let Some(date_col) = cols.iter().position(|c| c.kind == ColumnKind::Date) else {
-            continue;
-        };
-        let has_amounts = cols.iter().any(|c| {
-            matches!(
-                c.kind,
-                ColumnKind::Amount | ColumnKind::Debit | ColumnKind::Credit
-            )
-        });
-        if !has_amounts {
-            continue;
-        }
-        for row in body {
-            let parts = split_row(row, &cols);
-            let get = |kind: ColumnKind| {
-                cols.iter()
-                    .position(|c| c.kind == kind)
-                    .and_then(|i| join(&parts[i]))
-            };
-            let date = join(&parts[date_col])
-                .and_then(|(t, b, c)| find_date(&t, order).map(|(d, _)| (d, t, b, c)));
-            let description = get(ColumnKind::Description);
-            let Some((iso, raw_date, dbox, dconf)) = date else {
-                if let (Some(last), Some(_)) = (out.last_mut(), description) {
-                    continue_description(&mut last.description, &parts, &cols);
-                }
-                continue;
-            };
-            let money = |kind: ColumnKind| {
-                get(kind).and_then(|(t, b, c)| parse_amount(&t).map(|v| (v, t, b, c)))
-            };
-            let amount = match (
-                money(ColumnKind::Amount),
-                money(ColumnKind::Debit),
-                money(ColumnKind::Credit),
-            ) {
-                (Some(a), _, _) => Some(a),
-                (None, Some((v, t, b, c)), _) => Some((-v.abs(), t, b, c)),
-                (None, None, Some((v, t, b, c))) => Some((v.abs(), t, b, c)),
-                _ => None,
-            };
-            let Some((value, raw, abox, aconf)) = amount else {
-                continue;
-            };
-            let balance = money(ColumnKind::Balance)
-                .map(|(v, t, b, c)| make_field(v.to_string(), t, b, c, row.page));
-            let (desc, desc_box, desc_conf) = description.unwrap_or_default();
-            out.push(Transaction {
-                date: make_field(iso, raw_date, dbox, dconf, row.page),
-                description: make_field(desc.clone(), desc, desc_box, desc_conf, row.page),
-                amount: make_field(value.to_string(), raw, abox, aconf, row.page),
-                balance,
-                confidence: dconf.min(aconf),
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]

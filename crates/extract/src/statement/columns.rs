@@ -1,0 +1,315 @@
+//! The columns a statement's header row names, in six languages, and which role each of a
+//! row's amounts has by the column it stands under: money out, money in, a signed amount, or
+//! the running balance.
+
+use super::Money;
+use crate::cells::{Row, label_words};
+use ledgerline_core::page::BBox;
+
+/// What an amount in a statement row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Debit,
+    Credit,
+    Amount,
+    Balance,
+}
+
+/// A money column: its role and the horizontal extent of its header.
+#[derive(Debug, Clone)]
+pub struct MoneyColumn {
+    pub role: Role,
+    pub span: BBox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Date,
+    Text,
+    Money(Role),
+    /// A currency in the header ("Betrag (EUR)"): neither counts nor spoils it.
+    Ignored,
+}
+
+const NAMES: &[(Kind, &[&str])] = &[
+    (
+        Kind::Date,
+        &[
+            "date",
+            "dates",
+            "posting date",
+            "post date",
+            "transaction date",
+            "trans date",
+            "txn date",
+            "tran date",
+            "value date",
+            "value dt",
+            "posted",
+            "datum",
+            "buchung",
+            "buchungstag",
+            "buchungsdatum",
+            "wert",
+            "valuta",
+            "wertstellung",
+            "date opération",
+            "date valeur",
+            "date de valeur",
+            "fecha",
+            "fecha valor",
+            "fecha operación",
+            "f oper",
+            "f valor",
+            "data",
+            "data valuta",
+            "data operazione",
+            "data contabile",
+            "boekdatum",
+            "rentedatum",
+        ],
+    ),
+    (
+        Kind::Text,
+        &[
+            "description",
+            "transaction description",
+            "details",
+            "transaction details",
+            "transaction",
+            "transactions",
+            "particulars",
+            "narration",
+            "narrative",
+            "memo",
+            "payee",
+            "reference",
+            "verwendungszweck",
+            "vorgang",
+            "buchungstext",
+            "buchungsinformation",
+            "text",
+            "opération",
+            "opérations",
+            "libellé",
+            "nature de l'opération",
+            "concepto",
+            "descripción",
+            "movimiento",
+            "descrizione",
+            "causale",
+            "operazione",
+            "omschrijving",
+            "mededelingen",
+        ],
+    ),
+    (
+        Kind::Money(Role::Debit),
+        &[
+            "debit",
+            "debits",
+            "debit amount",
+            "withdrawal",
+            "withdrawals",
+            "withdrawal amt",
+            "money out",
+            "paid out",
+            "payments",
+            "soll",
+            "belastung",
+            "lastschrift",
+            "débit",
+            "débits",
+            "cargo",
+            "cargos",
+            "debe",
+            "dare",
+            "addebiti",
+            "uscite",
+            "af",
+            "debet",
+        ],
+    ),
+    (
+        Kind::Money(Role::Credit),
+        &[
+            "credit",
+            "credits",
+            "credit amount",
+            "deposit",
+            "deposits",
+            "deposit amt",
+            "money in",
+            "paid in",
+            "receipts",
+            "haben",
+            "gutschrift",
+            "crédit",
+            "crédits",
+            "abono",
+            "abonos",
+            "haber",
+            "avere",
+            "accrediti",
+            "entrate",
+            "bij",
+        ],
+    ),
+    (
+        Kind::Money(Role::Amount),
+        &[
+            "amount",
+            "transaction amount",
+            "betrag",
+            "umsatz",
+            "montant",
+            "importe",
+            "importo",
+            "bedrag",
+        ],
+    ),
+    (
+        Kind::Money(Role::Balance),
+        &[
+            "balance",
+            "running balance",
+            "saldo",
+            "kontostand",
+            "solde",
+            "saldo contable",
+        ],
+    ),
+    (
+        Kind::Ignored,
+        &[
+            "eur", "usd", "gbp", "chf", "inr", "€", "$", "£", "in eur", "in usd",
+        ],
+    ),
+];
+
+/// Lower-case words with their boxes; a dotted abbreviation splits at its dots ("F.Oper.").
+fn tokens(row: &Row) -> Vec<(String, BBox)> {
+    super::words_of(row)
+        .iter()
+        .flat_map(|w| {
+            label_words(&w.text.replace('.', " "))
+                .into_iter()
+                .map(move |t| (t, w.bbox))
+        })
+        .collect()
+}
+
+fn kind_of(phrase: &str) -> Option<Kind> {
+    NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&phrase))
+        .map(|(k, _)| *k)
+}
+
+/// The money columns of a statement's header row: a row of column names only (two unknown
+/// words at most), among them a date or description column and a money column.
+pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
+    let tokens = tokens(row);
+    if tokens.len() > 16 {
+        return None;
+    }
+    let (mut known, mut unknown, mut anchor) = (0, 0, false);
+    let mut money: Vec<MoneyColumn> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let found = (1..=3.min(tokens.len() - i)).rev().find_map(|n| {
+            let phrase = tokens[i..i + n]
+                .iter()
+                .map(|(t, _)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            kind_of(&phrase).map(|k| (k, n))
+        });
+        let Some((kind, n)) = found else {
+            unknown += 1;
+            i += 1;
+            continue;
+        };
+        let span = tokens[i + 1..i + n]
+            .iter()
+            .fold(tokens[i].1, |b, (_, w)| b.union(w));
+        match kind {
+            Kind::Date | Kind::Text => {
+                known += 1;
+                anchor = true;
+            }
+            Kind::Money(role) => {
+                known += 1;
+                match money.last_mut() {
+                    // "Betrag (EUR)" over one column, or a name split over two words.
+                    Some(last) if last.role == role && last.span.x1 >= span.x0 - 1.0 => {
+                        last.span = last.span.union(&span)
+                    }
+                    _ => money.push(MoneyColumn { role, span }),
+                }
+            }
+            Kind::Ignored => {}
+        }
+        i += n;
+    }
+    (anchor && !money.is_empty() && known >= 2 && unknown <= 2).then_some(money)
+}
+
+/// The column an amount stands under: the header it overlaps most, else the one whose right
+/// edge is nearest its own (figures are right-aligned and often wider than their header).
+fn column_of(m: &Money, columns: &[MoneyColumn]) -> Option<Role> {
+    let overlap = |c: &MoneyColumn| (m.bbox.x1.min(c.span.x1) - m.bbox.x0.max(c.span.x0)).max(0.0);
+    if let Some(c) = columns
+        .iter()
+        .filter(|c| overlap(c) > 0.0)
+        .max_by(|a, b| overlap(a).total_cmp(&overlap(b)))
+    {
+        return Some(c.role);
+    }
+    columns
+        .iter()
+        .min_by(|a, b| {
+            (a.span.x1 - m.bbox.x1)
+                .abs()
+                .total_cmp(&(b.span.x1 - m.bbox.x1).abs())
+        })
+        .map(|c| c.role)
+}
+
+/// The row's transaction amount with its role, and its balance when it prints one.
+pub fn assign<'a>(
+    amounts: &'a [Money],
+    columns: &[MoneyColumn],
+) -> Option<((&'a Money, Role), Option<&'a Money>)> {
+    if amounts.is_empty() {
+        return None;
+    }
+    if columns.is_empty() {
+        return match amounts {
+            [only] => Some(((only, Role::Amount), None)),
+            [.., amount, balance] => Some(((amount, Role::Amount), Some(balance))),
+            [] => None,
+        };
+    }
+    let roles: Vec<Option<Role>> = amounts.iter().map(|m| column_of(m, columns)).collect();
+    let balance = amounts
+        .iter()
+        .zip(&roles)
+        .rev()
+        .find(|(_, r)| **r == Some(Role::Balance))
+        .map(|(m, _)| m);
+    let amount = amounts
+        .iter()
+        .zip(&roles)
+        .find(|(_, r)| matches!(r, Some(Role::Debit | Role::Credit | Role::Amount)))
+        .map(|(m, r)| (m, r.unwrap_or(Role::Amount)));
+    match (amount, balance) {
+        (Some(a), b) => Some((a, b)),
+        // Only a balance column matched: a lone figure is the transaction when the header
+        // has no other money column to put it under.
+        (None, Some(_)) if amounts.len() >= 2 => {
+            Some(((&amounts[amounts.len() - 2], Role::Amount), balance))
+        }
+        (None, _) => None,
+    }
+}

@@ -1,0 +1,126 @@
+use super::*;
+use crate::testing::rows_page;
+use ledgerline_core::page::TextSource;
+
+fn read_rows(rows: &[&[(&str, f32)]]) -> Statement {
+    let page = rows_page(
+        rows,
+        |t| t.chars().count() as f32 * 18.0,
+        TextSource::TextLayer,
+    );
+    read(&crate::cells::rows(&[page]), DateOrder::DayFirst)
+}
+
+fn amounts(s: &Statement) -> Vec<(String, String)> {
+    s.transactions
+        .iter()
+        .map(|t| (t.date.value.clone(), t.amount.value.clone()))
+        .collect()
+}
+
+#[test]
+fn account_numbers_keep_four_digits_behind_a_fixed_mask() {
+    assert_eq!(mask_account("**7618"), "****7618");
+    assert_eq!(mask_account("DE89 3704 0044 0532 0130 00"), "****3000");
+    assert_eq!(mask_account("XXXX-7618"), "****7618");
+    assert_eq!(mask_account("761"), "761");
+}
+
+/// Dates without a year take the period's, the December row of a January statement the year
+/// before; debit and credit columns sign the amounts; a reference line under a booking joins
+/// its description.
+#[test]
+fn debit_and_credit_columns_and_dates_without_a_year() {
+    let s = read_rows(&[
+        &[("Kontoauszug vom 15.12.2023 bis 14.01.2024", 100.0)],
+        &[("Alter Kontostand", 100.0), ("1.000,00", 1500.0)],
+        &[
+            ("Buchung Wert", 100.0),
+            ("Vorgang", 500.0),
+            ("Soll", 1300.0),
+            ("Haben", 1600.0),
+        ],
+        &[
+            ("28.12.", 100.0),
+            ("28.12.", 250.0),
+            ("Lastschrift Stadtwerke", 500.0),
+            ("80,00", 1260.0),
+        ],
+        &[("Referenz 4711", 500.0)],
+        &[
+            ("03.01.", 100.0),
+            ("03.01.", 250.0),
+            ("Gutschrift Gehalt", 500.0),
+            ("2.500,00", 1520.0),
+        ],
+        &[("Neuer Kontostand", 100.0), ("3.420,00", 1500.0)],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2023-12-28".to_string(), "-80.00".to_string()),
+            ("2024-01-03".to_string(), "2500.00".to_string())
+        ]
+    );
+    assert_eq!(
+        s.transactions[0].description.value,
+        "Lastschrift Stadtwerke Referenz 4711"
+    );
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "1000.00");
+    assert_eq!(s.closing_balance.as_ref().unwrap().value, "3420.00");
+}
+
+/// An unsigned amount column takes its signs from the running balance, a date printed once
+/// covers the rows of its day under it, and the opening balance comes from the first row.
+#[test]
+fn the_running_balance_signs_unsigned_amounts() {
+    let s = read_rows(&[
+        &[
+            ("Date", 100.0),
+            ("Description", 400.0),
+            ("Amount", 1200.0),
+            ("Balance", 1600.0),
+        ],
+        &[
+            ("05 Mar 2025", 100.0),
+            ("Card payment TESCO", 400.0),
+            ("-12.50", 1230.0),
+            ("487.50", 1610.0),
+        ],
+        &[
+            ("Salary ACME LTD", 400.0),
+            ("1,000.00", 1160.0),
+            ("1,487.50", 1560.0),
+        ],
+        &[
+            ("07 Mar 2025", 100.0),
+            ("Direct debit PHONE", 400.0),
+            ("20.00", 1230.0),
+            ("1,467.50", 1560.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2025-03-05".to_string(), "-12.50".to_string()),
+            ("2025-03-05".to_string(), "1000.00".to_string()),
+            ("2025-03-07".to_string(), "-20.00".to_string())
+        ]
+    );
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "500.00");
+    assert_eq!(s.closing_balance.as_ref().unwrap().value, "1467.50");
+}
+
+#[test]
+fn printed_signs_and_markers_are_read() {
+    for (text, want) in [
+        ("1.234,56-", Some((Decimal::new(123456, 2), Some(true)))),
+        ("12.00CR", Some((Decimal::new(1200, 2), Some(false)))),
+        ("(45.10)", Some((Decimal::new(4510, 2), Some(true)))),
+        ("+2.780,70", Some((Decimal::new(278070, 2), Some(false)))),
+        ("Entgelt", None),
+        ("600", None),
+    ] {
+        assert_eq!(money_token(text), want, "{text}");
+    }
+}
