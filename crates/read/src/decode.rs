@@ -525,7 +525,35 @@ fn text_layer_usable(words: &[Word]) -> bool {
         .flat_map(|w| w.text.chars())
         .filter(|c| c.is_alphanumeric() || c.is_ascii_punctuation())
         .count();
-    readable >= 20 && readable * 10 >= chars * 9
+    readable >= 20 && readable * 10 >= chars * 9 && !garbled(words)
+}
+
+/// A text layer whose font maps glyphs to the wrong characters ("hontoauszugW mostbank diro
+/// vom 02K04K20NS" for "Kontoauszug Postbank Giro vom 02.04.2016"): digits come out as letters,
+/// so a page of dates and amounts has almost none, and capitals land inside words. Such a page
+/// is read from its image instead. Measured over the 301 text pages of the real corpora: the
+/// two garbled pages have 16% of words with an inner capital and under 2% digits; every other
+/// page has at most 12% inner capitals, or 10% digits or more.
+fn garbled(words: &[Word]) -> bool {
+    let alphanumeric: Vec<char> = words
+        .iter()
+        .flat_map(|w| w.text.chars())
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if alphanumeric.len() < 200 {
+        return false;
+    }
+    let digits = alphanumeric.iter().filter(|c| c.is_ascii_digit()).count();
+    let inner_capital = words
+        .iter()
+        .filter(|w| {
+            let chars: Vec<char> = w.text.chars().collect();
+            chars
+                .windows(2)
+                .any(|p| p[0].is_lowercase() && p[1].is_uppercase())
+        })
+        .count();
+    digits * 20 < alphanumeric.len() && inner_capital * 100 >= words.len() * 14
 }
 
 /// Words of the text layer, in pixels at `scale` pixels per point.
@@ -593,5 +621,33 @@ mod tests {
             Some(MediaType::Png)
         );
         assert_eq!(MediaType::sniff(b"random bytes"), None);
+    }
+
+    fn words(text: &str) -> Vec<Word> {
+        text.split_whitespace()
+            .map(|t| Word {
+                text: t.to_string(),
+                bbox: Default::default(),
+                confidence: 1.0,
+            })
+            .collect()
+    }
+
+    /// Lines of a real statement whose font maps digits to letters, against the same lines
+    /// read right: only the first is sent to OCR.
+    #[test]
+    fn a_text_layer_with_a_scrambled_font_is_not_used() {
+        let scrambled = "hontoauszugW mostbank diro extra plus vom 02K04K20NS bis 02K0SK20NS \
+            hontoinÜaberW doran Bolsec Auszug peite fBAk BfC EptfcTF Alter hontostand MMO NLO \
+            mostbank airektJperviceW TeäefonW MOOU RRMM RRMM brreichbarkeitW T x O4 ptunden \
+            TeäefaxW MOOU RRMM RRNR bJMaiäW direkt@postbankKde wwwKpostbankKde oeisewitzer ptrK UM";
+        let plain = "Kontoauszug: Postbank Giro extra plus vom 02.04.2016 bis 02.06.2016 \
+            Kontoinhaber: Goran Bolsec Auszug Seite IBAN BIC (SWIFT) Alter Kontostand 001 1/2 \
+            Postbank Direkt-Service: Telefon: 0228 5500 5500 Erreichbarkeit: 7 x 24 Stunden \
+            Telefax: 0228 5500 5515 E-Mail: direkt@postbank.de www.postbank.de Leisewitzer Str. 20";
+        assert!(garbled(&words(scrambled)));
+        assert!(!text_layer_usable(&words(scrambled)));
+        assert!(!garbled(&words(plain)));
+        assert!(text_layer_usable(&words(plain)));
     }
 }
