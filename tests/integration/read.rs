@@ -1,6 +1,8 @@
 //! Reading documents with the real models: text layers, OCR of scans and images, orientation,
 //! layout regions, and every kind of bad input.
 
+use std::path::Path;
+
 use crate::common;
 
 use ledgerline::decode::{DecodeError, DecodeLimits, DecodeOptions, MediaType, decode};
@@ -42,6 +44,31 @@ fn a_text_pdf_is_read_from_its_text_layer_exactly() {
     for line in truth["pages"][0]["lines"].as_array().unwrap() {
         let expected = normalised(line["text"].as_str().unwrap());
         assert!(got.contains(&expected), "{expected:?} not among {got:#?}");
+    }
+}
+
+/// A real landscape invoice stored portrait with /Rotate 90 (fixtures/real/einvoice-attachments):
+/// its text layer comes out as the reader sees the page, a line to a label, not one character
+/// per line at negative heights.
+#[test]
+fn a_rotated_pdf_page_keeps_its_lines_horizontal() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real/einvoice-attachments/pdf/ce_huf_example_cii.pdf");
+    let pages = common::reader()
+        .read(&std::fs::read(path).unwrap(), MediaType::Pdf)
+        .unwrap();
+    let page = &pages[0];
+    assert_eq!(page.source, TextSource::TextLayer);
+    assert!(page.width > page.height, "{} x {}", page.width, page.height);
+    let on_page = |l: &&ledgerline::page::Line| {
+        l.bbox.y0 >= 0.0 && l.bbox.y1 <= page.height as f32 && l.bbox.x1 <= page.width as f32
+    };
+    assert!(page.lines.iter().all(|l| on_page(&l)));
+    for label in ["Rechnungsnummer:", "Rechnungsdatum:", "E-RECHNUNG"] {
+        assert!(
+            page.lines.iter().any(|l| l.text.trim() == label),
+            "{label} is not a line of its own"
+        );
     }
 }
 

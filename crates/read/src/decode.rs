@@ -482,7 +482,7 @@ fn decode_pdf<E: From<DecodeError>>(
             .into());
         }
         check_pixels(index, width, height, limits)?;
-        let words = text_layer_words(&page, h_pt, dpi / 72.0);
+        let words = text_layer_words(&page, w_pt, h_pt, dpi / 72.0);
         if options.text_layer_only || (!options.force_ocr && text_layer_usable(&words)) {
             visit(DecodedPage::Text {
                 index,
@@ -557,9 +557,27 @@ fn garbled(words: &[Word]) -> bool {
 }
 
 /// Words of the text layer, in pixels at `scale` pixels per point.
-fn text_layer_words(page: &PdfPage<'_>, height_pt: f32, scale: f32) -> Vec<Word> {
+fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f32) -> Vec<Word> {
     let Ok(text) = page.text() else {
         return Vec::new();
+    };
+    // Character boxes are in the page's own space; a page with /Rotate is shown turned (its
+    // width and height already swapped for 90 and 270 degrees), and its words must be placed
+    // where the reader sees them, or every line of a landscape page is read as a column.
+    let turn = page.rotation().unwrap_or(PdfPageRenderRotation::None);
+    let place = |left: f32, bottom: f32, right: f32, top: f32| -> BBox {
+        let (x0, y0, x1, y1) = match turn {
+            PdfPageRenderRotation::None => (left, height_pt - top, right, height_pt - bottom),
+            PdfPageRenderRotation::Degrees90 => (bottom, left, top, right),
+            PdfPageRenderRotation::Degrees180 => (width_pt - right, bottom, width_pt - left, top),
+            PdfPageRenderRotation::Degrees270 => (
+                width_pt - top,
+                height_pt - right,
+                width_pt - bottom,
+                height_pt - left,
+            ),
+        };
+        BBox::new(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
     };
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
@@ -574,11 +592,11 @@ fn text_layer_words(page: &PdfPage<'_>, height_pt: f32, scale: f32) -> Vec<Word>
             words.extend(current.take());
             continue;
         }
-        let bbox = BBox::new(
-            r.left().value * scale,
-            (height_pt - r.top().value) * scale,
-            r.right().value * scale,
-            (height_pt - r.bottom().value) * scale,
+        let bbox = place(
+            r.left().value,
+            r.bottom().value,
+            r.right().value,
+            r.top().value,
         );
         if let Some(word) = current.as_mut() {
             let gap = bbox.x0 - word.bbox.x1;
