@@ -211,6 +211,12 @@ fn value_for(
             .text
             .trim()
             .trim_matches(|ch: char| !ch.is_alphanumeric());
+        // "Invoice | N°: | V01/15000001": a number mark set apart from its label.
+        let mark = key == HeaderKey::InvoiceNumber
+            && super::vocabulary::NUMBER_MARKS.contains(&label_words(bare).join(" ").as_str());
+        if mark {
+            continue;
+        }
         if !(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3 {
             break;
         }

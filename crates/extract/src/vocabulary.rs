@@ -66,6 +66,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "factuur nr",
             "factuurnr",
             "creditnotanummer",
+            "documentnr",
+            "documentnummer",
         ],
     ),
     (
