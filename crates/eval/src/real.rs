@@ -92,6 +92,9 @@ struct Truth {
     closing: Option<Decimal>,
     /// A statement's transactions: ISO date and signed amount.
     transactions: Vec<(String, Decimal)>,
+    /// The original's file name when this document is an image variant of it
+    /// (`scripts/corpus/variants.sh`): the variant belongs to the original's part.
+    variant_of: Option<String>,
 }
 
 /// The fields scored, in the order they are printed.
@@ -230,7 +233,14 @@ fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Truth)>, EvalEr
                 if !gt.is_file() {
                     continue;
                 }
-                out.push((pdf.clone(), hybrid_truth(&read_json(&gt)?)));
+                let v = read_json(&gt)?;
+                out.push((
+                    pdf.clone(),
+                    Truth {
+                        variant_of: text(&v["variant_of"]),
+                        ..hybrid_truth(&v)
+                    },
+                ));
             }
         }
         Layout::Statements => {
@@ -246,7 +256,14 @@ fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Truth)>, EvalEr
                 };
                 let gt = dir.join("gt").join(format!("{name}.gt.json"));
                 if gt.is_file() {
-                    out.push((file.clone(), statement::truth(&read_json(&gt)?)));
+                    let v = read_json(&gt)?;
+                    out.push((
+                        file.clone(),
+                        Truth {
+                            variant_of: text(&v["variant_of"]),
+                            ..statement::truth(&v)
+                        },
+                    ));
                 }
             }
         }
@@ -558,7 +575,10 @@ pub fn evaluate(
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| dir.display().to_string());
         for (path, truth) in documents(dir, layout)? {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let name = truth
+                .variant_of
+                .clone()
+                .or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()));
             if options
                 .part
                 .is_none_or(|p| name.is_some_and(|n| part_of(&n) == p))
@@ -615,7 +635,7 @@ pub fn evaluate(
         };
         report.documents.push(Document {
             statement: truth.kind == Some(DocumentKind::BankStatement),
-            part: part_of(&file),
+            part: part_of(truth.variant_of.as_deref().unwrap_or(&file)),
             corpus,
             file,
             scanned,
