@@ -130,6 +130,34 @@ fn an_upside_down_page_is_turned_back_and_read() {
     assert!(vendor_at < total_at, "{text}");
 }
 
+/// A page scanned sideways (the same invoice turned a quarter either way) is read again turned
+/// upright: its rotation says so, the page is as wide as the original, and the text reads as
+/// it does from the upright scan.
+#[test]
+fn a_page_scanned_sideways_is_turned_upright_and_read() {
+    let id = "inv-classic-001";
+    let truth = truth(id);
+    let original = image::open(common::documents().join(format!("{id}.p1.png"))).unwrap();
+    for (turned, expected) in [(original.rotate90(), 270), (original.rotate270(), 90)] {
+        let mut png = std::io::Cursor::new(Vec::new());
+        turned.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let pages = common::reader()
+            .read(png.get_ref(), MediaType::Png)
+            .unwrap();
+        let page = &pages[0];
+        assert_eq!(page.rotation, expected);
+        assert_eq!(
+            (page.width, page.height),
+            (original.width(), original.height())
+        );
+        let text = page.text();
+        for field in ["invoice_number", "vendor_name"] {
+            let want = truth["fields"][field].as_str().unwrap();
+            assert!(text.contains(want), "{field} {want} not in:\n{text}");
+        }
+    }
+}
+
 #[test]
 fn layout_regions_are_found_and_lines_assigned_to_them() {
     let pages = read_file("inv-classic-001.p1.png");

@@ -148,7 +148,8 @@ pub struct Page {
     pub height: u32,
     /// Pixels per inch of the reference rendering, when known (not for images without metadata).
     pub dpi: Option<f32>,
-    /// Degrees (0 or 180) the page was turned to be read upright.
+    /// Degrees clockwise (0, 90, 180 or 270) the page was turned to be read upright; the
+    /// width, height and boxes are of the upright page.
     pub rotation: u16,
     /// Skew of the scan in degrees; boxes are of the page with the skew corrected.
     pub skew_degrees: f32,

@@ -283,7 +283,20 @@ impl Reader {
                 regions: Vec::new(),
             }),
             DecodedPage::Raster { index, image, dpi } => {
-                let read = self.ocr.read(&image)?;
+                let mut read = self.ocr.read(&image)?;
+                let mut image = image;
+                // A page scanned sideways is read again turned a quarter; the orientation
+                // classifier then tells upright from upside down as for any page.
+                let mut quarter = 0;
+                if read.sideways {
+                    let turned = image::imageops::rotate90(&image);
+                    let again = self.ocr.read(&turned)?;
+                    if !again.sideways {
+                        image = turned;
+                        read = again;
+                        quarter = 90;
+                    }
+                }
                 let regions = if self.options.skip_layout {
                     Vec::new()
                 } else if read.rotation == 180 {
@@ -297,7 +310,7 @@ impl Reader {
                     width: image.width(),
                     height: image.height(),
                     dpi,
-                    rotation: read.rotation,
+                    rotation: (read.rotation + quarter) % 360,
                     skew_degrees: read.skew_degrees,
                     source: TextSource::Ocr,
                     lines: read.lines,

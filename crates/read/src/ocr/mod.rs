@@ -78,6 +78,23 @@ pub struct OcrPage {
     /// The scan's skew, which the coordinates above have been corrected for: rows of a
     /// skewed scan line up again, so later stages can reason in rows and columns.
     pub skew_degrees: f32,
+    /// The text runs up or down the page rather than across it (a page scanned sideways):
+    /// the lines above are of little use, and the page should be read again turned a quarter.
+    pub sideways: bool,
+}
+
+/// Whether most of the detected text runs vertically: tall boxes, counted by their length,
+/// outweigh wide ones.
+fn is_sideways(crops: &[Crop]) -> bool {
+    let (mut tall, mut wide) = (0.0f32, 0.0f32);
+    for c in crops {
+        if c.rect.height > 1.5 * c.rect.width {
+            tall += c.rect.height;
+        } else if c.rect.width > 1.5 * c.rect.height {
+            wide += c.rect.width;
+        }
+    }
+    tall > wide
 }
 
 /// The page skew: the median angle of the text lines, each counted by its width. Only
@@ -313,6 +330,7 @@ impl OcrEngine {
             lines: Vec::new(),
             rotation: 0,
             skew_degrees: 0.0,
+            sideways: false,
         }))
     }
 
@@ -394,6 +412,7 @@ impl OcrEngine {
                 lines,
                 rotation,
                 skew_degrees: skew.to_degrees(),
+                sideways: is_sideways(page),
             });
         }
         Ok(pages)
