@@ -443,15 +443,14 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
         }
         let text = row.text();
         let (amounts, end) = trailing_money(&words);
-        let date = leading_date(&words[..end.max(1).min(words.len())], order, reference)
-            .filter(|_| end > 0 || !amounts.is_empty());
-        let start = date.as_ref().map_or(0, |(_, n)| *n);
+        let date = leading_date(&words[..end.max(1).min(words.len())], order, reference);
         // A second date (the value date) follows the booking date in many layouts.
-        let mut desc_start = start;
-        while desc_start < end && leading_date(&words[desc_start..end], order, reference).is_some()
+        let mut desc_start = date.as_ref().map_or(0, |(_, n)| *n);
+        while let Some((_, n)) = (desc_start < end)
+            .then(|| leading_date(&words[desc_start..end], order, reference))
+            .flatten()
         {
-            desc_start +=
-                leading_date(&words[desc_start..end], order, reference).map_or(1, |(_, n)| n);
+            desc_start += n;
         }
         let description = &words[desc_start.min(end)..end];
         if let Some(opening) = balance_row(&words_text(&words[..end])) {

@@ -465,7 +465,8 @@ fn make_field(value: String, raw: String, bbox: BBox, confidence: f32, page: usi
 
 /// Words that end a table: the totals block, or a carried-forward row at the foot of a page.
 fn ends_table(text: &str) -> bool {
-    let w = label_words(text).join(" ");
+    // "Sub-total" is "sub total".
+    let w = label_words(&text.replace('-', " ")).join(" ");
     [
         "subtotal",
         "sub total",
@@ -582,6 +583,10 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
     }
 }
 
+/// A row that continued the description above it: the item it was added to, that
+/// description's length before, and the row's own description.
+type Carried = (Option<usize>, usize, (String, BBox, f32));
+
 /// Invoice line items.
 pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     let mut items: Vec<LineItem> = Vec::new();
@@ -595,7 +600,12 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // A row with a description, quantity or price but no amount, waiting for the amount on
         // the row below it (forms that print the amount under the price).
         let mut pending: Option<Vec<Vec<Word>>> = None;
+        // The last row if it only continued a description. An amount row right under it with
+        // no description of its own takes it back: the layout prints each item's name on the
+        // line above its figures.
+        let mut carried: Option<Carried> = None;
         for row in body {
+            let carried_here = carried.take();
             let mut parts = split_row(row, &cols);
             let amount = join(&parts[amount_col])
                 .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
@@ -630,6 +640,16 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             match (amount, description) {
                 (Some((raw, bbox, conf)), description) => {
                     let value = parse_amount(&raw).expect("checked above");
+                    // Only an item's row takes it, one with a quantity or price: a totals
+                    // row under the last item has neither.
+                    let description = description.or_else(|| {
+                        let (item, len, text) = carried_here.filter(|_| priced)?;
+                        if let Some(item) = item.and_then(|i| items.get_mut(i)) {
+                            item.description.value.truncate(len);
+                            item.description.raw = item.description.value.clone();
+                        }
+                        Some(text)
+                    });
                     let number = |kind: ColumnKind| {
                         get(kind).and_then(|(t, b, c)| {
                             let v = parse_amount(t.trim_end_matches('%').trim())?;
@@ -650,10 +670,12 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
                     });
                 }
-                (None, Some(_)) => {
+                (None, Some(text)) => {
+                    let before = items.last().map_or(0, |i| i.description.value.len());
                     if let Some(last) = items.last_mut() {
                         continue_description(&mut last.description, &parts, &cols);
                     }
+                    carried = Some((items.len().checked_sub(1), before, text));
                 }
                 (None, None) => {}
             }
