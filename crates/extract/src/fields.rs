@@ -418,7 +418,32 @@ fn clean_name(text: &str) -> String {
     {
         name = name[..open].trim();
     }
-    name.to_string()
+    without_address(name).to_string()
+}
+
+/// A name with its address run on after the legal form, as OCR reads a letterhead line
+/// ("Au bon moulin SARL -1242 chemin de l'olive", "ACME GmbH, Hauptstr. 5"): cut after the
+/// legal form when a separator or a house number follows it.
+fn without_address(name: &str) -> &str {
+    let mut at = 0;
+    for word in name.split_inclusive(char::is_whitespace) {
+        let end = at + word.len();
+        let bare = word.trim().trim_end_matches(['-', ',', '·', '|']);
+        if at > 0 && super::vocabulary::is_legal_form(bare) {
+            let glued = word.trim().len() > bare.len();
+            let rest = name[end..].trim_start();
+            let next = rest.chars().next();
+            if glued
+                || next
+                    .is_some_and(|c| matches!(c, '-' | ',' | '·' | '|' | '–') || c.is_ascii_digit())
+            {
+                // Words carry no leading space, so `bare` is a prefix of `word`.
+                return name[..at + bare.len()].trim();
+            }
+        }
+        at = end;
+    }
+    name
 }
 
 /// Fullwidth forms of ASCII ("（M)BHD（126926-H)") as plain ASCII: recognisers trained on CJK

@@ -16,6 +16,30 @@ fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
 }
 
 #[test]
+fn an_address_run_on_after_the_legal_form_is_cut() {
+    for (read, name) in [
+        (
+            "Au bon moulin SARL -1242 chemin de I'olive-84340 Malaucène -France",
+            "Au bon moulin SARL",
+        ),
+        (
+            "Au bon moulin SARL- 1242 chemin de Iolve",
+            "Au bon moulin SARL",
+        ),
+        ("ACME GmbH, Hauptstraße 5", "ACME GmbH"),
+        ("Müller GmbH 10115 Berlin", "Müller GmbH"),
+        ("Global Goods Inc.", "Global Goods Inc."),
+        ("SARL Dupont et Fils", "SARL Dupont et Fils"),
+        (
+            "Smith & Co Ltd trading as Smithy",
+            "Smith & Co Ltd trading as Smithy",
+        ),
+    ] {
+        assert_eq!(clean_name(read), name, "{read}");
+    }
+}
+
+#[test]
 fn due_on_receipt_is_a_payment_term_not_a_due_date_label() {
     assert!(!is_label(HeaderKey::PaymentTerms, "Due on receipt"));
     assert!(is_label(HeaderKey::PaymentTerms, "Due date:"));
