@@ -32,14 +32,17 @@ from PIL import Image, ImageDraw, ImageFilter
 DAMAGES = ["photo", "shadow", "lowdpi", "turn90", "turn180"]
 
 
-def render(pdf_path, dpi, max_pages):
+def page_count(pdf_path):
+    import pypdfium2 as pdfium
+
+    return len(pdfium.PdfDocument(str(pdf_path)))
+
+
+def render(pdf_path, dpi):
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(pdf_path))
-    pages = []
-    for i in range(min(len(pdf), max_pages)):
-        pages.append(pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-    return pages
+    return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
 
 
 def perspective(img, rng):
@@ -136,7 +139,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sample", type=int, default=0, help="only this many documents (chosen by a hash of the name)")
     ap.add_argument("--damages", default=",".join(DAMAGES))
-    ap.add_argument("--max-pages", type=int, default=4)
+    ap.add_argument("--max-pages", type=int, default=4, help="leave out longer documents (their truth covers every page)")
     args = ap.parse_args()
 
     corpus = args.corpus.resolve()
@@ -145,6 +148,7 @@ def main():
     (out / "gt").mkdir(parents=True, exist_ok=True)
     pdfs = sorted((corpus / "pdf").glob("*.pdf"))
     pdfs = [p for p in pdfs if (corpus / "gt" / f"{p.name}.gt.json").is_file()]
+    pdfs = [p for p in pdfs if page_count(p) <= args.max_pages]
     if args.sample:
         pdfs = sorted(pdfs, key=lambda p: hashlib.sha256(p.name.encode()).hexdigest())[: args.sample]
         pdfs.sort()
@@ -162,7 +166,7 @@ def main():
                 continue
             rng = random.Random(f"{args.seed}:{pdf.name}:{kind}")
             dpi, quality = SETTINGS[kind]
-            pages = damage(kind, render(pdf, dpi, args.max_pages), rng)
+            pages = damage(kind, render(pdf, dpi), rng)
             buf = io.BytesIO()
             pages[0].save(buf, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi, quality=quality)
             target.write_bytes(strip_pdf_dates(buf.getvalue()))

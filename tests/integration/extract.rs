@@ -468,8 +468,8 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
         ("einvoice", "total", 0.85),
     ];
     // Line items (amount to the cent, description matching): measured 0.76 / 0.67 on zugferd
-    // and 0.53 / 0.51 on the other hybrids (development / validation).
-    for (corpus, floor) in [("zugferd", 0.55), ("einvoice", 0.4)] {
+    // and 0.71 / 0.59 on the other hybrids (development / validation).
+    for (corpus, floor) in [("zugferd", 0.55), ("einvoice", 0.5)] {
         for part in [Part::Development, Part::Validation] {
             let f1 = report.line_f1(corpus, part).unwrap_or(0.0);
             assert!(
