@@ -91,11 +91,20 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         for line in lines {
             let cell = cell(line);
             match rows.last_mut() {
+                // Half the row's cells, or one of them almost wholly: on a photo taken at an
+                // angle the lines of two rows interleave, and joining on any overlap chains
+                // them into one.
                 Some(row)
-                    if row
+                    if 2 * row
                         .cells
                         .iter()
-                        .any(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.5) =>
+                        .filter(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.5)
+                        .count()
+                        >= row.cells.len()
+                        || row
+                            .cells
+                            .iter()
+                            .any(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.8) =>
                 {
                     row.cells.push(cell)
                 }
