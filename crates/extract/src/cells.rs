@@ -187,6 +187,48 @@ pub fn after_words(text: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+
+    /// Lines as OCR read them from a phone photo of a real statement (pixel boxes): the
+    /// address on the left sits between the balance rows on the right.
+    #[test]
+    fn interleaved_lines_of_a_photo_stay_in_their_rows() {
+        let line = |text: &str, x0: f32, y0: f32, x1: f32, y1: f32| Word {
+            text: text.to_string(),
+            bbox: BBox::new(x0, y0, x1, y1),
+            confidence: 1.0,
+        };
+        let words = vec![
+            line("Alter_Saldo", 1320.0, 896.0, 1547.0, 956.0),
+            line("-717,36_Euro", 2026.0, 902.0, 2280.0, 966.0),
+            line("55118_Mainz", 365.0, 917.0, 617.0, 977.0),
+            line("Neuer_Saldo", 1321.0, 944.0, 1564.0, 1002.0),
+            line("-705,90_Euro", 2026.0, 950.0, 2280.0, 1011.0),
+        ];
+        let page = Page {
+            index: 0,
+            width: 2480,
+            height: 3508,
+            dpi: Some(200.0),
+            rotation: 0,
+            skew_degrees: 0.0,
+            source: TextSource::Ocr,
+            lines: group_words(words, TextSource::Ocr),
+            regions: Vec::new(),
+        };
+        let rows: Vec<String> = super::rows(&[page]).iter().map(|r| r.text()).collect();
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("Alter_Saldo -717,36_Euro") && !r.contains("Neuer")),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("Neuer_Saldo -705,90_Euro") && !r.contains("Alter")),
+            "{rows:?}"
+        );
+    }
+
     #[test]
     fn a_glued_label_gets_its_space_back_and_a_time_keeps_its_colon() {
         assert_eq!(super::unglue_label("Date:12/02/2018"), "Date: 12/02/2018");
