@@ -590,7 +590,7 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
 /// title alone with the number after it.
 pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
     rows.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
-        let text = cell.text.replace('(', " (");
+        let text = unglue_heading(&cell.text.replace('(', " ("));
         let words: Vec<&str> = text.split_whitespace().collect();
         let plain = |w: &str| {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
@@ -625,6 +625,43 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
             .then(|| field(value.to_string(), cell, value))
     })
+}
+
+/// A heading whose spaces OCR dropped gets them back where a number starts: after a number
+/// mark ("Nr.E2018092011804") and after the document's title ("FactureFA-2017-0010"), when
+/// what follows holds a digit.
+fn unglue_heading(text: &str) -> String {
+    let split = |word: &str| -> Option<(String, String)> {
+        let lower = word.to_lowercase();
+        let with_digit =
+            |rest: &str| rest.chars().count() >= 3 && rest.chars().any(|c| c.is_ascii_digit());
+        for mark in ["nr.", "no.", "n°", "nº", "nr:", "no:"] {
+            if let Some(rest) = lower.strip_prefix(mark)
+                && with_digit(rest)
+            {
+                let cut = word.len() - rest.len();
+                return Some((word[..cut].to_string(), word[cut..].to_string()));
+            }
+        }
+        INVOICE_WORDS
+            .iter()
+            .filter(|t| t.chars().count() >= 6 && !t.contains(' '))
+            .find_map(|t| {
+                let rest = lower.strip_prefix(t)?;
+                let cut = word.len() - rest.len();
+                let tail = word.get(cut..)?;
+                let first = tail.chars().next()?;
+                ((first.is_uppercase() || first.is_ascii_digit()) && with_digit(tail))
+                    .then(|| (word[..cut].to_string(), tail.to_string()))
+            })
+    };
+    text.split_whitespace()
+        .map(|w| match split(w) {
+            Some((head, tail)) => format!("{head} {tail}"),
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The date in the heading that carries the document's number ("... Nr. 471102 vom

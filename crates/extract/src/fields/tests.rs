@@ -16,6 +16,27 @@ fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
 }
 
 #[test]
+fn a_heading_read_without_its_spaces_still_gives_the_number() {
+    assert_eq!(
+        unglue_heading("Handelsrechnung (380) Nr.E2018092011804 vom 20.09.2018"),
+        "Handelsrechnung (380) Nr. E2018092011804 vom 20.09.2018"
+    );
+    assert_eq!(
+        unglue_heading("FactureFA-2017-0010"),
+        "Facture FA-2017-0010"
+    );
+    for kept in [
+        "Rechnungsnummer",
+        "Facturation",
+        "Nr. 4711",
+        "Invoices",
+        "Nr.5",
+    ] {
+        assert_eq!(unglue_heading(kept), kept);
+    }
+}
+
+#[test]
 fn an_address_run_on_after_the_legal_form_is_cut() {
     for (read, name) in [
         (
