@@ -340,6 +340,11 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     if truth.kind == Some(DocumentKind::BankStatement) {
         return score_statement(truth, x);
     }
+    // A credit note's XML carries positive amounts (the type code says credit) while its page
+    // may print them negative: either way the amount is the same, and the pipeline books the
+    // absolute value on the credit side.
+    let credit = truth.kind == Some(DocumentKind::CreditNote);
+    let signed = |a: Decimal, credit: bool| if credit { a.abs() } else { a };
     let empty = Invoice::default();
     let inv = x.invoice.as_ref().unwrap_or(&empty);
     let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
@@ -369,7 +374,9 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     );
     fields.insert(
         "total",
-        truth.total.map(|want| amount(&inv.total) == Some(want)),
+        truth.total.map(|want| {
+            amount(&inv.total).map(|a| signed(a, credit)) == Some(signed(want, credit))
+        }),
     );
     let got = |name: &str| match name {
         "kind" => Some(format!("{:?}", x.kind)),
@@ -382,9 +389,14 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     let mut unmatched: Vec<&(String, Decimal)> = truth.lines.iter().collect();
     let mut matched = 0;
     for line in &inv.lines {
-        let got = line.amount.value.parse::<Decimal>().ok();
+        let got = line
+            .amount
+            .value
+            .parse::<Decimal>()
+            .ok()
+            .map(|a| signed(a, credit));
         if let Some(i) = unmatched.iter().position(|(desc, amt)| {
-            got == Some(*amt) && same_description(&line.description.value, desc)
+            got == Some(signed(*amt, credit)) && same_description(&line.description.value, desc)
         }) {
             unmatched.remove(i);
             matched += 1;
