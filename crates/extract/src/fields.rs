@@ -631,33 +631,38 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
 /// mark ("Nr.E2018092011804") and after the document's title ("FactureFA-2017-0010"), when
 /// what follows holds a digit.
 fn unglue_heading(text: &str) -> String {
-    let split = |word: &str| -> Option<(String, String)> {
-        let lower = word.to_lowercase();
+    // By characters: a word's first n characters against a lower-case prefix, so a letter
+    // whose lower case has another length never puts the cut inside a character.
+    let after = |word: &str, prefix: &str| -> Option<usize> {
+        let n = prefix.chars().count();
+        let (cut, _) = word.char_indices().nth(n)?;
+        (word[..cut].to_lowercase() == prefix).then_some(cut)
+    };
+    let split = |word: &str| -> Option<usize> {
         let with_digit =
             |rest: &str| rest.chars().count() >= 3 && rest.chars().any(|c| c.is_ascii_digit());
-        for mark in ["nr.", "no.", "n°", "nº", "nr:", "no:"] {
-            if let Some(rest) = lower.strip_prefix(mark)
-                && with_digit(rest)
-            {
-                let cut = word.len() - rest.len();
-                return Some((word[..cut].to_string(), word[cut..].to_string()));
-            }
+        if let Some(cut) = ["nr.", "no.", "n°", "nº", "nr:", "no:"]
+            .iter()
+            .find_map(|mark| after(word, mark))
+            .filter(|&cut| with_digit(&word[cut..]))
+        {
+            return Some(cut);
         }
         INVOICE_WORDS
             .iter()
             .filter(|t| t.chars().count() >= 6 && !t.contains(' '))
-            .find_map(|t| {
-                let rest = lower.strip_prefix(t)?;
-                let cut = word.len() - rest.len();
-                let tail = word.get(cut..)?;
-                let first = tail.chars().next()?;
-                ((first.is_uppercase() || first.is_ascii_digit()) && with_digit(tail))
-                    .then(|| (word[..cut].to_string(), tail.to_string()))
+            .find_map(|t| after(word, t))
+            .filter(|&cut| {
+                let tail = &word[cut..];
+                tail.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    && with_digit(tail)
             })
     };
     text.split_whitespace()
         .map(|w| match split(w) {
-            Some((head, tail)) => format!("{head} {tail}"),
+            Some(cut) => format!("{} {}", &w[..cut], &w[cut..]),
             None => w.to_string(),
         })
         .collect::<Vec<_>>()

@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 
 use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
 
-const PIECES: [&str; 40] = [
+const PIECES: [&str; 46] = [
     "Café",
     "Crème",
     "Grüße",
@@ -49,6 +49,12 @@ const PIECES: [&str; 40] = [
     "",
     "%",
     "x",
+    "19.01.",
+    "Soll",
+    "Haben",
+    "Alter Saldo",
+    "Nr.ẞ5",
+    "+",
 ];
 
 fn word(rng: &mut StdRng) -> String {
@@ -165,6 +171,26 @@ fn arbitrary_words_and_boxes_never_panic() {
             .map(|i| page(&mut rng, i))
             .collect();
         let result = std::panic::catch_unwind(|| super::extract(&pages));
+        assert!(result.is_ok(), "case {case} panicked: {pages:#?}");
+    }
+}
+
+/// The same pages read as statements and as invoices whatever their words vote for, so the
+/// statement reader (dates without a year, signs apart from their numbers, balance rows) and
+/// the heading and name readers see arbitrary text too.
+#[test]
+fn arbitrary_words_read_as_a_statement_or_an_invoice_never_panic() {
+    let mut rng = StdRng::seed_from_u64(0x57a7e);
+    for case in 0..400 {
+        let pages: Vec<Page> = (0..rng.random_range(1..=2))
+            .map(|i| page(&mut rng, i))
+            .collect();
+        let result = std::panic::catch_unwind(|| {
+            let rows = super::cells::rows(&pages);
+            let order = super::DateOrder::DayFirst;
+            super::statement::read(&rows, order);
+            super::read_invoice(&rows, order, super::DocumentKind::Invoice);
+        });
         assert!(result.is_ok(), "case {case} panicked: {pages:#?}");
     }
 }

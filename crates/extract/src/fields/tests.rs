@@ -34,6 +34,11 @@ fn a_heading_read_without_its_spaces_still_gives_the_number() {
     ] {
         assert_eq!(unglue_heading(kept), kept);
     }
+    // Letters whose lower case has another length in bytes, by a mark or title: split or
+    // not, never cut inside a character.
+    for odd in ["Nr.ẞ5ab", "İnvoice12", "RECHNUNGẞ12", "ẞNr.12", "nº١٢٣٤"] {
+        assert_eq!(unglue_heading(odd).replace(' ', ""), odd);
+    }
 }
 
 #[test]
