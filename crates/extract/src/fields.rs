@@ -405,7 +405,7 @@ fn has_legal_form(text: &str) -> bool {
 fn clean_name(text: &str) -> String {
     let text = bracket_spaces(&halfwidth(text));
     let mut name = text.trim();
-    for separator in [" - ", " | ", " · ", " – "] {
+    for separator in [" - ", " | ", " · ", " – ", "·", "•"] {
         if let Some((head, _)) = name.split_once(separator)
             && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
         {
@@ -568,7 +568,8 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
         .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
         .flat_map(|r| r.cells.iter())
         .find_map(|cell| {
-            let (parts, second) = [" · ", " - ", " | ", " • ", " – "]
+            // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt").
+            let (parts, second) = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
                 .iter()
                 .map(|sep| {
                     let mut split = cell.text.split(sep);
