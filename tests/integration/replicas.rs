@@ -275,6 +275,39 @@ async fn two_replicas_one_killed_at_random_process_post_and_audit_each_document_
         "no waiting proposal could be approved as it stood"
     );
 
+    // The reviewer's token revoked with the admin command is refused by both running replicas
+    // within the token cache's lifetime.
+    let revoke = Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        .args(["token", "revoke", "jane", "--database-url", &database])
+        .env_remove("LEDGERLINE_CONFIG")
+        .output()
+        .unwrap();
+    assert!(revoke.status.success(), "{revoke:?}");
+    let revoked = Instant::now();
+    let list = pb::ListPendingRequest {
+        company: Some(pb::CompanyRef {
+            company_id: "SYNTH".into(),
+            entity_id: String::new(),
+        }),
+        page_size: 1,
+        page_token: String::new(),
+    };
+    for client in [&mut on_steady, &mut on_victim] {
+        let refused = loop {
+            match client.list_pending(list.clone()).await {
+                Err(status) if status.code() == Code::Unauthenticated => break status,
+                _ if revoked.elapsed() > Duration::from_secs(10) => panic!("still served"),
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        assert!(refused.message().contains("revoked"), "{refused:?}");
+    }
+    assert!(
+        revoked.elapsed() <= ledgerline::auth::CACHE_TTL + Duration::from_secs(1),
+        "refused by both replicas only after {:?}",
+        revoked.elapsed()
+    );
+
     // Reported once each, and none failed.
     let records = pipeline_support::records_reported_once(&out, ids.len());
     assert!(records.iter().all(|r| r.state != "error"), "{stdout}");
