@@ -347,17 +347,7 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     let signed = |a: Decimal, credit: bool| if credit { a.abs() } else { a };
     let empty = Invoice::default();
     let inv = x.invoice.as_ref().unwrap_or(&empty);
-    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
-    let amount = |f: &Option<Field>| f.as_ref().and_then(|f| f.value.parse::<Decimal>().ok());
-    let mut fields = BTreeMap::new();
-    fields.insert("kind", truth.kind.map(|k| x.kind == k));
-    fields.insert(
-        "vendor",
-        truth
-            .vendor
-            .as_ref()
-            .map(|want| value(&inv.vendor_name).is_some_and(|got| same_name(&got, want))),
-    );
+    let mut fields = kind_and_issuer(truth, x, &inv.vendor_name);
     fields.insert(
         "invoice_number",
         truth
@@ -417,6 +407,33 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     }
 }
 
+fn value(f: &Option<Field>) -> Option<String> {
+    f.as_ref().map(|f| f.value.clone())
+}
+
+fn amount(f: &Option<Field>) -> Option<Decimal> {
+    f.as_ref().and_then(|f| f.value.parse::<Decimal>().ok())
+}
+
+/// The verdicts every document gets: its kind, and its issuer (vendor or bank) as a vendor
+/// record would match it.
+fn kind_and_issuer(
+    truth: &Truth,
+    x: &Extraction,
+    issuer: &Option<Field>,
+) -> BTreeMap<&'static str, Option<bool>> {
+    let mut fields = BTreeMap::new();
+    fields.insert("kind", truth.kind.map(|k| x.kind == k));
+    fields.insert(
+        "vendor",
+        truth
+            .vendor
+            .as_ref()
+            .map(|want| value(issuer).is_some_and(|got| same_name(&got, want))),
+    );
+    fields
+}
+
 /// "field got (want ...)" for each field scored wrong.
 fn misses(
     truth: &Truth,
@@ -449,17 +466,7 @@ fn misses(
 fn score_statement(truth: &Truth, x: &Extraction) -> Scored {
     let empty = ledgerline_extract::Statement::default();
     let st = x.statement.as_ref().unwrap_or(&empty);
-    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
-    let amount = |f: &Option<Field>| f.as_ref().and_then(|f| f.value.parse::<Decimal>().ok());
-    let mut fields = BTreeMap::new();
-    fields.insert("kind", truth.kind.map(|k| x.kind == k));
-    fields.insert(
-        "vendor",
-        truth
-            .vendor
-            .as_ref()
-            .map(|want| value(&st.bank_name).is_some_and(|got| same_name(&got, want))),
-    );
+    let mut fields = kind_and_issuer(truth, x, &st.bank_name);
     fields.insert(
         "opening_balance",
         truth
@@ -487,6 +494,18 @@ fn score_statement(truth: &Truth, x: &Extraction) -> Scored {
     }
 }
 
+/// A value a baseline read, with nothing known of where it stood.
+fn read_value(value: String) -> Field {
+    Field {
+        value: value.clone(),
+        raw: value,
+        confidence: 1.0,
+        page: 0,
+        bbox: Default::default(),
+        source: Default::default(),
+    }
+}
+
 /// The trivial reading a baseline needs no knowledge for: the first line with three letters as
 /// the issuer, the first date, the largest amount with cents as the total, the first word of
 /// three or more characters with a digit that is neither a date nor an amount as the number,
@@ -497,33 +516,25 @@ fn baseline(pages: &[Page]) -> Extraction {
         .flat_map(|p| p.lines.iter().map(|l| l.text.as_str()))
         .collect();
     let order = lines::date_order(lines.iter().copied(), None);
-    let field = |value: String| Field {
-        value: value.clone(),
-        raw: value,
-        confidence: 1.0,
-        page: 0,
-        bbox: Default::default(),
-        source: Default::default(),
-    };
     let vendor = lines
         .iter()
         .find(|l| l.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-        .map(|l| field(l.to_string()));
+        .map(|l| read_value(l.to_string()));
     let date = lines
         .iter()
         .find_map(|l| find_date(l, order))
-        .map(|d| field(d.0));
+        .map(|d| read_value(d.0));
     let words = lines.iter().flat_map(|l| l.split_whitespace());
     let total = words
         .clone()
         .filter(|w| lines::looks_like_money(w))
         .filter_map(lines::parse_amount)
         .max()
-        .map(|d| field(d.to_string()));
+        .map(|d| read_value(d.to_string()));
     let number = words
         .filter(|w| w.chars().count() >= 3 && w.chars().any(|c| c.is_ascii_digit()))
         .find(|w| find_date(w, order).is_none() && lines::parse_amount(w).is_none())
-        .map(|w| field(w.to_string()));
+        .map(|w| read_value(w.to_string()));
     Extraction {
         kind: DocumentKind::Invoice,
         invoice: Some(Invoice {

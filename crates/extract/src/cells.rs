@@ -13,6 +13,21 @@ pub struct Cell {
     pub words: Vec<Word>,
 }
 
+impl Cell {
+    /// The cell's words, or the whole cell as one word where the reader gave none.
+    pub fn word_list(&self) -> Vec<Word> {
+        if self.words.is_empty() {
+            vec![Word {
+                text: self.text.clone(),
+                bbox: self.bbox,
+                confidence: self.confidence,
+            }]
+        } else {
+            self.words.clone()
+        }
+    }
+}
+
 /// Cells sharing a row, left to right, with the row's index in document order.
 #[derive(Debug, Clone)]
 pub struct Row {

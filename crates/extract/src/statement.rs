@@ -13,7 +13,8 @@ use rust_decimal::Decimal;
 
 use super::cells::{Row, label_words};
 use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
-use super::{DocumentKind, Field, FieldSource, HeaderKey, Statement, Transaction, fields, take};
+use super::table::make_field as field;
+use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, take};
 use ledgerline_core::page::{BBox, Word};
 
 mod columns;
@@ -121,17 +122,7 @@ struct Money {
 fn words_of(row: &Row) -> Vec<Word> {
     row.cells
         .iter()
-        .flat_map(|c| {
-            if c.words.is_empty() {
-                vec![Word {
-                    text: c.text.clone(),
-                    bbox: c.bbox,
-                    confidence: c.confidence,
-                }]
-            } else {
-                c.words.clone()
-            }
-        })
+        .flat_map(super::cells::Cell::word_list)
         .collect()
 }
 
@@ -338,48 +329,12 @@ fn day_month(first: &Word, second: Option<&Word>, order: DateOrder) -> Option<(u
 
 /// Which balance a row names, if it names one: `Some(true)` opening, `Some(false)` closing.
 fn balance_row(text: &str) -> Option<bool> {
+    use super::vocabulary::labels;
     let w = label_words(text).join(" ");
-    const OPENING: &[&str] = &[
-        "opening balance",
-        "balance brought forward",
-        "brought forward",
-        "previous balance",
-        "starting balance",
-        "beginning balance",
-        "alter saldo",
-        "alter kontostand",
-        "anfangssaldo",
-        "saldo vortrag",
-        "saldovortrag",
-        "ancien solde",
-        "solde précédent",
-        "solde au",
-        "saldo anterior",
-        "saldo inicial",
-        "saldo iniziale",
-        "saldo precedente",
-        "beginsaldo",
-        "vorig saldo",
-    ];
-    const CLOSING: &[&str] = &[
-        "closing balance",
-        "balance carried forward",
-        "carried forward",
-        "new balance",
-        "ending balance",
-        "neuer saldo",
-        "neuer kontostand",
-        "endsaldo",
-        "nouveau solde",
-        "solde final",
-        "saldo final",
-        "saldo finale",
-        "eindsaldo",
-        "nieuw saldo",
-    ];
-    if OPENING.iter().any(|p| w.contains(p)) {
+    let names = |key| labels(key).iter().any(|p| w.contains(p));
+    if names(HeaderKey::OpeningBalance) {
         Some(true)
-    } else if CLOSING.iter().any(|p| w.contains(p)) {
+    } else if names(HeaderKey::ClosingBalance) {
         Some(false)
     } else {
         None
@@ -402,17 +357,6 @@ fn totals_row(text: &str) -> bool {
     ]
     .iter()
     .any(|t| w == *t || w.starts_with(&format!("{t} ")))
-}
-
-fn field(value: String, raw: String, bbox: BBox, confidence: f32, page: usize) -> Field {
-    Field {
-        value,
-        raw,
-        confidence,
-        page,
-        bbox,
-        source: FieldSource::Page,
-    }
 }
 
 fn words_text(words: &[Word]) -> String {

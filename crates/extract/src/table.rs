@@ -244,15 +244,7 @@ pub struct Column {
 }
 
 fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
-    if cell.words.is_empty() {
-        vec![Word {
-            text: cell.text.clone(),
-            bbox: cell.bbox,
-            confidence: cell.confidence,
-        }]
-    } else {
-        cell.words.iter().flat_map(unglue).collect()
-    }
+    cell.word_list().iter().flat_map(unglue).collect()
 }
 
 /// Splits a word OCR glued at a full stop ("total.Goods" for "total. Goods"): a stop between a
@@ -452,7 +444,13 @@ fn join(words: &[Word]) -> Option<(String, BBox, f32)> {
     Some((text, bbox, conf))
 }
 
-fn make_field(value: String, raw: String, bbox: BBox, confidence: f32, page: usize) -> Field {
+pub(crate) fn make_field(
+    value: String,
+    raw: String,
+    bbox: BBox,
+    confidence: f32,
+    page: usize,
+) -> Field {
     Field {
         value,
         raw,

@@ -315,6 +315,13 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "saldo anterior",
             "saldo iniziale",
             "beginsaldo",
+            "beginning balance",
+            "brought forward",
+            "saldo vortrag",
+            "saldovortrag",
+            "saldo inicial",
+            "saldo precedente",
+            "vorig saldo",
         ],
     ),
     (
@@ -333,10 +340,20 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "saldo final",
             "saldo finale",
             "eindsaldo",
+            "carried forward",
+            "nieuw saldo",
         ],
     ),
     (HeaderKey::NotAField, NOT_FIELDS),
 ];
+
+/// The labels of one header field.
+pub fn labels(key: HeaderKey) -> &'static [&'static str] {
+    LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(&[], |(_, names)| names)
+}
 
 /// Labels of values no field takes, which start like a field's label.
 pub const NOT_FIELDS: &[&str] = &[

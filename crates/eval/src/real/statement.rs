@@ -7,9 +7,9 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::{Truth, money, text};
+use super::{Truth, money, read_value as field, text};
 use ledgerline_core::page::Page;
-use ledgerline_extract::{self as lines, DocumentKind, Field, Statement, Transaction, find_date};
+use ledgerline_extract::{self as lines, DocumentKind, Statement, Transaction, find_date};
 
 /// Whether a truth file describes a statement rather than an invoice.
 pub fn is_statement(v: &Value) -> bool {
@@ -65,17 +65,6 @@ pub fn match_transactions(truth: &[(String, Decimal)], got: &[Transaction]) -> (
         }
     }
     (matched, got.len())
-}
-
-fn field(value: String) -> Field {
-    Field {
-        value: value.clone(),
-        raw: value,
-        confidence: 1.0,
-        page: 0,
-        bbox: Default::default(),
-        source: Default::default(),
-    }
 }
 
 /// The trivial reading: lines that start with a date and hold an amount are debits of their
