@@ -341,6 +341,44 @@ fn balance_row(text: &str) -> Option<bool> {
     }
 }
 
+/// A section heading of a statement that lists money out and money in apart: `Some(true)` for
+/// withdrawals, `Some(false)` for deposits. A heading is short and names nothing else.
+fn section(text: &str) -> Option<bool> {
+    let w = label_words(text).join(" ");
+    if w.split(' ').count() > 6 {
+        return None;
+    }
+    const OUT: &[&str] = &[
+        "withdrawals",
+        "debits",
+        "checks paid",
+        "cheques paid",
+        "card purchases",
+        "fees",
+        "service fees",
+        "other debits",
+    ];
+    const IN: &[&str] = &[
+        "deposits",
+        "deposits and additions",
+        "credits",
+        "other credits",
+        "additions",
+    ];
+    let names = |phrases: &[&str]| {
+        phrases
+            .iter()
+            .any(|p| w == *p || w.ends_with(&format!(" {p}")) || w.starts_with(&format!("{p} ")))
+    };
+    // "Deposits and additions" names deposits first; "Withdrawals and debits" withdrawals.
+    match (names(OUT), names(IN)) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        (true, true) => Some(OUT.iter().any(|p| w.starts_with(p))),
+        (false, false) => None,
+    }
+}
+
 /// Rows that sum a table rather than list a transaction.
 fn totals_row(text: &str) -> bool {
     let w = label_words(text).join(" ");
@@ -375,6 +413,9 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
     // continuation rows.
     let mut open: Option<(usize, f32, f32)> = None;
     let mut last_date: Option<(String, usize)> = None;
+    // Under a section heading ("Electronic withdrawals", "Deposits and additions"), unsigned
+    // amounts in a plain amount column go the way the heading says.
+    let mut section_out: Option<bool> = None;
     for (r, row) in rows.iter().enumerate() {
         if let Some(found) = columns::header(row) {
             columns = found;
@@ -419,6 +460,14 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             continue;
         }
         if totals_row(&text) {
+            open = None;
+            continue;
+        }
+        if amounts.is_empty()
+            && date.is_none()
+            && let Some(out) = section(&text)
+        {
+            section_out = Some(out);
             open = None;
             continue;
         }
@@ -469,7 +518,11 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             continue;
         };
         let signed = |m: &Money, role: Role| -> Decimal {
-            let out = m.out.unwrap_or(role == Role::Debit);
+            let out = m.out.unwrap_or(match role {
+                Role::Debit => true,
+                Role::Amount => section_out.unwrap_or(false),
+                _ => false,
+            });
             if out { -m.value } else { m.value }
         };
         let desc_text = words_text(description);

@@ -124,3 +124,52 @@ fn printed_signs_and_markers_are_read() {
         assert_eq!(money_token(text), want, "{text}");
     }
 }
+
+/// A statement that lists deposits and withdrawals in sections of one unsigned amount column,
+/// with no running balance: the section heading signs the amounts, months first as the dollar
+/// says.
+#[test]
+fn section_headings_sign_an_unsigned_amount_column() {
+    let page = rows_page(
+        &[
+            &[("Statement period 01/01/2025 - 01/31/2025", 100.0)],
+            &[("DEPOSITS AND ADDITIONS", 100.0)],
+            &[("DATE", 100.0), ("DESCRIPTION", 400.0), ("AMOUNT", 1500.0)],
+            &[
+                ("01/05", 100.0),
+                ("Payroll ACME", 400.0),
+                ("$2,500.00", 1480.0),
+            ],
+            &[
+                ("Total Deposits and Additions", 100.0),
+                ("$2,500.00", 1480.0),
+            ],
+            &[("ELECTRONIC WITHDRAWALS", 100.0)],
+            &[("DATE", 100.0), ("DESCRIPTION", 400.0), ("AMOUNT", 1500.0)],
+            &[
+                ("01/12", 100.0),
+                ("Card purchase TESCO", 400.0),
+                ("12.50", 1520.0),
+            ],
+            &[
+                ("01/20", 100.0),
+                ("Online transfer to savings", 400.0),
+                ("300.00", 1500.0),
+            ],
+        ],
+        |t| t.chars().count() as f32 * 18.0,
+        TextSource::TextLayer,
+    );
+    let s = read(&crate::cells::rows(&[page]), DateOrder::MonthFirst);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2025-01-05".to_string(), "2500.00".to_string()),
+            ("2025-01-12".to_string(), "-12.50".to_string()),
+            ("2025-01-20".to_string(), "-300.00".to_string())
+        ]
+    );
+    assert_eq!(section("Electronic Withdrawals"), Some(true));
+    assert_eq!(section("Deposits and Additions"), Some(false));
+    assert_eq!(section("Card payment TESCO"), None);
+}
