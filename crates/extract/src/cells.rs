@@ -72,29 +72,34 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         // Text printed upwards in a margin arrives as a stack of one-character lines, closer
         // together than lines of text ever are (a column of quantities is a line apart).
         let short = |l: &&ledgerline_core::page::Line| l.text.trim().chars().count() <= 2;
-        let stacked: Vec<bool> = lines
+        // Lines are sorted top to bottom, so a line's neighbours within two line heights are
+        // one slice of them.
+        let ys: Vec<f32> = lines.iter().map(|l| l.bbox.center_y()).collect();
+        let stacked = |i: usize, l: &&ledgerline_core::page::Line| {
+            let from = ys.partition_point(|y| *y <= ys[i] - 2.0 * usual);
+            let to = ys.partition_point(|y| *y < ys[i] + 2.0 * usual);
+            short(l)
+                && lines[from..to.max(from)]
+                    .iter()
+                    .filter(|o| {
+                        short(o) && (o.bbox.x0 - l.bbox.x0).abs() < 0.5 * l.bbox.width().max(1.0)
+                    })
+                    .count()
+                    >= 4
+        };
+        let aside: Vec<bool> = lines
             .iter()
-            .map(|l| {
-                short(l)
-                    && lines
-                        .iter()
-                        .filter(|o| {
-                            short(o)
-                                && (o.bbox.x0 - l.bbox.x0).abs() < 0.5 * l.bbox.width().max(1.0)
-                                && (o.bbox.center_y() - l.bbox.center_y()).abs() < 2.0 * usual
-                        })
-                        .count()
-                        >= 4
-            })
+            .enumerate()
+            .map(|(i, l)| (usual > 0.0 && l.bbox.height() > 4.0 * usual) || stacked(i, l))
             .collect();
-        let (tall, lines): (Vec<_>, Vec<_>) = lines
-            .into_iter()
-            .zip(stacked)
-            .partition(|(l, stacked)| *stacked || (usual > 0.0 && l.bbox.height() > 4.0 * usual));
-        let (tall, lines): (Vec<_>, Vec<_>) = (
-            tall.into_iter().map(|(l, _)| l).collect::<Vec<_>>(),
-            lines.into_iter().map(|(l, _)| l).collect::<Vec<_>>(),
-        );
+        let (mut set_aside, mut kept) = (Vec::new(), Vec::new());
+        for (line, aside) in lines.into_iter().zip(aside) {
+            if aside {
+                set_aside.push(line);
+            } else {
+                kept.push(line);
+            }
+        }
         let cell = |line: &ledgerline_core::page::Line| Cell {
             text: unglue_label(line.text.trim()),
             bbox: line.bbox,
@@ -103,7 +108,7 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
             words: line.words.clone(),
         };
         let mut rows: Vec<Row> = Vec::new();
-        for line in lines {
+        for line in kept {
             let cell = cell(line);
             match rows.last_mut() {
                 // Half the row's cells, or one of them almost wholly: on a photo taken at an
@@ -132,7 +137,7 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         for row in &mut rows {
             row.cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
         }
-        rows.extend(tall.into_iter().map(|line| Row {
+        rows.extend(set_aside.into_iter().map(|line| Row {
             page: p,
             cells: vec![cell(line)],
         }));

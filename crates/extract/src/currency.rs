@@ -81,6 +81,15 @@ pub fn code_of(token: &str) -> Option<&'static str> {
     ISO_4217.iter().find(|c| **c == token).copied()
 }
 
+/// Whether a word on its own names a currency in any case ("EUR", "eur", "€"), as a column
+/// header or the unit after an amount does; codes that are also words ("all", "top") do not.
+pub fn is_currency_word(word: &str) -> bool {
+    let upper = word.to_uppercase();
+    code_of(word)
+        .or_else(|| code_of(&upper))
+        .is_some_and(|code| !WORD_LIKE.contains(&code) || word == upper)
+}
+
 /// The currency named in a piece of text, if one is: a code or symbol standing alone or glued to
 /// an amount ("RM7.72", "12,00 €", "Total (EUR)"). A code that is also a word counts only next
 /// to a number.

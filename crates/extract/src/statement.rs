@@ -177,10 +177,7 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
                 i -= 1;
                 continue;
             }
-            if matches!(
-                w.text.as_str(),
-                "EUR" | "USD" | "GBP" | "CHF" | "€" | "$" | "£"
-            ) {
+            if crate::currency::is_currency_word(&w.text) {
                 i -= 1;
                 continue;
             }

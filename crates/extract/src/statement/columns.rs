@@ -179,12 +179,6 @@ const NAMES: &[(Kind, &[&str])] = &[
             "saldo contable",
         ],
     ),
-    (
-        Kind::Ignored,
-        &[
-            "eur", "usd", "gbp", "chf", "inr", "€", "$", "£", "in eur", "in usd",
-        ],
-    ),
 ];
 
 /// Lower-case words with their boxes; a dotted abbreviation splits at its dots ("F.Oper.").
@@ -200,6 +194,10 @@ fn tokens(row: &Row) -> Vec<(String, BBox)> {
 }
 
 fn kind_of(phrase: &str) -> Option<Kind> {
+    let currency = phrase.strip_prefix("in ").unwrap_or(phrase);
+    if !currency.contains(' ') && crate::currency::is_currency_word(currency) {
+        return Some(Kind::Ignored);
+    }
     NAMES
         .iter()
         .find(|(_, names)| names.contains(&phrase))
