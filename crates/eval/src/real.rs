@@ -116,6 +116,8 @@ struct Scored {
     lines: (usize, usize, usize),
     /// What was read where it was wrong: "total 31.00 (want 65.20)".
     wrong: Vec<String>,
+    /// Line items in the truth that nothing read matched, and lines read that match none.
+    line_misses: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -378,6 +380,7 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
     let wrong = misses(truth, &fields, got);
     let mut unmatched: Vec<&(String, Decimal)> = truth.lines.iter().collect();
     let mut matched = 0;
+    let mut line_misses = Vec::new();
     for line in &inv.lines {
         let got = line
             .amount
@@ -390,8 +393,18 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
         }) {
             unmatched.remove(i);
             matched += 1;
+        } else {
+            line_misses.push(format!(
+                "read {:?} {}",
+                line.description.value, line.amount.value
+            ));
         }
     }
+    line_misses.extend(
+        unmatched
+            .iter()
+            .map(|(desc, amount)| format!("missed {desc:?} {amount}")),
+    );
     // EN 16931 requires at least one line, so an e-invoice whose truth has none comes in a
     // profile that leaves lines out (MINIMUM, BASIC WL) while its page prints them: nothing
     // to score the lines read there against.
@@ -404,6 +417,11 @@ fn score(truth: &Truth, x: &Extraction) -> Scored {
         fields,
         lines,
         wrong,
+        line_misses: if truth.lines.is_empty() {
+            Vec::new()
+        } else {
+            line_misses
+        },
     }
 }
 
@@ -491,6 +509,7 @@ fn score_statement(truth: &Truth, x: &Extraction) -> Scored {
         fields,
         lines: (matched, read, truth.transactions.len()),
         wrong,
+        line_misses: Vec::new(),
     }
 }
 
@@ -836,6 +855,9 @@ impl fmt::Display for Report {
                         d.file,
                         misses.join(", ")
                     )?;
+                    for miss in &d.ledgerline.line_misses {
+                        writeln!(f, "      {miss}")?;
+                    }
                 }
             }
         }
