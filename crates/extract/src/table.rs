@@ -17,6 +17,9 @@ pub enum ColumnKind {
     UnitPrice,
     Amount,
     TaxRate,
+    /// A line's discount ("Rem.", "Rabatt %"): read by no field, but its figures stay out of
+    /// the description.
+    Discount,
     Sku,
     Date,
     Debit,
@@ -101,6 +104,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "nettopreis",
             "stückpreis",
             "preis",
+            "prix",
+            "prix ht",
             "prix unitaire",
             "prix unitaire ht",
             "pu ht",
@@ -170,6 +175,24 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "iva %",
             "btw",
             "btw %",
+        ],
+    ),
+    (
+        ColumnKind::Discount,
+        &[
+            "discount",
+            "disc",
+            "disc %",
+            "discount %",
+            "rabatt",
+            "rabatt %",
+            "remise",
+            "rem",
+            "rem %",
+            "descuento",
+            "dto",
+            "sconto",
+            "korting",
         ],
     ),
     (
@@ -306,11 +329,33 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
     (cols, unknown)
 }
 
+/// A header that names two price columns and no amount ("Prix unitaire ... Prix HT", "Unit
+/// price ... Price") prints each line's amount under the rightmost one.
+fn rightmost_price_is_amount(cols: &mut [Column]) {
+    if cols.iter().any(|c| c.kind == ColumnKind::Amount)
+        || cols
+            .iter()
+            .filter(|c| c.kind == ColumnKind::UnitPrice)
+            .count()
+            < 2
+    {
+        return;
+    }
+    if let Some(last) = cols
+        .iter_mut()
+        .filter(|c| c.kind == ColumnKind::UnitPrice)
+        .max_by(|a, b| a.header.x0.total_cmp(&b.header.x0))
+    {
+        last.kind = ColumnKind::Amount;
+    }
+}
+
 /// A header row names at least three columns (or two, one of them an amount), and nothing else;
 /// or at least four, among them a description and an amount, and at most two words more (a
 /// "Nachlässe / Zuschläge" column the vocabulary has no kind for).
 fn header_columns(row: &Row) -> Option<Vec<Column>> {
-    let (cols, unknown) = header_phrases(row);
+    let (mut cols, unknown) = header_phrases(row);
+    rightmost_price_is_amount(&mut cols);
     if unknown > 2 {
         return None;
     }
@@ -483,6 +528,9 @@ fn ends_table(text: &str) -> bool {
         "bruttosumme",
         "belegsummen",
         "positionssumme",
+        "warenwert",
+        "umsatzsteueraufschlüsselung",
+        "steueraufschlüsselung",
         "sous-total",
         "montant ht",
         "net à payer",
@@ -608,12 +656,29 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             let amount = join(&parts[amount_col])
                 .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
             let description_col = cols.iter().position(|c| c.kind == ColumnKind::Description);
+            let is_priced = |parts: &[Vec<Word>]| {
+                cols.iter().enumerate().any(|(i, c)| {
+                    matches!(c.kind, ColumnKind::Quantity | ColumnKind::UnitPrice)
+                        && join(&parts[i]).is_some_and(|(t, _, _)| {
+                            t.split_whitespace().any(|w| parse_amount(w).is_some())
+                        })
+                })
+            };
+            // The amount row of the item waiting above: it has no description, or one that
+            // goes on from the waiting row's ("Mineralwasser Medium" over "12 x 1,0l PET
+            // 109,80") and no price of its own.
             if amount.is_some()
-                && description_col.is_some_and(|i| parts[i].is_empty())
+                && description_col.is_some_and(|i| parts[i].is_empty() || !is_priced(&parts))
                 && let Some(waiting) = pending.take()
             {
                 for (i, part) in waiting.into_iter().enumerate() {
-                    if i != amount_col && parts[i].is_empty() {
+                    if i == amount_col {
+                        continue;
+                    }
+                    if Some(i) == description_col && !parts[i].is_empty() {
+                        let rest = std::mem::replace(&mut parts[i], part);
+                        parts[i].extend(rest);
+                    } else if parts[i].is_empty() {
                         parts[i] = part;
                     }
                 }
@@ -624,12 +689,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                     .and_then(|i| join(&parts[i]))
             };
             let description = get(ColumnKind::Description);
-            let priced = cols.iter().enumerate().any(|(i, c)| {
-                matches!(c.kind, ColumnKind::Quantity | ColumnKind::UnitPrice)
-                    && join(&parts[i]).is_some_and(|(t, _, _)| {
-                        t.split_whitespace().any(|w| parse_amount(w).is_some())
-                    })
-            });
+            let priced = is_priced(&parts);
             if amount.is_none() && description.is_some() && priced {
                 pending = Some(parts);
                 continue;
@@ -683,27 +743,4 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_word_glued_at_a_full_stop_splits_with_its_box() {
-        let word = Word {
-            text: "total.Goods".into(),
-            bbox: BBox::new(0.0, 0.0, 110.0, 10.0),
-            confidence: 0.9,
-        };
-        let parts = unglue(&word);
-        let texts: Vec<&str> = parts.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(texts, ["total.", "Goods"]);
-        assert!((parts[0].bbox.x1 - 60.0).abs() < 1e-3);
-        assert_eq!(parts[1].bbox.x1, 110.0);
-        for kept in ["1.234,56", "Inc.", "e.g.", "U.S."] {
-            let w = Word {
-                text: kept.into(),
-                ..word.clone()
-            };
-            assert_eq!(unglue(&w).len(), 1, "{kept}");
-        }
-    }
-}
+mod tests;

@@ -55,8 +55,10 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
                 None => cols.push(col),
             }
         }
-        if n > 0 && is_item_header(&cols) {
-            let mut sorted = cols.clone();
+        let mut named = cols.clone();
+        super::rightmost_price_is_amount(&mut named);
+        if n > 0 && is_item_header(&named) {
+            let mut sorted = named;
             sorted.sort_by(|a, b| a.header.x0.total_cmp(&b.header.x0));
             best = Some((sorted, n + 1));
         }

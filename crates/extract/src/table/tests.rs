@@ -1,0 +1,99 @@
+//! Line items read from pages laid out row by row, and the word splitting they rely on.
+
+use super::*;
+use crate::cells::rows;
+use crate::testing::rows_page;
+use ledgerline_core::page::TextSource;
+
+fn items(page_rows: &[&[(&str, f32)]]) -> Vec<(String, String)> {
+    let page = rows_page(page_rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
+    line_items(&rows(&[page]))
+        .into_iter()
+        .map(|i| (i.description.value, i.amount.value))
+        .collect()
+}
+
+#[test]
+fn a_word_glued_at_a_full_stop_splits_with_its_box() {
+    let word = Word {
+        text: "total.Goods".into(),
+        bbox: BBox::new(0.0, 0.0, 110.0, 10.0),
+        confidence: 0.9,
+    };
+    let parts = unglue(&word);
+    let texts: Vec<&str> = parts.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(texts, ["total.", "Goods"]);
+    assert!((parts[0].bbox.x1 - 60.0).abs() < 1e-3);
+    assert_eq!(parts[1].bbox.x1, 110.0);
+    for kept in ["1.234,56", "Inc.", "e.g.", "U.S."] {
+        let w = Word {
+            text: kept.into(),
+            ..word.clone()
+        };
+        assert_eq!(unglue(&w).len(), 1, "{kept}");
+    }
+}
+
+#[test]
+fn of_two_price_columns_and_no_amount_the_rightmost_holds_the_amount() {
+    // "Prix" over "unitaire" beside a one-row header whose "Prix HT" is the line's amount.
+    let got = items(&[
+        &[("Prix", 1700.0)],
+        &[
+            ("Description", 600.0),
+            ("Quantité", 1400.0),
+            ("Rem.", 1940.0),
+            ("Prix HT", 2140.0),
+        ],
+        &[("unitaire", 1700.0)],
+        &[
+            ("Nougat de l'Abbaye 250g", 140.0),
+            ("20 Unit(s)", 1450.0),
+            ("4,55 €", 1720.0),
+            ("10%", 1960.0),
+            ("81,90 €", 2160.0),
+        ],
+        &[("Total HT", 1900.0), ("81,90 €", 2160.0)],
+    ]);
+    assert_eq!(got, [("Nougat de l'Abbaye 250g".into(), "81.90".into())]);
+}
+
+#[test]
+fn an_amount_row_without_a_price_finishes_the_priced_row_above_it() {
+    let header: &[(&str, f32)] = &[
+        ("Pos", 100.0),
+        ("Beschreibung", 400.0),
+        ("Nettopreis", 900.0),
+        ("Menge", 1100.0),
+        ("Nettobetrag", 1500.0),
+    ];
+    let got = items(&[
+        header,
+        &[
+            ("3", 100.0),
+            ("Mineralwasser Medium", 400.0),
+            ("5,4900", 910.0),
+            ("20 Stk", 1110.0),
+        ],
+        &[("12 x 1,0l PET", 400.0), ("109,80", 1500.0)],
+        // A row with a price of its own is the next item, not the rest of this one.
+        &[
+            ("4", 100.0),
+            ("Pfand", 400.0),
+            ("2,7700", 910.0),
+            ("20", 1110.0),
+            ("55,40", 1500.0),
+        ],
+        &[("Warenwert", 400.0), ("165,20", 1500.0)],
+    ]);
+    assert_eq!(
+        got,
+        [
+            (
+                "Mineralwasser Medium 12 x 1,0l PET".to_string(),
+                "109.80".to_string()
+            ),
+            ("Pfand".to_string(), "55.40".to_string()),
+        ]
+    );
+}
