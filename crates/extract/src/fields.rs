@@ -569,19 +569,26 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
         .flat_map(|r| r.cells.iter())
         .find_map(|cell| {
             // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt").
-            let (parts, second) = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
+            let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
                 .iter()
-                .map(|sep| {
-                    let mut split = cell.text.split(sep);
-                    let second = split.nth(1).unwrap_or("").trim().to_string();
-                    (cell.text.split(sep).count(), second)
-                })
-                .max_by_key(|(n, _)| *n)
-                .unwrap_or((1, String::new()));
-            let postcode = second.chars().take_while(char::is_ascii_digit).count() >= 4;
+                .map(|sep| cell.text.split(sep).map(str::trim).collect::<Vec<_>>())
+                .max_by_key(Vec::len)
+                .unwrap_or_default();
+            let postcode = |part: &&str| {
+                let digits = part.chars().take_while(char::is_ascii_digit).count();
+                digits >= 4 && part[digits..].trim_start().starts_with(char::is_alphabetic)
+            };
             let name = clean_name(&cell.text);
-            ((parts >= 3 || (parts == 2 && postcode)) && has_legal_form(&name))
-                .then(|| field(name, cell, &cell.text))
+            // Without a legal form, the shape alone: a name with no figure in it, then the
+            // street, and a postcode with its town last ("Seller Company · 123 Seller St ·
+            // Suite 100 · 12345 Seller City").
+            let shaped = parts.len() >= 3
+                && parts.last().is_some_and(postcode)
+                && !parts[0].contains(|c: char| c.is_ascii_digit() || c == ':' || c == '@')
+                && parts[0].chars().filter(|c| c.is_alphabetic()).count() >= 3;
+            let known = (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1])))
+                && has_legal_form(&name);
+            (known || shaped).then(|| field(name, cell, &cell.text))
         })
 }
 

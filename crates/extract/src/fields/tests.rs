@@ -169,3 +169,28 @@ fn a_name_in_fullwidth_brackets_loses_its_registration_number() {
     assert_eq!(clean_name("ABC(M)SDN BHD"), "ABC (M) SDN BHD");
     assert_eq!(clean_name("Café Crème SARL"), "Café Crème SARL");
 }
+
+#[test]
+fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
+    let sender = |line: &str| {
+        // The sender line sits above the addressee's block, which the issuer rule must not pick.
+        sender_line(&rows_of(&[
+            &[(line, 100.0)],
+            &[("Buyer Company", 100.0)],
+            &[("456 Buyer St", 100.0)],
+            &[("67890 Buyer City", 100.0)],
+        ]))
+        .map(|f| f.value)
+    };
+    assert_eq!(
+        sender("Seller Company · 123 Seller St · Suite 100 · 12345 Seller City").as_deref(),
+        Some("Seller Company")
+    );
+    assert_eq!(
+        sender("ING-DiBa AG · 60628 Frankfurt am Main").as_deref(),
+        Some("ING-DiBa AG")
+    );
+    // Contact details and a name without a postcode last are not a sender line.
+    assert_eq!(sender("Tel: 030 1234 · Fax: 030 1235 · 10115 Berlin"), None);
+    assert_eq!(sender("Seller Company · Seller St · Seller City"), None);
+}
