@@ -105,17 +105,84 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
+/// Month names in German, French, Spanish, Italian, Dutch and Portuguese, with the
+/// abbreviations that are not also words ("set", "out" and "ago" are left out), where the
+/// English prefixes above do not already find them.
+const FOREIGN_MONTHS: [(&str, u32); 44] = [
+    ("enero", 1),
+    ("ene", 1),
+    ("gennaio", 1),
+    ("janv", 1),
+    ("fév", 2),
+    ("févr", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("fevereiro", 2),
+    ("märz", 3),
+    ("mär", 3),
+    ("mrz", 3),
+    ("mrt", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("abril", 4),
+    ("abr", 4),
+    ("mai", 5),
+    ("mei", 5),
+    ("maggio", 5),
+    ("maio", 5),
+    ("giugno", 6),
+    ("giu", 6),
+    ("luglio", 7),
+    ("lug", 7),
+    ("juil", 7),
+    ("août", 8),
+    ("aoû", 8),
+    ("agosto", 8),
+    ("settembre", 9),
+    ("setembro", 9),
+    ("oktober", 10),
+    ("okt", 10),
+    ("ottobre", 10),
+    ("ott", 10),
+    ("outubro", 10),
+    ("dezember", 12),
+    ("dez", 12),
+    ("dezembro", 12),
+    ("décembre", 12),
+    ("déc", 12),
+    ("diciembre", 12),
+    ("dicembre", 12),
+    ("dic", 12),
+];
+
 fn month_from_name(word: &str) -> Option<u32> {
     let w = word
         .trim_matches(|c: char| !c.is_alphabetic())
-        .to_ascii_lowercase();
-    if w.len() < 3 {
+        .to_lowercase();
+    if w.chars().count() < 3 {
         return None;
     }
     MONTHS
         .iter()
         .position(|m| w.starts_with(m))
         .map(|i| i as u32 + 1)
+        .or_else(|| {
+            FOREIGN_MONTHS
+                .iter()
+                .find(|(name, _)| *name == w)
+                .map(|(_, month)| *month)
+        })
+}
+
+/// Where the word `step` places from `i` is, passing over the "de" of "5 de marzo de 2024" and
+/// the "di" or "del" of Italian and Spanish dates.
+fn date_neighbour(tokens: &[&str], i: usize, step: isize) -> Option<usize> {
+    let at = |k: isize| i.checked_add_signed(k).filter(|j| *j < tokens.len());
+    let j = at(step)?;
+    match tokens[j] {
+        "de" | "del" | "di" => at(2 * step),
+        _ => Some(j),
+    }
 }
 
 /// The numeric parts of a date-looking token: "21.07.2025" -> (21, 7, 2025).
@@ -255,12 +322,14 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
                 };
                 t.parse().ok()
             };
-            if i >= 1
-                && let (Some(day), Some(year)) =
-                    (number(tokens.get(i - 1)), number(tokens.get(i + 1)))
+            if let (Some(before), Some(after)) = (
+                date_neighbour(&tokens, i, -1),
+                date_neighbour(&tokens, i, 1),
+            ) && let (Some(day), Some(year)) =
+                (number(tokens.get(before)), number(tokens.get(after)))
                 && let Some(d) = iso(year, month, day)
             {
-                return Some((d, format!("{} {} {}", tokens[i - 1], token, tokens[i + 1])));
+                return Some((d, tokens[before..=after].join(" ")));
             }
             // "March 5,2026": OCR dropped the space after the comma.
             if let Some((day, year)) = tokens.get(i + 1).and_then(|t| {
@@ -472,6 +541,32 @@ mod tests {
             "2025-07-21"
         );
         assert!(find_date("31/02/2025", DateOrder::DayFirst).is_none());
+    }
+
+    #[test]
+    fn month_names_are_read_in_six_languages() {
+        let day_first = DateOrder::DayFirst;
+        for (text, want) in [
+            ("Rechnungsdatum: 1. Oktober 2023", "2023-10-01"),
+            ("Lieferdatum 5. März 2024", "2024-03-05"),
+            ("le 12 décembre 2025", "2025-12-12"),
+            ("Fecha: 5 de marzo de 2024", "2024-03-05"),
+            ("Data 3 settembre 2024", "2024-09-03"),
+            ("Factuurdatum 14 mei 2024", "2024-05-14"),
+            ("Data de emissão 2 de dezembro de 2023", "2023-12-02"),
+            ("7 févr. 2025", "2025-02-07"),
+        ] {
+            assert_eq!(
+                find_date(text, day_first).map(|d| d.0).as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+        let (_, raw) = find_date("Fecha: 5 de marzo de 2024", day_first).unwrap();
+        assert_eq!(raw, "5 de marzo de 2024");
+        // Words that only look like abbreviations stay words.
+        assert!(find_date("paid out 12 times in 2024", day_first).is_none());
+        assert!(find_date("set 3 of 2024", day_first).is_none());
     }
 
     #[test]
