@@ -185,10 +185,33 @@ pub fn label_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// How many leading words of `text` spell `label`; None when they don't.
+/// A word without its accents ("verkäufer" -> "verkaufer", "désignation" -> "designation"):
+/// OCR often loses them, so labels are compared without.
+pub fn unaccented(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+/// A label's words without their accents, for comparing with a vocabulary.
+pub fn plain_label_words(text: &str) -> Vec<String> {
+    label_words(text).iter().map(|w| unaccented(w)).collect()
+}
+
+/// How many leading words of `text` spell `label`, accents aside; None when they don't.
 pub fn label_prefix(text: &str, label: &str) -> Option<usize> {
-    let t = label_words(text);
-    let l = label_words(label);
+    let t = plain_label_words(text);
+    let l = plain_label_words(label);
     (!l.is_empty() && t.len() >= l.len() && t[..l.len()] == l[..]).then_some(l.len())
 }
 

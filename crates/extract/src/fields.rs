@@ -4,7 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use super::cells::{Cell, Row, after_words, label_prefix, label_words};
+use super::cells::{
+    Cell, Row, after_words, label_prefix, label_words, plain_label_words, unaccented,
+};
 use super::currency::find_currency;
 use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
 use super::vocabulary::{
@@ -84,6 +86,8 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
         HeaderKey::Subtotal
         | HeaderKey::Tax
         | HeaderKey::Total
+        | HeaderKey::AmountDue
+        | HeaderKey::Prepaid
         | HeaderKey::OpeningBalance
         | HeaderKey::ClosingBalance => parse_amount(raw)
             .or_else(|| parse_amount(&without_misread_symbol(raw)?))
@@ -113,7 +117,11 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
     let last_wins = |k: HeaderKey| {
         matches!(
             k,
-            HeaderKey::Subtotal | HeaderKey::Tax | HeaderKey::Total | HeaderKey::ClosingBalance
+            HeaderKey::Subtotal
+                | HeaderKey::Tax
+                | HeaderKey::Total
+                | HeaderKey::AmountDue
+                | HeaderKey::ClosingBalance
         )
     };
     for (r, row) in rows.iter().enumerate() {
@@ -221,7 +229,24 @@ fn value_for(
             break;
         }
     }
-    // 3. Just below, overlapping the label horizontally.
+    // 3. To the right and a little lower, beside a label printed over two lines ("Montant
+    // déjà payé :" over "(ou à payer par un tiers)", the value centred between them).
+    if let Some(beside) = rows
+        .get(r + 1)
+        .filter(|b| b.page == row.page)
+        .and_then(|b| {
+            b.cells.iter().find(|b| {
+                b.bbox.x0 > cell.bbox.x1
+                    && b.bbox.y0 < cell.bbox.y1 - 0.3 * cell.bbox.height()
+                    && label_of(b).is_none()
+            })
+        })
+        && looks_like_money(&beside.text)
+        && let Some(v) = accept(key, &beside.text, order)
+    {
+        return Some(field(v, beside, &beside.text));
+    }
+    // 4. Just below, overlapping the label horizontally.
     let below = rows.get(r + 1)?;
     if below.page != row.page || below.bbox().y0 - cell.bbox.y1 > 2.5 * cell.bbox.height() {
         return None;
@@ -479,8 +504,8 @@ fn bracket_spaces(text: &str) -> String {
 /// below it "Name: Lieferant GmbH".
 fn labelled_seller(rows: &[Row]) -> Option<Field> {
     let heading = rows.iter().position(|r| {
-        let words = label_words(&r.text()).join(" ");
-        SELLER_HEADINGS.contains(&words.as_str())
+        let words = plain_label_words(&r.text()).join(" ");
+        SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
     })?;
     let page = rows[heading].page;
     // A lone cell on row `i` of the block, aligned with `cell`: a wrapped part of its name.

@@ -95,6 +95,11 @@ pub enum HeaderKey {
     Subtotal,
     Tax,
     Total,
+    /// What is left to pay ("Amount due", "Net à payer", "Zu zahlen"): the total when nothing
+    /// was paid in advance.
+    AmountDue,
+    /// Paid before the invoice ("Montant déjà payé", "Anzahlung"), deducted from its total.
+    Prepaid,
     AccountNumber,
     Period,
     OpeningBalance,
@@ -338,7 +343,32 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
     };
     let subtotal = take(&mut found, HeaderKey::Subtotal);
     let tax = take(&mut found, HeaderKey::Tax);
-    let total = match take(&mut found, HeaderKey::Total) {
+    let amount_due = take(&mut found, HeaderKey::AmountDue);
+    let prepaid = take(&mut found, HeaderKey::Prepaid).filter(|_| kind != DocumentKind::Receipt);
+    let before_tax = |total: &Field, due: &Field| match (
+        decimal(total),
+        tax.as_ref().and_then(decimal),
+        decimal(due),
+    ) {
+        (Some(total), Some(tax), Some(due)) => total + tax == due && tax != Decimal::ZERO,
+        _ => false,
+    };
+    let labelled_total = match (take(&mut found, HeaderKey::Total), &amount_due) {
+        // "Total 100.00, VAT 20.00, Amount due 120.00": the label "Total" named the sum
+        // before tax.
+        (Some(total), Some(due)) if before_tax(&total, due) => Some(due.clone()),
+        (Some(total), _) => Some(total),
+        // What is left to pay, and what was paid before it, make the total.
+        (None, Some(due)) => Some(match prepaid.as_ref().and_then(decimal) {
+            Some(paid) if !paid.is_zero() => Field {
+                value: (decimal(due).unwrap_or_default() + paid).to_string(),
+                ..due.clone()
+            },
+            _ => due.clone(),
+        }),
+        (None, None) => None,
+    };
+    let total = match labelled_total {
         // An invoice's total is before its rounding (EN 16931 keeps the rounding apart from
         // the grand total); a till receipt's is the rounded amount the customer paid.
         Some(total) if kind == DocumentKind::Receipt => Some(fields::rounded_total(rows, total)),
@@ -360,6 +390,8 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
         tax,
         total,
         payment_terms: take(&mut found, HeaderKey::PaymentTerms),
+        amount_due,
+        prepaid,
         lines: table::line_items(rows),
         ..Invoice::default()
     }

@@ -181,3 +181,52 @@ fn a_till_slip_with_an_empty_bill_to_is_still_a_receipt() {
     invoice.push(&[("Due", 100.0), ("date", 200.0), ("31/12/2017", 400.0)]);
     assert_eq!(total_of(&invoice).0, DocumentKind::Invoice);
 }
+
+fn invoice_totals(rows: &[&[(&str, f32)]]) -> [Option<String>; 3] {
+    let mut head: Vec<&[(&str, f32)]> = vec![
+        &[("Rechnung / Invoice", 100.0)],
+        &[("Facture", 100.0), ("FA-2026-17", 400.0)],
+        &[("Date", 100.0), ("31/01/2026", 400.0)],
+    ];
+    head.extend_from_slice(rows);
+    let x = extract(&[page(&head)]);
+    assert_eq!(x.kind, DocumentKind::Invoice, "{x:?}");
+    let invoice = x.invoice.unwrap_or_default();
+    [invoice.total, invoice.prepaid, invoice.amount_due].map(|f| f.map(|f| f.value))
+}
+
+#[test]
+fn an_invoice_total_is_what_is_due_plus_what_was_paid_before() {
+    // Only what is left to pay is labelled: the prepayment beside it makes the total.
+    assert_eq!(
+        invoice_totals(&[
+            &[("Montant déjà payé :", 100.0), ("20,00", 1000.0)],
+            &[("NET A PAYER", 100.0), ("100,00 EUR", 1000.0)],
+        ]),
+        [
+            Some("120.00".into()),
+            Some("20.00".into()),
+            Some("100.00".into())
+        ]
+    );
+    // A labelled total stays the total when less is due, or more (earlier bills still open).
+    assert_eq!(
+        invoice_totals(&[
+            &[("Bruttosumme", 100.0), ("220,00", 1000.0)],
+            &[("Offene Zahlungen", 100.0), ("220,00", 1000.0)],
+            &[("Zahlbetrag", 100.0), ("440,00", 1000.0)],
+        ])[0]
+            .as_deref(),
+        Some("220.00")
+    );
+    // "Total" before the tax, then the amount due: the total is the amount due.
+    assert_eq!(
+        invoice_totals(&[
+            &[("Total", 100.0), ("100.00", 1000.0)],
+            &[("VAT 20%", 100.0), ("20.00", 1000.0)],
+            &[("Amount due", 100.0), ("120.00", 1000.0)],
+        ])[0]
+            .as_deref(),
+        Some("120.00")
+    );
+}

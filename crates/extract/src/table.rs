@@ -2,7 +2,7 @@
 //! header row and the columns its cells define, continued across pages (repeated headers and
 //! carried-forward rows are recognised and skipped), wrapped descriptions joined.
 
-use super::cells::{Row, label_words};
+use super::cells::{Row, label_words, plain_label_words};
 use super::normalize::{looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem};
 use ledgerline_core::page::{BBox, Word};
@@ -252,10 +252,14 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
 ];
 
 fn header_kind(text: &str) -> Option<ColumnKind> {
-    let words = label_words(text).join(" ");
+    let words = plain_label_words(text).join(" ");
     HEADERS
         .iter()
-        .find(|(_, names)| names.iter().any(|n| label_words(n).join(" ") == words))
+        .find(|(_, names)| {
+            names
+                .iter()
+                .any(|n| plain_label_words(n).join(" ") == words)
+        })
         .map(|(k, _)| *k)
 }
 

@@ -7,6 +7,7 @@
 //! so "Rechnungs-Nr.:" is written here as "rechnungs-nr" and "N° facture" as "n facture".
 
 use super::HeaderKey;
+use super::cells::unaccented;
 
 /// Label vocabulary per header field, most specific first. A cell counts for the field whose
 /// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
@@ -231,10 +232,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "total incl vat",
             "total incl. vat",
             "total due",
-            "amount due",
-            "balance due",
             "total amount",
-            "amount payable",
             "total",
             "total amt rounded",
             "total rounded",
@@ -251,28 +249,75 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "gesamtbetrag brutto",
             "summe brutto",
             "endbetrag",
-            "zu zahlen",
             "summe",
             // fr
             "total ttc",
             "montant ttc",
             "montant total",
-            "net à payer",
-            "total à payer",
             // es
             "total factura",
             "importe total",
-            "total a pagar",
             // it
             "totale",
             "totale documento",
             "totale fattura",
-            "totale da pagare",
             // nl
             "totaal",
             "totaalbedrag",
-            "te betalen",
             "totaal incl btw",
+        ],
+    ),
+    (
+        HeaderKey::Prepaid,
+        &[
+            "prepaid",
+            "prepaid amount",
+            "already paid",
+            "paid in advance",
+            "deposit paid",
+            "less deposit",
+            // de
+            "vorausbezahlter betrag",
+            "bereits gezahlt",
+            "bereits bezahlt",
+            "anzahlung",
+            "geleistete anzahlung",
+            // fr
+            "montant déjà payé",
+            "déjà payé",
+            "déjà réglé",
+            "acompte",
+            "acompte versé",
+            // es
+            "anticipo",
+            "ya pagado",
+            // it
+            "già pagato",
+            "acconto",
+            // nl
+            "reeds betaald",
+            "aanbetaling",
+        ],
+    ),
+    (
+        HeaderKey::AmountDue,
+        &[
+            "amount due",
+            "balance due",
+            "amount payable",
+            // de
+            "zu zahlen",
+            "zahlbetrag",
+            // fr
+            "net à payer",
+            "total à payer",
+            "reste à payer",
+            // es
+            "total a pagar",
+            // it
+            "totale da pagare",
+            // nl
+            "te betalen",
         ],
     ),
     (
@@ -650,28 +695,32 @@ pub const SELLER_HEADINGS: &[&str] = &[
 
 /// Whether `text` (label words joined by spaces) names the phrase: as a whole word for short
 /// phrases, anywhere for long ones.
+/// Accents aside on both sides: OCR often drops them ("NET A PAYER").
 pub fn mentions(text: &str, phrase: &str) -> bool {
+    let (text, phrase) = (unaccented(text), unaccented(phrase));
     if phrase.chars().count() <= 4 {
         text.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'')
             .any(|w| w == phrase)
     } else {
-        text.contains(phrase)
+        text.contains(&phrase)
     }
 }
 
 /// Whether `text` names the phrase as a word of its own or as the end of a compound
 /// ("Handelsgutschrift"), never inside a longer word ("Beitragsgutschriften").
 pub fn names(text: &str, phrase: &str) -> bool {
+    let (text, phrase) = (unaccented(text), unaccented(phrase));
     if phrase.contains(' ') {
-        return text.contains(phrase);
+        return text.contains(&phrase);
     }
     text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.ends_with(phrase))
+        .any(|w| w.ends_with(&phrase))
 }
 
 /// How many of the phrases `text` mentions.
 pub fn count(text: &str, phrases: &[&str]) -> usize {
-    phrases.iter().filter(|p| mentions(text, p)).count()
+    let text = unaccented(text);
+    phrases.iter().filter(|p| mentions(&text, p)).count()
 }
 
 #[cfg(test)]

@@ -194,3 +194,27 @@ fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
     assert_eq!(sender("Tel: 030 1234 · Fax: 030 1235 · 10115 Berlin"), None);
     assert_eq!(sender("Seller Company · Seller St · Seller City"), None);
 }
+
+#[test]
+fn labels_are_read_whatever_accents_ocr_kept() {
+    // OCR read "Verkäufer:" without its umlaut; the seller block still names the issuer.
+    let rows = rows_of(&[
+        &[("Verkaufer:", 100.0)],
+        &[("Nummer", 100.0), (": 549910", 500.0)],
+        &[("Muster Versicherungsverein a.G.", 100.0)],
+        &[("Musterstr. 12", 100.0)],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("Muster Versicherungsverein a.G.")
+    );
+    let cell = |text: &str| rows_of(&[&[(text, 100.0)]])[0].cells[0].clone();
+    assert_eq!(
+        label_of(&cell("NET A PAYER")).map(|l| l.0),
+        Some(HeaderKey::AmountDue)
+    );
+    assert_eq!(
+        label_of(&cell("Montant deja paye :")).map(|l| l.0),
+        Some(HeaderKey::Prepaid)
+    );
+}
