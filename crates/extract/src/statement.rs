@@ -328,7 +328,11 @@ fn day_month(first: &Word, second: Option<&Word>, order: DateOrder) -> Option<(u
 fn balance_row(text: &str) -> Option<bool> {
     use super::vocabulary::labels;
     let w = label_words(text).join(" ");
-    let names = |key| labels(key).iter().any(|p| w.contains(p));
+    let names = |key| {
+        labels(key)
+            .iter()
+            .any(|p| super::vocabulary::mentions_misread(&w, p))
+    };
     if names(HeaderKey::OpeningBalance) {
         Some(true)
     } else if names(HeaderKey::ClosingBalance) {

@@ -717,6 +717,56 @@ pub fn names(text: &str, phrase: &str) -> bool {
         .any(|w| w.ends_with(&phrase))
 }
 
+/// Whether two words differ by at most one letter changed, added or dropped.
+fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let same_start = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    let same_end = short
+        .iter()
+        .rev()
+        .zip(long.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    // Equal lengths: one substitution leaves everything before and after it equal; otherwise
+    // one insertion does.
+    same_start + same_end >= long.len() - 1
+}
+
+/// Whether `text` (label words joined by spaces) holds the phrase of two or more words as OCR
+/// may misread it: each word as printed or one letter off ("Neuor Kontostand"), at least one
+/// of them exact, and the misread ones of four letters or more starting with the right one;
+/// or a long phrase with its spaces lost.
+pub fn mentions_misread(text: &str, phrase: &str) -> bool {
+    let (text, phrase) = (unaccented(text), unaccented(phrase));
+    // OCR also drops the space between the words ("NeuerKontostand").
+    let squeezed = phrase.replace(' ', "");
+    if text.contains(&phrase)
+        || (squeezed.chars().count() >= 10 && text.replace(' ', "").contains(&squeezed))
+    {
+        return true;
+    }
+    let want: Vec<Vec<char>> = phrase.split(' ').map(|w| w.chars().collect()).collect();
+    if want.len() < 2 {
+        return false;
+    }
+    let words: Vec<Vec<char>> = text.split(' ').map(|w| w.chars().collect()).collect();
+    words.windows(want.len()).any(|window| {
+        let mut exact = 0;
+        let all = window.iter().zip(&want).all(|(got, want)| {
+            if got == want {
+                exact += 1;
+                true
+            } else {
+                want.len() >= 4 && got.first() == want.first() && one_edit_apart(got, want)
+            }
+        });
+        all && exact >= 1
+    })
+}
+
 /// How many of the phrases `text` mentions.
 pub fn count(text: &str, phrases: &[&str]) -> usize {
     let text = unaccented(text);
@@ -733,5 +783,18 @@ mod tests {
         assert!(mentions("19 % ust", "ust"));
         assert!(mentions("handelsrechnung 380 nr 471102", "rechnung"));
         assert_eq!(count("facture n 12 total ttc tva", INVOICE_WORDS), 3);
+    }
+
+    #[test]
+    fn a_label_ocr_misread_by_one_letter_is_still_named() {
+        assert!(mentions_misread("neuor kontostand", "neuer kontostand"));
+        assert!(mentions_misread("saldo anteror 12", "saldo anterior"));
+        assert!(mentions_misread("closing balanse", "closing balance"));
+        assert!(mentions_misread("eur neuerkontostand", "neuer kontostand"));
+        // Every word off, a short word off, or two letters off: not the label.
+        assert!(!mentions_misread("neuor kontostamd", "neuer kontostand"));
+        assert!(!mentions_misread("nem kontostand", "neu kontostand"));
+        assert!(!mentions_misread("neuxx kontostand", "neuer kontostand"));
+        assert!(!mentions_misread("kontostand", "neuer kontostand"));
     }
 }
