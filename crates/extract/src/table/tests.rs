@@ -97,3 +97,32 @@ fn an_amount_row_without_a_price_finishes_the_priced_row_above_it() {
         ]
     );
 }
+
+#[test]
+fn a_reference_column_keeps_its_codes_out_of_the_description() {
+    // The text layer glued the supplier's article number to the description's wrapped word.
+    let got = items(&[
+        &[
+            ("Pos", 100.0),
+            ("Referenzen", 300.0),
+            ("Beschreibung", 540.0),
+            ("Nettopreis", 1100.0),
+            ("Menge", 1400.0),
+            ("Nettobetrag", 1800.0),
+        ],
+        &[
+            ("Art-Nr-Kunde: SE_KR", 300.0),
+            ("Kunstrasen grün 3m", 540.0),
+            ("3,3333", 1110.0),
+            ("3", 1410.0),
+            ("10,00", 1810.0),
+        ],
+        &[
+            ("Art-Nr-Lieferant:", 300.0),
+            ("KR3M", 465.0),
+            ("breit", 515.0),
+        ],
+        &[("Warenwert", 540.0), ("10,00", 1810.0)],
+    ]);
+    assert_eq!(got, [("Kunstrasen grün 3m breit".into(), "10.00".into())]);
+}
