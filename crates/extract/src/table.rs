@@ -310,9 +310,10 @@ fn unglue(word: &Word) -> Vec<Word> {
     out
 }
 
-/// The column names a row's words spell, matched on words, longest phrase first, because
-/// neighbouring headers often sit closer than a word gap and arrive as one cell ("Qty
-/// Description"); with the number of words that name no column.
+/// The column names a row's words spell, matched on words, longest phrase first (up to four
+/// words: "Line Amount Excl. VAT"), because neighbouring headers often sit closer than a word
+/// gap and arrive as one cell ("Qty Description"); with the number of words that name no
+/// column.
 fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
     let mut cols = Vec::new();
     let mut unknown = 0;
@@ -320,7 +321,7 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
         let words = cell_words(cell);
         let mut i = 0;
         while i < words.len() {
-            let found = (1..=3.min(words.len() - i)).rev().find_map(|n| {
+            let found = (1..=4.min(words.len() - i)).rev().find_map(|n| {
                 let phrase = words[i..i + n]
                     .iter()
                     .map(|w| w.text.as_str())
