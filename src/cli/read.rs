@@ -34,6 +34,9 @@ pub struct ReadArgs {
     /// Line crops per recognition call.
     #[arg(long, default_value_t = ledgerline::ocr::OcrParams::default().rec_batch)]
     rec_batch: usize,
+    /// Text recognition network: ppocrv6 (PP-OCRv6 small) or ppocrv5 (PP-OCRv5 mobile).
+    #[arg(long, env = "LEDGERLINE_RECOGNIZER", default_value = "ppocrv6")]
+    recognizer: String,
     /// Inference backend for the OCR and layout networks: ort (ONNX Runtime, CPU) or candle.
     #[arg(long, env = "LEDGERLINE_BACKEND", default_value = "ort")]
     backend: String,
@@ -130,6 +133,7 @@ pub fn reader_options(args: &ReadArgs) -> anyhow::Result<ReaderOptions> {
     options.skip_layout = args.no_layout;
     options.ocr.detect.max_side = args.det_max_side;
     options.ocr.rec_batch = args.rec_batch;
+    options.ocr.recognizer = args.recognizer.parse().map_err(anyhow::Error::msg)?;
     options.backend =
         ledgerline::infer::BackendChoice::from_flags(&args.backend, &args.device, &args.precision)
             .map_err(anyhow::Error::msg)?;

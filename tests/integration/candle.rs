@@ -37,8 +37,7 @@ impl Backend for Recorder {
 }
 
 fn dictionary() -> String {
-    let path = common::model_cache().path("ocr.keys").unwrap();
-    std::fs::read_to_string(path).unwrap()
+    ledgerline::read::recognizer_dictionary(&common::model_cache(), Default::default()).unwrap()
 }
 
 fn candle() -> CandleBackend {

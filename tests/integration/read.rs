@@ -417,12 +417,9 @@ fn pages_read_in_one_batch_come_out_as_when_read_alone() {
         ..Default::default()
     };
     params.rec_batch = 32;
-    let keys = common::model_cache().path("ocr.keys").unwrap();
-    let batched = ledgerline::ocr::OcrEngine::new(
-        reader.backend().clone(),
-        &std::fs::read_to_string(keys).unwrap(),
-        params,
-    );
+    let dictionary =
+        ledgerline::read::recognizer_dictionary(&common::model_cache(), params.recognizer).unwrap();
+    let batched = ledgerline::ocr::OcrEngine::new(reader.backend().clone(), &dictionary, params);
     let refs: Vec<&image::RgbImage> = images.iter().collect();
     let together = batched.read_batch(&refs).unwrap();
     assert_eq!(together.len(), images.len());

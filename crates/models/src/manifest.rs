@@ -119,6 +119,7 @@ mod tests {
         for id in [
             "ocr.det",
             "ocr.rec",
+            "ocr.rec.v5",
             "ocr.cls",
             "ocr.keys",
             "layout.cdla",

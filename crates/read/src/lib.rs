@@ -1,6 +1,6 @@
 //! Reading documents into pages, within limits: [`decode`] (PDFs, their text layer and page
 //! renderings, and images), [`einvoice`] (the structured invoice a Factur-X/ZUGFeRD/XRechnung
-//! PDF carries), [`layout`] and [`ocr`] (the CDLA and PP-OCRv5 networks through the [`infer`]
+//! PDF carries), [`layout`] and [`ocr`] (the CDLA and PaddleOCR networks through the [`infer`]
 //! backend seam, ONNX Runtime or candle), [`runtime`] (ONNX Runtime and PDFium, bound once per
 //! process), assembled by [`read`] into the `ledgerline_core::page` model that extraction reads.
 

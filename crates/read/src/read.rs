@@ -7,7 +7,7 @@ use crate::decode::{self, DecodeError, DecodeOptions, DecodedPage, MediaType};
 use crate::einvoice::{self, AttachmentLimits, EInvoice, EInvoiceError, XmlLimits};
 use crate::infer::{self, Backend, BackendChoice, BackendError, Net, OrtOptions};
 use crate::layout::{self, LayoutError, LayoutParams};
-use crate::ocr::{OcrEngine, OcrError, OcrParams};
+use crate::ocr::{OcrEngine, OcrError, OcrParams, Recognizer};
 use crate::runtime::NativeRuntime;
 use ledgerline_core::page::{Page, TextSource, group_words};
 use ledgerline_extract::{self as lines, Extraction, FieldSource};
@@ -58,6 +58,37 @@ pub struct ReaderOptions {
     pub skip_layout: bool,
 }
 
+/// The recognition dictionary of `recognizer` in [`crate::ocr::load_dictionary`]'s form: the
+/// PP-OCRv5 keys file, or PP-OCRv6's `character` list from its model file.
+pub fn recognizer_dictionary(
+    cache: &ModelCache,
+    recognizer: Recognizer,
+) -> Result<String, ReadError> {
+    match recognizer {
+        Recognizer::PpOcrV5 => {
+            let keys = cache.path("ocr.keys")?;
+            Ok(
+                std::fs::read_to_string(&keys).map_err(|e| OcrError::Dictionary {
+                    path: keys.display().to_string(),
+                    message: e.to_string(),
+                })?,
+            )
+        }
+        Recognizer::PpOcrV6 => {
+            let model = cache.path(recognizer.net().model_id())?;
+            let unreadable = |message: String| OcrError::Dictionary {
+                path: model.display().to_string(),
+                message,
+            };
+            let metadata = infer::onnx::metadata(&model).map_err(|e| unreadable(e.to_string()))?;
+            let characters = metadata.get("character").ok_or_else(|| {
+                unreadable("the model carries no `character` metadata".to_string())
+            })?;
+            Ok(Recognizer::dictionary_from_metadata(characters))
+        }
+    }
+}
+
 /// Reads documents into pages. Cheap to share: one per process.
 pub struct Reader {
     runtime: Arc<NativeRuntime>,
@@ -73,18 +104,15 @@ impl Reader {
         cache: &ModelCache,
         options: ReaderOptions,
     ) -> Result<Self, ReadError> {
+        let recognizer = options.ocr.recognizer;
         let backend = infer::load(
             options.backend,
             &runtime,
             cache,
-            &[Net::Detect, Net::Orient, Net::Recognize, Net::Layout],
+            &[Net::Detect, Net::Orient, recognizer.net(), Net::Layout],
             &options.ort,
         )?;
-        let keys = cache.path("ocr.keys")?;
-        let dictionary = std::fs::read_to_string(&keys).map_err(|e| OcrError::Dictionary {
-            path: keys.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let dictionary = recognizer_dictionary(cache, recognizer)?;
         Ok(Self::with_backend(runtime, backend, &dictionary, options))
     }
 

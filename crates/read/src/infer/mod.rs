@@ -64,8 +64,10 @@ pub enum Net {
     Detect,
     /// PP-OCRv5 text-line orientation: line crops -> [0, 180] probabilities.
     Orient,
-    /// PP-OCRv5 recognition: line crops -> per-timestep class probabilities (CTC).
+    /// PP-OCRv6 small recognition: line crops -> per-timestep class probabilities (CTC).
     Recognize,
+    /// PP-OCRv5 recognition, the same way (`--recognizer ppocrv5`).
+    RecognizeV5,
     /// PicoDet layout on CDLA: page -> class scores and box distributions per stride.
     Layout,
 }
@@ -77,6 +79,7 @@ impl Net {
             Net::Detect => "ocr.det",
             Net::Orient => "ocr.cls",
             Net::Recognize => "ocr.rec",
+            Net::RecognizeV5 => "ocr.rec.v5",
             Net::Layout => "layout.cdla",
         }
     }

@@ -178,6 +178,38 @@ impl Node {
     }
 }
 
+/// Only the metadata of a model file: what [`metadata`] decodes, every other field skipped.
+#[derive(Clone, PartialEq, Message)]
+struct ModelMetadata {
+    #[prost(message, repeated, tag = "14")]
+    metadata_props: Vec<StringStringEntryProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct StringStringEntryProto {
+    #[prost(string, tag = "1")]
+    key: String,
+    #[prost(string, tag = "2")]
+    value: String,
+}
+
+/// The key-value metadata a model file carries (a recogniser's `character` list).
+pub fn metadata(path: &Path) -> Result<HashMap<String, String>, OnnxError> {
+    let bytes = std::fs::read(path).map_err(|e| OnnxError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let model = ModelMetadata::decode(bytes.as_slice()).map_err(|e| OnnxError::Decode {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(model
+        .metadata_props
+        .into_iter()
+        .map(|p| (p.key, p.value))
+        .collect())
+}
+
 /// A decoded model: nodes in topological order (as ONNX requires), constants (initializers and
 /// `Constant` nodes, folded together), and the names of the graph's inputs and outputs.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
-//! OCR: PP-OCRv5 detection, orientation and recognition over one page image, producing lines
-//! and words in page pixels. The engine holds no model itself: it drives a [`Backend`].
+//! OCR: PP-OCRv5 detection and orientation and PP-OCRv6 recognition (or PP-OCRv5's, by choice)
+//! over one page image, producing lines and words in page pixels. The engine holds no model
+//! itself: it drives a [`Backend`].
 
 mod detect;
 mod geometry;
@@ -12,7 +13,9 @@ use image::RgbImage;
 
 pub use detect::{DetectParams, TextBox};
 pub use geometry::RotatedRect;
-pub use recognize::{CharHit, Recognized, ctc_decode, ctc_decode_best, load_dictionary};
+pub use recognize::{
+    CharHit, Recognized, Recognizer, ctc_decode, ctc_decode_best, load_dictionary,
+};
 
 use crate::infer::{Backend, BackendError, Net};
 use ledgerline_core::page::{BBox, Line, TextSource, Word, sort_reading_order};
@@ -52,6 +55,8 @@ pub struct OcrParams {
     /// Pages per detection call when many pages are read at once (`read_batch`). On CPU one
     /// page already fills the cores; a GPU wants 8 to 32.
     pub det_batch: usize,
+    /// The recognition network; its dictionary must be the one the engine is given.
+    pub recognizer: Recognizer,
 }
 
 impl Default for OcrParams {
@@ -64,6 +69,7 @@ impl Default for OcrParams {
             orientation: true,
             min_confidence: 0.5,
             det_batch: 1,
+            recognizer: Recognizer::default(),
         }
     }
 }
@@ -283,10 +289,11 @@ impl OcrEngine {
         for batch in recognize::batches(&crops, p.rec_batch, p.rec_max_width, p.rec_batch_pixels) {
             let members: Vec<(&RgbImage, &Crop)> = batch.iter().map(|&i| items[i]).collect();
             let input = recognize::batch_tensor(&members, p.rec_max_width);
-            let best = self.backend.run_best_class(Net::Recognize, input)?;
+            let net = self.params.recognizer.net();
+            let best = self.backend.run_best_class(net, input)?;
             if best.shape.len() != 2 || best.shape[0] != batch.len() {
                 return Err(OcrError::UnexpectedOutput {
-                    net: Net::Recognize,
+                    net,
                     shape: best.shape,
                 });
             }

@@ -9,6 +9,54 @@ use crate::infer::Tensor;
 /// The recogniser's input height.
 pub const HEIGHT: usize = 48;
 
+/// Which recognition network reads the line crops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recognizer {
+    /// PP-OCRv6 small: the default, it reads real receipts and scans better (README).
+    #[default]
+    PpOcrV6,
+    /// PP-OCRv5 mobile, kept for comparison (`--recognizer ppocrv5`).
+    PpOcrV5,
+}
+
+impl Recognizer {
+    pub fn net(self) -> crate::infer::Net {
+        match self {
+            Recognizer::PpOcrV6 => crate::infer::Net::Recognize,
+            Recognizer::PpOcrV5 => crate::infer::Net::RecognizeV5,
+        }
+    }
+
+    /// The network's name, as the audit log records it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Recognizer::PpOcrV6 => "PP-OCRv6 small",
+            Recognizer::PpOcrV5 => "PP-OCRv5 mobile",
+        }
+    }
+
+    /// The dictionary in [`load_dictionary`]'s form (line 0 the CTC blank) from the model
+    /// file's `character` metadata, which lists the classes after the blank; the class after
+    /// them is the space.
+    pub fn dictionary_from_metadata(characters: &str) -> String {
+        format!("<blank>\n{}\n ", characters.trim_end_matches('\n'))
+    }
+}
+
+impl std::str::FromStr for Recognizer {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "ppocrv6" => Ok(Recognizer::PpOcrV6),
+            "ppocrv5" => Ok(Recognizer::PpOcrV5),
+            other => Err(format!(
+                "unknown recognizer {other:?}: use ppocrv6 (the default) or ppocrv5"
+            )),
+        }
+    }
+}
+
 /// One decoded character.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CharHit {
@@ -349,6 +397,14 @@ mod tests {
         assert_eq!(b, vec![vec![0, 4], vec![2], vec![3, 1]]);
         let b = batches(&crops, 8, 2000, 48 * 900 * 2);
         assert_eq!(b, vec![vec![0, 4, 2], vec![3, 1]]);
+    }
+
+    #[test]
+    fn a_metadata_character_list_gets_the_blank_before_and_the_space_after() {
+        let d = load_dictionary(&Recognizer::dictionary_from_metadata("a\nb\n"));
+        assert_eq!(d, vec!["<blank>", "a", "b", " "]);
+        assert_eq!("ppocrv5".parse(), Ok(Recognizer::PpOcrV5));
+        assert!("tesseract".parse::<Recognizer>().is_err());
     }
 
     #[test]

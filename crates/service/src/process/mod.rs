@@ -306,7 +306,8 @@ impl Pipeline {
                 replayed: false,
             });
         }
-        let events = proposal_events(&proposal, input.content.len(), input.media_type);
+        let ocr = self.reader.ocr().params().recognizer.describe();
+        let events = proposal_events(&proposal, input.content.len(), input.media_type, ocr);
         match self
             .blocking(move |s| Ok(s.insert(proposal, &events)?))
             .await?
@@ -720,7 +721,7 @@ fn check(
 
 /// The audit entries of a new proposal: what came in, what was read, how it was coded, what
 /// validation found and where it was routed. Digests stand in for the document and its text.
-fn proposal_events(p: &Proposal, bytes: usize, media: MediaType) -> Vec<Event> {
+fn proposal_events(p: &Proposal, bytes: usize, media: MediaType, ocr: &str) -> Vec<Event> {
     let codings: Vec<serde_json::Value> = p
         .entry
         .lines
@@ -757,7 +758,7 @@ fn proposal_events(p: &Proposal, bytes: usize, media: MediaType) -> Vec<Event> {
                 // Where the header and lines came from: the page, or e-invoice XML.
                 "source": p.extraction.as_ref().map(|x| x.source().as_str()),
                 "models": {
-                    "ocr": "PP-OCRv5 mobile",
+                    "ocr": ocr,
                     "layout": "PicoDet CDLA",
                     "suggest": ledgerline_suggest::suggest::MODEL_VERSION,
                 },

@@ -37,11 +37,6 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                     "dilated convolutions are not supported".into(),
                 ));
             }
-            if node.string("auto_pad").is_some_and(|p| p != "NOTSET") {
-                return Err(EvalError::Unsupported(
-                    "auto_pad is not supported; export with explicit pads".into(),
-                ));
-            }
             let (wd, w) = constant_f32(graph, node, 1, "weight")?;
             if wd.len() != 4 {
                 return Err(EvalError::Unsupported(format!(
@@ -58,8 +53,35 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                 }
                 None => None,
             };
-            let p = node.ints("pads").unwrap_or(&[0, 0, 0, 0]);
             let s = node.ints("strides").unwrap_or(&[1, 1]);
+            let same_pads;
+            let p = match node.string("auto_pad").as_deref() {
+                None | Some("NOTSET") => node.ints("pads").unwrap_or(&[0, 0, 0, 0]),
+                Some("VALID") => &[0, 0, 0, 0],
+                // At stride 1 the padding that keeps the size is the same for any input: the
+                // kernel less one, the odd one after (SAME_UPPER) or before (SAME_LOWER).
+                Some(mode @ ("SAME_UPPER" | "SAME_LOWER"))
+                    if wd.len() == 4 && s.iter().all(|&v| v == 1) =>
+                {
+                    let split = |k: usize| {
+                        let total = k as i64 - 1;
+                        let (small, large) = (total / 2, total - total / 2);
+                        if mode == "SAME_UPPER" {
+                            (small, large)
+                        } else {
+                            (large, small)
+                        }
+                    };
+                    let ((top, bottom), (left, right)) = (split(wd[2]), split(wd[3]));
+                    same_pads = [top, left, bottom, right];
+                    &same_pads
+                }
+                Some(other) => {
+                    return Err(EvalError::Unsupported(format!(
+                        "auto_pad {other} is supported at stride 1 only; export with explicit pads"
+                    )));
+                }
+            };
             if p.len() != 4 || s.len() != 2 {
                 return Err(EvalError::Invalid(format!(
                     "pads {p:?} and strides {s:?} are not 2-D"
@@ -171,7 +193,40 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
             min: node.float("min"),
             max: node.float("max"),
         },
+        "Erf" => Op::Erf,
         "GlobalAveragePool" => Op::GlobalAveragePool,
+        "MaxPool" => {
+            let k = node.ints("kernel_shape").unwrap_or(&[]);
+            let s = node.ints("strides").unwrap_or(&[1, 1]);
+            let same = match node.string("auto_pad").as_deref() {
+                None | Some("NOTSET") | Some("VALID") => None,
+                Some("SAME_UPPER") => Some(true),
+                Some("SAME_LOWER") => Some(false),
+                Some(other) => {
+                    return Err(EvalError::Unsupported(format!(
+                        "max pooling with auto_pad {other} is not supported"
+                    )));
+                }
+            };
+            if k.len() != 2
+                || s.len() != 2
+                || node.ints("pads").is_some_and(|p| p.iter().any(|&v| v != 0))
+                || node.int("ceil_mode").unwrap_or(0) != 0
+                || node
+                    .ints("dilations")
+                    .is_some_and(|d| d.iter().any(|&v| v != 1))
+            {
+                return Err(EvalError::Unsupported(
+                    "only 2-D max pooling without explicit pads, ceil mode or dilation is supported"
+                        .into(),
+                ));
+            }
+            Op::MaxPool {
+                kernel: (k[0] as usize, k[1] as usize),
+                stride: (s[0] as usize, s[1] as usize),
+                same,
+            }
+        }
         "AveragePool" => {
             let k = node.ints("kernel_shape").unwrap_or(&[]);
             let s = node.ints("strides").unwrap_or(&[1, 1]);

@@ -56,10 +56,18 @@ pub(super) enum Op {
         min: Option<f32>,
         max: Option<f32>,
     },
+    Erf,
     GlobalAveragePool,
     AveragePool {
         kernel: (usize, usize),
         stride: (usize, usize),
+    },
+    /// `same`: padded so the output keeps the input's size over the stride, the extra row or
+    /// column after (`Some(true)`, SAME_UPPER) or before (`Some(false)`).
+    MaxPool {
+        kernel: (usize, usize),
+        stride: (usize, usize),
+        same: Option<bool>,
     },
     Shape,
     Slice {
@@ -404,6 +412,29 @@ impl Program {
             Op::AveragePool { kernel, stride } => one(float(0)?
                 .avg_pool2d_with_stride(*kernel, *stride)
                 .map_err(err)?),
+            Op::Erf => one(in_f32(&float(0)?, |t| t.erf()).map_err(err)?),
+            Op::MaxPool {
+                kernel,
+                stride,
+                same,
+            } => {
+                let mut x = float(0)?;
+                if let Some(upper) = same {
+                    // Repeating the edge pads a max pool exactly as -inf would: every window
+                    // that reaches into the padding also holds the edge value it repeats.
+                    for (dim, k, s) in [(2, kernel.0, stride.0), (3, kernel.1, stride.1)] {
+                        let size = x.dim(dim).map_err(err)?;
+                        let total = ((size.div_ceil(s) - 1) * s + k).saturating_sub(size);
+                        let (before, after) = if *upper {
+                            (total / 2, total - total / 2)
+                        } else {
+                            (total - total / 2, total / 2)
+                        };
+                        x = x.pad_with_same(dim, before, after).map_err(err)?;
+                    }
+                }
+                one(x.max_pool2d_with_stride(*kernel, *stride).map_err(err)?)
+            }
             Op::Shape => {
                 let dims = match arg(0)? {
                     Value::F(t) => t.dims().to_vec(),
