@@ -74,19 +74,7 @@ fn is_item_header(cols: &[Column]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use ledgerline_core::page::TextSource;
-
-    use super::super::line_items;
-    use crate::cells::rows;
-    use crate::testing::rows_page;
-
-    fn items(page_rows: &[&[(&str, f32)]]) -> Vec<(String, String)> {
-        let page = rows_page(page_rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
-        line_items(&rows(&[page]))
-            .into_iter()
-            .map(|i| (i.description.value, i.amount.value))
-            .collect()
-    }
+    use super::super::tests::items;
 
     #[test]
     fn a_header_over_two_lines_reads_the_items_under_it() {

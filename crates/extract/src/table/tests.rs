@@ -5,7 +5,8 @@ use crate::cells::rows;
 use crate::testing::rows_page;
 use ledgerline_core::page::TextSource;
 
-fn items(page_rows: &[&[(&str, f32)]]) -> Vec<(String, String)> {
+/// The description and amount of each line item read from rows of words at these x positions.
+pub(super) fn items(page_rows: &[&[(&str, f32)]]) -> Vec<(String, String)> {
     let page = rows_page(page_rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
     line_items(&rows(&[page]))
         .into_iter()
