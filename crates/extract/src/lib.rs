@@ -29,7 +29,7 @@ pub use checks::{Check, CheckKind};
 pub use normalize::{DateOrder, date_order, find_date, looks_like_money, parse_amount};
 pub use vocabulary::is_legal_form;
 
-use cells::{Row, label_words};
+use cells::{Row, plain_label_words};
 use ledgerline_core::page::{BBox, Page};
 
 /// What kind of document it is.
@@ -291,7 +291,7 @@ fn classify(rows: &[Row]) -> DocumentKind {
     };
     let text = rows
         .iter()
-        .map(|r| label_words(&r.text()).join(" "))
+        .map(|r| plain_label_words(&r.text()).join(" "))
         .collect::<Vec<_>>()
         .join("\n");
     let statement = count(&text, STATEMENT_WORDS);

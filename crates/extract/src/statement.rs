@@ -327,7 +327,7 @@ fn day_month(first: &Word, second: Option<&Word>, order: DateOrder) -> Option<(u
 /// Which balance a row names, if it names one: `Some(true)` opening, `Some(false)` closing.
 fn balance_row(text: &str) -> Option<bool> {
     use super::vocabulary::labels;
-    let w = label_words(text).join(" ");
+    let w = super::cells::plain_label_words(text).join(" ");
     let names = |key| {
         labels(key)
             .iter()

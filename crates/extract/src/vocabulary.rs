@@ -693,11 +693,11 @@ pub const SELLER_HEADINGS: &[&str] = &[
     "leverancier",
 ];
 
-/// Whether `text` (label words joined by spaces) names the phrase: as a whole word for short
-/// phrases, anywhere for long ones.
-/// Accents aside on both sides: OCR often drops them ("NET A PAYER").
+/// Whether `text` (label words without accents, `plain_label_words`, joined by spaces) names
+/// the phrase, accents aside, since OCR often drops them ("NET A PAYER"): as a whole word for
+/// short phrases, anywhere for long ones.
 pub fn mentions(text: &str, phrase: &str) -> bool {
-    let (text, phrase) = (unaccented(text), unaccented(phrase));
+    let phrase = unaccented(phrase);
     if phrase.chars().count() <= 4 {
         text.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'')
             .any(|w| w == phrase)
@@ -706,10 +706,10 @@ pub fn mentions(text: &str, phrase: &str) -> bool {
     }
 }
 
-/// Whether `text` names the phrase as a word of its own or as the end of a compound
-/// ("Handelsgutschrift"), never inside a longer word ("Beitragsgutschriften").
+/// Whether `text` (as for [`mentions`]) names the phrase as a word of its own or as the end of
+/// a compound ("Handelsgutschrift"), never inside a longer word ("Beitragsgutschriften").
 pub fn names(text: &str, phrase: &str) -> bool {
-    let (text, phrase) = (unaccented(text), unaccented(phrase));
+    let phrase = unaccented(phrase);
     if phrase.contains(' ') {
         return text.contains(&phrase);
     }
@@ -735,12 +735,12 @@ fn one_edit_apart(a: &[char], b: &[char]) -> bool {
     same_start + same_end >= long.len() - 1
 }
 
-/// Whether `text` (label words joined by spaces) holds the phrase of two or more words as OCR
-/// may misread it: each word as printed or one letter off ("Neuor Kontostand"), at least one
+/// Whether `text` (as for [`mentions`]) holds the phrase of two or more words as OCR may
+/// misread it: each word as printed or one letter off ("Neuor Kontostand"), at least one
 /// of them exact, and the misread ones of four letters or more starting with the right one;
 /// or a long phrase with its spaces lost.
 pub fn mentions_misread(text: &str, phrase: &str) -> bool {
-    let (text, phrase) = (unaccented(text), unaccented(phrase));
+    let phrase = unaccented(phrase);
     // OCR also drops the space between the words ("NeuerKontostand").
     let squeezed = phrase.replace(' ', "");
     if text.contains(&phrase)
@@ -769,8 +769,7 @@ pub fn mentions_misread(text: &str, phrase: &str) -> bool {
 
 /// How many of the phrases `text` mentions.
 pub fn count(text: &str, phrases: &[&str]) -> usize {
-    let text = unaccented(text);
-    phrases.iter().filter(|p| mentions(&text, p)).count()
+    phrases.iter().filter(|p| mentions(text, p)).count()
 }
 
 #[cfg(test)]
