@@ -64,13 +64,8 @@ pub(super) fn prepare_op(node: &Node, graph: &Graph, device: &Device, dtype: DTy
                     if wd.len() == 4 && s.iter().all(|&v| v == 1) =>
                 {
                     let split = |k: usize| {
-                        let total = k as i64 - 1;
-                        let (small, large) = (total / 2, total - total / 2);
-                        if mode == "SAME_UPPER" {
-                            (small, large)
-                        } else {
-                            (large, small)
-                        }
+                        let (before, after) = same_padding(k - 1, mode == "SAME_UPPER");
+                        (before as i64, after as i64)
                     };
                     let ((top, bottom), (left, right)) = (split(wd[2]), split(wd[3]));
                     same_pads = [top, left, bottom, right];

@@ -425,11 +425,7 @@ impl Program {
                     for (dim, k, s) in [(2, kernel.0, stride.0), (3, kernel.1, stride.1)] {
                         let size = x.dim(dim).map_err(err)?;
                         let total = ((size.div_ceil(s) - 1) * s + k).saturating_sub(size);
-                        let (before, after) = if *upper {
-                            (total / 2, total - total / 2)
-                        } else {
-                            (total - total / 2, total / 2)
-                        };
+                        let (before, after) = same_padding(total, *upper);
                         x = x.pad_with_same(dim, before, after).map_err(err)?;
                     }
                 }
@@ -680,6 +676,17 @@ pub(super) fn device_tensor(
 
 /// Runs a reduction in f32 whatever the working precision: sums over thousands of values (a
 /// page-wide average, a softmax over 18,385 classes) lose too much in f16.
+/// ONNX's SAME padding of `total` rows or columns: the odd one after (`upper`, SAME_UPPER) or
+/// before (SAME_LOWER).
+pub(super) fn same_padding(total: usize, upper: bool) -> (usize, usize) {
+    let (small, large) = (total / 2, total - total / 2);
+    if upper {
+        (small, large)
+    } else {
+        (large, small)
+    }
+}
+
 pub(super) fn in_f32(
     x: &CTensor,
     f: impl FnOnce(CTensor) -> candle_core::Result<CTensor>,
