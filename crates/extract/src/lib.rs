@@ -10,6 +10,7 @@ mod cells;
 mod checks;
 mod currency;
 mod fields;
+mod issuer;
 mod normalize;
 #[cfg(test)]
 mod receipts;
@@ -337,7 +338,7 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
         })
         .or_else(|| fields::first_date(rows, order))
         .or_else(|| fields::misread_labelled_date(rows));
-    let (vendor_name, vendor_address) = match fields::issuer(rows, order, kind) {
+    let (vendor_name, vendor_address) = match issuer::issuer(rows, order, kind) {
         Some((name, address)) => (Some(name), address),
         None => (None, None),
     };

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::cells::{Row, label_words};
 use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
 use super::table::make_field as field;
-use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, take};
+use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, issuer, take};
 use ledgerline_core::page::{BBox, Word};
 
 mod columns;
@@ -54,7 +54,7 @@ pub fn read(rows: &[Row], order: DateOrder) -> Statement {
     let printed_opening = take(&mut found, HeaderKey::OpeningBalance);
     let printed_closing = take(&mut found, HeaderKey::ClosingBalance);
     let mut statement = Statement {
-        bank_name: fields::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
+        bank_name: issuer::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
         account_number,
         period_start,
         period_end,

@@ -3,6 +3,8 @@
 
 use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
 
+use crate::cells::Row;
+
 /// A page whose rows are the given words at the given left edges, 50 points apart, each word
 /// `width(text)` wide; a word may hold spaces, as an OCR line of close words does.
 pub fn rows_page(rows: &[&[(&str, f32)]], width: impl Fn(&str) -> f32, source: TextSource) -> Page {
@@ -32,4 +34,11 @@ pub fn rows_page(rows: &[&[(&str, f32)]], width: impl Fn(&str) -> f32, source: T
         lines: group_words(words, source),
         regions: Vec::new(),
     }
+}
+
+/// The rows the extraction stages see for a text-layer page of the given rows, each word nine
+/// points per character wide.
+pub fn rows_of(rows: &[&[(&str, f32)]]) -> Vec<Row> {
+    let page = rows_page(rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
+    crate::cells::rows(&[page])
 }

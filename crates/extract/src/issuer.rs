@@ -1,0 +1,393 @@
+//! The party that issued a document: named under a seller heading, on the sender line of a
+//! window envelope, or as the largest name at the top of the first page with its address below;
+//! a receipt's merchant. Found by type size, position and the shape of a postal address rather
+//! than by any layout's coordinates.
+
+use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
+use super::fields::{field, is_title, label_of};
+use super::normalize::{DateOrder, find_date, parse_amount};
+use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
+use super::{DocumentKind, Field, FieldSource};
+
+/// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL").
+fn has_legal_form(text: &str) -> bool {
+    let padded = format!(" {} ", label_words(text).join(" "));
+    LEGAL_FORMS
+        .iter()
+        .any(|form| padded.contains(&format!(" {form} ")))
+}
+
+/// A company name as printed without what follows it on the same line: a registration number
+/// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
+/// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
+fn clean_name(text: &str) -> String {
+    let text = bracket_spaces(&halfwidth(text));
+    let mut name = text.trim();
+    for separator in [" - ", " | ", " · ", " – ", "·", "•"] {
+        if let Some((head, _)) = name.split_once(separator)
+            && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        {
+            name = head.trim();
+        }
+    }
+    if let Some(open) = name.rfind('(')
+        && name[open..].chars().any(|c| c.is_ascii_digit())
+        && name[..open].chars().filter(|c| c.is_alphabetic()).count() >= 3
+    {
+        name = name[..open].trim();
+    }
+    without_address(name).to_string()
+}
+
+/// A name with its address run on after the legal form, as OCR reads a letterhead line
+/// ("Au bon moulin SARL -1242 chemin de l'olive", "ACME GmbH, Hauptstr. 5"): cut after the
+/// legal form when a separator or a house number follows it.
+fn without_address(name: &str) -> &str {
+    let mut at = 0;
+    for word in name.split_inclusive(char::is_whitespace) {
+        let end = at + word.len();
+        let bare = word.trim().trim_end_matches(['-', ',', '·', '|']);
+        if at > 0 && is_legal_form(bare) {
+            let glued = word.trim().len() > bare.len();
+            let rest = name[end..].trim_start();
+            let next = rest.chars().next();
+            if glued
+                || next
+                    .is_some_and(|c| matches!(c, '-' | ',' | '·' | '|' | '–') || c.is_ascii_digit())
+            {
+                // Words carry no leading space, so `bare` is a prefix of `word`.
+                return name[..at + bare.len()].trim();
+            }
+        }
+        at = end;
+    }
+    name
+}
+
+/// Fullwidth forms of ASCII ("（M)BHD（126926-H)") as plain ASCII: recognisers trained on CJK
+/// text print them in Latin names, where they mean the ordinary characters.
+fn halfwidth(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A space on the outer side of each bracket, where OCR glued it to a word: "C0.(M)BHD" is
+/// "C0. (M) BHD", so that the legal form is a word of its own again.
+fn bracket_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '(' && i > 0 && !chars[i - 1].is_whitespace() && chars[i - 1] != '(' {
+            out.push(' ');
+        }
+        out.push(c);
+        if c == ')' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
+/// below it "Name: Lieferant GmbH".
+fn labelled_seller(rows: &[Row]) -> Option<Field> {
+    let heading = rows.iter().position(|r| {
+        let words = plain_label_words(&r.text()).join(" ");
+        SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
+    })?;
+    let page = rows[heading].page;
+    // A lone cell on row `i` of the block, aligned with `cell`: a wrapped part of its name.
+    let lone = |i: usize, cell: &Cell| {
+        let row = rows.get(i).filter(|r| i > heading && r.page == page)?;
+        let [other] = row.cells.as_slice() else {
+            return None;
+        };
+        let aligned = (other.bbox.x0 - cell.bbox.x0).abs() < cell.bbox.height();
+        (aligned && !other.text.contains(':')).then_some(other)
+    };
+    (heading + 1..rows.len())
+        .take(6)
+        .take_while(|&i| rows[i].page == page)
+        .find_map(|i| {
+            let r = &rows[i];
+            let first = r.cells.first()?;
+            let words = label_words(&first.text);
+            if words.first().map(String::as_str) != Some("name") {
+                return None;
+            }
+            let inline = after_words(&first.text, 1);
+            if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                return Some(field(clean_name(&inline), first, &inline));
+            }
+            let next = r.cells.get(1)?;
+            let text = next.text.trim_start_matches([':', ' ']);
+            // The label sits beside the last line of a name printed over two: "MVM Musterhafter"
+            // above "Name: Versicherungsverein Musterstadt a.G.".
+            Some(match lone(i - 1, next) {
+                Some(above) => joined_name(above, next, text),
+                None => field(clean_name(text), next, text),
+            })
+        })
+        .or_else(|| {
+            // No "Name:" row: the name is the first line under the heading that stands alone on
+            // its row, past rows of labelled values ("Nummer : 549910").
+            let i = (heading + 1..rows.len())
+                .take(3)
+                .take_while(|&i| rows[i].page == page)
+                .filter(|&i| rows[i].cells.len() == 1)
+                .find(|&i| !rows[i].cells[0].text.contains(':'))?;
+            let cell = &rows[i].cells[0];
+            if cell.text.chars().filter(|c| c.is_alphabetic()).count() < 3
+                || label_of(cell).is_some()
+            {
+                return None;
+            }
+            // A name without its legal form, whose next line ends with one, goes on there.
+            let next = lone(i + 1, cell).filter(|next| {
+                !has_legal_form(&cell.text)
+                    && next
+                        .text
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(is_legal_form)
+            });
+            Some(match next {
+                Some(next) => joined_name(cell, next, next.text.trim()),
+                None => field(clean_name(cell.text.trim()), cell, cell.text.trim()),
+            })
+        })
+}
+
+/// A name printed over two lines, `above` and then `below` (whose text is `text`), as one field.
+fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
+    let raw = format!("{} {}", above.text.trim(), text.trim());
+    Field {
+        bbox: above.bbox.union(&below.bbox),
+        ..field(clean_name(&raw), below, &raw)
+    }
+}
+
+/// The sender line of a window envelope letter: one small line of name, street and town set
+/// apart by separators ("Global Goods Inc. · 789 Commerce Street · M1 1AA Manchester"), or of
+/// name and postcode with town ("ING-DiBa AG · 60628 Frankfurt am Main", a post-box address),
+/// whose first part names a company by its legal form.
+fn sender_line(rows: &[Row]) -> Option<Field> {
+    let bottom = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .map(|r| r.bbox().y1)
+        .fold(0.0f32, f32::max);
+    rows.iter()
+        .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
+        .flat_map(|r| r.cells.iter())
+        .find_map(|cell| {
+            // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt").
+            let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
+                .iter()
+                .map(|sep| cell.text.split(sep).map(str::trim).collect::<Vec<_>>())
+                .max_by_key(Vec::len)
+                .unwrap_or_default();
+            let postcode = |part: &&str| {
+                let digits = part.chars().take_while(char::is_ascii_digit).count();
+                digits >= 4 && part[digits..].trim_start().starts_with(char::is_alphabetic)
+            };
+            let name = clean_name(&cell.text);
+            // Without a legal form, the shape alone: a name with no figure in it, then the
+            // street, and a postcode with its town last ("Seller Company · 123 Seller St ·
+            // Suite 100 · 12345 Seller City").
+            let shaped = parts.len() >= 3
+                && parts.last().is_some_and(postcode)
+                && !parts[0].contains(|c: char| c.is_ascii_digit() || c == ':' || c == '@')
+                && parts[0].chars().filter(|c| c.is_alphabetic()).count() >= 3;
+            let known = (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1])))
+                && has_legal_form(&name);
+            (known || shaped).then(|| field(name, cell, &cell.text))
+        })
+}
+
+/// A receipt's merchant: the first line of the header that names a company by its legal form,
+/// else the first line that is neither a title, a label, a date nor an amount. Till receipts
+/// print the shop's name first, often below the owner's name or a branch code, in any size.
+fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
+    let top: Vec<&Cell> = rows
+        .iter()
+        .filter(|r| r.page == 0)
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| plain(c))
+        .take(6)
+        .collect();
+    let at = top
+        .iter()
+        .position(|c| has_legal_form(&c.text))
+        .unwrap_or(0);
+    let cell = top.get(at)?;
+    // A name printed over several lines: the legal form alone on its line ("POPULAR BOOK CO."
+    // above "SDN BHD") takes the lines above it; a line ending in "&" takes the next.
+    let mut parts: Vec<&Cell> = vec![cell];
+    if name_letters(&cell.text) < 3 {
+        for previous in top[..at].iter().rev().take(2) {
+            parts.insert(0, previous);
+            if name_letters(&previous.text) >= 3 {
+                break;
+            }
+        }
+    }
+    let dangling = |t: &str| {
+        let t = t.trim_end().to_lowercase();
+        t.ends_with('&') || t.ends_with(" and") || t.ends_with(" und") || t.ends_with(" et")
+    };
+    if dangling(&cell.text)
+        && let Some(next) = top.get(at + 1)
+    {
+        parts.push(next);
+    }
+    let text = parts
+        .iter()
+        .map(|c| c.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut found = field(clean_name(&text), cell, &text);
+    found.bbox = parts.iter().fold(cell.bbox, |b, c| b.union(&c.bbox));
+    Some(found)
+}
+
+/// Letters of a name beyond its legal form and bracketed registration: "SDN BHD" has none.
+fn name_letters(text: &str) -> usize {
+    text.replace(['(', '（'], " (")
+        .split_whitespace()
+        .filter(|w| !is_legal_form(w) && !w.starts_with('('))
+        .flat_map(str::chars)
+        .filter(|c| c.is_alphabetic())
+        .count()
+}
+
+/// The issuer: named under a seller heading when the document has one; else the largest text in
+/// the top quarter of the first page that is neither a title, a label, a date nor an amount. Its
+/// address is the run of lines right below it, or (when it sits in a banner) the first lines
+/// under the banner on the left, unless one of the first three lines names a company by its
+/// legal form. A receipt's issuer is its merchant (see `merchant`).
+pub fn issuer(
+    rows: &[Row],
+    order: DateOrder,
+    kind: DocumentKind,
+) -> Option<(Field, Option<Field>)> {
+    if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
+        return Some((seller, None));
+    }
+    let first: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.page == 0 && !super::table::is_header_row(r))
+        .collect();
+    let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
+    let top_limit = bottom * 0.3;
+    let plain = |c: &Cell| {
+        !is_title(&c.text)
+            && label_of(c).is_none()
+            && find_date(&c.text, order).is_none()
+            && parse_amount(&c.text).is_none()
+            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+    };
+    if kind == DocumentKind::Receipt {
+        return merchant(rows, plain).map(|m| (m, None));
+    }
+    let named: Vec<&Cell> = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 <= top_limit && plain(c))
+        .collect();
+    // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
+    // tenth of the tallest count as the same type size, and the highest of those is the name.
+    let tallest = named.iter().map(|c| c.bbox.height()).fold(0.0f32, f32::max);
+    let largest = *named
+        .iter()
+        .filter(|c| c.bbox.height() >= tallest * 0.9)
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
+    // The largest type may be a banner or a reference ("Cash Inv No.: 7828F715"); a line among
+    // the first three that names a company by its legal form is then the issuer.
+    // A statement's top lines name the account holder, often a company: the bank stays the
+    // largest type there.
+    let name = if has_legal_form(&largest.text) || kind == DocumentKind::BankStatement {
+        largest
+    } else {
+        let mut top = named.clone();
+        top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        top.into_iter()
+            .take(3)
+            .find(|c| has_legal_form(&c.text))
+            .unwrap_or(largest)
+    };
+    let height = name.bbox.height();
+    // Address lines are smaller than the name, left-aligned with it or at the left margin, and
+    // follow within a couple of line heights of each other.
+    let left_margin = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|c| c.bbox.x0)
+        .fold(f32::MAX, f32::min);
+    let mut address: Vec<&Cell> = Vec::new();
+    let mut last_y = name.bbox.y1;
+    let candidates = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + height * 0.5);
+    let mut sorted: Vec<&Cell> = candidates.collect();
+    sorted.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    for cell in sorted {
+        let aligned = (cell.bbox.x0 - name.bbox.x0).abs() < height * 1.5
+            || (cell.bbox.x0 - left_margin).abs() < height;
+        if !aligned {
+            continue;
+        }
+        if cell.bbox.y0 - last_y > height * 3.0
+            || !plain(cell)
+            || cell.bbox.height() > height * 0.95
+            || address.len() == 3
+        {
+            break;
+        }
+        // The recipient's block ends the issuer's, even when OCR glued "Bill To" into one word.
+        let words = label_words(&cell.text);
+        let squeezed = words.concat();
+        if words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "bill" | "ship" | "sold" | "customer"))
+            || ["billto", "shipto", "soldto", "invoiceto", "deliverto"]
+                .iter()
+                .any(|p| squeezed.starts_with(p))
+        {
+            break;
+        }
+        last_y = cell.bbox.y1;
+        address.push(cell);
+    }
+    let name_field = field(clean_name(&name.text), name, &name.text);
+    let address_field = (!address.is_empty()).then(|| {
+        let text = address
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let bbox = address
+            .iter()
+            .skip(1)
+            .fold(address[0].bbox, |b, c| b.union(&c.bbox));
+        let confidence = address.iter().map(|c| c.confidence).fold(1.0f32, f32::min);
+        Field {
+            value: text.clone(),
+            raw: text,
+            confidence,
+            page: 0,
+            bbox,
+            source: FieldSource::Page,
+        }
+    });
+    Some((name_field, address_field))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+//! Unit tests of the issuer readers: seller headings, sender lines and names as real pages
+//! print them.
+
+use super::*;
+use crate::testing::rows_of;
+
+#[test]
+fn an_address_run_on_after_the_legal_form_is_cut() {
+    for (read, name) in [
+        (
+            "Au bon moulin SARL -1242 chemin de I'olive-84340 Malaucène -France",
+            "Au bon moulin SARL",
+        ),
+        (
+            "Au bon moulin SARL- 1242 chemin de Iolve",
+            "Au bon moulin SARL",
+        ),
+        ("ACME GmbH, Hauptstraße 5", "ACME GmbH"),
+        ("Müller GmbH 10115 Berlin", "Müller GmbH"),
+        ("Global Goods Inc.", "Global Goods Inc."),
+        ("SARL Dupont et Fils", "SARL Dupont et Fils"),
+        (
+            "Smith & Co Ltd trading as Smithy",
+            "Smith & Co Ltd trading as Smithy",
+        ),
+    ] {
+        assert_eq!(clean_name(read), name, "{read}");
+    }
+}
+
+#[test]
+fn a_sellers_name_over_two_lines_is_read_whole() {
+    let name = |rows: &[&[(&str, f32)]]| labelled_seller(&rows_of(rows)).map(|f| f.value);
+    // The label beside the second line.
+    assert_eq!(
+        name(&[
+            &[("Verkäufer", 100.0)],
+            &[("Nummer:", 100.0), ("549910", 1000.0)],
+            &[("MVM Musterhafter", 1000.0)],
+            &[
+                ("Name:", 100.0),
+                ("Versicherungsverein Musterstadt a.G.", 1000.0)
+            ],
+        ])
+        .as_deref(),
+        Some("MVM Musterhafter Versicherungsverein Musterstadt a.G.")
+    );
+    // No label: the line without a legal form goes on to the one ending in it.
+    assert_eq!(
+        name(&[
+            &[("Verkäufer:", 100.0)],
+            &[("MVM Musterhafter", 100.0)],
+            &[("Versicherungsverein Musterstadt a.G.", 100.0)],
+            &[("Musterstr. 12", 100.0)],
+        ])
+        .as_deref(),
+        Some("MVM Musterhafter Versicherungsverein Musterstadt a.G.")
+    );
+    // A street under a complete name is not part of it.
+    assert_eq!(
+        name(&[
+            &[("Verkäufer:", 100.0)],
+            &[("Lieferant GmbH", 100.0)],
+            &[("Lieferantenstraße 20", 100.0)],
+        ])
+        .as_deref(),
+        Some("Lieferant GmbH")
+    );
+}
+
+#[test]
+fn a_name_in_fullwidth_brackets_loses_its_registration_number() {
+    assert_eq!(clean_name("AEON C0.（M)BHD（126926-H)"), "AEON C0. (M) BHD");
+    assert_eq!(clean_name("ABC(M)SDN BHD"), "ABC (M) SDN BHD");
+    assert_eq!(clean_name("Café Crème SARL"), "Café Crème SARL");
+}
+
+#[test]
+fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
+    let sender = |line: &str| {
+        // The sender line sits above the addressee's block, which the issuer rule must not pick.
+        sender_line(&rows_of(&[
+            &[(line, 100.0)],
+            &[("Buyer Company", 100.0)],
+            &[("456 Buyer St", 100.0)],
+            &[("67890 Buyer City", 100.0)],
+        ]))
+        .map(|f| f.value)
+    };
+    assert_eq!(
+        sender("Seller Company · 123 Seller St · Suite 100 · 12345 Seller City").as_deref(),
+        Some("Seller Company")
+    );
+    assert_eq!(
+        sender("ING-DiBa AG · 60628 Frankfurt am Main").as_deref(),
+        Some("ING-DiBa AG")
+    );
+    // Contact details and a name without a postcode last are not a sender line.
+    assert_eq!(sender("Tel: 030 1234 · Fax: 030 1235 · 10115 Berlin"), None);
+    assert_eq!(sender("Seller Company · Seller St · Seller City"), None);
+}
+
+#[test]
+fn a_seller_heading_is_read_whatever_accents_ocr_kept() {
+    // OCR read "Verkäufer:" without its umlaut; the seller block still names the issuer.
+    let rows = rows_of(&[
+        &[("Verkaufer:", 100.0)],
+        &[("Nummer", 100.0), (": 549910", 500.0)],
+        &[("Muster Versicherungsverein a.G.", 100.0)],
+        &[("Musterstr. 12", 100.0)],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("Muster Versicherungsverein a.G.")
+    );
+}
