@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::cells::{Cell, Row, after_words, label_prefix, label_words};
 use super::currency::find_currency;
 use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
-use super::vocabulary::{INVOICE_WORDS, LABELS, NUMBER_MARKS, TITLES};
+use super::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, LABELS, NUMBER_MARKS, TITLES};
 use super::{Field, FieldSource, HeaderKey};
 
 /// The field a cell labels, and how many of its words the label took.
@@ -424,18 +424,32 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
                 .to_lowercase()
         };
-        let start = words.iter().position(|w| {
-            let w = plain(w);
+        // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
+        let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
+        // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
+        // whatever the word.
+        let coded = |i: usize| {
+            words.get(i + 1).is_some_and(|n| {
+                let code = n.trim_start_matches('(').trim_end_matches(')');
+                n.starts_with('(') && code.len() == 3 && code.chars().all(|c| c.is_ascii_digit())
+            })
+        };
+        let start = (0..words.len()).find(|&i| {
+            let w = plain(words[i]);
             w.len() >= 5
                 && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+                    || credit(&w)
+                    || (coded(i) && w.chars().all(char::is_alphabetic))
                     || TITLES
                         .iter()
                         .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
         })?;
-        // "Facture FA-2017-0009": the title alone on its line with the number and no mark.
+        // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
+        // number and no mark.
+        let title = plain(words[0]);
         if start == 0
             && words.len() == 2
-            && INVOICE_WORDS.contains(&plain(words[0]).as_str())
+            && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
             && let value = words[1].trim_end_matches([',', ';', '.'])
             && value.chars().count() >= 3
             && value.chars().any(|c| c.is_ascii_digit())

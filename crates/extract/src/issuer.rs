@@ -96,10 +96,18 @@ fn bracket_spaces(text: &str) -> String {
 /// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
 /// below it "Name: Lieferant GmbH".
 fn labelled_seller(rows: &[Row]) -> Option<Field> {
-    let heading = rows.iter().position(|r| {
-        let words = plain_label_words(&r.text()).join(" ");
+    let is_heading = |text: &str| {
+        let words = plain_label_words(text).join(" ");
         SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
-    })?;
+    };
+    let Some(heading) = rows.iter().position(|r| is_heading(&r.text())) else {
+        // The heading shares its row with the buyer's ("Verkäufer   Käufer / Empfänger"): the
+        // seller's block is the column under it.
+        return rows.iter().enumerate().find_map(|(i, r)| {
+            let cell = r.cells.iter().find(|c| is_heading(&c.text))?;
+            column_name(rows, i, cell)
+        });
+    };
     let page = rows[heading].page;
     // A lone cell on row `i` of the block, aligned with `cell`: a wrapped part of its name.
     let lone = |i: usize, cell: &Cell| {
@@ -170,6 +178,54 @@ fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
         bbox: above.bbox.union(&below.bbox),
         ..field(clean_name(&raw), below, &raw)
     }
+}
+
+/// The name at the top of the column under a heading cell on row `heading`: the first line
+/// below it, left-aligned with it, that is a name rather than a labelled value.
+fn column_name(rows: &[Row], heading: usize, cell: &Cell) -> Option<Field> {
+    let page = rows[heading].page;
+    let height = cell.bbox.height();
+    rows[heading + 1..]
+        .iter()
+        .take(4)
+        .take_while(|r| r.page == page)
+        .find_map(|r| {
+            r.cells
+                .iter()
+                .find(|c| (c.bbox.x0 - cell.bbox.x0).abs() < height * 1.5)
+        })
+        .filter(|c| {
+            !c.text.contains(':')
+                && label_of(c).is_none()
+                && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+        })
+        .map(|c| field(clean_name(c.text.trim()), c, c.text.trim()))
+}
+
+/// Whether a line ends a postal address with a postcode and its town: "75018 PARIS, FR",
+/// "DE 99199 MUSTERHAUSEN", "D-10115 Berlin", "35 rue d'ici, 75018 Paris". The postcode starts
+/// the line or follows a country code or a comma, so a year in a sentence is not one.
+fn is_postal_line(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let country = |w: &str| w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase());
+    (0..words.len().saturating_sub(1)).any(|i| {
+        let placed = i == 0 || country(words[i - 1]) || words[i - 1].ends_with(',');
+        let code = words[i]
+            .rsplit_once('-')
+            .filter(|(prefix, _)| country(prefix))
+            .map_or(words[i], |(_, code)| code);
+        placed
+            && (4..=5).contains(&code.len())
+            && code.chars().all(|c| c.is_ascii_digit())
+            && words[i + 1].starts_with(char::is_alphabetic)
+    })
+}
+
+/// A reference printed large in a heading ("UC1_2023020_AFF", "R87654321"): one word with
+/// several figures, which no company name is.
+fn is_reference(text: &str) -> bool {
+    let text = text.trim();
+    !text.contains(char::is_whitespace) && text.chars().filter(char::is_ascii_digit).count() >= 3
 }
 
 /// The sender line of a window envelope letter: one small line of name, street and town set
@@ -290,6 +346,7 @@ pub fn issuer(
             && label_of(c).is_none()
             && find_date(&c.text, order).is_none()
             && parse_amount(&c.text).is_none()
+            && !is_reference(&c.text)
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
     if kind == DocumentKind::Receipt {
@@ -321,6 +378,7 @@ pub fn issuer(
             .find(|c| has_legal_form(&c.text))
             .unwrap_or(largest)
     };
+    let name = postal_name(&first, name, bottom).unwrap_or(name);
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.
@@ -387,6 +445,36 @@ pub fn issuer(
         }
     });
     Some((name_field, address_field))
+}
+
+/// The name at the head of a postal address block whose words the heading `name` contains:
+/// a letterhead prints "LOGO LE FOURNISSEUR" or "Acme — engineering" large, and the address
+/// block under it "LE FOURNISSEUR", street, "75018 PARIS". The block's line is the name as the
+/// company writes it on letters; the heading adds a placeholder or a slogan.
+fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
+    if has_legal_form(&name.text) {
+        return None;
+    }
+    let heading = label_words(&name.text);
+    let mut below: Vec<&Cell> = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 >= name.bbox.y1 - 1.0 && c.bbox.y0 <= bottom * 0.4)
+        .filter(|c| (c.bbox.x0 - name.bbox.x0).abs() < name.bbox.height())
+        .collect();
+    below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    below.iter().enumerate().find_map(|(i, cell)| {
+        let words = label_words(&cell.text);
+        let inside = !words.is_empty()
+            && words.len() < heading.len()
+            && heading.windows(words.len()).any(|w| w == words.as_slice());
+        let letters = cell.text.chars().filter(|c| c.is_alphabetic()).count();
+        let addressed = below[i + 1..]
+            .iter()
+            .take(3)
+            .any(|c| is_postal_line(&c.text));
+        (inside && letters >= 3 && addressed).then_some(*cell)
+    })
 }
 
 #[cfg(test)]

@@ -202,6 +202,15 @@ fn numeric_parts(text: &str) -> Option<(u32, u32, u32)> {
 /// A date written with numbers only ("31/10/2025", "10.31.2025", "2025-10-31") in ISO form.
 fn numeric_date(text: &str, order: DateOrder) -> Option<String> {
     let (a, b, c) = numeric_parts(text)?;
+    // A year has two or four figures: "2.1.1" is a version, not 2 January 2001.
+    let year = if a > 31 {
+        text.trim().split(['/', '.', '-']).next()
+    } else {
+        text.trim().rsplit(['/', '.', '-']).next()
+    };
+    if !year.is_some_and(|y| y.len() == 2 || y.len() == 4) {
+        return None;
+    }
     if a > 31 {
         iso(a, b, c)
     } else if order == DateOrder::DayFirst {
@@ -503,6 +512,12 @@ mod tests {
         );
         assert_eq!(date("19Apr201818:22").as_deref(), Some("2018-04-19"));
         assert_eq!(date("Tel 03-6092-1968"), None);
+        // A version number is no date; the date after it is.
+        assert_eq!(date("ZUGFeRD-Version: 2.1.1"), None);
+        assert_eq!(
+            date(": 2.1.1 vom 01.07.2020").as_deref(),
+            Some("2020-07-01")
+        );
         // A labelled value whose slashes OCR lost: only as a repair, never in free text.
         assert_eq!(date("250412017"), None);
         assert_eq!(misread_date("250412017").as_deref(), Some("2017-04-25"));

@@ -69,8 +69,18 @@ fn a_title_alone_with_a_code_is_the_documents_number() {
         .as_deref(),
         Some("4711")
     );
+    // A credit note's title, with or without a mark.
+    assert_eq!(
+        titled(&[&[("Avoir AV-2017-0005", 100.0)]]).as_deref(),
+        Some("AV-2017-0005")
+    );
+    assert_eq!(
+        titled(&[&[("Gutschrift Nr. G-4711", 100.0)]]).as_deref(),
+        Some("G-4711")
+    );
     // An amount or a date after the title is not its number.
     assert_eq!(titled(&[&[("Rechnung 1.234,56", 100.0)]]), None);
+    assert_eq!(titled(&[&[("Avoir 1.234,56", 100.0)]]), None);
     assert_eq!(titled(&[&[("Facture 12/03/2024", 100.0)]]), None);
     assert_eq!(titled(&[&[("Invoice total", 100.0)]]), None);
 }

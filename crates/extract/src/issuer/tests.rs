@@ -114,3 +114,96 @@ fn a_seller_heading_is_read_whatever_accents_ocr_kept() {
         Some("Muster Versicherungsverein a.G.")
     );
 }
+
+#[test]
+fn a_seller_heading_beside_the_buyers_names_the_column_under_it() {
+    let rows = rows_of(&[
+        &[
+            ("Verkäufer", 100.0),
+            ("Käufer / Leistungsempfänger", 1200.0),
+        ],
+        &[
+            ("MUSTERLIEFERANT GMBH", 100.0),
+            ("MUSTER-KUNDE GMBH", 1200.0),
+        ],
+        &[("BAHNHOFSTRASSE 99", 100.0), ("KUNDENWEG 88", 1200.0)],
+        &[
+            ("DE 99199 MUSTERHAUSEN", 100.0),
+            ("DE 40235 DUESSELDORF", 1200.0),
+        ],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("MUSTERLIEFERANT GMBH")
+    );
+    // A labelled value under the heading is not a name.
+    let rows = rows_of(&[
+        &[("Verkäufer", 100.0), ("Käufer", 1200.0)],
+        &[("USt-IdNr: DE123456789", 100.0), ("Kunde AG", 1200.0)],
+    ]);
+    assert_eq!(labelled_seller(&rows), None);
+}
+
+#[test]
+fn a_letterhead_gives_way_to_the_name_heading_its_postal_address() {
+    let name = |rows: &[&[(&str, f32)]]| {
+        let rows = rows_of(rows);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    // All lines are the same size here, so the first one is the heading.
+    assert_eq!(
+        name(&[
+            &[("LOGO LE FOURNISSEUR", 100.0)],
+            &[("SELLER TRADE NAME", 100.0)],
+            &[("LE FOURNISSEUR", 100.0)],
+            &[("35 rue d'ici", 100.0)],
+            &[("75018 PARIS, FR", 100.0)],
+            // The rest of the page, so that the letterhead is at its top.
+            &[("Description", 100.0), ("Amount", 900.0)],
+            &[("Consulting", 100.0), ("100.00", 900.0)],
+            &[("Total", 100.0), ("100.00", 900.0)],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[("Thank you for your business", 100.0)],
+        ])
+        .as_deref(),
+        Some("LE FOURNISSEUR")
+    );
+    // Without a postal address under it, a line that repeats part of the heading is not the name.
+    assert_eq!(
+        name(&[
+            &[("Blue Harbour Consulting", 100.0)],
+            &[("Consulting", 100.0)],
+            &[("Engineering and design", 100.0)],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[],
+            &[("Thank you for your business", 100.0)],
+        ])
+        .as_deref(),
+        Some("Blue Harbour Consulting")
+    );
+}
+
+#[test]
+fn a_reference_printed_large_is_not_the_issuer() {
+    assert!(is_reference("UC1_2023020_AFF"));
+    assert!(is_reference("R87654321"));
+    assert!(!is_reference("7-ELEVEN"));
+    assert!(!is_reference("Station 21 GmbH"));
+    assert!(is_postal_line("75018 PARIS, FR"));
+    assert!(is_postal_line("DE 99199 MUSTERHAUSEN"));
+    assert!(is_postal_line("D-10115 Berlin"));
+    assert!(!is_postal_line("Tel 0301 234"));
+    assert!(is_postal_line("35 rue d'ici, 75018 Paris"));
+    assert!(!is_postal_line("Invoice 2024 total"));
+}
