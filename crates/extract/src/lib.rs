@@ -401,3 +401,33 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
 pub fn decimal(field: &Field) -> Option<Decimal> {
     field.value.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::rows_of;
+
+    #[test]
+    fn statements_are_known_by_their_words_in_several_languages() {
+        let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));
+        assert_eq!(
+            kind(&[
+                &[("ZENITH BANK PLC", 100.0)],
+                &[("Account Statement", 900.0)],
+                &[("DATE", 100.0), ("DEBIT", 900.0), ("VALUE DATE", 1500.0)],
+            ]),
+            DocumentKind::BankStatement
+        );
+        assert_eq!(
+            kind(&[
+                &[("Выписка", 100.0)],
+                &[("Входящий остаток на 18.06.2015", 1500.0)],
+            ]),
+            DocumentKind::BankStatement
+        );
+        assert_eq!(
+            kind(&[&[("Statement", 100.0)], &[("Invoice", 100.0), ("Total", 900.0)]]),
+            DocumentKind::Other
+        );
+    }
+}

@@ -181,6 +181,13 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
                 i -= 1;
                 continue;
             }
+            // A value-date column between the amounts ("0.00 497.51 01/07/2025 13,840.10").
+            if !found.is_empty()
+                && find_date(&w.text, DateOrder::DayFirst).is_some_and(|(_, raw)| raw == w.text)
+            {
+                i -= 1;
+                continue;
+            }
         }
         let Some((mut value, mut out)) = money_token(&w.text) else {
             break;
@@ -227,6 +234,38 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
     }
     found.reverse();
     (found, end)
+}
+
+/// The amounts standing under the header's money columns when the row goes on past them
+/// ("02 May 2023 | -- | 4,000.00 | 4,204.31 | Mobile | 000000": a channel and a reference after
+/// the balance), and the index of the first, which ends the description. Only figures under a
+/// money column count, so the times and numbers of a description stay in it.
+fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize) {
+    let under = |w: &Word| {
+        columns
+            .iter()
+            .any(|c| w.bbox.x1.min(c.span.x1) - w.bbox.x0.max(c.span.x0) > 0.0)
+    };
+    let found: Vec<(usize, Money)> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| under(w))
+        .filter_map(|(i, w)| {
+            let (value, out) = money_token(&w.text)?;
+            Some((
+                i,
+                Money {
+                    value,
+                    out,
+                    raw: w.text.clone(),
+                    bbox: w.bbox,
+                    confidence: w.confidence,
+                },
+            ))
+        })
+        .collect();
+    let end = found.first().map_or(words.len(), |(i, _)| *i);
+    (found.into_iter().map(|(_, m)| m).collect(), end)
 }
 
 /// The date a row starts with, and how many words it takes: a full date, or a day and month
@@ -428,7 +467,12 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             continue;
         }
         let text = row.text();
-        let (amounts, end) = trailing_money(&words);
+        let (amounts, end) = match trailing_money(&words) {
+            (found, _) if found.is_empty() && !columns.is_empty() => {
+                money_in_columns(&words, &columns)
+            }
+            read => read,
+        };
         let date = leading_date(&words[..end.max(1).min(words.len())], order, reference);
         // A second date (the value date) follows the booking date in many layouts.
         let mut desc_start = date.as_ref().map_or(0, |(_, n)| *n);

@@ -458,6 +458,8 @@ pub const NUMBER_MARKS: &[&str] = &[
 /// Words and phrases that vote for a bank statement.
 pub const STATEMENT_WORDS: &[&str] = &[
     "statement",
+    "account statement",
+    "value date",
     "opening balance",
     "closing balance",
     "balance brought forward",
@@ -504,6 +506,11 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "nieuw saldo",
     "vorig saldo",
     "rentedatum",
+    "saldo contabile",
+    "saldo disponibile",
+    "выписка",
+    "входящий остаток",
+    "исходящий остаток",
 ];
 
 /// Words and phrases that vote for an invoice. Words of four letters or fewer count only as

@@ -67,6 +67,9 @@ const NAMES: &[(Kind, &[&str])] = &[
             "data contabile",
             "boekdatum",
             "rentedatum",
+            "trans time",
+            "transaction time",
+            "time",
         ],
     ),
     (
@@ -101,6 +104,12 @@ const NAMES: &[(Kind, &[&str])] = &[
             "operazione",
             "omschrijving",
             "mededelingen",
+            "channel",
+            "transaction reference",
+            "reference number",
+            "ref no",
+            "remarks",
+            "beneficiary",
         ],
     ),
     (
@@ -173,6 +182,9 @@ const NAMES: &[(Kind, &[&str])] = &[
         &[
             "balance",
             "running balance",
+            "balance after",
+            "available balance",
+            "book balance",
             "saldo",
             "kontostand",
             "solde",
@@ -296,10 +308,17 @@ pub fn assign<'a>(
         .rev()
         .find(|(_, r)| **r == Some(Role::Balance))
         .map(|(m, _)| m);
-    let amount = amounts
-        .iter()
-        .zip(&roles)
-        .find(|(_, r)| matches!(r, Some(Role::Debit | Role::Credit | Role::Amount)))
+    // Layouts that fill both money columns print "0.00" in the one not used: the other one
+    // is the transaction.
+    let moving = || {
+        amounts
+            .iter()
+            .zip(&roles)
+            .filter(|(_, r)| matches!(r, Some(Role::Debit | Role::Credit | Role::Amount)))
+    };
+    let amount = moving()
+        .find(|(m, _)| !m.value.is_zero())
+        .or_else(|| moving().next())
         .map(|(m, r)| (m, r.unwrap_or(Role::Amount)));
     match (amount, balance) {
         (Some(a), b) => Some((a, b)),

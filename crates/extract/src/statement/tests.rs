@@ -173,3 +173,94 @@ fn section_headings_sign_an_unsigned_amount_column() {
     assert_eq!(section("Deposits and Additions"), Some(false));
     assert_eq!(section("Card payment TESCO"), None);
 }
+
+/// Both money columns filled, "0.00" in the unused one, and a value-date column between the
+/// amounts and the balance (Zenith Bank's layout): the non-zero figure is the transaction.
+#[test]
+fn a_zero_in_the_unused_column_and_a_value_date_between_the_amounts() {
+    let s = read_rows(&[
+        &[
+            ("DATE", 100.0),
+            ("DESCRIPTION", 400.0),
+            ("DEBIT", 1100.0),
+            ("CREDIT", 1400.0),
+            ("VALUE DATE", 1700.0),
+            ("BALANCE", 2000.0),
+        ],
+        &[
+            ("30/06/2025", 100.0),
+            ("0.00", 1330.0),
+            ("497.51", 1610.0),
+            ("01/07/2025", 1740.0),
+            ("13,840.10", 2130.0),
+        ],
+        &[
+            ("02/07/2025", 100.0),
+            ("32.00", 1330.0),
+            ("0.00", 1640.0),
+            ("01/07/2025", 1740.0),
+            ("13,808.10", 2130.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2025-06-30".to_string(), "497.51".to_string()),
+            ("2025-07-02".to_string(), "-32.00".to_string())
+        ]
+    );
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "13342.59");
+}
+
+/// Columns after the balance (a channel, a reference) and "--" in the unused money column
+/// (OPay's layout): the figures under the money columns are the amounts.
+#[test]
+fn columns_after_the_balance_leave_the_amounts_to_their_columns() {
+    let s = read_rows(&[
+        &[
+            ("Trans. Time", 100.0),
+            ("Value Date", 560.0),
+            ("Description", 760.0),
+            ("Debit", 1220.0),
+            ("Credit", 1380.0),
+            ("Balance After", 1540.0),
+            ("Channel", 1800.0),
+            ("Transaction Reference", 1970.0),
+        ],
+        &[
+            ("02", 100.0),
+            ("May", 150.0),
+            ("2023", 230.0),
+            ("08:21:07", 330.0),
+            ("02", 560.0),
+            ("May", 610.0),
+            ("2023", 690.0),
+            ("--", 1220.0),
+            ("4,000.00", 1380.0),
+            ("4,204.31", 1540.0),
+            ("Mobile", 1800.0),
+            ("000000", 1970.0),
+        ],
+        &[
+            ("02", 100.0),
+            ("May", 150.0),
+            ("2023", 230.0),
+            ("08:22:42", 330.0),
+            ("02", 560.0),
+            ("May", 610.0),
+            ("2023", 690.0),
+            ("500.00", 1220.0),
+            ("--", 1380.0),
+            ("3,704.31", 1540.0),
+            ("Mobile", 1800.0),
+            ("000001", 1970.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2023-05-02".to_string(), "4000.00".to_string()),
+            ("2023-05-02".to_string(), "-500.00".to_string())
+        ]
+    );
+}
