@@ -426,7 +426,10 @@ mod tests {
             DocumentKind::BankStatement
         );
         assert_eq!(
-            kind(&[&[("Statement", 100.0)], &[("Invoice", 100.0), ("Total", 900.0)]]),
+            kind(&[
+                &[("Statement", 100.0)],
+                &[("Invoice", 100.0), ("Total", 900.0)]
+            ]),
             DocumentKind::Other
         );
     }

@@ -18,6 +18,7 @@ use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, issu
 use ledgerline_core::page::{BBox, Word};
 
 mod columns;
+mod reconcile;
 
 use columns::{MoneyColumn, Role};
 
@@ -64,6 +65,7 @@ pub fn read(rows: &[Row], order: DateOrder) -> Statement {
         transactions: read.transactions,
     };
     settle_signs(&mut statement);
+    reconcile::signs_from_two_columns(&mut statement);
     statement
 }
 
@@ -268,6 +270,56 @@ fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usi
     (found.into_iter().map(|(_, m)| m).collect(), end)
 }
 
+/// Whether the statement prints each booking's amount right after its dates and before its
+/// text, as most of its dated rows show: then a figure at the end of a description (an
+/// exchange rate, a time) is part of the text, not the amount.
+fn amounts_come_first(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -> bool {
+    let (mut first, mut last) = (0, 0);
+    for row in rows {
+        let words = words_of(row);
+        let Some((_, mut start)) = leading_date(&words, order, reference) else {
+            continue;
+        };
+        while let Some((_, n)) = (start < words.len())
+            .then(|| leading_date(&words[start..], order, reference))
+            .flatten()
+        {
+            start += n;
+        }
+        if !leading_money(&words[start..]).0.is_empty() {
+            first += 1;
+        } else if !trailing_money(&words).0.is_empty() {
+            last += 1;
+        }
+    }
+    first > last
+}
+
+/// The amounts a row prints first, before its text, and how many words they take. Only
+/// figures with cents count: a reference number or a quantity at the start of a description
+/// is no amount.
+fn leading_money(words: &[Word]) -> (Vec<Money>, usize) {
+    let cents = |t: &str| {
+        let t = t.trim_end_matches(['-', '+']);
+        t.len() > 3 && matches!(t.as_bytes()[t.len() - 3], b'.' | b',')
+    };
+    let found: Vec<Money> = words
+        .iter()
+        .map_while(|w| {
+            let (value, out) = money_token(&w.text).filter(|_| cents(&w.text))?;
+            Some(Money {
+                value,
+                out,
+                raw: w.text.clone(),
+                bbox: w.bbox,
+                confidence: w.confidence,
+            })
+        })
+        .collect();
+    let n = found.len();
+    (found, n)
+}
+
 /// The date a row starts with, and how many words it takes: a full date, or a day and month
 /// whose year the statement's period gives.
 fn leading_date(
@@ -456,6 +508,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
     // Under a section heading ("Electronic withdrawals", "Deposits and additions"), unsigned
     // amounts in a plain amount column go the way the heading says.
     let mut section_out: Option<bool> = None;
+    let amount_first = amounts_come_first(rows, order, reference);
     for (r, row) in rows.iter().enumerate() {
         if let Some(found) = columns::header(row) {
             columns = found;
@@ -467,7 +520,8 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             continue;
         }
         let text = row.text();
-        let (amounts, end) = match trailing_money(&words) {
+        let (mut amounts, end) = match trailing_money(&words) {
+            _ if amount_first && columns.is_empty() => (Vec::new(), words.len()),
             (found, _) if found.is_empty() && !columns.is_empty() => {
                 money_in_columns(&words, &columns)
             }
@@ -480,6 +534,13 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             .then(|| leading_date(&words[desc_start..end], order, reference))
             .flatten()
         {
+            desc_start += n;
+        }
+        // Layouts that print the amount between the dates and the description ("01/08/22
+        // 01/08/22 1.500,00 BONIFICO ...", "468,80 SALDO INIZIALE").
+        if amounts.is_empty() && columns.is_empty() {
+            let (lead, n) = leading_money(&words[desc_start.min(words.len())..]);
+            amounts = lead;
             desc_start += n;
         }
         let description = &words[desc_start.min(end)..end];
@@ -504,7 +565,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             open = None;
             continue;
         }
-        if totals_row(&text) {
+        if totals_row(&text) || totals_row(&words_text(description)) {
             open = None;
             continue;
         }

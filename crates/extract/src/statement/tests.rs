@@ -264,3 +264,62 @@ fn columns_after_the_balance_leave_the_amounts_to_their_columns() {
         ]
     );
 }
+
+/// Amounts printed between the dates and the text in two unlabelled columns, money out left
+/// and money in right, with no running balance (BancoPosta's layout): the balances printed
+/// before their labels, and the only signing of the two columns that reconciles them. A
+/// figure at the end of a description is text, and a totals row is no booking.
+#[test]
+fn two_unlabelled_columns_are_signed_by_the_balances_they_reconcile() {
+    let rows: &[&[(&str, f32)]] = &[
+        &[
+            ("31/07/22", 100.0),
+            ("468,80", 1200.0),
+            ("SALDO INIZIALE", 1350.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 300.0),
+            ("1.500,00", 1170.0),
+            ("BONIFICO DA ROSSI", 1350.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 300.0),
+            ("1,00", 780.0),
+            ("COMMISSIONE RICARICA", 1350.0),
+        ],
+        &[
+            ("26/08/22", 100.0),
+            ("26/08/22", 300.0),
+            ("100,12", 744.0),
+            ("PAGAMENTO POS FOREX", 1350.0),
+            ("19.16", 1900.0),
+        ],
+        &[
+            ("101,12", 744.0),
+            ("1.500,00", 1170.0),
+            ("TOTALE USCITE", 1350.0),
+        ],
+        &[
+            ("31/08/22", 100.0),
+            ("1.867,68", 1170.0),
+            ("SALDO FINALE", 1350.0),
+        ],
+    ];
+    let s = read_rows(rows);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2022-08-01".to_string(), "1500.00".to_string()),
+            ("2022-08-01".to_string(), "-1.00".to_string()),
+            ("2022-08-26".to_string(), "-100.12".to_string())
+        ]
+    );
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "468.80");
+    assert_eq!(s.closing_balance.as_ref().unwrap().value, "1867.68");
+    assert_eq!(
+        s.transactions[2].description.value,
+        "PAGAMENTO POS FOREX 19.16"
+    );
+}
