@@ -367,6 +367,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "saldo inicial",
             "saldo precedente",
             "vorig saldo",
+            "входящий остаток",
+            "остаток на начало",
         ],
     ),
     (
@@ -387,6 +389,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "eindsaldo",
             "carried forward",
             "nieuw saldo",
+            "исходящий остаток",
+            "остаток на конец",
         ],
     ),
     (HeaderKey::NotAField, NOT_FIELDS),
@@ -448,6 +452,7 @@ pub const TITLES: &[&str] = &[
     "factuur",
     "creditnota",
     "kassabon",
+    "выписка",
 ];
 
 /// Words that mark the document's number in a heading ("Handelsrechnung (380) Nr. 471102").
