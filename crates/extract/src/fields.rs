@@ -90,9 +90,17 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
             .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
             .map(|d: Decimal| d.to_string()),
         HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
-            let token = raw.split_whitespace().next()?;
-            (token.chars().any(|c| c.is_ascii_digit()) && find_date(token, order).is_none())
-                .then(|| token.to_string())
+            let tokens: Vec<&str> = raw.split_whitespace().collect();
+            let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
+            // A series and a number printed with a spaced separator: "25 - 5469".
+            let token = match tokens.as_slice() {
+                [series, sep @ ("-" | "/"), number, ..] if digits(series) && digits(number) => {
+                    format!("{series}{sep}{number}")
+                }
+                [first, ..] => first.to_string(),
+                [] => return None,
+            };
+            (digits(&token) && find_date(&token, order).is_none()).then_some(token)
         }
         HeaderKey::Period => {
             let (first, raw_first) = find_date(raw, order)?;

@@ -9,12 +9,16 @@ use super::normalize::{DateOrder, find_date, parse_amount};
 use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
-/// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL").
+/// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL",
+/// "... S.L.", "... B.V."): a form of several words, or one word whatever its dots.
 fn has_legal_form(text: &str) -> bool {
-    let padded = format!(" {} ", label_words(text).join(" "));
+    let words = label_words(text);
+    let padded = format!(" {} ", words.join(" "));
     LEGAL_FORMS
         .iter()
+        .filter(|form| form.contains(' '))
         .any(|form| padded.contains(&format!(" {form} ")))
+        || words.iter().any(|w| is_legal_form(w))
 }
 
 /// A company name as printed without what follows it on the same line: a registration number
@@ -105,7 +109,7 @@ fn labelled_seller(rows: &[Row]) -> Option<Field> {
         // seller's block is the column under it.
         return rows.iter().enumerate().find_map(|(i, r)| {
             let cell = r.cells.iter().find(|c| is_heading(&c.text))?;
-            column_name(rows, i, cell)
+            column_name(rows, i, cell, is_heading)
         });
     };
     let page = rows[heading].page;
@@ -181,19 +185,26 @@ fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
 }
 
 /// The name at the top of the column under a heading cell on row `heading`: the first line
-/// below it, left-aligned with it, that is a name rather than a labelled value.
-fn column_name(rows: &[Row], heading: usize, cell: &Cell) -> Option<Field> {
+/// below it, left-aligned with it, that is a name rather than a labelled value or another
+/// heading ("Leverancier" over "Crediteur" over the name).
+fn column_name(
+    rows: &[Row],
+    heading: usize,
+    cell: &Cell,
+    is_heading: impl Fn(&str) -> bool,
+) -> Option<Field> {
     let page = rows[heading].page;
     let height = cell.bbox.height();
     rows[heading + 1..]
         .iter()
-        .take(4)
+        .take(6)
         .take_while(|r| r.page == page)
-        .find_map(|r| {
+        .filter_map(|r| {
             r.cells
                 .iter()
                 .find(|c| (c.bbox.x0 - cell.bbox.x0).abs() < height * 1.5)
         })
+        .find(|c| !is_heading(&c.text))
         .filter(|c| {
             !c.text.contains(':')
                 && label_of(c).is_none()
@@ -219,6 +230,13 @@ fn is_postal_line(text: &str) -> bool {
             && code.chars().all(|c| c.is_ascii_digit())
             && words[i + 1].starts_with(char::is_alphabetic)
     })
+}
+
+/// A web or mail address ("www.jamonesliebana.com", "E-mail: x@y.es"): contact details, which
+/// letterheads often print larger than the name.
+fn is_contact(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("www.") || t.contains("http") || t.contains('@')
 }
 
 /// A reference printed large in a heading ("UC1_2023020_AFF", "R87654321"): one word with
@@ -347,6 +365,7 @@ pub fn issuer(
             && find_date(&c.text, order).is_none()
             && parse_amount(&c.text).is_none()
             && !is_reference(&c.text)
+            && !is_contact(&c.text)
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
     if kind == DocumentKind::Receipt {
@@ -423,7 +442,26 @@ pub fn issuer(
         last_y = cell.bbox.y1;
         address.push(cell);
     }
-    let name_field = field(clean_name(&name.text), name, &name.text);
+    // A name printed over two lines, the legal form on the second ("GRUPO TERRITORIO" over
+    // "CAMPERO S.L."): the line right above, in the same type, without figures, goes first.
+    let above = has_legal_form(&name.text)
+        .then(|| {
+            first.iter().flat_map(|r| r.cells.iter()).find(|c| {
+                let gap = name.bbox.y0 - c.bbox.y1;
+                let overlap = c.bbox.x1.min(name.bbox.x1) - c.bbox.x0.max(name.bbox.x0);
+                (-1.0..height * 0.75).contains(&gap)
+                    && overlap > 0.0
+                    && (c.bbox.height() - height).abs() < height * 0.1
+                    && plain(c)
+                    && !has_legal_form(&c.text)
+                    && !c.text.contains(|ch: char| ch.is_ascii_digit() || ch == ':')
+            })
+        })
+        .flatten();
+    let name_field = match above {
+        Some(above) => joined_name(above, name, &name.text),
+        None => field(clean_name(&name.text), name, &name.text),
+    };
     let address_field = (!address.is_empty()).then(|| {
         let text = address
             .iter()

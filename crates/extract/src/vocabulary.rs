@@ -56,6 +56,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "factura n",
             "factura no",
             "nº factura",
+            // A header box's "Número" beside "Fecha" (es, it, pt): longer labels that start
+            // with it ("número de pedido") win over it.
+            "número",
             // it
             "numero fattura",
             "numero documento",
@@ -669,6 +672,8 @@ pub const LEGAL_FORMS: &[&str] = &[
     "sa",
     "sl",
     "slu",
+    "sll",
+    "sau",
     "srl",
     "spa",
     "snc",
@@ -703,6 +708,7 @@ pub const SELLER_HEADINGS: &[&str] = &[
     "fornitore",
     "cedente prestatore",
     "leverancier",
+    "crediteur",
 ];
 
 /// Whether `text` (label words without accents, `plain_label_words`, joined by spaces) names

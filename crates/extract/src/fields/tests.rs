@@ -116,3 +116,25 @@ fn labels_are_read_whatever_accents_ocr_kept() {
         Some(HeaderKey::Prepaid)
     );
 }
+
+#[test]
+fn a_spanish_header_box_gives_its_number_with_the_series() {
+    let rows = rows_of(&[
+        &[
+            ("Número", 100.0),
+            ("25 - 5469", 330.0),
+            ("Fecha", 800.0),
+            ("28/11/2025", 960.0),
+        ],
+        &[("Número de pedido", 100.0), ("4711", 500.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let value = |key| {
+        found
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.value.clone())
+    };
+    assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("25-5469"));
+    assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2025-11-28"));
+}

@@ -207,3 +207,62 @@ fn a_reference_printed_large_is_not_the_issuer() {
     assert!(is_postal_line("35 rue d'ici, 75018 Paris"));
     assert!(!is_postal_line("Invoice 2024 total"));
 }
+
+#[test]
+fn spanish_letterheads_name_their_issuer() {
+    let name = |rows: &[&[(&str, f32)]]| {
+        let mut rows = rows.to_vec();
+        // The rest of the page, so that the letterhead is at its top.
+        rows.extend([&[][..]; 12]);
+        rows.push(&[("Gracias por su compra", 100.0)]);
+        let rows = rows_of(&rows);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    // "S.L." is a legal form whatever its dots; a web address printed large is no name.
+    assert!(has_legal_form("DE LUIS SABORES UNICOS S.L."));
+    assert!(has_legal_form("DIT IS EEN TEST Electronica B.V."));
+    assert!(!has_legal_form("Salsa de tomate"));
+    assert_eq!(
+        name(&[
+            &[("DE LUIS SABORES UNICOS S.L.", 1500.0)],
+            &[("C/ Sabadell, 2 y 4", 1500.0)],
+            &[("www.jamonesliebana.com", 1500.0)],
+        ])
+        .as_deref(),
+        Some("DE LUIS SABORES UNICOS S.L.")
+    );
+    // A name over two lines, its legal form on the second.
+    assert_eq!(
+        name(&[
+            &[
+                ("GRUPO TERRITORIO", 400.0),
+                ("NÚMERO DE FACTURA: 134116", 1450.0)
+            ],
+            &[("CAMPERO S.L.", 450.0)],
+            &[("CIF: B16690141", 430.0)],
+        ])
+        .as_deref(),
+        Some("GRUPO TERRITORIO CAMPERO S.L.")
+    );
+}
+
+#[test]
+fn a_second_seller_heading_under_the_first_is_passed_over() {
+    let rows = rows_of(&[
+        &[("Leverancier", 100.0), ("Debiteurennummer: EEF1G", 1300.0)],
+        &[("Factuurnummer: 1587968432", 1300.0)],
+        &[
+            ("Crediteur", 100.0),
+            ("BTW Nummer: BE1707 723 123 B01", 1300.0),
+        ],
+        &[
+            ("DIT IS EEN TEST Electronica B.V.", 100.0),
+            ("IBAN: BE61", 1300.0),
+        ],
+        &[("Postbus 9000", 100.0)],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("DIT IS EEN TEST Electronica B.V.")
+    );
+}
