@@ -66,6 +66,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "descripción",
             "concepto",
             "producto",
+            "artículo",
             "descrizione",
             "prodotto",
             "omschrijving",
@@ -85,6 +86,13 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "quantité",
             "cantidad",
             "cant",
+            "unidades",
+            "uds",
+            "unid",
+            "kilos",
+            "kg",
+            "peso",
+            "bultos",
             "quantità",
             "qtà",
             "aantal",
@@ -113,6 +121,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "p.u ht",
             "precio",
             "precio unitario",
+            "p unitario",
+            "precio ud",
             "prezzo",
             "prezzo unitario",
             "prijs",
@@ -146,6 +156,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "prix total",
             "importe",
             "importe total",
+            "suma base",
+            "base imponible",
             "importo",
             "totale",
             "bedrag",
@@ -191,6 +203,9 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "rem %",
             "descuento",
             "dto",
+            "toeslag",
+            "% dto",
+            "dto %",
             "sconto",
             "korting",
         ],
@@ -224,6 +239,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "referenzen",
             "referencia",
             "referencias",
+            "línea",
             "riferimento",
             "riferimenti",
             "referentie",
@@ -484,6 +500,25 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
             out[col].push(word);
         }
     }
+    // A quantity printed close before the description ("12 PATATAS FRITAS", under "Cantidad"
+    // and "Producto"): its words without a figure are the description's first words.
+    if let Some(desc) = cols.iter().position(|c| c.kind == ColumnKind::Description)
+        && let Some(qty) = cols.iter().position(|c| c.kind == ColumnKind::Quantity)
+        && cols[qty].header.x0 < cols[desc].header.x0
+    {
+        let (text, figures): (Vec<Word>, Vec<Word>) =
+            std::mem::take(&mut out[qty]).into_iter().partition(|w| {
+                w.text.chars().any(char::is_alphabetic)
+                    && !w.text.chars().any(|c| c.is_ascii_digit())
+            });
+        out[qty] = figures;
+        if !text.is_empty() && !out[qty].is_empty() {
+            let rest = std::mem::replace(&mut out[desc], text);
+            out[desc].extend(rest);
+        } else {
+            out[qty].extend(text);
+        }
+    }
     out
 }
 
@@ -557,6 +592,23 @@ fn ends_table(text: &str) -> bool {
     .iter()
     .any(|t| w.starts_with(t))
         || (w.starts_with("total") && !w.contains("forward"))
+        || tax_or_base_label(text)
+}
+
+/// A totals row that starts with the tax or the taxable base and its colon ("BASE: 118.80 €",
+/// "IVA (10%): 11.88 €", "VAT 20%: 4.00").
+fn tax_or_base_label(text: &str) -> bool {
+    let mut tokens = text.split_whitespace();
+    let Some(first) = tokens.next() else {
+        return false;
+    };
+    let word = label_words(first).concat();
+    let colon = first.ends_with(':') || tokens.take(2).any(|t| t.ends_with(':'));
+    colon
+        && [
+            "base", "iva", "tva", "vat", "tax", "mwst", "ust", "btw", "igic", "neto",
+        ]
+        .contains(&word.as_str())
 }
 
 fn is_forward_row(text: &str) -> bool {

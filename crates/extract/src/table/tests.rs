@@ -127,3 +127,48 @@ fn a_reference_column_keeps_its_codes_out_of_the_description() {
     ]);
     assert_eq!(got, [("Kunstrasen grün 3m breit".into(), "10.00".into())]);
 }
+
+#[test]
+fn spanish_tables_read_their_columns_and_end_at_the_base_and_tax() {
+    // "Línea", "Artículo", "Kilos" and "% Dto." are column names, not unknown words.
+    let got = items(&[
+        &[
+            ("Línea", 200.0),
+            ("Artículo", 870.0),
+            ("Cantidad", 1410.0),
+            ("Kilos", 1650.0),
+            ("Precio", 1810.0),
+            ("% Dto.", 2010.0),
+            ("Total", 2180.0),
+        ],
+        &[
+            ("1", 150.0),
+            ("CREMA DE QUESO 200 GR.", 700.0),
+            ("6", 1440.0),
+            ("7,19", 1840.0),
+            ("43,14", 2180.0),
+        ],
+    ]);
+    assert_eq!(got, [("CREMA DE QUESO 200 GR.".into(), "43.14".into())]);
+    // A quantity printed close before the description, and the totals block under the table.
+    let got = items(&[
+        &[
+            ("Cantidad", 380.0),
+            ("Producto", 520.0),
+            ("Precio/Ud", 1460.0),
+            ("IVA", 1730.0),
+            ("Suma Base", 1900.0),
+        ],
+        &[
+            ("12", 400.0),
+            ("PATATAS", 430.0),
+            ("FRITAS", 500.0),
+            ("ARTESANAS", 560.0),
+            ("9.90 € 10%", 1500.0),
+            ("118.80 €", 1950.0),
+        ],
+        &[("BASE: 118.80 €", 1750.0)],
+        &[("IVA (10%): 11.88 €", 1680.0)],
+    ]);
+    assert_eq!(got, [("PATATAS FRITAS ARTESANAS".into(), "118.80".into())]);
+}
