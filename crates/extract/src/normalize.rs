@@ -60,8 +60,9 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     // The decimal separator is the last '.' or ',' followed by exactly one or two digits;
     // every other separator groups thousands.
     let last_sep = s.rfind(['.', ',']);
+    // Four digits after it are decimals too ("11,8182"): thousands come in groups of three.
     let (int_part, frac_part) = match last_sep {
-        Some(i) if (1..=2).contains(&(s.len() - i - 1)) => (&s[..i], &s[i + 1..]),
+        Some(i) if matches!(s.len() - i - 1, 1 | 2 | 4) => (&s[..i], &s[i + 1..]),
         _ => (s.as_str(), ""),
     };
     let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();

@@ -158,6 +158,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "importe total",
             "suma base",
             "base imponible",
+            "b imp",
             "importo",
             "totale",
             "bedrag",
@@ -185,6 +186,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "taxe",
             "iva",
             "iva %",
+            "cuota iva",
             "btw",
             "btw %",
         ],
@@ -278,14 +280,21 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
 ];
 
 fn header_kind(text: &str) -> Option<ColumnKind> {
-    let words = plain_label_words(text).join(" ");
+    // "Totaal(EUR)", "Amount (€)": the currency says nothing of the column; "BTW%" is "BTW %".
+    // Dotted abbreviations compare word by word: "P.Unitario" is "p unitario", "B.Imp." "b imp".
+    let norm = |t: &str| plain_label_words(&t.replace('%', " %").replace('.', " "));
+    let mut words = norm(text);
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w == "€" || crate::currency::is_currency_word(&w.to_uppercase()))
+    {
+        words.pop();
+    }
+    let words = words.join(" ");
     HEADERS
         .iter()
-        .find(|(_, names)| {
-            names
-                .iter()
-                .any(|n| plain_label_words(n).join(" ") == words)
-        })
+        .find(|(_, names)| names.iter().any(|n| norm(n).join(" ") == words))
         .map(|(k, _)| *k)
 }
 

@@ -172,3 +172,16 @@ fn spanish_tables_read_their_columns_and_end_at_the_base_and_tax() {
     ]);
     assert_eq!(got, [("PATATAS FRITAS ARTESANAS".into(), "118.80".into())]);
 }
+
+#[test]
+fn a_column_name_with_its_currency_or_a_glued_percent_is_known() {
+    assert_eq!(header_kind("Totaal(EUR)"), Some(ColumnKind::Amount));
+    assert_eq!(header_kind("Amount (€)"), Some(ColumnKind::Amount));
+    assert_eq!(header_kind("BTW%"), Some(ColumnKind::TaxRate));
+    assert_eq!(header_kind("EUR"), None);
+    assert_eq!(header_kind("Prijs"), Some(ColumnKind::UnitPrice));
+    // Dotted abbreviations.
+    assert_eq!(header_kind("P.Unitario"), Some(ColumnKind::UnitPrice));
+    assert_eq!(header_kind("B.Imp."), Some(ColumnKind::Amount));
+    assert_eq!(header_kind("P.U. HT"), Some(ColumnKind::UnitPrice));
+}
