@@ -487,6 +487,9 @@ mod tests {
         assert_eq!(parse_amount("12"), Some(d("12")));
         assert_eq!(parse_amount("7.5"), Some(d("7.5")));
         assert_eq!(parse_amount("1,234"), Some(d("1234")));
+        // Four digits after the last separator are decimals: thousands come in threes.
+        assert_eq!(parse_amount("11,8182"), Some(d("11.8182")));
+        assert_eq!(parse_amount("1.234,5000"), Some(d("1234.5000")));
         assert_eq!(parse_amount("INV-1234"), None);
         assert_eq!(parse_amount("12.3.4"), None);
         assert_eq!(parse_amount("2025-07-21"), None);
