@@ -425,55 +425,88 @@ pub(crate) fn is_title(text: &str) -> bool {
 /// (also inside a compound), an optional bracketed code, a number mark, then the number; or the
 /// title alone with the number after it.
 pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
-    rows.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
-        let text = unglue_heading(&cell.text.replace('(', " ("));
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let plain = |w: &str| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
-                .to_lowercase()
+    rows.iter()
+        .flat_map(|r| r.cells.iter())
+        .find_map(|cell| {
+            let text = unglue_heading(&cell.text.replace('(', " ("));
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let plain = |w: &str| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
+                    .to_lowercase()
+            };
+            // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
+            let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
+            // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
+            // whatever the word.
+            let coded = |i: usize| {
+                words.get(i + 1).is_some_and(|n| {
+                    let code = n.trim_start_matches('(').trim_end_matches(')');
+                    n.starts_with('(')
+                        && code.len() == 3
+                        && code.chars().all(|c| c.is_ascii_digit())
+                })
+            };
+            let start = (0..words.len()).find(|&i| {
+                let w = plain(words[i]);
+                w.len() >= 5
+                    && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+                        || credit(&w)
+                        || (coded(i) && w.chars().all(char::is_alphabetic))
+                        || TITLES
+                            .iter()
+                            .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
+            })?;
+            // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
+            // number and no mark.
+            let title = plain(words[0]);
+            if start == 0
+                && words.len() == 2
+                && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
+                && let value = words[1].trim_end_matches([',', ';', '.'])
+                && value.chars().count() >= 3
+                && value.chars().any(|c| c.is_ascii_digit())
+                && !looks_like_money(value)
+                && find_date(value, order).is_none()
+            {
+                return Some(field(value.to_string(), cell, value));
+            }
+            // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
+            // information for accounting purposes (751) Nr. ...".
+            let i = (start + 1..(start + 7).min(words.len()))
+                .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
+            let value = words.get(i + 1)?.trim_start_matches([':', '#']);
+            let value = value.trim_end_matches([',', ';', '.']);
+            (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
+                .then(|| field(value.to_string(), cell, value))
+        })
+        .or_else(|| title_over_number(rows, order))
+}
+
+/// The title alone in a box with the number under it ("FACTURA" over "25-100101-387"): the
+/// code right below the title, overlapping it, within a line and a half.
+fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    let cells: Vec<&Cell> = rows.iter().flat_map(|r| r.cells.iter()).collect();
+    cells.iter().find_map(|title| {
+        let word = label_words(&title.text);
+        let [word] = word.as_slice() else {
+            return None;
         };
-        // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
-        let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
-        // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
-        // whatever the word.
-        let coded = |i: usize| {
-            words.get(i + 1).is_some_and(|n| {
-                let code = n.trim_start_matches('(').trim_end_matches(')');
-                n.starts_with('(') && code.len() == 3 && code.chars().all(|c| c.is_ascii_digit())
-            })
-        };
-        let start = (0..words.len()).find(|&i| {
-            let w = plain(words[i]);
-            w.len() >= 5
-                && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
-                    || credit(&w)
-                    || (coded(i) && w.chars().all(char::is_alphabetic))
-                    || TITLES
-                        .iter()
-                        .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
-        })?;
-        // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
-        // number and no mark.
-        let title = plain(words[0]);
-        if start == 0
-            && words.len() == 2
-            && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
-            && let value = words[1].trim_end_matches([',', ';', '.'])
+        if word.len() < 5 || !INVOICE_WORDS.contains(&word.as_str()) {
+            return None;
+        }
+        let below = cells
+            .iter()
+            .filter(|c| c.page == title.page && c.bbox.y0 >= title.bbox.y1 - 1.0)
+            .filter(|c| c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5)
+            .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
+            .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
+        let value = below.text.trim();
+        (!value.contains(char::is_whitespace)
             && value.chars().count() >= 3
             && value.chars().any(|c| c.is_ascii_digit())
             && !looks_like_money(value)
-            && find_date(value, order).is_none()
-        {
-            return Some(field(value.to_string(), cell, value));
-        }
-        // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
-        // information for accounting purposes (751) Nr. ...".
-        let i = (start + 1..(start + 7).min(words.len()))
-            .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
-        let value = words.get(i + 1)?.trim_start_matches([':', '#']);
-        let value = value.trim_end_matches([',', ';', '.']);
-        (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
-            .then(|| field(value.to_string(), cell, value))
+            && find_date(value, order).is_none())
+        .then(|| field(value.to_string(), below, value))
     })
 }
 

@@ -284,7 +284,15 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
                 && chars[i - 1].is_alphabetic()
                 && chars.get(i + 1).is_some_and(char::is_ascii_digit);
             // "Date:12/02/2018": a label glued to its value.
-            if matches!(c, '.' | ':') && between {
+            // "30-nov.-2025": a month name between dashes.
+            let dashed = c == '-'
+                && i > 0
+                && chars.get(i + 1).is_some_and(|n| {
+                    (chars[i - 1].is_ascii_digit() && n.is_alphabetic())
+                        || ((chars[i - 1].is_alphabetic() || chars[i - 1] == '.')
+                            && n.is_ascii_digit())
+                });
+            if (matches!(c, '.' | ':') && between) || dashed {
                 ' '
             } else {
                 c
@@ -516,6 +524,8 @@ mod tests {
         );
         assert_eq!(date("19Apr201818:22").as_deref(), Some("2018-04-19"));
         assert_eq!(date("Tel 03-6092-1968"), None);
+        assert_eq!(date("30-nov.-2025").as_deref(), Some("2025-11-30"));
+        assert_eq!(date("02-Jan-2024").as_deref(), Some("2024-01-02"));
         // A version number is no date; the date after it is.
         assert_eq!(date("ZUGFeRD-Version: 2.1.1"), None);
         assert_eq!(

@@ -334,9 +334,16 @@ fn leading_date(
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        // The date is all of these words; "02-Jan-2024" is read as "02 Jan 2024".
+        let squeezed = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .collect()
+        };
         if let Some((iso, raw)) = find_date(&text, order)
             && text.starts_with(raw.split_whitespace().next().unwrap_or(&raw))
-            && raw.split_whitespace().count() == text.split_whitespace().count()
+            && (raw.split_whitespace().count() == text.split_whitespace().count()
+                || squeezed(&raw) == squeezed(&text))
         {
             return Some((iso, n));
         }

@@ -138,3 +138,24 @@ fn a_spanish_header_box_gives_its_number_with_the_series() {
     assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("25-5469"));
     assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2025-11-28"));
 }
+
+#[test]
+fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
+    let rows = rows_of(&[
+        &[("FACTURA", 200.0), ("Fecha", 580.0), ("Cliente", 840.0)],
+        &[
+            ("25-100101-387", 190.0),
+            ("30-nov.-2025", 530.0),
+            ("0023", 860.0),
+        ],
+    ]);
+    assert_eq!(
+        titled_number(&rows, DateOrder::DayFirst)
+            .map(|f| f.value)
+            .as_deref(),
+        Some("25-100101-387")
+    );
+    // A date or an amount under the title is no number.
+    let rows = rows_of(&[&[("Invoice", 200.0)], &[("12/03/2024", 200.0)]]);
+    assert_eq!(titled_number(&rows, DateOrder::DayFirst), None);
+}

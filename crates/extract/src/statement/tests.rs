@@ -323,3 +323,36 @@ fn two_unlabelled_columns_are_signed_by_the_balances_they_reconcile() {
         "PAGAMENTO POS FOREX 19.16"
     );
 }
+
+/// Dates with the month's name between dashes ("02-Jan-2024") start their rows.
+#[test]
+fn dates_with_a_named_month_between_dashes_start_rows() {
+    let s = read_rows(&[
+        &[
+            ("Date", 100.0),
+            ("Description", 400.0),
+            ("Debit", 1200.0),
+            ("Credit", 1500.0),
+            ("Balance", 1800.0),
+        ],
+        &[
+            ("02-Jan-2024", 100.0),
+            ("POS PURCHASE", 400.0),
+            ("1,500.00", 1200.0),
+            ("8,500.00", 1800.0),
+        ],
+        &[
+            ("05-Jan-2024", 100.0),
+            ("TRANSFER IN", 400.0),
+            ("2,000.00", 1500.0),
+            ("10,500.00", 1800.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2024-01-02".to_string(), "-1500.00".to_string()),
+            ("2024-01-05".to_string(), "2000.00".to_string())
+        ]
+    );
+}
