@@ -458,17 +458,19 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
     let floors = [
         ("zugferd", "kind", 0.75),
         ("zugferd", "vendor", 0.8),
-        ("zugferd", "invoice_number", 0.75),
+        ("zugferd", "invoice_number", 0.9),
         ("zugferd", "date", 0.9),
         ("zugferd", "total", 0.85),
         ("einvoice", "kind", 0.9),
-        ("einvoice", "vendor", 0.65),
-        ("einvoice", "invoice_number", 0.8),
-        ("einvoice", "date", 0.8),
+        ("einvoice", "vendor", 0.85),
+        ("einvoice", "invoice_number", 0.9),
+        ("einvoice", "date", 0.9),
         ("einvoice", "total", 0.85),
     ];
-    // Line items (amount to the cent, description matching): measured 1.00 / 1.00 on zugferd
-    // and 0.85 / 0.67 on the other hybrids (development / validation).
+    // Measured (development / validation): vendor 1.000 / 1.000 on zugferd and 0.984 / 0.946 on
+    // the other hybrids, number 1.000 / 1.000 and 0.967 / 0.973, date 1.000 / 1.000 and
+    // 0.984 / 0.946. Line items (amount to the cent, description matching): 1.000 / 1.000 on
+    // zugferd and 0.913 / 0.706 on the other hybrids.
     for (corpus, floor) in [("zugferd", 0.85), ("einvoice", 0.6)] {
         for part in [Part::Development, Part::Validation] {
             let f1 = report.line_f1(corpus, part).unwrap_or(0.0);
@@ -492,6 +494,41 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
                 );
             }
         }
+    }
+}
+
+/// Real supplier invoices with hand-checked truth (fixtures/real/invoices: twelve Spanish
+/// wholesalers, a supermarket and a photographed till invoice, an Italian FatturaPA rendering,
+/// two Dutch e-factuur renderings), read from their pages. `ledgerline eval extract
+/// fixtures/real/invoices` measures, development / validation: vendor 0.875 / 0.167, number
+/// 1.000 / 0.500, date 0.875 / 0.833, total 0.875 / 0.667, line items F1 0.706 / 0.250. The
+/// validation part is small (six text PDFs and a photo; the floors count both, vendor 1 of 7)
+/// and far under the development part: the floors guard what is read today, not the targets.
+#[test]
+fn real_supplier_invoices_stay_above_their_floors() {
+    use ledgerline::eval::real::{Options, Part, evaluate};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dirs = [root.join("fixtures/real/invoices")];
+    let report = evaluate(&common::reader(), &dirs, &Options::default(), |_, _| {}).unwrap();
+    assert_eq!(report.errors(), 0, "{report}");
+    for (field, dev_floor, val_floor) in [
+        ("kind", 0.9, 0.7),
+        ("vendor", 0.75, 0.1),
+        ("invoice_number", 0.85, 0.4),
+        ("date", 0.75, 0.7),
+        ("total", 0.75, 0.5),
+    ] {
+        for (part, floor) in [(Part::Development, dev_floor), (Part::Validation, val_floor)] {
+            let (ours, _) = report.figure("invoices", part, field);
+            assert!(
+                rate(ours) >= floor,
+                "{part:?} {field}: {ours:?} under {floor}\n{report}"
+            );
+        }
+    }
+    for (part, floor) in [(Part::Development, 0.6), (Part::Validation, 0.2)] {
+        let f1 = report.line_f1("invoices", part).unwrap_or(0.0);
+        assert!(f1 >= floor, "{part:?} line items F1 {f1:.3} under {floor}");
     }
 }
 
@@ -532,8 +569,9 @@ fn real_receipt_scans_stay_above_their_floors() {
 /// apart, a watermark across the rows, a text layer whose font maps digits to letters, read by
 /// OCR instead, amounts before the text in two unlabelled columns, columns after the balance):
 /// transactions matched on date and signed amount, and the opening and closing balances.
-/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 1.000 / 0.816
-/// (development / validation) against 0.000 for the baseline, balances 1.000 / 0.750.
+/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 1.000 / 0.756
+/// (development / validation) against 0.000 for the baseline, opening balance 1.000 / 0.750 and
+/// closing balance 1.000 / 1.000.
 #[test]
 fn real_bank_statements_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};
@@ -544,8 +582,8 @@ fn real_bank_statements_stay_above_their_floors() {
     for part in [Part::Development, Part::Validation] {
         let f1 = report.line_f1("statements", part).unwrap_or(0.0);
         assert!(
-            f1 >= 0.75,
-            "{part:?} transactions F1 {f1:.3} under 0.75\n{report}"
+            f1 >= 0.7,
+            "{part:?} transactions F1 {f1:.3} under 0.7\n{report}"
         );
         for field in ["kind", "opening_balance", "closing_balance"] {
             let (ours, baseline) = report.figure("statements", part, field);
