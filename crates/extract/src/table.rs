@@ -743,8 +743,13 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             // The amount row of the item waiting above: it has no description, or one that
             // goes on from the waiting row's ("Mineralwasser Medium" over "12 x 1,0l PET
             // 109,80") and no price of its own.
+            // A waiting row with only a code and a description ("213 MERMELADA DE ARÁNDANOS
+            // ... GR.Sin" over "azúcar añadido 6 2,20 13,20") takes the figures below, price
+            // and all.
+            let code_only = pending.as_ref().is_some_and(|w| !is_priced(w));
             if amount.is_some()
-                && description_col.is_some_and(|i| parts[i].is_empty() || !is_priced(&parts))
+                && description_col
+                    .is_some_and(|i| parts[i].is_empty() || !is_priced(&parts) || code_only)
                 && let Some(waiting) = pending.take()
             {
                 for (i, part) in waiting.into_iter().enumerate() {
@@ -766,7 +771,10 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             };
             let description = get(ColumnKind::Description);
             let priced = is_priced(&parts);
-            if amount.is_none() && description.is_some() && priced {
+            // An item's own code starts it, even before its figures.
+            let coded =
+                get(ColumnKind::Sku).is_some_and(|(t, _, _)| t.chars().any(|c| c.is_ascii_digit()));
+            if amount.is_none() && description.is_some() && (priced || coded) {
                 pending = Some(parts);
                 continue;
             }

@@ -185,3 +185,40 @@ fn a_column_name_with_its_currency_or_a_glued_percent_is_known() {
     assert_eq!(header_kind("B.Imp."), Some(ColumnKind::Amount));
     assert_eq!(header_kind("P.U. HT"), Some(ColumnKind::UnitPrice));
 }
+
+#[test]
+fn an_item_code_with_its_description_waits_for_the_figures_printed_under_it() {
+    let got = items(&[
+        &[
+            ("Código", 130.0),
+            ("Descripción", 420.0),
+            ("Cantidad", 1650.0),
+            ("Precio", 1850.0),
+            ("Importe", 2250.0),
+        ],
+        &[
+            ("315", 130.0),
+            ("MERMELADA DE HIGO 275GR", 420.0),
+            ("6", 1700.0),
+            ("2,40", 1860.0),
+            ("14,40", 2250.0),
+        ],
+        &[("213", 130.0), ("MERMELADA DE ARANDANOS GR.Sin", 420.0)],
+        &[
+            ("azucar anadido", 420.0),
+            ("6", 1700.0),
+            ("2,20", 1860.0),
+            ("13,20", 2250.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            ("MERMELADA DE HIGO 275GR".into(), "14.40".into()),
+            (
+                "MERMELADA DE ARANDANOS GR.Sin azucar anadido".into(),
+                "13.20".into()
+            )
+        ]
+    );
+}
