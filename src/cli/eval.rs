@@ -161,7 +161,15 @@ pub enum EvalCommand {
 }
 
 pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
-    let progress = |done: usize, total: usize| eprint!("\r{done}/{total} documents");
+    // A bar on a terminal; nothing when stderr is a file or a pipe.
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} documents eta {eta}",
+    )?);
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
     match command {
         EvalCommand::Ocr {
             dir,
@@ -177,7 +185,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 variants.as_deref(),
                 progress,
             )?;
-            eprintln!();
+            bar.finish_and_clear();
             print!("{report}");
         }
         EvalCommand::Extract {
@@ -208,7 +216,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                     }),
                 };
                 let report = ledgerline::eval::real::evaluate(&reader, &dirs, &options, progress)?;
-                eprintln!();
+                bar.finish_and_clear();
                 print!("{report}");
                 return Ok(());
             }
@@ -224,7 +232,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 variants.as_deref(),
                 progress,
             )?;
-            eprintln!();
+            bar.finish_and_clear();
             print!("{report}");
         }
         EvalCommand::Einvoice {
@@ -247,7 +255,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 per_doc,
                 progress,
             )?;
-            eprintln!();
+            bar.finish_and_clear();
             print!("{report}");
         }
         EvalCommand::Throughput {
