@@ -121,6 +121,20 @@ struct Money {
     confidence: f32,
 }
 
+impl Money {
+    /// The money one word prints, with the sign it carries.
+    fn of_word(w: &Word) -> Option<Money> {
+        let (value, out) = money_token(&w.text)?;
+        Some(Money {
+            value,
+            out,
+            raw: w.text.clone(),
+            bbox: w.bbox,
+            confidence: w.confidence,
+        })
+    }
+}
+
 fn words_of(row: &Row) -> Vec<Word> {
     row.cells
         .iter()
@@ -252,19 +266,7 @@ fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usi
         .iter()
         .enumerate()
         .filter(|(_, w)| under(w))
-        .filter_map(|(i, w)| {
-            let (value, out) = money_token(&w.text)?;
-            Some((
-                i,
-                Money {
-                    value,
-                    out,
-                    raw: w.text.clone(),
-                    bbox: w.bbox,
-                    confidence: w.confidence,
-                },
-            ))
-        })
+        .filter_map(|(i, w)| Some((i, Money::of_word(w)?)))
         .collect();
     let end = found.first().map_or(words.len(), |(i, _)| *i);
     (found.into_iter().map(|(_, m)| m).collect(), end)
@@ -277,15 +279,10 @@ fn amounts_come_first(rows: &[Row], order: DateOrder, reference: Option<(u32, u3
     let (mut first, mut last) = (0, 0);
     for row in rows {
         let words = words_of(row);
-        let Some((_, mut start)) = leading_date(&words, order, reference) else {
+        let Some((_, n)) = leading_date(&words, order, reference) else {
             continue;
         };
-        while let Some((_, n)) = (start < words.len())
-            .then(|| leading_date(&words[start..], order, reference))
-            .flatten()
-        {
-            start += n;
-        }
+        let start = after_dates(&words, n, order, reference);
         if !leading_money(&words[start..]).0.is_empty() {
             first += 1;
         } else if !trailing_money(&words).0.is_empty() {
@@ -293,6 +290,23 @@ fn amounts_come_first(rows: &[Row], order: DateOrder, reference: Option<(u32, u3
         }
     }
     first > last
+}
+
+/// Where the words after `start` stop being dates: a second date (the value date) follows the
+/// booking date in many layouts.
+fn after_dates(
+    words: &[Word],
+    mut start: usize,
+    order: DateOrder,
+    reference: Option<(u32, u32)>,
+) -> usize {
+    while let Some((_, n)) = (start < words.len())
+        .then(|| leading_date(&words[start..], order, reference))
+        .flatten()
+    {
+        start += n;
+    }
+    start
 }
 
 /// The amounts a row prints first, before its text, and how many words they take. Only
@@ -305,16 +319,7 @@ fn leading_money(words: &[Word]) -> (Vec<Money>, usize) {
     };
     let found: Vec<Money> = words
         .iter()
-        .map_while(|w| {
-            let (value, out) = money_token(&w.text).filter(|_| cents(&w.text))?;
-            Some(Money {
-                value,
-                out,
-                raw: w.text.clone(),
-                bbox: w.bbox,
-                confidence: w.confidence,
-            })
-        })
+        .map_while(|w| Money::of_word(w).filter(|_| cents(&w.text)))
         .collect();
     let n = found.len();
     (found, n)
@@ -535,14 +540,12 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             read => read,
         };
         let date = leading_date(&words[..end.max(1).min(words.len())], order, reference);
-        // A second date (the value date) follows the booking date in many layouts.
-        let mut desc_start = date.as_ref().map_or(0, |(_, n)| *n);
-        while let Some((_, n)) = (desc_start < end)
-            .then(|| leading_date(&words[desc_start..end], order, reference))
-            .flatten()
-        {
-            desc_start += n;
-        }
+        let mut desc_start = after_dates(
+            &words[..end],
+            date.as_ref().map_or(0, |(_, n)| *n),
+            order,
+            reference,
+        );
         // Layouts that print the amount between the dates and the description ("01/08/22
         // 01/08/22 1.500,00 BONIFICO ...", "468,80 SALDO INIZIALE").
         if amounts.is_empty() && columns.is_empty() {
