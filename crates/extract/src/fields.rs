@@ -50,8 +50,9 @@ fn is_label(key: HeaderKey, text: &str) -> bool {
 }
 
 /// The amount with a currency symbol that OCR read as a letter removed: "£41.00" comes out of
-/// the recogniser as "E41.00", "$12.00" as "S12.00". Only used next to an amount label, where a
-/// single letter glued to the digits can be nothing else.
+/// the recogniser as "E41.00", "$12.00" as "S12.00", "₦204.31" as "N204.31" (which is also how
+/// naira are written without the symbol). Only used next to an amount label, where a single
+/// letter glued to the digits can be nothing else.
 fn without_misread_symbol(raw: &str) -> Option<String> {
     let (open, rest) = match raw.strip_prefix('(') {
         Some(rest) => ("(", rest),
@@ -65,8 +66,9 @@ fn without_misread_symbol(raw: &str) -> Option<String> {
     let mut chars = rest.chars();
     let first = chars.next()?;
     let digits = chars.as_str();
-    (matches!(first, 'E' | 'S' | 'C' | 'e') && digits.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| format!("{open}{sign}{digits}"))
+    (matches!(first, 'E' | 'S' | 'C' | 'e' | 'N')
+        && digits.starts_with(|c: char| c.is_ascii_digit()))
+    .then(|| format!("{open}{sign}{digits}"))
 }
 
 /// Parses a candidate value for a field; None when it does not fit the field.

@@ -12,6 +12,10 @@ fn a_currency_symbol_read_as_a_letter_is_dropped_before_the_digits() {
     );
     assert_eq!(without_misread_symbol("S12.00").as_deref(), Some("12.00"));
     assert_eq!(without_misread_symbol("-E5.00").as_deref(), Some("-5.00"));
+    assert_eq!(
+        without_misread_symbol("N7,581.31").as_deref(),
+        Some("7,581.31")
+    );
     assert_eq!(without_misread_symbol("EUR"), None);
     assert_eq!(without_misread_symbol("X12.00"), None);
 }

@@ -193,12 +193,24 @@ const NAMES: &[(Kind, &[&str])] = &[
     ),
 ];
 
-/// Lower-case words with their boxes; a dotted abbreviation splits at its dots ("F.Oper.").
+/// Lower-case words with their boxes; a dotted abbreviation splits at its dots ("F.Oper."), and
+/// a currency in brackets glued to a name goes ("Debit(₦)", OCR's "Debit(N)", "Betrag(EUR)").
 fn tokens(row: &Row) -> Vec<(String, BBox)> {
     super::words_of(row)
         .iter()
         .flat_map(|w| {
-            label_words(&w.text.replace('.', " "))
+            let text = match w.text.split_once('(') {
+                Some((name, rest))
+                    if !name.is_empty()
+                        && rest
+                            .strip_suffix(')')
+                            .is_some_and(|c| c.chars().count() <= 3) =>
+                {
+                    name
+                }
+                _ => w.text.as_str(),
+            };
+            label_words(&text.replace('.', " "))
                 .into_iter()
                 .map(move |t| (t, w.bbox))
         })

@@ -356,3 +356,30 @@ fn dates_with_a_named_month_between_dashes_start_rows() {
         ]
     );
 }
+
+/// A currency in brackets glued to a column name ("Debit(N)", OCR's reading of "Debit(₦)")
+/// leaves the header readable.
+#[test]
+fn a_currency_glued_to_a_column_name_keeps_the_header() {
+    let s = read_rows(&[
+        &[
+            ("Date", 100.0),
+            ("Description", 400.0),
+            ("Debit(N)", 1200.0),
+            ("Credit(N)", 1400.0),
+            ("Balance(N)", 1600.0),
+            ("Channel", 1850.0),
+        ],
+        &[
+            ("02-May-2023", 100.0),
+            ("Transfer", 400.0),
+            ("4,000.00", 1400.0),
+            ("4.204.31", 1600.0),
+            ("Mobile", 1850.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [("2023-05-02".to_string(), "4000.00".to_string())]
+    );
+}
