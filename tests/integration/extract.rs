@@ -572,9 +572,8 @@ fn real_receipt_scans_stay_above_their_floors() {
 /// apart, a watermark across the rows, a text layer whose font maps digits to letters, read by
 /// OCR instead, amounts before the text in two unlabelled columns, columns after the balance):
 /// transactions matched on date and signed amount, and the opening and closing balances.
-/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 1.000 / 0.756
-/// (development / validation) against 0.000 for the baseline, opening balance 1.000 / 0.750 and
-/// closing balance 1.000 / 1.000.
+/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 1.000 / 1.000
+/// (development / validation) against 0.000 for the baseline, and every balance right.
 #[test]
 fn real_bank_statements_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};
@@ -585,14 +584,14 @@ fn real_bank_statements_stay_above_their_floors() {
     for part in [Part::Development, Part::Validation] {
         let f1 = report.line_f1("statements", part).unwrap_or(0.0);
         assert!(
-            f1 >= 0.7,
-            "{part:?} transactions F1 {f1:.3} under 0.7\n{report}"
+            f1 >= 0.85,
+            "{part:?} transactions F1 {f1:.3} under 0.85\n{report}"
         );
         for field in ["kind", "opening_balance", "closing_balance"] {
             let (ours, baseline) = report.figure("statements", part, field);
             assert!(
-                rate(ours) >= 0.7 && rate(ours) >= rate(baseline),
-                "{part:?} {field}: {ours:?} under 0.7 or the baseline {baseline:?}\n{report}"
+                rate(ours) >= 0.75 && rate(ours) >= rate(baseline),
+                "{part:?} {field}: {ours:?} under 0.75 or the baseline {baseline:?}\n{report}"
             );
         }
     }
