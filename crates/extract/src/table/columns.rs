@@ -1,0 +1,292 @@
+//! The names a table's columns go by, in six languages, and the kind of column each names.
+
+use crate::cells::plain_label_words;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Description,
+    Quantity,
+    UnitPrice,
+    Amount,
+    TaxRate,
+    /// A line's discount ("Rem.", "Rabatt %"): read by no field, but its figures stay out of
+    /// the description.
+    Discount,
+    Sku,
+    Date,
+    Debit,
+    Credit,
+    Balance,
+}
+
+impl ColumnKind {
+    /// Whether the column holds amounts of money.
+    pub(super) fn is_money(self) -> bool {
+        matches!(
+            self,
+            ColumnKind::Amount | ColumnKind::Balance | ColumnKind::Debit | ColumnKind::Credit
+        )
+    }
+}
+
+const HEADERS: &[(ColumnKind, &[&str])] = &[
+    (
+        ColumnKind::Description,
+        &[
+            "description",
+            "item description",
+            "designation",
+            "goods services",
+            "goods",
+            "services",
+            "particulars",
+            "details",
+            "product",
+            "article",
+            "transaction",
+            "narrative",
+            "memo",
+            "beschreibung",
+            "bezeichnung",
+            "artikelbezeichnung",
+            "leistung",
+            "produkt",
+            "artikel",
+            "désignation",
+            "libellé",
+            "produit",
+            "descripción",
+            "concepto",
+            "producto",
+            "artículo",
+            "descrizione",
+            "prodotto",
+            "omschrijving",
+        ],
+    ),
+    (
+        ColumnKind::Quantity,
+        &[
+            "qty",
+            "quantity",
+            "units",
+            "hours",
+            "hrs",
+            "qté",
+            "menge",
+            "anzahl",
+            "quantité",
+            "cantidad",
+            "cant",
+            "unidades",
+            "uds",
+            "unid",
+            "kilos",
+            "kg",
+            "peso",
+            "bultos",
+            "quantità",
+            "qtà",
+            "aantal",
+        ],
+    ),
+    (
+        ColumnKind::UnitPrice,
+        &[
+            "unit price",
+            "price",
+            "rate",
+            "each",
+            "unit cost",
+            "price each",
+            "unit",
+            "einzelpreis",
+            "nettopreis",
+            "stückpreis",
+            "preis",
+            "prix",
+            "prix ht",
+            "prix unitaire",
+            "prix unitaire ht",
+            "pu ht",
+            "p.u",
+            "p.u ht",
+            "precio",
+            "precio unitario",
+            "p unitario",
+            "precio ud",
+            "prezzo",
+            "prezzo unitario",
+            "prijs",
+            "stukprijs",
+            "eenheidsprijs",
+        ],
+    ),
+    (
+        ColumnKind::Amount,
+        &[
+            "amount",
+            "total",
+            "line total",
+            "net amount",
+            "sum",
+            "value",
+            "net",
+            "total price",
+            "line amount",
+            "line amount excl vat",
+            "amount excl vat",
+            "gesamtpreis",
+            "gesamt",
+            "betrag",
+            "nettobetrag",
+            "entgelt",
+            "summe",
+            "montant",
+            "montant ht",
+            "total ht",
+            "prix total",
+            "importe",
+            "importe total",
+            "suma base",
+            "base imponible",
+            "b imp",
+            "importo",
+            "totale",
+            "bedrag",
+            "totaal",
+        ],
+    ),
+    (
+        ColumnKind::TaxRate,
+        &[
+            "vat %",
+            "tax %",
+            "vat rate",
+            "tax rate",
+            "vat",
+            "tax",
+            "steuer",
+            "steuersatz",
+            "mwst",
+            "mwst %",
+            "ust",
+            "ust %",
+            "tva",
+            "tva %",
+            "taux tva",
+            "taxe",
+            "iva",
+            "iva %",
+            "cuota iva",
+            "btw",
+            "btw %",
+        ],
+    ),
+    (
+        ColumnKind::Discount,
+        &[
+            "discount",
+            "disc",
+            "disc %",
+            "discount %",
+            "rabatt",
+            "rabatt %",
+            "remise",
+            "rem",
+            "rem %",
+            "descuento",
+            "dto",
+            "toeslag",
+            "% dto",
+            "dto %",
+            "sconto",
+            "korting",
+        ],
+    ),
+    (
+        ColumnKind::Sku,
+        &[
+            "item",
+            "sku",
+            "code",
+            "ref",
+            "item no",
+            "part no",
+            "article no",
+            "pos",
+            "no",
+            "art",
+            "art-nr",
+            "art-nr-lief",
+            "art-nr-kunde",
+            "artikelnummer",
+            "artikel-nr",
+            "nr",
+            "position",
+            "réf",
+            "référence",
+            "reference",
+            "references",
+            "références",
+            "referenz",
+            "referenzen",
+            "referencia",
+            "referencias",
+            "línea",
+            "riferimento",
+            "riferimenti",
+            "referentie",
+            "referenties",
+            "code article",
+            "código",
+            "codice",
+        ],
+    ),
+    (
+        ColumnKind::Date,
+        &[
+            "date",
+            "posted",
+            "booking date",
+            "value date",
+            "transaction date",
+        ],
+    ),
+    (
+        ColumnKind::Debit,
+        &[
+            "withdrawals",
+            "debit",
+            "debits",
+            "paid out",
+            "money out",
+            "out",
+        ],
+    ),
+    (
+        ColumnKind::Credit,
+        &["deposits", "credit", "credits", "paid in", "money in", "in"],
+    ),
+    (ColumnKind::Balance, &["balance", "running balance"]),
+];
+
+pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
+    // "Totaal(EUR)", "Amount (€)": the currency says nothing of the column; "BTW%" is "BTW %".
+    // Dotted abbreviations compare word by word: "P.Unitario" is "p unitario", "B.Imp." "b imp".
+    let norm = |t: &str| plain_label_words(&t.replace('%', " %").replace('.', " "));
+    let mut words = norm(text);
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w == "€" || crate::currency::is_currency_word(&w.to_uppercase()))
+    {
+        words.pop();
+    }
+    let words = words.join(" ");
+    HEADERS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| norm(n).join(" ") == words))
+        .map(|(k, _)| *k)
+}
