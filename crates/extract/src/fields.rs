@@ -465,10 +465,7 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
                 && words.len() == 2
                 && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
                 && let value = words[1].trim_end_matches([',', ';', '.'])
-                && value.chars().count() >= 3
-                && value.chars().any(|c| c.is_ascii_digit())
-                && !looks_like_money(value)
-                && find_date(value, order).is_none()
+                && is_document_code(value, order)
             {
                 return Some(field(value.to_string(), cell, value));
             }
@@ -503,13 +500,18 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
             .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
             .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
         let value = below.text.trim();
-        (!value.contains(char::is_whitespace)
-            && value.chars().count() >= 3
-            && value.chars().any(|c| c.is_ascii_digit())
-            && !looks_like_money(value)
-            && find_date(value, order).is_none())
-        .then(|| field(value.to_string(), below, value))
+        (!value.contains(char::is_whitespace) && is_document_code(value, order))
+            .then(|| field(value.to_string(), below, value))
     })
+}
+
+/// Whether a word printed with the document's title can be its number: a code of three or more
+/// characters with a figure, neither an amount nor a date.
+fn is_document_code(value: &str, order: DateOrder) -> bool {
+    value.chars().count() >= 3
+        && value.chars().any(|c| c.is_ascii_digit())
+        && !looks_like_money(value)
+        && find_date(value, order).is_none()
 }
 
 /// A heading whose spaces OCR dropped gets them back where a number starts: after a number

@@ -1,5 +1,7 @@
 //! The names a table's columns go by, in six languages, and the kind of column each names.
 
+use std::sync::LazyLock;
+
 use crate::cells::plain_label_words;
 
 /// What a column holds.
@@ -272,11 +274,29 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
     (ColumnKind::Balance, &["balance", "running balance"]),
 ];
 
+/// Words compared for a column name: "BTW%" is "BTW %", and dotted abbreviations compare word by
+/// word ("P.Unitario" is "p unitario", "B.Imp." "b imp").
+fn normalised(text: &str) -> Vec<String> {
+    plain_label_words(&text.replace('%', " %").replace('.', " "))
+}
+
+/// Every column name in its compared form, made once: `header_kind` runs for each phrase of each
+/// row a document has.
+static NAMES: LazyLock<Vec<(ColumnKind, Vec<String>)>> = LazyLock::new(|| {
+    HEADERS
+        .iter()
+        .map(|(kind, names)| {
+            (
+                *kind,
+                names.iter().map(|n| normalised(n).join(" ")).collect(),
+            )
+        })
+        .collect()
+});
+
 pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
-    // "Totaal(EUR)", "Amount (€)": the currency says nothing of the column; "BTW%" is "BTW %".
-    // Dotted abbreviations compare word by word: "P.Unitario" is "p unitario", "B.Imp." "b imp".
-    let norm = |t: &str| plain_label_words(&t.replace('%', " %").replace('.', " "));
-    let mut words = norm(text);
+    let mut words = normalised(text);
+    // "Totaal(EUR)", "Amount (€)": the currency says nothing of the column.
     if words.len() > 1
         && words
             .last()
@@ -285,8 +305,8 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
         words.pop();
     }
     let words = words.join(" ");
-    HEADERS
+    NAMES
         .iter()
-        .find(|(_, names)| names.iter().any(|n| norm(n).join(" ") == words))
+        .find(|(_, names)| names.contains(&words))
         .map(|(k, _)| *k)
 }
