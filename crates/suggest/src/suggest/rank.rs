@@ -19,7 +19,7 @@ use ledgerline_core::company::{Chart, CompanyError, Field};
 use ledgerline_core::history::day_number;
 
 /// Features per candidate; see [`features`] for their order.
-pub const FEATURES: usize = 22;
+pub const FEATURES: usize = 27;
 
 /// Names of the features, in order, for `ranker.json` and for reading weights.
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -45,7 +45,19 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "neighbour vote share, for a new vendor",
     "vendor share (log, smoothed)",
     "vendor recency-weighted share (log, smoothed)",
+    "share of the vendor's lines at about this amount",
+    "share of the vendor's lines at exactly this amount",
+    "the vendor used it at exactly this amount",
+    "the vendor used it within 2% of this amount",
+    "the vendor's lines at exactly this amount (log)",
 ];
+
+/// Two amounts within this on the [`log_amount`] scale (about 5%) are "about" the same.
+const NEAR_AMOUNT: f64 = 0.05;
+/// And within this (about 0.01%, a penny on a hundred pounds), the same amount.
+const SAME_AMOUNT: f64 = 1e-4;
+/// Within this (about 2%), close enough to be the same price with another tax or rounding.
+const CLOSE_AMOUNT: f64 = 0.02;
 
 /// Weights per field. Fields without fitted weights use [`Ranker::prior`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -53,6 +65,10 @@ pub struct Ranker {
     pub fields: BTreeMap<Field, Vec<f64>>,
     /// Lines the weights were fitted on.
     pub samples: usize,
+    /// Lines in the company's ledger when they were fitted; a ranker fitted before this was
+    /// recorded reads 0, and is refitted at the next lines learnt.
+    #[serde(default)]
+    pub history_lines: usize,
 }
 
 impl Ranker {
@@ -134,6 +150,17 @@ struct Totals<'a> {
     most: u32,
     /// The vendor's default account, for the account field.
     default: Option<&'a str>,
+    /// The vendor's kept amounts about and exactly at this line's, over all values.
+    near: u32,
+    same: u32,
+}
+
+/// How many of `amounts` lie within `within` of `amount`.
+fn within(amounts: &[f64], amount: f64, within: f64) -> u32 {
+    amounts
+        .iter()
+        .filter(|b| (amount - *b).abs() < within)
+        .count() as u32
 }
 
 fn totals<'a>(
@@ -147,7 +174,13 @@ fn totals<'a>(
     let vendor = habits.and_then(|h| h.by_vendor.get(&line.vendor));
     let day = |last: i64| line.day.unwrap_or(last);
     let with_sum = |counts: &'a HashMap<Option<String>, u32>| (counts, counts.values().sum());
+    let around = |tolerance: f64| match (vendor, line.amount) {
+        (Some(v), Some(a)) => v.values().map(|u| within(&u.amounts, a, tolerance)).sum(),
+        _ => 0,
+    };
     Totals {
+        near: around(NEAR_AMOUNT),
+        same: around(SAME_AMOUNT),
         vendor,
         count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
         decayed: vendor.map_or(0.0, |v| {
@@ -234,6 +267,23 @@ fn features(
                 };
                 x[7] = near;
                 x[8] = nearest.min(5.0) / 5.0;
+                // Against the vendor's other values at this amount: a supplier that bills a
+                // licence at one price and support at another is coded by the price.
+                if let Some(a) = line.amount {
+                    let (near, same) = (
+                        within(&u.amounts, a, NEAR_AMOUNT),
+                        within(&u.amounts, a, SAME_AMOUNT),
+                    );
+                    if totals.near > 0 {
+                        x[22] = f64::from(near) / f64::from(totals.near);
+                    }
+                    if totals.same > 0 {
+                        x[23] = f64::from(same) / f64::from(totals.same);
+                    }
+                    x[24] = f64::from(same > 0);
+                    x[26] = f64::from(same).ln_1p() / 3.0;
+                }
+                x[25] = f64::from(nearest < CLOSE_AMOUNT);
                 x[9] = log_scaled(day(u.last_day) - u.last_day);
                 if let Some(month) = line.month
                     && totals.season > 0
@@ -570,5 +620,44 @@ mod tests {
         let s = rank(&model(), &VoteParams::default(), &query(None), &n);
         assert_eq!(values(&s, Field::Department), vec![Some("ADM".to_string())]);
         assert!(s.best(Field::Department).unwrap().reasons[0].contains("requires"));
+    }
+
+    #[test]
+    fn a_vendor_billing_two_codes_at_two_prices_is_told_apart_by_the_amount() {
+        // Acme bills its licence (6010) at 120.00 every month and support (6810) at 45.00.
+        let mut records = Vec::new();
+        for (n, (account, cents)) in [("6010", 12_000), ("6810", 4_500)]
+            .iter()
+            .cycle()
+            .take(8)
+            .enumerate()
+        {
+            let mut r = neighbour(&n.to_string(), account, Some("ADM"), 0.0).record;
+            r.vendor_name = Some("Acme".into());
+            r.amount = Decimal::new(*cents, 2);
+            records.push(r);
+        }
+        let model = CompanyModel {
+            habits: Habits::from_records(&records),
+            ..model()
+        };
+        let mut q = query(Some("Acme"));
+        q.amount = Some(Decimal::new(4_500, 2));
+        let (_, choices) = rank_with_choices(&model, &VoteParams::default(), &q, &[]);
+        let account = choices.iter().find(|c| c.field == Field::Account).unwrap();
+        let x = |value: &str| {
+            account
+                .candidates
+                .iter()
+                .find(|(v, _)| v.as_deref() == Some(value))
+                .unwrap()
+                .1
+        };
+        let (support, licence) = (x("6810"), x("6010"));
+        // Every line of Acme at exactly 45.00 was support, none the licence.
+        assert_eq!((support[22], support[23], support[24]), (1.0, 1.0, 1.0));
+        assert_eq!((licence[22], licence[23], licence[24]), (0.0, 0.0, 0.0));
+        assert_eq!((support[25], licence[25]), (1.0, 0.0));
+        assert!(support[26] > licence[26]);
     }
 }
