@@ -279,3 +279,67 @@ async fn a_real_council_ledger_is_coded_better_than_the_vendor_mode() {
     let company = dir.path().join("companies").join("OXFORD");
     assert!(company.join("ranker.json").exists() && company.join("calibration.json").exists());
 }
+
+/// Lines learnt after an import refit the ranker and calibration in the background once
+/// `REFIT_AFTER` of them have arrived, and the next suggestion uses the new fit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn learnt_lines_refit_the_ranker_in_the_background() {
+    use ledgerline::suggest::{LineQuery, REFIT_AFTER, Ranker, Suggester, fit::query_of};
+    use std::sync::Arc;
+    let company = small_company();
+    let history = company.history.clone();
+    let (imported, learnt) = history.split_at(history.len() - REFIT_AFTER);
+    let dir = tempfile::tempdir().unwrap();
+    let index: Arc<dyn VectorIndex> = Arc::new(EdgeIndex::open(&dir.path().join("index")).unwrap());
+    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
+    ledgerline::import::import_history(
+        imported.to_vec(),
+        &queue,
+        index.as_ref(),
+        dir.path(),
+        Some(&company.chart),
+        None,
+    )
+    .await
+    .unwrap();
+    let ranker = ledgerline::suggest::fit::ranker_path(dir.path(), COMPANY).unwrap();
+    let fitted = Ranker::load(&ranker).unwrap().unwrap();
+    assert_eq!(fitted.history_lines, imported.len());
+    let suggester = Arc::new(Suggester::new(queue.clone(), index.clone(), dir.path()));
+    let query: LineQuery = query_of(&learnt[0]);
+    suggester.suggest(&query).await.unwrap();
+    // Learnt as the pipeline learns a posting: indexed and appended first, then counted.
+    let (most, last) = learnt.split_at(learnt.len() - 1);
+    for chunk in [most, last] {
+        ledgerline::import::index_records(
+            chunk.to_vec(),
+            &queue,
+            index.as_ref(),
+            dir.path(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        suggester.learned(COMPANY, chunk.to_vec()).await;
+        let expected = chunk.len() == 1;
+        assert_eq!(
+            suggester.refitting(COMPANY),
+            expected,
+            "a refit must start at the {REFIT_AFTER}th line learnt, not before"
+        );
+    }
+    let started = std::time::Instant::now();
+    while suggester.refitting(COMPANY) {
+        assert!(started.elapsed().as_secs() < 600, "the refit never ended");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let refitted = Ranker::load(&ranker).unwrap().unwrap();
+    assert_eq!(refitted.history_lines, history.len());
+    assert!(refitted.fields.contains_key(&Field::Account));
+    assert_ne!(refitted, fitted, "the weights were fitted again");
+    // The cached model was dropped; the next suggestion reads the new fit and the whole ledger.
+    assert_eq!(suggester.habit_lines(COMPANY), None);
+    suggester.suggest(&query).await.unwrap();
+    assert_eq!(suggester.habit_lines(COMPANY), Some(history.len()));
+}

@@ -241,7 +241,13 @@ pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), CompanyErro
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let text = serde_json::to_string_pretty(value).expect("company files serialise");
-    std::fs::write(path, text).map_err(io)
+    // Written aside and renamed: a reader (a suggestion loading the ranker while a refit saves
+    // it) sees the old file or the new one, never half of one.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let aside = path.with_extension(format!("{}-{n}.partial", std::process::id()));
+    std::fs::write(&aside, text).map_err(io)?;
+    std::fs::rename(&aside, path).map_err(io)
 }
 
 fn vendor_defaults(by_vendor: &HashMap<&str, HashMap<&str, usize>>) -> BTreeMap<String, String> {

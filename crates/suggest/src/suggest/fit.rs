@@ -68,7 +68,7 @@ pub async fn refit(
     })
     .await
     .map_err(|e| SuggestError::Interrupted(e.to_string()))??;
-    let fitted = fit(&ledger, &chart, embed, index, &VoteParams::default()).await?;
+    let fitted = fit(ledger, chart, embed, index, &VoteParams::default()).await?;
     fitted.ranker.save(&ranker_path(data_dir, company)?)?;
     fitted
         .calibration
@@ -91,23 +91,59 @@ fn replay(
     }
 }
 
-/// Fits on `ledger` (one line per id, in date order), whose lines are all in `index`.
+/// Fits on `ledger` (one line per id, in date order), whose lines are all in `index`. The
+/// neighbours are searched here; the replay and the fits, seconds of arithmetic, run off the
+/// executor.
 pub async fn fit(
-    ledger: &[HistoryRecord],
-    chart: &Chart,
+    ledger: Vec<HistoryRecord>,
+    chart: Chart,
     embed: &EmbedQueue,
     index: &dyn VectorIndex,
     params: &VoteParams,
 ) -> Result<Fitted, SuggestError> {
+    let history_lines = ledger.len();
     let replayed = (ledger.len() / 8).min(MAX_REPLAYED);
     if replayed < MIN_REPLAYED {
-        return Ok(Fitted::default());
+        let mut fitted = Fitted::default();
+        fitted.ranker.history_lines = history_lines;
+        return Ok(fitted);
     }
-    let (head, tail) = ledger.split_at(ledger.len() - replayed);
-    let half = tail.len() / 2;
-    let (fit_lines, calibration_lines) = tail.split_at(half);
-    let fit_neighbours = neighbours_before(fit_lines, embed, index, params).await?;
-    let calibration_neighbours = neighbours_before(calibration_lines, embed, index, params).await?;
+    let start = ledger.len() - replayed;
+    let half = replayed / 2;
+    let fit_neighbours =
+        neighbours_before(&ledger[start..start + half], embed, index, params).await?;
+    let calibration_neighbours =
+        neighbours_before(&ledger[start + half..], embed, index, params).await?;
+    let params = *params;
+    let mut fitted = tokio::task::spawn_blocking(move || {
+        let (head, tail) = ledger.split_at(start);
+        let (fit_lines, calibration_lines) = tail.split_at(half);
+        fit_replayed(
+            head,
+            &chart,
+            &params,
+            (fit_lines, &fit_neighbours),
+            (calibration_lines, &calibration_neighbours),
+        )
+    })
+    .await
+    .map_err(|e| SuggestError::Interrupted(e.to_string()))?;
+    fitted.ranker.history_lines = history_lines;
+    Ok(fitted)
+}
+
+/// Lines replayed with their neighbours.
+type Replayed<'a> = (&'a [HistoryRecord], &'a [Vec<Neighbour>]);
+
+/// The weights from `fit`'s lines, seen with the habits of `head`; then the calibration from
+/// the lines after them, seen with the habits of both.
+fn fit_replayed(
+    head: &[HistoryRecord],
+    chart: &Chart,
+    params: &VoteParams,
+    (fit_lines, fit_neighbours): Replayed,
+    (calibration_lines, calibration_neighbours): Replayed,
+) -> Fitted {
     let mut model = CompanyModel {
         chart: chart.clone(),
         habits: Habits::from_records(head),
@@ -116,7 +152,7 @@ pub async fn fit(
     };
     // Account first; then the dimensions, given the account the fitted weights choose.
     let mut examples = Vec::new();
-    replay(&model, params, fit_lines, &fit_neighbours, |r, _, c| {
+    replay(&model, params, fit_lines, fit_neighbours, |r, _, c| {
         examples.extend(example(r, &c, Field::Account));
     });
     let mut ranker = Ranker {
@@ -128,7 +164,7 @@ pub async fn fit(
     }
     model.ranker = ranker.clone();
     let mut by_field: BTreeMap<Field, Vec<Example>> = BTreeMap::new();
-    replay(&model, params, fit_lines, &fit_neighbours, |r, _, c| {
+    replay(&model, params, fit_lines, fit_neighbours, |r, _, c| {
         for field in &Field::ALL[1..] {
             by_field
                 .entry(*field)
@@ -150,7 +186,7 @@ pub async fn fit(
         &model,
         params,
         calibration_lines,
-        &calibration_neighbours,
+        calibration_neighbours,
         |r, s, _| {
             scores.push(
                 Field::ALL
@@ -184,13 +220,13 @@ pub async fn fit(
                 .collect()
         })
         .collect();
-    Ok(Fitted {
+    Fitted {
         ranker,
         calibration,
         fit_lines: fit_lines.len(),
         calibration_lines: calibration_lines.len(),
         outcomes,
-    })
+    }
 }
 
 /// Each line's neighbours among the lines before the first of them (the index holds them all).

@@ -14,9 +14,9 @@ pub mod habits;
 pub mod rank;
 mod vote;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rust_decimal::Decimal;
 
@@ -136,10 +136,17 @@ pub struct Suggester {
     data_dir: PathBuf,
     params: VoteParams,
     companies: RwLock<HashMap<String, Arc<CompanyModel>>>,
+    /// Companies whose ranker is being refitted in the background.
+    refitting: Mutex<HashSet<String>>,
 }
 
+/// Lines learnt since the ranker's last fit that make it fit again: about an eighth of the
+/// period a large company's fit replays, so the weights and the calibration follow the
+/// reviewers' latest coding without refitting on every decision.
+pub const REFIT_AFTER: usize = 500;
+
 /// Identifies the embedding model and the vote in responses, for the audit log.
-pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/ranker-1";
+pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/ranker-2";
 
 /// `<data_dir>/companies/<company>/calibration.json`.
 pub fn calibration_path(data_dir: &Path, company: &str) -> Result<PathBuf, CompanyError> {
@@ -154,6 +161,7 @@ impl Suggester {
             data_dir: data_dir.to_path_buf(),
             params: VoteParams::default(),
             companies: RwLock::new(HashMap::new()),
+            refitting: Mutex::new(HashSet::new()),
         }
     }
 
@@ -179,10 +187,11 @@ impl Suggester {
 
     /// Counts lines just learnt (a posted proposal's, already appended to the company's ledger)
     /// in the cached habits, so the next suggestion knows the vendor's latest coding without
-    /// reading the whole ledger again. The ranker's weights and the calibration stay as the last
-    /// import fitted them. A company not cached has nothing to update: its next load reads the
-    /// ledger, which holds the lines.
-    pub async fn learned(&self, company: &str, records: Vec<HistoryRecord>) {
+    /// reading the whole ledger again. Once [`REFIT_AFTER`] lines have been learnt since the
+    /// ranker was fitted, its weights and calibration are fitted again in the background from
+    /// the ledger, which holds the learnt lines (see [`Suggester::refit`]). A company not
+    /// cached has nothing to update: its next load reads the ledger.
+    pub async fn learned(self: &Arc<Self>, company: &str, records: Vec<HistoryRecord>) {
         let cached = self
             .companies
             .write()
@@ -198,14 +207,66 @@ impl Suggester {
             model
         })
         .await;
-        if let Ok(model) = counted {
-            // A load from the ledger while this ran holds the lines too; either may stay.
-            self.companies
-                .write()
-                .expect("no panics while holding the lock")
-                .entry(company.to_string())
-                .or_insert(model);
+        let Ok(model) = counted else { return };
+        let stale = model.habits.lines() >= model.ranker.history_lines + REFIT_AFTER;
+        // A load from the ledger while this ran holds the lines too; either may stay.
+        self.companies
+            .write()
+            .expect("no panics while holding the lock")
+            .entry(company.to_string())
+            .or_insert(model);
+        if stale {
+            self.refit(company);
         }
+    }
+
+    /// Fits the company's ranker and calibration again from its ledger, in the background,
+    /// unless a fit is already running; the cached model is dropped when the fit is saved, so
+    /// the next suggestion uses it. A failed fit keeps the old weights and is logged; the next
+    /// lines learnt try again.
+    pub fn refit(self: &Arc<Self>, company: &str) {
+        let fresh = self
+            .refitting
+            .lock()
+            .expect("no panics while holding the lock")
+            .insert(company.to_string());
+        if !fresh {
+            return;
+        }
+        let (this, company) = (Arc::clone(self), company.to_string());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match fit::refit(&this.data_dir, &company, &this.embed, this.index.as_ref()).await {
+                Ok(fitted) => {
+                    this.refresh(&company);
+                    tracing::info!(
+                        company,
+                        history_lines = fitted.ranker.history_lines,
+                        fit_lines = fitted.fit_lines,
+                        calibration_lines = fitted.calibration_lines,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "ranker refitted after lines were learnt"
+                    );
+                }
+                Err(e) => tracing::warn!(
+                    company,
+                    error = %e,
+                    "refitting the ranker failed; the previous weights stay in use"
+                ),
+            }
+            this.refitting
+                .lock()
+                .expect("no panics while holding the lock")
+                .remove(&company);
+        });
+    }
+
+    /// Whether a background refit of `company` is running. For health reports and tests.
+    pub fn refitting(&self, company: &str) -> bool {
+        self.refitting
+            .lock()
+            .expect("no panics while holding the lock")
+            .contains(company)
     }
 
     /// How many history lines the cached habits of `company` count; None when it is not
