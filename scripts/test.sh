@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 cargo build --locked --all-targets
 # The tests start a real Qdrant server with ../shared/tools/qdrant/start.sh, which needs curl and
 # python3, and throwaway PostgreSQL servers (initdb into a temporary folder) for the shared-state
-# tests; install them from the Debian archive when this machine lacks them.
+# tests, one of them with TLS certificates made by openssl; install them from the Debian archive
+# when this machine lacks them.
 missing=()
-for tool in curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in curl python3 openssl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)

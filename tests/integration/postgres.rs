@@ -159,3 +159,36 @@ fn the_admin_commands_reach_the_server_by_flag_or_environment() {
     );
     assert!(!stderr.contains("s3cret"), "{stderr}");
 }
+
+/// TLS to the database: the URL's `sslrootcert` names the CA the server's certificate is checked
+/// against; without it the connection is refused rather than left unverified, and
+/// `sslmode=disable` still connects in the clear.
+#[test]
+fn the_database_is_reached_over_tls_checked_against_the_urls_certificate_authority() {
+    let server = Postgres::start_tls();
+    let encrypted = |url: &str| {
+        let mut conn = db::open(&Location::Postgres(url.to_string())).unwrap();
+        conn.query_one(
+            "SELECT CASE WHEN ssl THEN 1 ELSE 0 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .int(0)
+        .unwrap()
+            == 1
+    };
+    assert!(
+        encrypted(&server.url),
+        "{} connected in the clear",
+        server.url
+    );
+    let plain = server.url.split_once('?').unwrap().0;
+    assert!(!encrypted(&format!("{plain}?sslmode=disable")));
+    let refused = db::connect(&Location::Postgres(format!("{plain}?sslmode=require")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("certificate") && refused.contains("sslrootcert"),
+        "{refused}"
+    );
+}

@@ -9,8 +9,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Postgres {
-    /// `postgres://postgres@127.0.0.1:PORT/postgres`.
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`; for a TLS server, with
+    /// `?sslmode=require&sslrootcert=<ca>` after it.
     pub url: String,
+    /// The certificate authority that signed a TLS server's certificate.
+    pub ca: Option<PathBuf>,
     port: u16,
     child: Child,
     bin: PathBuf,
@@ -58,15 +61,111 @@ fn command(program: &Path, root: bool) -> Command {
     }
 }
 
+/// Runs `openssl` with `args` in `dir`, for the TLS server's throwaway certificates.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, in `dir`; returns the server's
+/// `-c` settings and the CA's PEM file.
+fn certificates(dir: &Path) -> (Vec<String>, PathBuf) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec![
+        "req",
+        "-x509",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=ledgerline test CA",
+    ];
+    ca.extend(ec);
+    ca.extend(["-keyout", "ca.key", "-out", "ca.pem"]);
+    ca.extend(["-addext", "basicConstraints=critical,CA:TRUE"]);
+    ca.extend(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    openssl(dir, &ca);
+    let mut request = vec!["req", "-subj", "/CN=127.0.0.1"];
+    request.extend(ec);
+    request.extend(["-keyout", "server.key", "-out", "server.csr"]);
+    openssl(dir, &request);
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "server.crt",
+        ],
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let settings = vec![
+        "ssl=on".to_string(),
+        format!("ssl_cert_file={}", dir.join("server.crt").display()),
+        format!("ssl_key_file={}", dir.join("server.key").display()),
+    ];
+    (settings, dir.join("ca.pem"))
+}
+
 impl Postgres {
     pub fn start() -> Postgres {
+        Postgres::launch(false)
+    }
+
+    /// A server that offers TLS (and still accepts plain connections), with a certificate for
+    /// 127.0.0.1 signed by a throwaway CA ([`Postgres::ca`]).
+    pub fn start_tls() -> Postgres {
+        Postgres::launch(true)
+    }
+
+    fn launch(tls: bool) -> Postgres {
         let bin = bin_dir();
         let root = is_root();
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
+        let (settings, ca) = if tls {
+            let (settings, ca) = certificates(dir.path());
+            (settings, Some(ca))
+        } else {
+            (Vec::new(), None)
+        };
         if root {
             let status = Command::new("chown")
-                .args(["postgres:postgres"])
+                .args(["-R", "postgres:postgres"])
                 .arg(dir.path())
                 .status()
                 .unwrap();
@@ -92,12 +191,18 @@ impl Postgres {
             .args(["-c", "listen_addresses=127.0.0.1"])
             .args(["-c", "unix_socket_directories="])
             .args(["-c", "fsync=off", "-c", "max_connections=200"])
+            .args(settings.iter().flat_map(|s| ["-c", s.as_str()]))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let mut url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        if let Some(ca) = &ca {
+            url = format!("{url}?sslmode=require&sslrootcert={}", ca.display());
+        }
         let server = Postgres {
-            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            url,
+            ca,
             port,
             child,
             bin,

@@ -82,13 +82,17 @@ pub enum DbError {
         source: rusqlite::Error,
     },
     #[error(
-        "cannot connect to the PostgreSQL database {server}: {source}; check --database-url (LEDGERLINE_DATABASE_URL), that the server runs and that it accepts this user"
+        "cannot connect to the PostgreSQL database {server}: {source}; check --database-url (LEDGERLINE_DATABASE_URL), that the server runs and that it accepts this user, and for TLS that sslrootcert=<CA.pem> in the URL names the CA that signed the server's certificate"
     )]
     Connect {
         server: String,
         #[source]
         source: SqlError,
     },
+    #[error(
+        "cannot read the certificate authority {path} named by sslrootcert in the database URL: {reason}; point sslrootcert at the PEM file of the CA that signed the server's certificate"
+    )]
+    Certificate { path: PathBuf, reason: String },
     #[error(
         "cannot bring the schema of the database {location} up to date: {source}; check that this user may create tables there"
     )]

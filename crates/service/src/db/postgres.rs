@@ -4,7 +4,10 @@
 //! the audit chain from different replicas queue instead of racing for a sequence number.
 
 use ::postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use ::postgres::{Client, GenericClient, IsolationLevel, NoTls, Transaction};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ::postgres::{Client, GenericClient, IsolationLevel, Transaction};
 use bytes::BytesMut;
 
 use super::{DbError, Row, SqlError, Value};
@@ -36,13 +39,83 @@ impl Drop for Pg {
     }
 }
 
+/// Connects over TLS when the server offers it (`sslmode=prefer`, the default) or demands it
+/// (`sslmode=require`), verifying the server's certificate against Mozilla's roots and the CA in
+/// `sslrootcert`, as libpq's `verify-full` does; `sslmode=disable` connects in the clear.
 pub(super) fn connect(url: &str) -> Result<Pg, DbError> {
     let fail = |source: ::postgres::Error| DbError::Connect {
         server: redact(url),
         source: SqlError::Postgres(source),
     };
+    let (url, root) = take_root_cert(url);
     let config: ::postgres::Config = url.parse().map_err(fail)?;
-    Ok(Pg(Some(config.connect(NoTls).map_err(fail)?)))
+    let tls = tls(root.as_deref())?;
+    Ok(Pg(Some(config.connect(tls).map_err(fail)?)))
+}
+
+/// Removes libpq's `sslrootcert` from a URL (`?sslrootcert=/ca.pem`) or key=value string, which
+/// the client's parser does not know, and returns it apart.
+fn take_root_cert(url: &str) -> (String, Option<PathBuf>) {
+    let is_root = |pair: &str| {
+        pair.split_once('=')
+            .filter(|(key, _)| key.trim() == "sslrootcert")
+            .map(|(_, value)| PathBuf::from(value.trim()))
+    };
+    if let Some((base, query)) = url.split_once('?') {
+        let (mut kept, mut root) = (Vec::new(), None);
+        for pair in query.split('&') {
+            match is_root(pair) {
+                Some(path) => root = Some(path),
+                None => kept.push(pair),
+            }
+        }
+        let url = match kept.is_empty() {
+            true => base.to_string(),
+            false => format!("{base}?{}", kept.join("&")),
+        };
+        return (url, root);
+    }
+    if url.contains("://") {
+        return (url.to_string(), None);
+    }
+    let (mut kept, mut root) = (Vec::new(), None);
+    for pair in url.split_whitespace() {
+        match is_root(pair) {
+            Some(path) => root = Some(path),
+            None => kept.push(pair),
+        }
+    }
+    (kept.join(" "), root)
+}
+
+fn tls(root: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(path) = root {
+        use rustls_pki_types::pem::PemObject;
+        let certificate = |reason: String| DbError::Certificate {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let certs = rustls_pki_types::CertificateDer::pem_file_iter(path)
+            .map_err(|e| certificate(e.to_string()))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| certificate(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(certificate("it holds no PEM certificate".into()));
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|e| certificate(e.to_string()))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 pub(super) fn write(client: &mut Client) -> Result<Transaction<'_>, SqlError> {
@@ -200,5 +273,45 @@ mod tests {
             "SELECT a FROM t WHERE b = $1 AND c = '?2' AND \"?3\" = $10"
         );
         assert_eq!(translate("SELECT '?' || ?2"), "SELECT '?' || $2");
+    }
+
+    #[test]
+    fn the_root_certificate_is_taken_out_of_either_form_of_url() {
+        assert_eq!(
+            take_root_cert("postgres://u@h/db?sslmode=require&sslrootcert=/ca.pem"),
+            (
+                "postgres://u@h/db?sslmode=require".to_string(),
+                Some(PathBuf::from("/ca.pem"))
+            )
+        );
+        assert_eq!(
+            take_root_cert("postgres://u@h/db?sslrootcert=/ca.pem"),
+            (
+                "postgres://u@h/db".to_string(),
+                Some(PathBuf::from("/ca.pem"))
+            )
+        );
+        assert_eq!(
+            take_root_cert("host=h sslrootcert=/ca.pem user=u"),
+            ("host=h user=u".to_string(), Some(PathBuf::from("/ca.pem")))
+        );
+        assert_eq!(
+            take_root_cert("postgres://u@h/db"),
+            ("postgres://u@h/db".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_certificate_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate").unwrap();
+        for path in [dir.path().join("missing.pem"), empty] {
+            let message = tls(Some(&path)).err().unwrap().to_string();
+            assert!(
+                message.contains(&path.display().to_string()) && message.contains("sslrootcert"),
+                "{message}"
+            );
+        }
     }
 }
