@@ -192,3 +192,62 @@ fn the_database_is_reached_over_tls_checked_against_the_urls_certificate_authori
         "{refused}"
     );
 }
+
+/// Started by the next test in a process of its own, which it then kills: holds a server and
+/// writes its port to the file named by `LEDGERLINE_TEST_PORT_FILE`.
+#[test]
+#[ignore = "a helper process of a_killed_test_run_leaves_no_postgresql_behind"]
+fn holds_a_postgresql_server_until_killed() {
+    let server = Postgres::start();
+    let file = std::env::var_os("LEDGERLINE_TEST_PORT_FILE").expect("run by the killing test");
+    std::fs::write(file, server.port().to_string()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(600));
+}
+
+/// A test run killed before its servers' `Drop` (Ctrl-C, a CI timeout) leaves no PostgreSQL
+/// running: each server's watchdog stops it once the process is gone.
+#[test]
+fn a_killed_test_run_leaves_no_postgresql_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("port");
+    let mut holder = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "postgres::holds_a_postgresql_server_until_killed",
+            "--exact",
+        ])
+        .args(["--ignored", "--test-threads", "1"])
+        .env("LEDGERLINE_TEST_PORT_FILE", &file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let port: u16 = loop {
+        if let Some(port) = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|p| p.parse().ok())
+        {
+            break port;
+        }
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the helper never started its server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let up = || {
+        std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(1)).is_ok()
+    };
+    assert!(up(), "the helper's server accepts connections");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let killed = std::time::Instant::now();
+    while up() {
+        assert!(
+            killed.elapsed().as_secs() < 30,
+            "PostgreSQL on port {port} still runs 30 s after its test process was killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}

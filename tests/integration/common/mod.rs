@@ -226,10 +226,43 @@ pub fn embedder() -> ledgerline::embed::Embedder {
     })
 }
 
-/// A throwaway Qdrant server from `../shared/tools/qdrant` (its `start.sh`), stopped on drop.
+/// A watcher that runs `stop` (a shell command) once this test process has ended, so a server
+/// it started does not outlive a run that was aborted or killed before the server's `Drop`. It
+/// runs in a session of its own, out of reach of the Ctrl-C that ends the tests; kill it (on
+/// drop) once the server was stopped the ordinary way.
+pub struct Watchdog(std::process::Child);
+
+impl Watchdog {
+    pub fn stop_after_this_process(stop: &str) -> Watchdog {
+        let pid = std::process::id();
+        let child = std::process::Command::new("setsid")
+            .arg("sh")
+            .arg("-c")
+            .arg(format!(
+                "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop}"
+            ))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("setsid and sh start");
+        Watchdog(child)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A throwaway Qdrant server from `../shared/tools/qdrant` (its `start.sh`), stopped on drop or,
+/// when the tests are killed, by its [`Watchdog`].
 pub struct QdrantServer {
     pub url: String,
     pid: u32,
+    _watchdog: Watchdog,
 }
 
 impl QdrantServer {
@@ -254,9 +287,11 @@ impl QdrantServer {
         let (pid, url) = line
             .split_once(' ')
             .unwrap_or_else(|| panic!("start.sh printed {stdout:?}, not `PID URL`"));
+        let pid: u32 = pid.parse().unwrap();
         QdrantServer {
             url: url.trim().to_string(),
-            pid: pid.parse().unwrap(),
+            pid,
+            _watchdog: Watchdog::stop_after_this_process(&format!("kill {pid}")),
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct Postgres {
     data: PathBuf,
     root: bool,
     _dir: tempfile::TempDir,
+    _watchdog: super::Watchdog,
 }
 
 /// The newest `/usr/lib/postgresql/<version>/bin`.
@@ -200,9 +201,17 @@ impl Postgres {
         if let Some(ca) = &ca {
             url = format!("{url}?sslmode=require&sslrootcert={}", ca.display());
         }
+        let as_postgres = if root { "runuser -u postgres -- " } else { "" };
+        let watchdog = super::Watchdog::stop_after_this_process(&format!(
+            "{as_postgres}'{}' stop -D '{}' -m immediate; rm -rf '{}'",
+            bin.join("pg_ctl").display(),
+            data.display(),
+            dir.path().display()
+        ));
         let server = Postgres {
             url,
             ca,
+            _watchdog: watchdog,
             port,
             child,
             bin,
@@ -226,6 +235,10 @@ impl Postgres {
                 Err(_) => std::thread::sleep(Duration::from_millis(200)),
             }
         }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     /// A new, empty database on this server, for one test's state.
