@@ -145,6 +145,23 @@ pub struct Suggester {
 /// reviewers' latest coding without refitting on every decision.
 pub const REFIT_AFTER: usize = 500;
 
+/// A company's mark in [`Suggester::refitting`], cleared when its background fit ends, however
+/// it ends (a panic in the fit included), so that later lines can start another.
+struct Refitting {
+    suggester: Arc<Suggester>,
+    company: String,
+}
+
+impl Drop for Refitting {
+    fn drop(&mut self) {
+        self.suggester
+            .refitting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.company);
+    }
+}
+
 /// Identifies the embedding model and the vote in responses, for the audit log.
 pub const MODEL_VERSION: &str = "all-MiniLM-L6-v2/ranker-2";
 
@@ -235,6 +252,10 @@ impl Suggester {
         }
         let (this, company) = (Arc::clone(self), company.to_string());
         tokio::spawn(async move {
+            let _mark = Refitting {
+                suggester: Arc::clone(&this),
+                company: company.clone(),
+            };
             let started = std::time::Instant::now();
             match fit::refit(&this.data_dir, &company, &this.embed, this.index.as_ref()).await {
                 Ok(fitted) => {
@@ -254,10 +275,6 @@ impl Suggester {
                     "refitting the ranker failed; the previous weights stay in use"
                 ),
             }
-            this.refitting
-                .lock()
-                .expect("no panics while holding the lock")
-                .remove(&company);
         });
     }
 
