@@ -256,8 +256,7 @@ fn features(
                 x[5] = (u.count as f64).ln_1p() / 5.0;
                 let (near, nearest) = match line.amount {
                     Some(a) if !u.amounts.is_empty() => (
-                        u.amounts.iter().filter(|b| (a - *b).abs() < 0.1).count() as f64
-                            / u.amounts.len() as f64,
+                        f64::from(within(&u.amounts, a, 0.1)) / u.amounts.len() as f64,
                         u.amounts
                             .iter()
                             .map(|b| (a - b).abs())
