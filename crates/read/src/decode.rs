@@ -601,7 +601,11 @@ fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f3
         if let Some(word) = current.as_mut() {
             let gap = bbox.x0 - word.bbox.x1;
             let same_line = word.bbox.vertical_overlap(&bbox) > 0.5;
-            if same_line && gap < 0.25 * bbox.height() && gap > -bbox.height() {
+            // A character's box is its glyph's ink: a hyphen or a period is a sliver a tenth of
+            // the line high, and measured by itself the ordinary spacing before it looked like a
+            // word break ("B172FB37 -0003"). The taller of the two stands for the font size.
+            let height = word.bbox.height().max(bbox.height());
+            if same_line && gap < 0.25 * height && gap > -height {
                 word.text.push(c);
                 word.bbox = word.bbox.union(&bbox);
                 continue;
