@@ -499,11 +499,12 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 
 /// Real supplier invoices with hand-checked truth (fixtures/real/invoices: twelve Spanish
 /// wholesalers, a supermarket and a photographed till invoice, an Italian FatturaPA rendering,
-/// two Dutch e-factuur renderings), read from their pages. `ledgerline eval extract
-/// fixtures/real/invoices` measures, development / validation: vendor 0.875 / 0.167, number
-/// 1.000 / 0.500, date 0.875 / 0.833, total 0.875 / 0.667, line items F1 0.725 / 0.250. The
-/// validation part is small (six text PDFs and a photo; the floors count both, vendor 1 of 7)
-/// and far under the development part: the floors guard what is read today, not the targets.
+/// two Dutch e-factuur renderings, thirteen English and German invoices of online services),
+/// read from their pages. `ledgerline eval extract fixtures/real/invoices` measures on the text
+/// PDFs, development / validation: vendor 0.895 / 0.429, number 1.000 / 0.571, date 0.947 /
+/// 0.857, total 0.947 / 0.714, line items F1 0.672 / 0.247. The validation part is small (seven
+/// text PDFs and two image-only ones; the floors count both, vendor 3 of 9) and far under the
+/// development part: the floors guard what is read today, not the targets.
 #[test]
 fn real_supplier_invoices_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};
@@ -513,8 +514,8 @@ fn real_supplier_invoices_stay_above_their_floors() {
     assert_eq!(report.errors(), 0, "{report}");
     for (field, dev_floor, val_floor) in [
         ("kind", 0.9, 0.7),
-        ("vendor", 0.75, 0.1),
-        ("invoice_number", 0.85, 0.4),
+        ("vendor", 0.8, 0.25),
+        ("invoice_number", 0.9, 0.5),
         ("date", 0.75, 0.7),
         ("total", 0.75, 0.5),
     ] {
@@ -567,13 +568,15 @@ fn real_receipt_scans_stay_above_their_floors() {
     }
 }
 
-/// Real bank statements (fixtures/real/statements: eight institutions in German, Spanish,
+/// Real bank statements (fixtures/real/statements: ten institutions in German, Spanish,
 /// Italian, Nigerian English and Russian; yearless dates, Soll/Haben columns, signs printed
 /// apart, a watermark across the rows, a text layer whose font maps digits to letters, read by
 /// OCR instead, amounts before the text in two unlabelled columns, columns after the balance):
 /// transactions matched on date and signed amount, and the opening and closing balances.
-/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 1.000 / 1.000
-/// (development / validation) against 0.000 for the baseline, and every balance right.
+/// `ledgerline eval extract fixtures/real/statements` measures transactions F1 0.983 / 1.000
+/// (development / validation) against 0.000 for the baseline, and every balance right but
+/// the DKB statement's two (its "H"-suffixed balances in a box under the table are not read)
+/// and the Postepay card's closing balance.
 #[test]
 fn real_bank_statements_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};

@@ -92,7 +92,12 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
             .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
             .map(|d: Decimal| d.to_string()),
         HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
-            let tokens: Vec<&str> = raw.split_whitespace().collect();
+            // "#4hrb48vz": the mark says "number", it is not part of it.
+            let tokens: Vec<&str> = raw
+                .split_whitespace()
+                .map(|t| t.trim_start_matches('#'))
+                .filter(|t| !t.is_empty())
+                .collect();
             let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
             // A series and a number printed with a spaced separator: "25 - 5469".
             let token = match tokens.as_slice() {
@@ -102,7 +107,11 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
                 [first, ..] => first.to_string(),
                 [] => return None,
             };
-            (digits(&token) && find_date(&token, order).is_none()).then_some(token)
+            // A date in a number's place is some other field's value; a number that holds one
+            // ("FS/22/09/51", "R-2024-03-01") is still a number.
+            let a_date = find_date(&token, order)
+                .is_some_and(|(_, date)| date.chars().count() + 2 >= token.chars().count());
+            (digits(&token) && !a_date).then_some(token)
         }
         HeaderKey::Period => {
             let (first, raw_first) = find_date(raw, order)?;
@@ -499,7 +508,7 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
             .filter(|c| c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5)
             .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
             .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
-        let value = below.text.trim();
+        let value = below.text.trim().trim_start_matches('#');
         (!value.contains(char::is_whitespace) && is_document_code(value, order))
             .then(|| field(value.to_string(), below, value))
     })

@@ -9,6 +9,13 @@ use super::normalize::{DateOrder, find_date, parse_amount};
 use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
+mod buyer;
+use buyer::Buyer;
+
+/// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
+/// what comes before it varies with the goods.
+const SELLER_HEADING_ENDS: &[&str] = &["provided by", "sold by", "issued by", "billed by"];
+
 /// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL",
 /// "... S.L.", "... B.V."): a form of several words, or one word whatever its dots.
 fn has_legal_form(text: &str) -> bool {
@@ -100,11 +107,21 @@ fn bracket_spaces(text: &str) -> String {
 /// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
 /// below it "Name: Lieferant GmbH".
 fn labelled_seller(rows: &[Row]) -> Option<Field> {
-    let is_heading = |text: &str| {
+    let exact = |text: &str| {
         let words = plain_label_words(text).join(" ");
         SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
     };
-    let Some(heading) = rows.iter().position(|r| is_heading(&r.text())) else {
+    let is_heading = |text: &str| {
+        let words = plain_label_words(text).join(" ");
+        exact(text)
+            || SELLER_HEADING_ENDS
+                .iter()
+                .any(|end| words == *end || words.ends_with(&format!(" {end}")))
+    };
+    // A row that reads as a heading only by its end ("BILLED TO: ... PROVIDED BY:") is two
+    // headings side by side: the seller's column is found below.
+    let heading_row = |r: &Row| exact(&r.text()) || (r.cells.len() == 1 && is_heading(&r.text()));
+    let Some(heading) = rows.iter().position(heading_row) else {
         // The heading shares its row with the buyer's ("Verkäufer   Käufer / Empfänger"): the
         // seller's block is the column under it.
         return rows.iter().enumerate().find_map(|(i, r)| {
@@ -359,8 +376,10 @@ pub fn issuer(
         .collect();
     let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
     let top_limit = bottom * 0.3;
+    let buyer = Buyer::find(rows);
     let plain = |c: &Cell| {
-        !is_title(&c.text)
+        !buyer.names(c)
+            && !is_title(&c.text)
             && label_of(c).is_none()
             && find_date(&c.text, order).is_none()
             && parse_amount(&c.text).is_none()
@@ -379,23 +398,37 @@ pub fn issuer(
     // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
     // tenth of the tallest count as the same type size, and the highest of those is the name.
     let tallest = named.iter().map(|c| c.bbox.height()).fold(0.0f32, f32::max);
-    let largest = *named
+    let largest = named
         .iter()
         .filter(|c| c.bbox.height() >= tallest * 0.9)
-        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))
+        .copied();
     // The largest type may be a banner or a reference ("Cash Inv No.: 7828F715"); a line among
     // the first three that names a company by its legal form is then the issuer.
     // A statement's top lines name the account holder, often a company: the bank stays the
     // largest type there.
-    let name = if has_legal_form(&largest.text) || kind == DocumentKind::BankStatement {
-        largest
-    } else {
-        let mut top = named.clone();
-        top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
-        top.into_iter()
-            .take(3)
-            .find(|c| has_legal_form(&c.text))
-            .unwrap_or(largest)
+    let name = match largest {
+        Some(largest) if has_legal_form(&largest.text) || kind == DocumentKind::BankStatement => {
+            largest
+        }
+        _ => {
+            let mut top = named.clone();
+            top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+            top.into_iter()
+                .take(3)
+                .find(|c| has_legal_form(&c.text))
+                .or_else(|| {
+                    // Its address may hold a figure that reads as a date ("NSW 2000"): only
+                    // labels, contacts and the customer's lines are passed over.
+                    let signed =
+                        |c: &Cell| !buyer.names(c) && label_of(c).is_none() && !is_contact(&c.text);
+                    buyer
+                        .found()
+                        .then(|| footer_company(&first, signed))
+                        .flatten()
+                })
+                .or(largest)?
+        }
     };
     let name = postal_name(&first, name, bottom).unwrap_or(name);
     let height = name.bbox.height();
@@ -483,6 +516,29 @@ pub fn issuer(
         }
     });
     Some((name_field, address_field))
+}
+
+/// Where the top of the page names only the customer (under "Bill to") and a title, the issuer
+/// is the company that signs the page elsewhere, often in its footer ("Atlassian Pty Ltd, Level
+/// 6, 341 George St", "Fiverr International Ltd."): the shortest name ending in a legal form,
+/// so a sentence that mentions one ("Purchased through Fiverr Limited") gives way to it.
+fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Option<&'a Cell> {
+    first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| plain(c))
+        .filter_map(|c| {
+            let name = clean_name(&c.text);
+            let words = label_words(&name);
+            let last = name.split_whitespace().last()?;
+            let ends_in_form = is_legal_form(last)
+                || LEGAL_FORMS
+                    .iter()
+                    .any(|form| form.contains(' ') && words.join(" ").ends_with(form));
+            (ends_in_form && words.len() <= 6).then_some((words.len(), c))
+        })
+        .min_by_key(|(words, _)| *words)
+        .map(|(_, c)| c)
 }
 
 /// The name at the head of a postal address block whose words the heading `name` contains:

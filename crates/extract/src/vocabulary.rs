@@ -18,6 +18,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
         &[
             "invoice number",
             "invoice no",
+            // The title run into the label: "VAT Invoice no. FS/22/09/51", "Tax Invoice No".
+            "vat invoice no",
+            "tax invoice no",
+            "tax invoice number",
             "invoice nr",
             "invoice #",
             "inv no",

@@ -163,3 +163,34 @@ fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
     let rows = rows_of(&[&[("Invoice", 200.0)], &[("12/03/2024", 200.0)]]);
     assert_eq!(titled_number(&rows, DateOrder::DayFirst), None);
 }
+
+#[test]
+fn a_number_keeps_a_date_inside_it_and_loses_its_mark() {
+    let number = |rows: &[&[(&str, f32)]]| {
+        header_fields(&rows_of(rows), DateOrder::DayFirst)
+            .into_iter()
+            .find(|(k, _)| *k == HeaderKey::InvoiceNumber)
+            .map(|(_, f)| f.value)
+    };
+    // The title run into the label, and a number whose last three parts read as a date.
+    assert_eq!(
+        number(&[&[("VAT Invoice no. FS/22/09/51", 100.0)]]).as_deref(),
+        Some("FS/22/09/51")
+    );
+    assert_eq!(
+        number(&[&[("Invoice number", 100.0), ("#4hrb48vz", 600.0)]]).as_deref(),
+        Some("4hrb48vz")
+    );
+    // A date where the number should be is still not taken for it.
+    assert_eq!(
+        number(&[&[("Invoice no", 100.0), ("22/09/2024", 600.0)]]),
+        None
+    );
+    let rows = rows_of(&[&[("INVOICE:", 200.0)], &[("#XZZ5672cdf32", 200.0)]]);
+    assert_eq!(
+        titled_number(&rows, DateOrder::DayFirst)
+            .map(|f| f.value)
+            .as_deref(),
+        Some("XZZ5672cdf32")
+    );
+}

@@ -244,3 +244,49 @@ fn a_second_seller_heading_under_the_first_is_passed_over() {
         Some("DIT IS EEN TEST Electronica B.V.")
     );
 }
+
+#[test]
+fn the_customer_printed_at_the_top_is_not_the_issuer() {
+    // An online service's invoice: the customer's company first, under "To", and the issuer's
+    // own name only in the footer, after a sentence that also mentions it.
+    let rows: &[&[(&str, f32)]] = &[
+        &[("Invoice FI15636047324", 100.0)],
+        &[("To", 100.0), ("Date issued", 1200.0)],
+        &[("SimFin Analytics GmbH", 100.0), ("Mar 4, 2023", 1200.0)],
+        &[("Felix Wolf", 100.0)],
+        &[("Pfälzer Ufer 4", 100.0)],
+        &[("Service", 100.0), ("Total (EUR)", 1200.0)],
+        &[("Infographic Design", 100.0), ("197.28", 1200.0)],
+        &[("Purchased on Fiverr.com through Fiverr Limited", 100.0)],
+        &[("Fiverr International Ltd.", 100.0)],
+        &[("8 Eliezer Kaplan St., Tel Aviv, Israel 6473409", 100.0)],
+    ];
+    assert_eq!(
+        letterhead_name(rows).as_deref(),
+        Some("Fiverr International Ltd.")
+    );
+    // Without the customer's heading the same page keeps its letterhead reading: a company
+    // printed first may well be the issuer.
+    let mut unlabelled = rows.to_vec();
+    unlabelled[1] = &[("Date issued", 1200.0)];
+    assert_eq!(
+        letterhead_name(&unlabelled).as_deref(),
+        Some("SimFin Analytics GmbH")
+    );
+}
+
+#[test]
+fn a_seller_heading_beside_the_customers_names_its_column() {
+    let name = |rows: &[&[(&str, f32)]]| labelled_seller(&rows_of(rows)).map(|f| f.value);
+    assert_eq!(
+        name(&[
+            &[("BILLED TO:", 100.0), ("PRODUCT(S) PROVIDED BY:", 1200.0)],
+            &[("Felix Wolf", 100.0)],
+            &[("SimFin Analytics GmbH", 100.0)],
+            &[("Pfälzer Ufer 4", 100.0), ("Semrush Inc.", 1200.0)],
+            &[("Halle 06108", 100.0), ("www.semrush.com", 1200.0)],
+        ])
+        .as_deref(),
+        Some("Semrush Inc.")
+    );
+}

@@ -1,0 +1,117 @@
+//! The customer's block of an invoice: a heading ("Bill to", "Rechnungsempfänger", "Facturé à")
+//! and the lines under it. Online services print the customer's company large at the top and
+//! their own name only in a footer, so what this block names is never taken for the issuer,
+//! whatever its size or legal form.
+
+use std::collections::HashSet;
+
+use crate::cells::{Cell, Row, plain_label_words, unaccented};
+
+/// Headings of the customer's block, as label words without accents. Only a cell that says
+/// nothing else counts, so "To" in a sentence or "Customer number: 42" never opens a block.
+const BUYER_HEADINGS: &[&str] = &[
+    "bill to",
+    "billed to",
+    "invoice to",
+    "invoiced to",
+    "sold to",
+    "ship to",
+    "shipped to",
+    "deliver to",
+    "billing address",
+    "billing contact",
+    "technical contact",
+    "licensed to",
+    "to",
+    "customer",
+    "client",
+    "buyer",
+    "recipient",
+    "rechnungsempfänger",
+    "rechnungsadresse",
+    "leistungsempfänger",
+    "empfänger",
+    "käufer",
+    "kunde",
+    "lieferadresse",
+    "facturé à",
+    "facture à",
+    "adresse de facturation",
+    "destinataire",
+    "acheteur",
+    "cliente",
+    "facturar a",
+    "destinatario",
+    "cessionario committente",
+    "klant",
+    "afnemer",
+    "factuuradres",
+];
+
+/// How many rows under its heading a customer's block may run: name, contact, street, town,
+/// country, tax id.
+const BLOCK_ROWS: usize = 6;
+
+/// What the customer's blocks of a document say, as label words joined by spaces.
+#[derive(Debug, Default)]
+pub(super) struct Buyer {
+    lines: HashSet<String>,
+}
+
+impl Buyer {
+    /// The blocks under every customer heading of the first page.
+    pub(super) fn find(rows: &[Row]) -> Self {
+        let mut lines = HashSet::new();
+        for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.page == 0) {
+            for heading in row.cells.iter().filter(|c| is_heading(&c.text)) {
+                lines.insert(key(&heading.text));
+                let height = heading.bbox.height();
+                let mut last = heading.bbox.y1;
+                for below in rows[i + 1..]
+                    .iter()
+                    .take(BLOCK_ROWS)
+                    .take_while(|r| r.page == 0)
+                {
+                    let Some(cell) = below
+                        .cells
+                        .iter()
+                        .find(|c| (c.bbox.x0 - heading.bbox.x0).abs() < height * 1.5)
+                    else {
+                        continue;
+                    };
+                    if cell.bbox.y0 - last > height * 3.0 || is_heading(&cell.text) {
+                        break;
+                    }
+                    last = cell.bbox.y1;
+                    lines.insert(key(&cell.text));
+                }
+            }
+        }
+        Self { lines }
+    }
+
+    /// Whether the document has a customer heading at all.
+    pub(super) fn found(&self) -> bool {
+        !self.lines.is_empty()
+    }
+
+    /// Whether `cell` is a customer heading or says what a line of a customer's block says
+    /// (the customer's name printed again elsewhere counts too).
+    pub(super) fn names(&self, cell: &Cell) -> bool {
+        let key = key(&cell.text);
+        !key.is_empty() && self.lines.contains(&key)
+    }
+}
+
+fn key(text: &str) -> String {
+    plain_label_words(text)
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_heading(text: &str) -> bool {
+    let words = key(text);
+    BUYER_HEADINGS.iter().any(|h| unaccented(h) == words)
+}
