@@ -470,7 +470,7 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
     // Measured (development / validation): vendor 1.000 / 1.000 on zugferd and 0.984 / 0.946 on
     // the other hybrids, number 1.000 / 1.000 and 0.967 / 0.973, date 1.000 / 1.000 and
     // 0.984 / 0.946. Line items (amount to the cent, description matching): 1.000 / 1.000 on
-    // zugferd and 0.926 / 0.724 on the other hybrids.
+    // zugferd and 0.926 / 0.742 on the other hybrids.
     for (corpus, floor) in [("zugferd", 0.85), ("einvoice", 0.6)] {
         for part in [Part::Development, Part::Validation] {
             let f1 = report.line_f1(corpus, part).unwrap_or(0.0);
@@ -502,7 +502,7 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 /// two Dutch e-factuur renderings, thirteen English and German invoices of online services),
 /// read from their pages. `ledgerline eval extract fixtures/real/invoices` measures on the text
 /// PDFs, development / validation: vendor 0.895 / 0.429, number 1.000 / 0.571, date 0.947 /
-/// 0.857, total 0.947 / 0.714, line items F1 0.672 / 0.247. The validation part is small (seven
+/// 0.857, total 0.947 / 0.714, line items F1 0.771 / 0.247. The validation part is small (seven
 /// text PDFs and two image-only ones; the floors count both, vendor 3 of 9) and far under the
 /// development part: the floors guard what is read today, not the targets.
 #[test]
@@ -530,7 +530,7 @@ fn real_supplier_invoices_stay_above_their_floors() {
             );
         }
     }
-    for (part, floor) in [(Part::Development, 0.6), (Part::Validation, 0.2)] {
+    for (part, floor) in [(Part::Development, 0.7), (Part::Validation, 0.2)] {
         let f1 = report.line_f1("invoices", part).unwrap_or(0.0);
         assert!(f1 >= floor, "{part:?} line items F1 {f1:.3} under {floor}");
     }

@@ -50,17 +50,31 @@ fn unglue(word: &Word) -> Vec<Word> {
     out
 }
 
+/// Words that join two names of one column ("Item name or type of service", "Menge und
+/// Einheit") and name nothing themselves.
+const CONNECTORS: &[&str] = &[
+    "or", "and", "of", "/", "&", "und", "oder", "et", "ou", "y", "o",
+];
+
 /// The column names a row's words spell, matched on words, longest phrase first (up to four
 /// words: "Line Amount Excl. VAT"), because neighbouring headers often sit closer than a word
 /// gap and arrive as one cell ("Qty Description"); with the number of words that name no
 /// column.
 fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
-    let mut cols = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
     let mut unknown = 0;
     for cell in &row.cells {
         let words = cell_words(cell);
+        let first_here = cols.len();
+        // Words of this cell since its last column name: one name, said twice with words
+        // between ("Item name or type of service"), is one column and those words are its name.
+        let mut since = 0;
+        let mut between = false;
         let mut i = 0;
         while i < words.len() {
+            if CONNECTORS.contains(&words[i].text.to_lowercase().as_str()) {
+                between = true;
+            }
             let found = (1..=4.min(words.len() - i)).rev().find_map(|n| {
                 let phrase = words[i..i + n]
                     .iter()
@@ -71,13 +85,23 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
             });
             let Some((kind, n)) = found else {
                 unknown += 1;
+                since += 1;
                 i += 1;
                 continue;
             };
             let bbox = words[i + 1..i + n]
                 .iter()
                 .fold(words[i].bbox, |b, w| b.union(&w.bbox));
-            cols.push(Column { kind, header: bbox });
+            let here = cols.len() > first_here;
+            match cols.last_mut() {
+                Some(last) if here && between && last.kind == kind => {
+                    last.header = last.header.union(&bbox);
+                    unknown -= since;
+                }
+                _ => cols.push(Column { kind, header: bbox }),
+            }
+            since = 0;
+            between = false;
             i += n;
         }
     }
@@ -178,14 +202,28 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
     };
     for cell in &row.cells {
         let words = merge_thousands(cell_words(cell));
-        let placed: Vec<Option<usize>> = words.iter().map(|w| under(&w.bbox)).collect();
+        // A date column takes dates only: a description or a figure running under its
+        // header is not one.
+        let placed: Vec<Option<usize>> = words
+            .iter()
+            .map(|w| {
+                under(&w.bbox).filter(|&i| {
+                    cols[i].kind != ColumnKind::Date
+                        || super::normalize::find_date(&w.text, super::DateOrder::DayFirst)
+                            .or_else(|| {
+                                super::normalize::find_date(&w.text, super::DateOrder::MonthFirst)
+                            })
+                            .is_some()
+                })
+            })
+            .collect();
         let mut current = placed.iter().flatten().next().copied();
         if current.is_none() {
             let numeric = parse_amount(cell.text.trim_end_matches('%')).is_some();
             let aligned = cols
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !is_text(c.kind))
+                .filter(|(_, c)| !is_text(c.kind) && c.kind != ColumnKind::Date)
                 .map(|(i, c)| (i, (c.header.x1 - cell.bbox.x1).abs()))
                 .filter(|(_, d)| *d < cell.bbox.height().max(8.0) * 1.5)
                 .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -209,8 +247,24 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 })
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i);
+            // A figure centred under a narrow header ("2.0" under "Qty") overhangs it on
+            // both sides: the figures' column just beside it, not the description. Never the
+            // amount's, which lines up with its header and is what makes a row an item.
+            let beside = cols
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    !is_text(c.kind) && !c.kind.is_money() && c.kind != ColumnKind::Date
+                })
+                .map(|(i, c)| {
+                    let gap = (c.header.x0 - cell.bbox.x1).max(cell.bbox.x0 - c.header.x1);
+                    (i, gap)
+                })
+                .filter(|(_, gap)| *gap < cell.bbox.height().max(8.0))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i);
             current = if numeric {
-                aligned.or(left_text)
+                aligned.or(beside).or(left_text)
             } else {
                 left_text
             }
@@ -340,6 +394,44 @@ fn is_forward_row(text: &str) -> bool {
     w.contains("carried forward") || w.contains("brought forward") || w.starts_with("page ")
 }
 
+/// Column names printed just above or below a one-line header, beside it ("Service" over
+/// "Period" where "Charge Name ... Total" sits between them, each name centred on its column):
+/// a row close to the header with no figure, only column names, none over a column the header
+/// already names.
+fn stacked_names(header: &Row, row: &Row) -> Option<Vec<Column>> {
+    let (h, b) = (header.bbox(), row.bbox());
+    let gap = (b.y0 - h.y1).max(h.y0 - b.y1);
+    if row.page != header.page
+        || gap > h.height()
+        || row
+            .cells
+            .iter()
+            .any(|c| c.text.chars().any(|ch| ch.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (found, unknown) = header_phrases(row);
+    let (named, _) = header_phrases(header);
+    let overlaps = |c: &Column| {
+        named
+            .iter()
+            .any(|n| n.header.x1.min(c.header.x1) > n.header.x0.max(c.header.x0))
+    };
+    let mut new: Vec<Column> = Vec::new();
+    for col in found {
+        if overlaps(&col) {
+            return None;
+        }
+        // Only a column of figures or dates: a text column's name there ("Art-Nr-Kunde" over
+        // "Pos Art-Nr-Lief. Beschreibung") would take words of the descriptions wrapping
+        // under it.
+        if !matches!(col.kind, ColumnKind::Description | ColumnKind::Sku) {
+            new.push(col);
+        }
+    }
+    (unknown == 0 && !new.is_empty()).then_some(new)
+}
+
 /// Rows of each table body: the rows under a header until the table ends. A page without its
 /// own header continues the previous page's table with the same columns.
 fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
@@ -356,7 +448,24 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
         }
         let single = header_columns(row);
         let header = match single {
-            Some(cols) if !bands || cols.iter().any(|c| c.kind.is_money()) => Some(cols),
+            Some(mut cols) if !bands || cols.iter().any(|c| c.kind.is_money()) => {
+                if let Some(above) = i.checked_sub(1).and_then(|j| stacked_names(row, &rows[j])) {
+                    cols.extend(above);
+                }
+                if let Some(below) = rows.get(i + 1).and_then(|r| stacked_names(row, r)) {
+                    // A name split over the lines above and below ("Service" / "Period") is
+                    // one column, of the kind its last word says.
+                    cols.retain(|c| {
+                        !below
+                            .iter()
+                            .any(|b| b.header.x1.min(c.header.x1) > b.header.x0.max(c.header.x0))
+                    });
+                    cols.extend(below);
+                    skip = 1;
+                }
+                cols.sort_by(|a, b| a.header.x0.total_cmp(&b.header.x0));
+                Some(cols)
+            }
             single => match bands.then(|| band::header_band(&rows[i..])).flatten() {
                 Some((cols, n)) => {
                     skip = n - 1;
@@ -424,6 +533,61 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
 /// description's length before, and the row's own description.
 type Carried = (Option<usize>, usize, (String, BBox, f32));
 
+/// Items printed as blocks spaced apart, each with its figures on one line and its
+/// description wrapped above and below them, centred on the figures' line ("Extra members on" /
+/// "Pro team plan -- 1.0 19.0 19.00" / "Proration Credit"). Rows closer than a line's height
+/// form a block; a block of one priced row and only text rows, some of them above it, is one
+/// item: its description's words, top to bottom, go to the priced row. Returns which rows were
+/// merged away. A table whose items touch forms one block of many priced rows and is left to
+/// the row-by-row reading.
+fn centred_blocks(
+    body: &[&Row],
+    parts: &mut [Vec<Vec<Word>>],
+    cols: &[Column],
+    amount_col: usize,
+) -> Vec<bool> {
+    let mut merged = vec![false; body.len()];
+    let Some(desc) = cols.iter().position(|c| c.kind == ColumnKind::Description) else {
+        return merged;
+    };
+    let text_only = |p: &[Vec<Word>]| {
+        p.iter().enumerate().all(|(i, w)| {
+            w.is_empty()
+                || matches!(
+                    cols[i].kind,
+                    ColumnKind::Description | ColumnKind::Sku | ColumnKind::Date
+                )
+        })
+    };
+    let priced =
+        |p: &[Vec<Word>]| join(&p[amount_col]).is_some_and(|(t, _, _)| parse_amount(&t).is_some());
+    let mut start = 0;
+    while start < body.len() {
+        let mut end = start + 1;
+        while end < body.len() {
+            let (a, b) = (body[end - 1].bbox(), body[end].bbox());
+            if body[end].page != body[end - 1].page || b.y0 - a.y1 > a.height().min(b.height()) {
+                break;
+            }
+            end += 1;
+        }
+        let figures: Vec<usize> = (start..end).filter(|&i| priced(&parts[i])).collect();
+        if let [fig] = figures[..]
+            && (start..fig).any(|i| !parts[i][desc].is_empty())
+            && (start..end).all(|i| i == fig || text_only(&parts[i]))
+        {
+            let mut words = Vec::new();
+            for i in start..end {
+                words.append(&mut parts[i][desc]);
+                merged[i] = i != fig;
+            }
+            parts[fig][desc] = words;
+        }
+        start = end;
+    }
+    merged
+}
+
 /// Invoice line items.
 pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     let mut items: Vec<LineItem> = Vec::new();
@@ -441,9 +605,13 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // no description of its own takes it back: the layout prints each item's name on the
         // line above its figures.
         let mut carried: Option<Carried> = None;
-        for row in body {
+        let mut all_parts: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
+        let merged = centred_blocks(&body, &mut all_parts, &cols, amount_col);
+        for ((row, mut parts), merged) in body.iter().zip(all_parts).zip(merged) {
+            if merged {
+                continue;
+            }
             let carried_here = carried.take();
-            let mut parts = split_row(row, &cols);
             let amount = join(&parts[amount_col])
                 .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
             let description_col = cols.iter().position(|c| c.kind == ColumnKind::Description);

@@ -15,6 +15,9 @@ pub enum ColumnKind {
     /// A line's discount ("Rem.", "Rabatt %"): read by no field, but its figures stay out of
     /// the description.
     Discount,
+    /// A line's tax in money ("Tax value", "VAT amount"): read by no field (the rate column
+    /// is the tax), kept apart so its figure is neither the line's amount nor its rate.
+    TaxAmount,
     Sku,
     Date,
     Debit,
@@ -38,6 +41,12 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         &[
             "description",
             "item description",
+            "item name",
+            "product name",
+            "service",
+            "service description",
+            "subscription",
+            "charge name",
             "designation",
             "goods services",
             "goods",
@@ -51,6 +60,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "memo",
             "beschreibung",
             "bezeichnung",
+            "leistungsbeschreibung",
             "artikelbezeichnung",
             "leistung",
             "produkt",
@@ -101,6 +111,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "rate",
             "each",
             "unit cost",
+            "unit net price",
+            "net price",
             "price each",
             "unit",
             "einzelpreis",
@@ -131,6 +143,10 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "amount",
             "total",
             "line total",
+            "subtotal",
+            "net value",
+            "gross value",
+            "gross amount",
             "net amount",
             "sum",
             "value",
@@ -184,6 +200,18 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "cuota iva",
             "btw",
             "btw %",
+        ],
+    ),
+    (
+        ColumnKind::TaxAmount,
+        &[
+            "tax value",
+            "tax amount",
+            "vat amount",
+            "vat value",
+            "steuerbetrag",
+            "mwst betrag",
+            "montant tva",
         ],
     ),
     (
@@ -254,6 +282,13 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "booking date",
             "value date",
             "transaction date",
+            "period",
+            "interval",
+            "billing period",
+            "service period",
+            "zeitraum",
+            "leistungszeitraum",
+            "période",
         ],
     ),
     (

@@ -222,3 +222,148 @@ fn an_item_code_with_its_description_waits_for_the_figures_printed_under_it() {
         ]
     );
 }
+
+#[test]
+fn items_spaced_apart_take_the_description_wrapped_above_and_below_their_figures() {
+    let got = items(&[
+        &[
+            ("Charge Name", 100.0),
+            ("Qty", 900.0),
+            ("Unit Price", 1100.0),
+            ("Total", 1500.0),
+        ],
+        &[],
+        &[("Extra members on", 100.0)],
+        &[
+            ("Pro team plan --", 100.0),
+            ("2.0", 900.0),
+            ("19.0", 1100.0),
+            ("-12.26", 1500.0),
+        ],
+        &[("Proration Credit", 100.0)],
+        &[],
+        &[
+            ("Git Contributors", 100.0),
+            ("1.0", 900.0),
+            ("19.0", 1100.0),
+            ("19.00", 1500.0),
+        ],
+        &[("Total", 1100.0), ("6.74", 1500.0)],
+    ]);
+    assert_eq!(
+        got,
+        [
+            (
+                "Extra members on Pro team plan -- Proration Credit".to_string(),
+                "-12.26".to_string()
+            ),
+            ("Git Contributors".to_string(), "19.00".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn one_column_named_twice_with_words_between_is_one_column() {
+    let got = items(&[
+        &[
+            ("No.", 100.0),
+            // Words of a text layer, one by one, as the phrase matching sees them.
+            ("Item", 200.0),
+            ("name", 246.0),
+            ("or", 292.0),
+            ("type", 320.0),
+            ("of", 366.0),
+            ("service", 394.0),
+            ("Qty", 800.0),
+            ("Unit net price", 950.0),
+            ("Tax value", 1200.0),
+            ("Gross value", 1450.0),
+        ],
+        &[
+            ("1", 100.0),
+            ("GermanTechJobs - 1 credit", 200.0),
+            ("1", 800.0),
+            ("390.00", 950.0),
+            ("0.00", 1200.0),
+            ("390.00", 1450.0),
+        ],
+        &[("Total:", 950.0), ("390.00", 1450.0)],
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "GermanTechJobs - 1 credit".to_string(),
+            "390.00".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_period_column_takes_dates_and_leaves_a_long_description_whole() {
+    let got = items(&[
+        &[
+            ("Description", 100.0),
+            ("Period", 480.0),
+            ("Quantity", 900.0),
+            ("Amount", 1500.0),
+        ],
+        &[
+            ("Consulting", 100.0),
+            ("services", 200.0),
+            ("for", 282.0),
+            ("the", 319.0),
+            ("annual", 356.0),
+            ("ledger", 420.0),
+            ("review", 484.0),
+            ("8", 900.0),
+            ("640.00", 1500.0),
+        ],
+        &[("Total", 900.0), ("640.00", 1500.0)],
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "Consulting services for the annual ledger review".to_string(),
+            "640.00".to_string()
+        )]
+    );
+}
+
+#[test]
+fn names_printed_over_and_under_a_header_row_name_their_own_column() {
+    // "Service" over "Period", with the rest of the header on the line between them: the
+    // dates under it are not part of the description.
+    let got = items(&[
+        &[("Service", 500.0)],
+        &[
+            ("Charge Name", 100.0),
+            ("Qty", 900.0),
+            ("Unit Price", 1100.0),
+            ("Total", 1500.0),
+        ],
+        &[("Period", 500.0)],
+        &[
+            ("Pro team plan", 100.0),
+            ("11/13/2023", 500.0),
+            ("1.0", 900.0),
+            ("19.0", 1100.0),
+            ("19.00", 1500.0),
+        ],
+        &[("Total", 900.0), ("19.00", 1500.0)],
+    ]);
+    assert_eq!(got, [("Pro team plan".to_string(), "19.00".to_string())]);
+}
+
+#[test]
+fn a_figure_centred_under_a_narrow_header_is_its_columns_not_the_descriptions() {
+    let got = items(&[
+        &[
+            ("Description", 100.0),
+            ("Quantity", 900.0),
+            ("Amount", 1500.0),
+        ],
+        &[("Widget", 100.0), ("2.0", 870.0), ("19.00", 1500.0)],
+        &[("Total", 900.0), ("19.00", 1500.0)],
+    ]);
+    assert_eq!(got, [("Widget".to_string(), "19.00".to_string())]);
+}
