@@ -6,7 +6,7 @@
 use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
 use super::fields::{field, is_title, label_of};
 use super::normalize::{DateOrder, find_date, parse_amount};
-use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
+use super::vocabulary::{LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
 mod buyer;
@@ -249,6 +249,12 @@ fn is_postal_line(text: &str) -> bool {
     })
 }
 
+/// A section's heading ("Summary", "Übersicht"), set as large as a name.
+fn is_section_heading(text: &str) -> bool {
+    let words = plain_label_words(text).join(" ");
+    SECTION_HEADINGS.iter().any(|h| unaccented(h) == words)
+}
+
 /// A web or mail address ("www.jamonesliebana.com", "E-mail: x@y.es"): contact details, which
 /// letterheads often print larger than the name.
 fn is_contact(text: &str) -> bool {
@@ -380,6 +386,7 @@ pub fn issuer(
     let plain = |c: &Cell| {
         !buyer.names(c)
             && !is_title(&c.text)
+            && !is_section_heading(&c.text)
             && label_of(c).is_none()
             && find_date(&c.text, order).is_none()
             && parse_amount(&c.text).is_none()

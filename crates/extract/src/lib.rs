@@ -284,11 +284,12 @@ fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
 }
 
 /// Votes from vocabulary in six languages: statement words against invoice words; a till
-/// receipt by the money handed over and given back, unless the document asks to be paid later;
-/// neither means Other.
+/// receipt by the money handed over and given back, unless the document asks to be paid later
+/// or is an invoice paid online (its number labelled, no till word); neither means Other.
 fn classify(rows: &[Row]) -> DocumentKind {
     use vocabulary::{
-        CREDIT_WORDS, INVOICE_WORDS, RECEIPT_WORDS, STATEMENT_WORDS, TO_BE_PAID_WORDS, count,
+        CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, STATEMENT_WORDS,
+        TILL_WORDS, TO_BE_PAID_WORDS, count,
     };
     let text = rows
         .iter()
@@ -306,7 +307,10 @@ fn classify(rows: &[Row]) -> DocumentKind {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 {
         DocumentKind::CreditNote
-    } else if is_receipt(receipt, count(&text, TO_BE_PAID_WORDS)) {
+    } else if is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
+        && (vocabulary::count_words(&text, TILL_WORDS) > 0
+            || count(&text, INVOICE_NUMBER_LABELS) == 0)
+    {
         DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice
@@ -431,6 +435,34 @@ mod tests {
                 &[("Invoice", 100.0), ("Total", 900.0)]
             ]),
             DocumentKind::Other
+        );
+    }
+
+    #[test]
+    fn an_invoice_paid_online_is_an_invoice_and_a_till_slip_a_receipt() {
+        let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));
+        let paid_online: &[&[(&str, f32)]] = &[
+            &[("Tax Invoice / Receipt", 1500.0)],
+            &[("Invoice Number: AT-215508940", 1200.0)],
+            &[("Total Paid: USD 47.90", 100.0)],
+            &[("OFFICIAL RECEIPT", 900.0)],
+            &[(
+                "Thank you for your payment! Some changes are coming.",
+                900.0,
+            )],
+        ];
+        assert_eq!(kind(paid_online), DocumentKind::Invoice);
+        let mut at_the_till = paid_online.to_vec();
+        at_the_till.push(&[("Cash", 100.0), ("50.00", 900.0)]);
+        at_the_till.push(&[("Change", 100.0), ("2.10", 900.0)]);
+        assert_eq!(kind(&at_the_till), DocumentKind::Receipt);
+        // A labelled invoice number is the second invoice word a short invoice needs.
+        assert_eq!(
+            kind(&[
+                &[("Invoice", 100.0)],
+                &[("Invoice ID", 100.0), ("4hrb48vz", 600.0)],
+            ]),
+            DocumentKind::Invoice
         );
     }
 }

@@ -571,6 +571,86 @@ pub const INVOICE_WORDS: &[&str] = &[
     "btw",
     "aantal",
     "totaal",
+    // An invoice's own number or date, labelled: each is a second word of the invoice
+    // ("Invoice ID", "Invoice Date"), as "grand total" is. Not "Invoice Total": a statement
+    // lists its invoices' totals.
+    "invoice number",
+    "invoice no",
+    "invoice id",
+    "invoice date",
+    "rechnungsnummer",
+    "rechnungsdatum",
+    "numéro de facture",
+    "date de facture",
+    "número de factura",
+    "fecha de factura",
+    "numero fattura",
+    "data fattura",
+    "factuurnummer",
+    "factuurdatum",
+];
+
+/// Headings of a page's sections, printed as large as a name ("Summary", "Details"): never the
+/// issuer.
+pub const SECTION_HEADINGS: &[&str] = &[
+    "summary",
+    "details",
+    "overview",
+    "invoice summary",
+    "invoice details",
+    "account summary",
+    "billing summary",
+    "order summary",
+    "charge details",
+    "payment details",
+    "zusammenfassung",
+    "übersicht",
+    "résumé",
+    "détails",
+    "resumen",
+    "detalles",
+    "riepilogo",
+    "dettagli",
+    "overzicht",
+];
+
+/// Words of money handed over at a till: a receipt that prints none of them and labels an
+/// invoice number ("Tax Invoice / Receipt", "Invoice Number: AT-215508940", paid by card online)
+/// is an invoice already paid.
+pub const TILL_WORDS: &[&str] = &[
+    "cash",
+    "change",
+    "cashier",
+    "tendered",
+    "rückgeld",
+    "gegeben",
+    "bar",
+    "kassierer",
+    "espèce",
+    "espece",
+    "caissier",
+    "rendu",
+    "efectivo",
+    "cambio",
+    "cajero",
+    "contanti",
+    "resto",
+    "cassiere",
+    "contant",
+    "wisselgeld",
+];
+
+/// Labels of an invoice's own number: with no till word, a receipt that prints one is an
+/// invoice.
+pub const INVOICE_NUMBER_LABELS: &[&str] = &[
+    "invoice number",
+    "invoice no",
+    "invoice id",
+    "rechnungsnummer",
+    "numéro de facture",
+    "número de factura",
+    "numero fattura",
+    "factuurnummer",
 ];
 
 /// Words and phrases that make an invoice a credit note.
@@ -726,6 +806,18 @@ pub fn mentions(text: &str, phrase: &str) -> bool {
     } else {
         text.contains(&phrase)
     }
+}
+
+/// How many of the one-word phrases stand as words of their own in `text`: "change" is not in
+/// "exchange" nor in "changes".
+pub fn count_words(text: &str, words: &[&str]) -> usize {
+    words
+        .iter()
+        .filter(|w| {
+            let w = unaccented(w);
+            text.split(|c: char| !c.is_alphanumeric()).any(|t| t == w)
+        })
+        .count()
 }
 
 /// Whether `text` (as for [`mentions`]) names the phrase as a word of its own or as the end of

@@ -290,3 +290,19 @@ fn a_seller_heading_beside_the_customers_names_its_column() {
         Some("Semrush Inc.")
     );
 }
+
+#[test]
+fn a_sections_heading_set_as_large_as_a_name_is_not_the_issuer() {
+    for heading in ["Summary", "Invoice details", "Übersicht"] {
+        assert_eq!(
+            letterhead_name(&[
+                &[(heading, 100.0)],
+                &[("Acme Widgets", 100.0)],
+                &[("12 High Street", 100.0)],
+            ])
+            .as_deref(),
+            Some("Acme Widgets"),
+            "{heading}"
+        );
+    }
+}
