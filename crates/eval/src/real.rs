@@ -340,9 +340,22 @@ fn without_legal_form(name: &str) -> String {
         .join(" ")
 }
 
+/// Truth written "Brand (Legal name)" ("DKB (Deutsche Kreditbank AG)", "PalmPay (PalmPay
+/// Limited)") names one issuer two ways: a page that prints either names it.
 fn same_name(got: &str, want: &str) -> bool {
-    let (got, want) = (without_legal_form(got), without_legal_form(want));
-    similarity(&squeeze(&got), &squeeze(&want)) >= 0.8
+    let close = |want: &str| {
+        let (got, want) = (without_legal_form(got), without_legal_form(want));
+        similarity(&squeeze(&got), &squeeze(&want)) >= 0.8
+    };
+    if close(want) {
+        return true;
+    }
+    match want.split_once(" (") {
+        Some((brand, rest)) if rest.ends_with(')') => {
+            close(brand) || close(&rest[..rest.len() - 1])
+        }
+        _ => false,
+    }
 }
 
 fn same_description(got: &str, want: &str) -> bool {
@@ -909,6 +922,12 @@ mod tests {
         ));
         assert!(!same_name("tan chay yee", "ABC HO TRADING"));
         assert!(same_name("Au bon moulin SARL", "Au bon moulin"));
+        assert!(same_name(
+            "DEUTSCHE KREDITBANK AG",
+            "DKB (Deutsche Kreditbank AG)"
+        ));
+        assert!(same_name("DKB", "DKB (Deutsche Kreditbank AG)"));
+        assert!(!same_name("Max Mustermann", "DKB (Deutsche Kreditbank AG)"));
         assert!(same_name(
             "SINNATHAMBY HOLDINGS SDN. BHD.",
             "SINNATHAMBY HOLDINGS"

@@ -71,8 +71,34 @@ fn without_misread_symbol(raw: &str) -> Option<String> {
     .then(|| format!("{open}{sign}{digits}"))
 }
 
+/// A balance with its side printed as a word apart: "1.231,76 H EUR" (German "Haben", in
+/// credit), "45,10 S" ("Soll", overdrawn), "120.00 CR", "80.00 DR".
+fn marked_balance(raw: &str) -> Option<Decimal> {
+    let tokens: Vec<&str> = raw.split_whitespace().collect();
+    let [(i, side)] = tokens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| match *t {
+            "H" | "CR" | "Cr" => Some((i, false)),
+            "S" | "DR" | "Dr" => Some((i, true)),
+            _ => None,
+        })
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let rest: Vec<&str> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, t)| *t)
+        .collect();
+    let value = parse_amount(&rest.join(" "))?;
+    Some(if side { -value.abs() } else { value.abs() })
+}
+
 /// Parses a candidate value for a field; None when it does not fit the field.
-fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
+pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -85,9 +111,13 @@ fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
         | HeaderKey::Tax
         | HeaderKey::Total
         | HeaderKey::AmountDue
-        | HeaderKey::Prepaid
-        | HeaderKey::OpeningBalance
-        | HeaderKey::ClosingBalance => parse_amount(raw)
+        | HeaderKey::Prepaid => parse_amount(raw)
+            .or_else(|| parse_amount(&without_misread_symbol(raw)?))
+            .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
+            .map(|d: Decimal| d.to_string()),
+        // A balance's "CR" says in credit, not a negative amount as on an invoice.
+        HeaderKey::OpeningBalance | HeaderKey::ClosingBalance => marked_balance(raw)
+            .or_else(|| parse_amount(raw))
             .or_else(|| parse_amount(&without_misread_symbol(raw)?))
             .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
             .map(|d: Decimal| d.to_string()),

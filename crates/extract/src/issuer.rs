@@ -9,6 +9,7 @@ use super::normalize::{DateOrder, find_date, parse_amount};
 use super::vocabulary::{LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
+mod bank;
 mod buyer;
 use buyer::Buyer;
 
@@ -380,6 +381,11 @@ pub fn issuer(
         .iter()
         .filter(|r| r.page == 0 && !super::table::is_header_row(r))
         .collect();
+    if kind == DocumentKind::BankStatement
+        && let Some(bank) = bank::bank_name(&first, has_legal_form)
+    {
+        return Some((field(clean_name(&bank.text), bank, &bank.text), None));
+    }
     let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
     let top_limit = bottom * 0.3;
     let buyer = Buyer::find(rows);

@@ -49,6 +49,7 @@ const NAMES: &[(Kind, &[&str])] = &[
             "datum",
             "buchung",
             "buchungstag",
+            "bu tag",
             "buchungsdatum",
             "wert",
             "valuta",
@@ -90,6 +91,8 @@ const NAMES: &[(Kind, &[&str])] = &[
             "verwendungszweck",
             "vorgang",
             "buchungstext",
+            // DKB's and Commerzbank's description column.
+            "wir haben für sie gebucht",
             "buchungsinformation",
             "text",
             "opération",
@@ -239,7 +242,7 @@ pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
     let mut money: Vec<MoneyColumn> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let found = (1..=3.min(tokens.len() - i)).rev().find_map(|n| {
+        let found = (1..=5.min(tokens.len() - i)).rev().find_map(|n| {
             let phrase = tokens[i..i + n]
                 .iter()
                 .map(|(t, _)| t.as_str())

@@ -383,3 +383,65 @@ fn a_currency_glued_to_a_column_name_keeps_the_header() {
         [("2023-05-02".to_string(), "4000.00".to_string())]
     );
 }
+
+/// A DKB statement: the description column headed "Wir haben für Sie gebucht", money out and in
+/// in their own columns, balances with their side as a letter apart ("1.231,76 H EUR", H for
+/// Haben), the holder's name at the top and the bank's only in the footer.
+#[test]
+fn a_statement_with_haben_marked_balances_and_the_bank_in_its_footer() {
+    let s = read_rows(&[
+        &[("Max Mustermann", 100.0)],
+        &[("Schloßallee 42", 100.0)],
+        &[(
+            "Kontoauszug Nummer 011 / 2020 vom 02.10.2020 bis 02.11.2020",
+            100.0,
+        )],
+        &[
+            ("Bu.Tag", 100.0),
+            ("Wert", 250.0),
+            ("Wir haben für Sie gebucht", 400.0),
+            ("Belastung in EUR", 1200.0),
+            ("Gutschrift in EUR", 1700.0),
+        ],
+        &[
+            ("29.10.", 100.0),
+            ("29.10.", 250.0),
+            ("Dauerauftrag", 400.0),
+            ("700,00", 1300.0),
+        ],
+        &[
+            ("29.10.", 100.0),
+            ("29.10.", 250.0),
+            ("Zahlungseingang", 400.0),
+            ("750,00", 1800.0),
+        ],
+        &[("ALTER KONTOSTAND", 100.0), ("1.231,76 H EUR", 700.0)],
+        &[("NEUER KONTOSTAND", 100.0), ("1.281,76 H EUR", 700.0)],
+        &[],
+        &[],
+        &[("DEUTSCHE KREDITBANK AG", 100.0), ("Seite 1 von 1", 1700.0)],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2020-10-29".to_string(), "-700.00".to_string()),
+            ("2020-10-29".to_string(), "750.00".to_string()),
+        ]
+    );
+    assert_eq!(s.opening_balance.unwrap().value, "1231.76");
+    assert_eq!(s.closing_balance.unwrap().value, "1281.76");
+    assert_eq!(s.bank_name.unwrap().value, "DEUTSCHE KREDITBANK AG");
+}
+
+#[test]
+fn a_balance_marked_soll_is_overdrawn() {
+    assert_eq!(
+        crate::fields::accept(HeaderKey::ClosingBalance, "45,10 S", DateOrder::DayFirst).as_deref(),
+        Some("-45.10")
+    );
+    assert_eq!(
+        crate::fields::accept(HeaderKey::OpeningBalance, "120.00 CR", DateOrder::DayFirst)
+            .as_deref(),
+        Some("120.00")
+    );
+}

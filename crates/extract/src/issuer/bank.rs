@@ -1,0 +1,96 @@
+//! The bank that issued a statement. Its top lines name the account holder, often in the
+//! largest type, while the bank signs with a word that says what it is ("Deutsche Kreditbank
+//! AG" in the footer, "Postbank", "Banco Bilbao", "Банк «Санкт-Петербург»"): a short line with
+//! such a word is the bank.
+
+use crate::cells::{Cell, Row, plain_label_words};
+use crate::fields::{is_title, label_of};
+use crate::normalize::{DateOrder, find_date};
+
+/// Whole words that say "bank" in the languages the reader meets.
+const BANK_WORDS: &[&str] = &[
+    "bank",
+    "banco",
+    "banca",
+    "banque",
+    "sparkasse",
+    "bancoposta",
+    "банк",
+];
+
+/// Words of a line that only mentions banking ("Bank details", "Bank transfer", "Bankleitzahl
+/// 100 200 30" has a figure and goes anyway).
+const NOT_A_NAME: &[&str] = &[
+    "details",
+    "transfer",
+    "account",
+    "accounts",
+    "code",
+    "name",
+    "statement",
+    "service",
+    "charge",
+    "charges",
+    "fee",
+    "fees",
+    "interest",
+    "payment",
+    "holiday",
+    "holidays",
+    "your",
+    "ihre",
+    "ihr",
+    "votre",
+    "su",
+    "la",
+    "le",
+    "der",
+    "die",
+    "des",
+    "de",
+    "bei",
+    "with",
+    "our",
+    "the",
+];
+
+/// A line of at most five words, no figures, on a row without a date, that is neither a label
+/// nor a title and holds a
+/// bank word, or a word ending in "bank" ("Kreditbank", "FirstBank"). The one with a legal form
+/// wins (the footer's "DEUTSCHE KREDITBANK AG" over a logo's "DKB Bank"), then the highest.
+pub(super) fn bank_name<'a>(
+    first: &[&'a Row],
+    has_legal_form: impl Fn(&str) -> bool,
+) -> Option<&'a Cell> {
+    let dated = |r: &Row| {
+        r.cells.iter().any(|c| {
+            find_date(&c.text, DateOrder::DayFirst).is_some()
+                || find_date(&c.text, DateOrder::MonthFirst).is_some()
+        })
+    };
+    first
+        .iter()
+        // A transaction's row ("12/03 Bank service charge 5.00") names no issuer.
+        .filter(|r| !dated(r))
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| {
+            let words = plain_label_words(&c.text);
+            !words.is_empty()
+                && words.len() <= 5
+                && !c
+                    .text
+                    .chars()
+                    .any(|ch| ch.is_ascii_digit() || ch == '@' || ch == ':')
+                && label_of(c).is_none()
+                && !is_title(&c.text)
+                && !words.iter().any(|w| NOT_A_NAME.contains(&w.as_str()))
+                && words.iter().any(|w| {
+                    BANK_WORDS.contains(&w.as_str()) || (w.len() > 6 && w.ends_with("bank"))
+                })
+        })
+        .min_by(|a, b| {
+            has_legal_form(&b.text)
+                .cmp(&has_legal_form(&a.text))
+                .then(a.bbox.y0.total_cmp(&b.bbox.y0))
+        })
+}
