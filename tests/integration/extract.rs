@@ -501,8 +501,8 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 /// wholesalers, a supermarket and a photographed till invoice, an Italian FatturaPA rendering,
 /// two Dutch e-factuur renderings, thirteen English and German invoices of online services),
 /// read from their pages. `ledgerline eval extract fixtures/real/invoices` measures on the text
-/// PDFs, development / validation: kind 1.000 / 0.857, vendor 0.947 / 0.429, number 1.000 /
-/// 0.571, date 0.947 / 0.857, total 0.947 / 0.714, line items F1 0.771 / 0.247. The validation
+/// PDFs, development / validation: kind 1.000 / 0.857, vendor 1.000 / 0.429, number 1.000 /
+/// 0.571, date 1.000 / 0.857, total 0.947 / 0.714, line items F1 0.771 / 0.247. The validation
 /// part is small (seven text PDFs and two image-only ones; the floors count both: kind 8 of 9,
 /// vendor 3 of 9) and far under the
 /// development part: the floors guard what is read today, not the targets.
@@ -515,9 +515,9 @@ fn real_supplier_invoices_stay_above_their_floors() {
     assert_eq!(report.errors(), 0, "{report}");
     for (field, dev_floor, val_floor) in [
         ("kind", 0.95, 0.75),
-        ("vendor", 0.85, 0.25),
+        ("vendor", 0.9, 0.25),
         ("invoice_number", 0.9, 0.5),
-        ("date", 0.75, 0.7),
+        ("date", 0.9, 0.7),
         ("total", 0.75, 0.5),
     ] {
         for (part, floor) in [

@@ -158,6 +158,7 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
 /// follow the table); the others the first.
 pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> {
     let mut found: Vec<(HeaderKey, Field)> = Vec::new();
+    let mut dated_by_invoice_label = false;
     let median = median_height(rows);
     let last_wins = |k: HeaderKey| {
         matches!(
@@ -183,7 +184,11 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
                 continue;
             };
             let seen = found.iter().any(|(k, _)| *k == key);
-            if seen && !last_wins(key) {
+            // "Fecha Factura: 05/01/2024" below a signature stamp's "Fecha: 2024.02.14": a
+            // date labelled as the invoice's beats one labelled only "date".
+            let names_invoice = key == HeaderKey::InvoiceDate && names_the_invoice(cell, n, order);
+            let overrides = names_invoice && !dated_by_invoice_label;
+            if seen && !last_wins(key) && !overrides {
                 continue;
             }
             // A totals row of a summary table ("Total: 255.00 15.30" under a tax summary)
@@ -205,11 +210,28 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
             if seen && !cents(&field) && found.iter().any(|(k, f)| *k == key && cents(f)) {
                 continue;
             }
+            if key == HeaderKey::InvoiceDate {
+                dated_by_invoice_label = names_invoice;
+            }
             found.retain(|(k, _)| *k != key);
             found.push((key, field));
         }
     }
     found
+}
+
+/// Whether a label's first `n` words name the invoice ("Invoice date", "Fecha
+/// Factura:05/01/2024", "Rechnungsdatum"), not just a date, with the date right after it: a
+/// word between them says it is some other invoice's ("DATE DE FACTURE ASSOCIÉE : 01/01/2026").
+fn names_the_invoice(cell: &Cell, n: usize, order: DateOrder) -> bool {
+    // Whole words: "facturation" (a billing period's label) does not name the invoice.
+    let named = label_words(&cell.text).iter().take(n).any(|w| {
+        ["invoice", "factura", "facture", "fattura", "factuur"].contains(&w.as_str())
+            || w.starts_with("rechnung")
+    });
+    let inline = after_words(&cell.text, n);
+    let inline = inline.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+    named && find_date(inline, order).is_some_and(|(_, raw)| inline.starts_with(raw.as_str()))
 }
 
 /// The median cell height: body text size.

@@ -35,6 +35,14 @@ fn has_legal_form(text: &str) -> bool {
 fn clean_name(text: &str) -> String {
     let text = bracket_spaces(&halfwidth(text));
     let mut name = text.trim();
+    // A signature's "Fdo." (firmado), "gez." (gezeichnet), "Signed:" before the name.
+    for mark in ["Fdo.", "Fdo:", "Firmado:", "gez.", "Signed:", "Signed by"] {
+        if let Some(rest) = name.strip_prefix(mark)
+            && rest.starts_with(' ')
+        {
+            name = rest.trim_start();
+        }
+    }
     for separator in [" - ", " | ", " · ", " – ", "·", "•"] {
         if let Some((head, _)) = name.split_once(separator)
             && head.chars().filter(|c| c.is_alphabetic()).count() >= 3

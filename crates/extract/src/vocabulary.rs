@@ -100,6 +100,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "date d'émission",
             // es
             "fecha de factura",
+            "fecha factura",
             "fecha de emisión",
             "fecha",
             // it

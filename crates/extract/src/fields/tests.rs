@@ -194,3 +194,31 @@ fn a_number_keeps_a_date_inside_it_and_loses_its_mark() {
         Some("XZZ5672cdf32")
     );
 }
+
+#[test]
+fn a_date_labelled_as_the_invoices_beats_one_labelled_only_date() {
+    let date = |rows: &[&[(&str, f32)]]| {
+        header_fields(&rows_of(rows), DateOrder::DayFirst)
+            .into_iter()
+            .find(|(k, _)| *k == HeaderKey::InvoiceDate)
+            .map(|(_, f)| f.value)
+    };
+    // A signature stamp's date above the invoice's own.
+    assert_eq!(
+        date(&[
+            &[("Fecha: 2024.02.14", 1500.0)],
+            &[("Fecha Factura:05/01/2024", 100.0)],
+        ])
+        .as_deref(),
+        Some("2024-01-05")
+    );
+    // Another invoice's date, referred to, does not replace this one's.
+    assert_eq!(
+        date(&[
+            &[("Date : 31/01/2026", 1500.0)],
+            &[("DATE DE FACTURE ASSOCIÉE : 01/01/2026", 100.0)],
+        ])
+        .as_deref(),
+        Some("2026-01-31")
+    );
+}

@@ -28,6 +28,8 @@ fn an_address_run_on_after_the_legal_form_is_cut() {
         ("ACME GmbH, Hauptstraße 5", "ACME GmbH"),
         ("Müller GmbH 10115 Berlin", "Müller GmbH"),
         ("Global Goods Inc.", "Global Goods Inc."),
+        ("Fdo. MERCADONA S.A.", "MERCADONA S.A."),
+        ("gez. Müller GmbH", "Müller GmbH"),
         ("SARL Dupont et Fils", "SARL Dupont et Fils"),
         (
             "Smith & Co Ltd trading as Smithy",
