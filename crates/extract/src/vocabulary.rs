@@ -1,13 +1,16 @@
 //! The words documents use, in English, German, French, Spanish, Italian and Dutch: the labels
-//! of header fields, the words that tell one kind of document from another, the titles that
-//! head a document, and the legal forms that end a company's name. Kept apart from the code that
-//! uses them so that a language is added in one place.
+//! of header fields, the words that tell one kind of document from another (in `kinds`), the
+//! titles that head a document, and the legal forms that end a company's name. Kept apart from
+//! the code that uses them so that a language is added in one place.
 //!
 //! Labels are compared word by word on `cells::label_words` (lower case, punctuation trimmed),
 //! so "Rechnungs-Nr.:" is written here as "rechnungs-nr" and "N° facture" as "n facture".
 
 use super::HeaderKey;
 use super::cells::unaccented;
+
+mod kinds;
+pub use kinds::*;
 
 /// Label vocabulary per header field, most specific first. A cell counts for the field whose
 /// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
@@ -468,129 +471,6 @@ pub const NUMBER_MARKS: &[&str] = &[
     "nr", "no", "n", "nº", "#", "number", "nummer", "numéro", "número", "numero", "num",
 ];
 
-/// Words and phrases that vote for a bank statement.
-pub const STATEMENT_WORDS: &[&str] = &[
-    "statement",
-    "account statement",
-    "value date",
-    "opening balance",
-    "closing balance",
-    "balance brought forward",
-    "balance carried forward",
-    "withdrawals",
-    "deposits",
-    "paid in",
-    "paid out",
-    "account holder",
-    "statement period",
-    "beginning balance",
-    "ending balance",
-    "available balance",
-    "account summary",
-    "total deposits",
-    "total withdrawals",
-    "money in",
-    "money out",
-    "kontoauszug",
-    "alter kontostand",
-    "neuer kontostand",
-    "alter saldo",
-    "neuer saldo",
-    "auszugsnummer",
-    "kontoinhaber",
-    "verwendungszweck",
-    "wertstellung",
-    "relevé de compte",
-    "ancien solde",
-    "nouveau solde",
-    "solde créditeur",
-    "solde débiteur",
-    "date de valeur",
-    "extracto",
-    "saldo anterior",
-    "fecha valor",
-    "estratto conto",
-    "saldo iniziale",
-    "saldo finale",
-    "data valuta",
-    "rekeningafschrift",
-    "beginsaldo",
-    "eindsaldo",
-    "nieuw saldo",
-    "vorig saldo",
-    "rentedatum",
-    "saldo contabile",
-    "saldo disponibile",
-    "выписка",
-    "входящий остаток",
-    "исходящий остаток",
-];
-
-/// Words and phrases that vote for an invoice. Words of four letters or fewer count only as
-/// whole words ("ust" is not in "august"); longer ones also inside German compounds
-/// ("Handelsrechnung").
-pub const INVOICE_WORDS: &[&str] = &[
-    "invoice",
-    "bill to",
-    "subtotal",
-    "sub total",
-    "amount due",
-    "balance due",
-    "vat",
-    "tax",
-    "qty",
-    "quantity",
-    "unit price",
-    "due date",
-    "bill number",
-    "grand total",
-    "rechnung",
-    "mwst",
-    "ust",
-    "umsatzsteuer",
-    "gesamtbetrag",
-    "nettobetrag",
-    "menge",
-    "einzelpreis",
-    "facture",
-    "tva",
-    "total ttc",
-    "total ht",
-    "quantité",
-    "prix unitaire",
-    "net à payer",
-    "factura",
-    "iva",
-    "cantidad",
-    "importe",
-    "base imponible",
-    "fattura",
-    "imponibile",
-    "quantità",
-    "totale",
-    "factuur",
-    "btw",
-    "aantal",
-    "totaal",
-    // An invoice's own number or date, labelled: each is a second word of the invoice
-    // ("Invoice ID", "Invoice Date"), as "grand total" is. Not "Invoice Total": a statement
-    // lists its invoices' totals.
-    "invoice number",
-    "invoice no",
-    "invoice id",
-    "invoice date",
-    "rechnungsnummer",
-    "rechnungsdatum",
-    "numéro de facture",
-    "date de facture",
-    "número de factura",
-    "fecha de factura",
-    "numero fattura",
-    "data fattura",
-    "factuurnummer",
-    "factuurdatum",
-];
-
 /// Headings of a page's sections, printed as large as a name ("Summary", "Details"): never the
 /// issuer.
 pub const SECTION_HEADINGS: &[&str] = &[
@@ -613,119 +493,6 @@ pub const SECTION_HEADINGS: &[&str] = &[
     "riepilogo",
     "dettagli",
     "overzicht",
-];
-
-/// Words of money handed over at a till: a receipt that prints none of them and labels an
-/// invoice number ("Tax Invoice / Receipt", "Invoice Number: AT-215508940", paid by card online)
-/// is an invoice already paid.
-pub const TILL_WORDS: &[&str] = &[
-    "cash",
-    "change",
-    "cashier",
-    "tendered",
-    "rückgeld",
-    "gegeben",
-    "bar",
-    "kassierer",
-    "espèce",
-    "espece",
-    "caissier",
-    "rendu",
-    "efectivo",
-    "cambio",
-    "cajero",
-    "contanti",
-    "resto",
-    "cassiere",
-    "contant",
-    "wisselgeld",
-];
-
-/// Labels of an invoice's own number: with no till word, a receipt that prints one is an
-/// invoice.
-pub const INVOICE_NUMBER_LABELS: &[&str] = &[
-    "invoice number",
-    "invoice no",
-    "invoice id",
-    "rechnungsnummer",
-    "numéro de facture",
-    "número de factura",
-    "numero fattura",
-    "factuurnummer",
-];
-
-/// Words and phrases that make an invoice a credit note.
-pub const CREDIT_WORDS: &[&str] = &[
-    "credit note",
-    "credit memo",
-    "gutschrift",
-    "avoir",
-    "nota de crédito",
-    "factura rectificativa",
-    "nota di credito",
-    "creditnota",
-    "creditfactuur",
-];
-
-/// Words and phrases of a till receipt: money handed over and change given back.
-pub const RECEIPT_WORDS: &[&str] = &[
-    "receipt",
-    "cash",
-    // Till slips that call themselves so; each also counts "cash", which is right: a cash sale
-    // is a receipt.
-    "cash sale",
-    "cash bill",
-    "change",
-    "cashier",
-    "tendered",
-    "thank you",
-    // Till printers and OCR glue it.
-    "thankyou",
-    "come again",
-    "have a nice day",
-    "customer copy",
-    "paid amount",
-    "amount paid",
-    "kassenbon",
-    "bar",
-    "rückgeld",
-    "gegeben",
-    "ticket de caisse",
-    "espèce",
-    "espece",
-    "caissier",
-    "caissière",
-    "merci de votre visite",
-    "rendu",
-    "recibo",
-    "efectivo",
-    "cambio",
-    "cajero",
-    "scontrino",
-    "contanti",
-    "resto",
-    "cassiere",
-    "kassabon",
-    "contant",
-    "wisselgeld",
-    // Also the German "Kassierer": a longer phrase counts inside words.
-    "kassier",
-];
-
-/// Phrases only an invoice to be paid later prints; any of them rules a receipt out.
-pub const TO_BE_PAID_WORDS: &[&str] = &[
-    "bill to",
-    "due date",
-    "payment terms",
-    "invoice date",
-    "rechnungsdatum",
-    "zahlungsbedingungen",
-    "date d'échéance",
-    "conditions de paiement",
-    "fecha de vencimiento",
-    "data scadenza",
-    "vervaldatum",
-    "iban",
 ];
 
 /// Legal forms that end a company's name: a line carrying one names a company.
