@@ -272,6 +272,13 @@ fn iso(year: u32, month: u32, day: u32) -> Option<String> {
     Some(format!("{year:04}-{month:02}-{day:02}"))
 }
 
+/// Whether the text holds a date in either day-month order: for a place where any date will
+/// do, whichever order the document uses.
+pub fn is_any_date(text: &str) -> bool {
+    find_date(text, DateOrder::DayFirst).is_some()
+        || find_date(text, DateOrder::MonthFirst).is_some()
+}
+
 /// Finds the first date in the text and returns it as ISO 8601, with the raw text it came from.
 pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
     // OCR reads "June 7" as "June.7" now and then; a dot between a letter and a digit is a gap.

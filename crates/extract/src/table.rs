@@ -20,6 +20,13 @@ pub struct Column {
     pub header: BBox,
 }
 
+impl Column {
+    /// Whether the two headers stand over some of the same width of the page.
+    fn shares_x(&self, other: &Column) -> bool {
+        self.header.x1.min(other.header.x1) > self.header.x0.max(other.header.x0)
+    }
+}
+
 fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
     cell.word_list().iter().flat_map(unglue).collect()
 }
@@ -208,12 +215,7 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
             .iter()
             .map(|w| {
                 under(&w.bbox).filter(|&i| {
-                    cols[i].kind != ColumnKind::Date
-                        || super::normalize::find_date(&w.text, super::DateOrder::DayFirst)
-                            .or_else(|| {
-                                super::normalize::find_date(&w.text, super::DateOrder::MonthFirst)
-                            })
-                            .is_some()
+                    cols[i].kind != ColumnKind::Date || super::normalize::is_any_date(&w.text)
                 })
             })
             .collect();
@@ -412,11 +414,7 @@ fn stacked_names(header: &Row, row: &Row) -> Option<Vec<Column>> {
     }
     let (found, unknown) = header_phrases(row);
     let (named, _) = header_phrases(header);
-    let overlaps = |c: &Column| {
-        named
-            .iter()
-            .any(|n| n.header.x1.min(c.header.x1) > n.header.x0.max(c.header.x0))
-    };
+    let overlaps = |c: &Column| named.iter().any(|n| n.shares_x(c));
     let mut new: Vec<Column> = Vec::new();
     for col in found {
         if overlaps(&col) {
@@ -455,11 +453,7 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
                 if let Some(below) = rows.get(i + 1).and_then(|r| stacked_names(row, r)) {
                     // A name split over the lines above and below ("Service" / "Period") is
                     // one column, of the kind its last word says.
-                    cols.retain(|c| {
-                        !below
-                            .iter()
-                            .any(|b| b.header.x1.min(c.header.x1) > b.header.x0.max(c.header.x0))
-                    });
+                    cols.retain(|c| !below.iter().any(|b| b.shares_x(c)));
                     cols.extend(below);
                     skip = 1;
                 }

@@ -5,7 +5,7 @@
 
 use crate::cells::{Cell, Row, plain_label_words};
 use crate::fields::{is_title, label_of};
-use crate::normalize::{DateOrder, find_date};
+use crate::normalize::is_any_date;
 
 /// Whole words that say "bank" in the languages the reader meets.
 const BANK_WORDS: &[&str] = &[
@@ -55,19 +55,14 @@ const NOT_A_NAME: &[&str] = &[
 ];
 
 /// A line of at most five words, no figures, on a row without a date, that is neither a label
-/// nor a title and holds a
-/// bank word, or a word ending in "bank" ("Kreditbank", "FirstBank"). The one with a legal form
-/// wins (the footer's "DEUTSCHE KREDITBANK AG" over a logo's "DKB Bank"), then the highest.
+/// nor a title and holds a bank word, or a word ending in "bank" ("Kreditbank", "FirstBank").
+/// The one with a legal form wins (the footer's "DEUTSCHE KREDITBANK AG" over a logo's "DKB
+/// Bank"), then the highest.
 pub(super) fn bank_name<'a>(
     first: &[&'a Row],
     has_legal_form: impl Fn(&str) -> bool,
 ) -> Option<&'a Cell> {
-    let dated = |r: &Row| {
-        r.cells.iter().any(|c| {
-            find_date(&c.text, DateOrder::DayFirst).is_some()
-                || find_date(&c.text, DateOrder::MonthFirst).is_some()
-        })
-    };
+    let dated = |r: &Row| r.cells.iter().any(|c| is_any_date(&c.text));
     first
         .iter()
         // A transaction's row ("12/03 Bank service charge 5.00") names no issuer.

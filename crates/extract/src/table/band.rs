@@ -46,10 +46,7 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
         for col in found {
             // Names stacked over one column ("Remise (-)" over "Charge (+)") are one column,
             // of the kind read first.
-            match cols
-                .iter_mut()
-                .find(|c| c.header.x1.min(col.header.x1) > c.header.x0.max(col.header.x0))
-            {
+            match cols.iter_mut().find(|c| c.shares_x(&col)) {
                 Some(c) if c.kind == col.kind => c.header = c.header.union(&col.header),
                 Some(_) => {}
                 None => cols.push(col),
