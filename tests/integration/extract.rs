@@ -537,6 +537,39 @@ fn real_supplier_invoices_stay_above_their_floors() {
     }
 }
 
+/// Bouygues Telecom prints its legal notice up the page's right margin. Each of its characters
+/// stood on a line of its own and cut the header box's lines apart, so "N° de facture" lost
+/// its value and the line number was read as the invoice number; and the label's colon stands in
+/// the value's column (": 11608848301659").
+#[test]
+fn a_notice_up_the_margin_does_not_cut_the_invoice_lines_apart() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real/invoices/pdf/oe_bouygues_11608848301659.pdf");
+    let bytes = std::fs::read(&path).unwrap();
+    let pages = common::reader()
+        .read(&bytes, ledgerline::decode::MediaType::Pdf)
+        .unwrap();
+    let first = pages[0].text();
+    let single = first
+        .lines()
+        .filter(|l| l.trim().chars().count() == 1)
+        .count();
+    assert!(
+        single < 10,
+        "{single} lines of one character: the margin's notice is left out\n{first}"
+    );
+    let x = lines::extract(&pages);
+    assert_eq!(x.kind, DocumentKind::Invoice);
+    let invoice = x.invoice.unwrap();
+    let value = |f: &Option<ledgerline::lines::Field>| f.as_ref().map(|f| f.value.clone());
+    assert_eq!(
+        value(&invoice.invoice_number).as_deref(),
+        Some("11608848301659")
+    );
+    assert_eq!(value(&invoice.invoice_date).as_deref(), Some("2019-11-02"));
+    assert_eq!(value(&invoice.total).as_deref(), Some("12.99"));
+}
+
 /// Real till receipts (the validation part of ../shared/corpus/sroie-dev, scanned in Malaysia):
 /// classified as receipts, with the merchant, date and total read. `ledgerline eval extract
 /// ../shared/corpus/sroie-dev --part val` measures what these floors sit under.

@@ -99,7 +99,8 @@ fn marked_balance(raw: &str) -> Option<Decimal> {
 
 /// Parses a candidate value for a field; None when it does not fit the field.
 pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
-    let raw = raw.trim();
+    // A label's colon set in the value's column ("N° de facture | : 11608848301659").
+    let raw = raw.trim().trim_start_matches(':').trim_start();
     if raw.is_empty() {
         return None;
     }

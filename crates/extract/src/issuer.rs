@@ -271,6 +271,18 @@ fn is_contact(text: &str) -> bool {
     t.contains("www.") || t.contains("http") || t.contains('@')
 }
 
+/// A label and its value in one cell ("Fin d'engagement : Date échue", "Kundennr.: A-17"): a
+/// short label, a colon, a value. A name may end in a colon ("ACME:"), or run on into its
+/// contacts ("GARDENIA BAKERIES (KL) SDN BHD ... Tel: 03-5542"); neither is a label.
+fn is_labelled_value(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, value)| {
+        label.chars().any(char::is_alphabetic)
+            && label.split_whitespace().count() <= 3
+            && value.chars().any(char::is_alphanumeric)
+            && !has_legal_form(text)
+    })
+}
+
 /// A reference printed large in a heading ("UC1_2023020_AFF", "R87654321"): one word with
 /// several figures, which no company name is.
 fn is_reference(text: &str) -> bool {
@@ -448,7 +460,9 @@ pub fn issuer(
                         .then(|| footer_company(&first, signed))
                         .flatten()
                 })
-                .or(largest)?
+                // Type all of one size, topped by a header box of labels and values ("Fin
+                // d'engagement : Date échue"): no name is better than a field's value.
+                .or(largest.filter(|c| !is_labelled_value(&c.text)))?
         }
     };
     let name = postal_name(&first, name, bottom).unwrap_or(name);

@@ -579,11 +579,20 @@ fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f3
         };
         BBox::new(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
     };
+    let chars = text.chars();
+    let across = text_direction(chars.iter().filter_map(|ch| ch.angle_degrees().ok()));
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
-    for ch in text.chars().iter() {
+    for ch in chars.iter() {
         let c = ch.unicode_char();
         let bounds = ch.loose_bounds().ok();
+        // Text set up or down the page (a legal notice along the margin) comes one character
+        // per line and would cut every line it passes into pieces; it is left out of the
+        // page's words.
+        if ch.angle_degrees().is_ok_and(|a| crosswise(a, across)) {
+            words.extend(current.take());
+            continue;
+        }
         let (Some(c), Some(r)) = (c, bounds) else {
             words.extend(current.take());
             continue;
@@ -622,6 +631,29 @@ fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f3
     words
 }
 
+/// The direction most of a page's characters run in, in degrees (0 for ordinary text).
+fn text_direction(angles: impl Iterator<Item = f32>) -> f32 {
+    let mut counts = [0usize; 4];
+    for a in angles {
+        counts[quarter(a)] += 1;
+    }
+    let most = (0..4).max_by_key(|q| (counts[*q], 4 - q)).unwrap_or(0);
+    most as f32 * 90.0
+}
+
+/// The nearest quarter turn of an angle in degrees: 0, 1, 2 or 3.
+fn quarter(angle: f32) -> usize {
+    (angle.rem_euclid(360.0) / 90.0).round() as usize % 4
+}
+
+/// Whether a character at `angle` runs a quarter turn from the page's lines, which run at
+/// `across`. Only near-right angles count: PDFium reports a slanted font's shear as an angle too
+/// ("347,51" in a sheared italic reads 18.9 degrees), and such a character is on its line.
+fn crosswise(angle: f32, across: f32) -> bool {
+    let d = (angle - across).rem_euclid(180.0);
+    (d - 90.0).abs() < 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,6 +689,22 @@ mod tests {
 
     /// Lines of a real statement whose font maps digits to letters, against the same lines
     /// read right: only the first is sent to OCR.
+    #[test]
+    fn text_up_the_margin_runs_another_way_than_the_lines() {
+        // 300 characters across the page, 60 up its margin (a legal notice), 5 slanted or askew.
+        let angles = std::iter::repeat_n(0.0, 300)
+            .chain(std::iter::repeat_n(90.0, 60))
+            .chain([359.5, 0.4, 18.9, 45.0, 45.0]);
+        let across = text_direction(angles);
+        assert_eq!(across, 0.0);
+        assert!(crosswise(90.0, across) && crosswise(271.0, across));
+        assert!(!crosswise(359.5, across) && !crosswise(18.9, across) && !crosswise(180.0, across));
+        // A page whose every line is drawn turned keeps its lines.
+        let turned = text_direction(std::iter::repeat_n(270.0, 100).chain([0.0; 10]));
+        assert_eq!(turned, 270.0);
+        assert!(!crosswise(269.0, turned) && crosswise(0.0, turned));
+    }
+
     #[test]
     fn a_text_layer_with_a_scrambled_font_is_not_used() {
         let scrambled = "hontoauszugW mostbank diro extra plus vom 02K04K20NS bis 02K0SK20NS \

@@ -144,6 +144,30 @@ fn a_spanish_header_box_gives_its_number_with_the_series() {
 }
 
 #[test]
+fn a_labels_colon_in_the_values_column_is_not_the_value() {
+    // Bouygues Telecom: "N° de facture | : 11608848301659", beside the line's own number.
+    let rows = rows_of(&[
+        &[("Date de facture", 100.0), (": 02/11/2019", 400.0)],
+        &[("N° de facture", 100.0), (": 11608848301659", 400.0)],
+        &[("N° de ligne", 100.0), (": 06 99 XX YY ZZ", 400.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let number = found.iter().find(|(k, _)| *k == HeaderKey::InvoiceNumber);
+    assert_eq!(
+        number.map(|(_, f)| f.value.as_str()),
+        Some("11608848301659")
+    );
+    assert_eq!(
+        accept(HeaderKey::Total, ": 12,99", DateOrder::DayFirst).as_deref(),
+        Some("12.99")
+    );
+    assert_eq!(
+        accept(HeaderKey::InvoiceNumber, ":", DateOrder::DayFirst),
+        None
+    );
+}
+
+#[test]
 fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
     let rows = rows_of(&[
         &[("FACTURA", 200.0), ("Fecha", 580.0), ("Cliente", 840.0)],

@@ -308,3 +308,20 @@ fn a_sections_heading_set_as_large_as_a_name_is_not_the_issuer() {
         );
     }
 }
+
+#[test]
+fn a_label_and_its_value_in_one_cell_is_not_the_issuer() {
+    // Bouygues Telecom's header box, its name only in the logo: no name rather than a value.
+    assert_eq!(
+        letterhead_name(&[
+            &[("Fin d’engagement : Date échue", 100.0)],
+            &[("N° de compte client : 1.40660897", 100.0)],
+        ]),
+        None
+    );
+    assert!(is_labelled_value("Kundennr.: A-17"));
+    assert!(!is_labelled_value("ACME:") && !is_labelled_value("Acme Widgets"));
+    assert!(!is_labelled_value(
+        "GARDENIA BAKERIES (KL) SDN BHD Tel: 03-55423228"
+    ));
+}
