@@ -499,13 +499,13 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 
 /// Real supplier invoices with hand-checked truth (fixtures/real/invoices: twelve Spanish
 /// wholesalers, a supermarket and a photographed till invoice, an Italian FatturaPA rendering,
-/// two Dutch e-factuur renderings, thirteen English and German invoices of online services),
-/// read from their pages. `ledgerline eval extract fixtures/real/invoices` measures on the text
-/// PDFs, development / validation: kind 1.000 / 0.857, vendor 1.000 / 0.429, number 1.000 /
-/// 0.571, date 1.000 / 0.857, total 0.947 / 0.714, line items F1 0.771 / 0.247. The validation
-/// part is small (seven text PDFs and two image-only ones; the floors count both: kind 8 of 9,
-/// vendor 3 of 9) and far under the
-/// development part: the floors guard what is read today, not the targets.
+/// two Dutch e-factuur renderings, thirteen English and German invoices of online services, a
+/// French telecom bill and an Odoo invoice), read from their pages. `ledgerline eval extract
+/// fixtures/real/invoices` measures on the text PDFs, development / validation: kind 1.000 /
+/// 0.875, vendor 0.950 / 0.500, number 1.000 / 0.750, date 1.000 / 0.875, total 0.950 / 0.750,
+/// line items F1 0.959 / 0.264. The validation part is small (eight text PDFs and two
+/// image-only ones; the floors count both) and far under the development part: the floors guard
+/// what is read today, not the targets.
 #[test]
 fn real_supplier_invoices_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};
@@ -531,7 +531,7 @@ fn real_supplier_invoices_stay_above_their_floors() {
             );
         }
     }
-    for (part, floor) in [(Part::Development, 0.7), (Part::Validation, 0.2)] {
+    for (part, floor) in [(Part::Development, 0.9), (Part::Validation, 0.2)] {
         let f1 = report.line_f1("invoices", part).unwrap_or(0.0);
         assert!(f1 >= floor, "{part:?} line items F1 {f1:.3} under {floor}");
     }

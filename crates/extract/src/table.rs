@@ -11,13 +11,15 @@ mod band;
 mod columns;
 
 pub use columns::ColumnKind;
-use columns::header_kind;
+use columns::{header_kind, is_net_amount};
 
 /// A column: its kind and the horizontal extent of its header.
 #[derive(Debug, Clone)]
 pub struct Column {
     pub kind: ColumnKind,
     pub header: BBox,
+    /// An amount column named as before tax ("Base impon.", "Net amount", "Montant HT").
+    pub net: bool,
 }
 
 impl Column {
@@ -88,9 +90,9 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
                     .map(|w| w.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                header_kind(&phrase).map(|k| (k, n))
+                header_kind(&phrase).map(|k| (k, n, is_net_amount(&phrase)))
             });
-            let Some((kind, n)) = found else {
+            let Some((kind, n, net)) = found else {
                 unknown += 1;
                 since += 1;
                 i += 1;
@@ -105,7 +107,11 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
                     last.header = last.header.union(&bbox);
                     unknown -= since;
                 }
-                _ => cols.push(Column { kind, header: bbox }),
+                _ => cols.push(Column {
+                    kind,
+                    header: bbox,
+                    net: net && kind == ColumnKind::Amount,
+                }),
             }
             since = 0;
             between = false;
@@ -300,6 +306,23 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
         }
     }
     out
+}
+
+/// A summary row's description: its reference (with a figure in it, so a "Total" row has
+/// none) and its date, as printed.
+fn reference_and_date(parts: &[Vec<Word>], cols: &[Column]) -> Option<(String, BBox, f32)> {
+    let reference = cols.iter().position(|c| c.kind == ColumnKind::Sku)?;
+    let (text, _, _) = join(&parts[reference])?;
+    if !text.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let words: Vec<Word> = cols
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i == reference || c.kind == ColumnKind::Date)
+        .flat_map(|(i, _)| parts[i].iter().cloned())
+        .collect();
+    join(&words)
 }
 
 fn join(words: &[Word]) -> Option<(String, BBox, f32)> {
@@ -586,10 +609,20 @@ fn centred_blocks(
 pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     let mut items: Vec<LineItem> = Vec::new();
     for (cols, body) in bodies(rows) {
-        let Some(amount_col) = cols.iter().rposition(|c| c.kind == ColumnKind::Amount) else {
+        // A line's amount is before tax: "Base impon. | I.V.A. | Total Neto" prints it left of
+        // the line's total with tax.
+        let Some(amount_col) = cols
+            .iter()
+            .rposition(|c| c.kind == ColumnKind::Amount && c.net)
+            .or_else(|| cols.iter().rposition(|c| c.kind == ColumnKind::Amount))
+        else {
             continue;
         };
-        if !cols.iter().any(|c| c.kind == ColumnKind::Description) {
+        // A summary invoice lists delivery notes, not goods ("Albarán | Fecha | Base impon."):
+        // each row's reference and date, as printed, describe it.
+        let listed = !cols.iter().any(|c| c.kind == ColumnKind::Description)
+            && cols.iter().any(|c| c.kind == ColumnKind::Sku);
+        if !listed && !cols.iter().any(|c| c.kind == ColumnKind::Description) {
             continue;
         }
         // A row with a description, quantity or price but no amount, waiting for the amount on
@@ -646,7 +679,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                     .position(|c| c.kind == kind)
                     .and_then(|i| join(&parts[i]))
             };
-            let description = get(ColumnKind::Description);
+            let description = get(ColumnKind::Description)
+                .or_else(|| listed.then(|| reference_and_date(&parts, &cols)).flatten());
             let priced = is_priced(&parts);
             // An item's own code starts it, even before its figures.
             let coded =

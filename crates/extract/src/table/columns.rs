@@ -169,6 +169,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "importe total",
             "suma base",
             "base imponible",
+            "base impon",
+            "total neto",
             "b imp",
             "importo",
             "totale",
@@ -196,6 +198,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "taux tva",
             "taxe",
             "iva",
+            "i.v.a.",
             "iva %",
             "cuota iva",
             "btw",
@@ -272,6 +275,21 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "code article",
             "código",
             "codice",
+            // A delivery note or order a summary invoice lists, one per row ("Albarán",
+            // "Su nº pedido", "Lieferschein-Nr.", "N° BL").
+            "albarán",
+            "nº albarán",
+            "su nº albarán",
+            "pedido",
+            "nº pedido",
+            "su nº pedido",
+            "lieferschein",
+            "lieferschein-nr",
+            "bon de livraison",
+            "n bl",
+            "delivery note",
+            "ddt",
+            "pakbon",
         ],
     ),
     (
@@ -289,6 +307,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "zeitraum",
             "leistungszeitraum",
             "période",
+            "fecha",
         ],
     ),
     (
@@ -328,6 +347,34 @@ static NAMES: LazyLock<Vec<(ColumnKind, Vec<String>)>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// Amount columns named as the line's amount before tax.
+const NET_AMOUNTS: &[&str] = &[
+    "net amount",
+    "net value",
+    "net",
+    "line amount excl vat",
+    "amount excl vat",
+    "nettobetrag",
+    "montant ht",
+    "total ht",
+    "base imponible",
+    "base impon",
+    "b imp",
+    "suma base",
+];
+
+static NET: LazyLock<Vec<String>> = LazyLock::new(|| {
+    NET_AMOUNTS
+        .iter()
+        .map(|n| normalised(n).join(" "))
+        .collect()
+});
+
+/// Whether a column name says its amounts are before tax.
+pub(super) fn is_net_amount(text: &str) -> bool {
+    NET.contains(&normalised(text).join(" "))
+}
 
 pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
     let mut words = normalised(text);

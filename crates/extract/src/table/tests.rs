@@ -367,3 +367,69 @@ fn a_figure_centred_under_a_narrow_header_is_its_columns_not_the_descriptions() 
     ]);
     assert_eq!(got, [("Widget".to_string(), "19.00".to_string())]);
 }
+
+#[test]
+fn a_summary_of_delivery_notes_is_described_by_each_notes_number_and_date() {
+    // Panifiesto's monthly invoice: one row per delivery note, the net amount left of the tax
+    // and of the total with tax; the group heading and the totals row are no lines.
+    let got = items(&[
+        &[
+            ("Albarán", 100.0),
+            ("Fecha", 400.0),
+            ("Su nº pedido", 700.0),
+            ("Su nº albarán", 1000.0),
+            ("Base impon.", 1300.0),
+            ("I.V.A.", 1600.0),
+            ("Total Neto", 1900.0),
+        ],
+        &[("Delegación 1, TASCA BAREA", 800.0)],
+        &[
+            ("25-101101-3.544", 100.0),
+            ("02-nov.-2025", 400.0),
+            ("7,88", 1330.0),
+            ("0,32", 1620.0),
+            ("8,20", 1930.0),
+        ],
+        &[
+            ("25-101101-3.545", 100.0),
+            ("02-nov.-2025", 400.0),
+            ("3,08", 1330.0),
+            ("0,12", 1620.0),
+            ("3,20", 1930.0),
+        ],
+        &[
+            ("Total delegación", 100.0),
+            ("10,96", 1330.0),
+            ("0,44", 1620.0),
+            ("11,40", 1930.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            ("25-101101-3.544 02-nov.-2025".into(), "7.88".into()),
+            ("25-101101-3.545 02-nov.-2025".into(), "3.08".into()),
+        ]
+    );
+}
+
+#[test]
+fn of_a_net_and_a_gross_amount_column_the_net_is_the_lines_amount() {
+    let got = items(&[
+        &[
+            ("Description", 100.0),
+            ("Qty", 700.0),
+            ("Net amount", 1000.0),
+            ("VAT", 1300.0),
+            ("Gross amount", 1600.0),
+        ],
+        &[
+            ("Consulting", 100.0),
+            ("2", 720.0),
+            ("200.00", 1030.0),
+            ("20%", 1320.0),
+            ("240.00", 1630.0),
+        ],
+    ]);
+    assert_eq!(got, [("Consulting".into(), "200.00".into())]);
+}
