@@ -620,9 +620,9 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         };
         // A summary invoice lists delivery notes, not goods ("Albarán | Fecha | Base impon."):
         // each row's reference and date, as printed, describe it.
-        let listed = !cols.iter().any(|c| c.kind == ColumnKind::Description)
-            && cols.iter().any(|c| c.kind == ColumnKind::Sku);
-        if !listed && !cols.iter().any(|c| c.kind == ColumnKind::Description) {
+        let described = cols.iter().any(|c| c.kind == ColumnKind::Description);
+        let listed = !described && cols.iter().any(|c| c.kind == ColumnKind::Sku);
+        if !described && !listed {
             continue;
         }
         // A row with a description, quantity or price but no amount, waiting for the amount on
