@@ -502,7 +502,7 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 /// two Dutch e-factuur renderings, thirteen English and German invoices of online services, a
 /// French telecom bill and an Odoo invoice), read from their pages. `ledgerline eval extract
 /// fixtures/real/invoices` measures on the text PDFs, development / validation: kind 1.000 /
-/// 0.875, vendor 0.950 / 0.500, number 1.000 / 0.750, date 1.000 / 0.875, total 0.950 / 0.750,
+/// 0.875, vendor 0.950 / 0.500, number 1.000 / 0.750, date 1.000 / 0.875, total 1.000 / 0.750,
 /// line items F1 0.959 / 0.264. The validation part is small (eight text PDFs and two
 /// image-only ones; the floors count both) and far under the development part: the floors guard
 /// what is read today, not the targets.
@@ -518,7 +518,7 @@ fn real_supplier_invoices_stay_above_their_floors() {
         ("vendor", 0.9, 0.25),
         ("invoice_number", 0.9, 0.5),
         ("date", 0.9, 0.7),
-        ("total", 0.75, 0.5),
+        ("total", 0.9, 0.5),
     ] {
         for (part, floor) in [
             (Part::Development, dev_floor),

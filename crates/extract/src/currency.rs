@@ -25,7 +25,7 @@ const WORD_LIKE: [&str; 6] = ["ALL", "TOP", "CUP", "MOP", "BAM", "LAK"];
 
 /// Symbols and local abbreviations naming one currency, longest first within a shared start
 /// ("US$" before "$").
-const SYMBOLS: [(&str, &str); 39] = [
+const SYMBOLS: [(&str, &str); 42] = [
     ("US$", "USD"),
     ("NZ$", "NZD"),
     ("HK$", "HKD"),
@@ -66,6 +66,10 @@ const SYMBOLS: [(&str, &str); 39] = [
     ("Euro", "EUR"),
     ("EURO", "EUR"),
     ("euro", "EUR"),
+    // "250,07 Euros" (es, fr, pt).
+    ("Euros", "EUR"),
+    ("EUROS", "EUR"),
+    ("euros", "EUR"),
 ];
 
 /// The currency a single token names: an ISO code (as printed, upper case) or a symbol.
@@ -198,6 +202,11 @@ mod tests {
         assert_eq!(strip_currency("CHF1'234.50"), "1'234.50");
         assert_eq!(strip_currency("99 zł"), "99");
         assert_eq!(strip_currency("US$12.00"), "12.00");
+        // La Molienda Verde's total box: "250,07 Euros" over "(41.608 Ptas)".
+        assert_eq!(strip_currency("250,07 Euros"), "250,07");
+        assert_eq!(find_currency("250,07 Euros"), Some("EUR"));
+        assert!(crate::normalize::looks_like_money("250,07 Euros"));
+        assert_eq!(strip_currency("41.608 Ptas"), "41.608 Ptas");
         // Not a currency, or nothing after it: unchanged.
         assert_eq!(strip_currency("INV1234"), "INV1234");
         assert_eq!(strip_currency("RM"), "RM");
