@@ -456,18 +456,19 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
     let floors = [
-        ("zugferd", "kind", 0.75),
+        ("zugferd", "kind", 0.9),
         ("zugferd", "vendor", 0.8),
         ("zugferd", "invoice_number", 0.9),
         ("zugferd", "date", 0.9),
         ("zugferd", "total", 0.85),
-        ("einvoice", "kind", 0.9),
+        ("einvoice", "kind", 0.95),
         ("einvoice", "vendor", 0.85),
         ("einvoice", "invoice_number", 0.9),
         ("einvoice", "date", 0.9),
         ("einvoice", "total", 0.85),
     ];
-    // Measured (development / validation): vendor 1.000 / 1.000 on zugferd and 0.984 / 0.946 on
+    // Measured (development / validation): kind 1.000 / 1.000 on both (a self-billed
+    // "Gutschrift" is an invoice); vendor 1.000 / 1.000 on zugferd and 0.984 / 0.946 on
     // the other hybrids, number 1.000 / 1.000 and 0.967 / 0.973, date 1.000 / 1.000 and
     // 0.984 / 0.946. Line items (amount to the cent, description matching): 1.000 / 1.000 on
     // zugferd and 0.926 / 0.742 on the other hybrids.

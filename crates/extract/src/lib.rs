@@ -288,8 +288,8 @@ fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
 /// or is an invoice paid online (its number labelled, no till word); neither means Other.
 fn classify(rows: &[Row]) -> DocumentKind {
     use vocabulary::{
-        CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, STATEMENT_WORDS,
-        TILL_WORDS, TO_BE_PAID_WORDS, count,
+        CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, SELF_BILLING_WORDS,
+        STATEMENT_WORDS, TILL_WORDS, TO_BE_PAID_WORDS, count,
     };
     let text = rows
         .iter()
@@ -302,10 +302,13 @@ fn classify(rows: &[Row]) -> DocumentKind {
         .iter()
         .filter(|w| vocabulary::names(&text, w))
         .count();
+    let self_billed = SELF_BILLING_WORDS
+        .iter()
+        .any(|w| vocabulary::names(&text, w));
     let receipt = count(&text, RECEIPT_WORDS);
     if statement >= 2 && statement >= invoice {
         DocumentKind::BankStatement
-    } else if credit > 0 && invoice >= 1 {
+    } else if credit > 0 && invoice >= 1 && !self_billed {
         DocumentKind::CreditNote
     } else if is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
         && (vocabulary::count_words(&text, TILL_WORDS) > 0
@@ -463,6 +466,25 @@ mod tests {
                 &[("Invoice ID", 100.0), ("4hrb48vz", 600.0)],
             ]),
             DocumentKind::Invoice
+        );
+    }
+
+    #[test]
+    fn a_self_billed_gutschrift_is_an_invoice_and_a_plain_one_a_credit_note() {
+        let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));
+        assert_eq!(
+            kind(&[
+                &[("Gutschrift (Selbst ausgestellte Rechnung) (389)", 100.0)],
+                &[("Rechnungsnummer", 100.0), ("471102", 600.0)],
+            ]),
+            DocumentKind::Invoice
+        );
+        assert_eq!(
+            kind(&[
+                &[("Gutschrift", 100.0)],
+                &[("Rechnungsnummer", 100.0), ("471102", 600.0)],
+            ]),
+            DocumentKind::CreditNote
         );
     }
 }

@@ -177,6 +177,17 @@ pub const CREDIT_WORDS: &[&str] = &[
     "creditfactuur",
 ];
 
+/// Self-billing: the customer issues the invoice (code 389). German calls it "Gutschrift" too,
+/// which then is no credit note: "Gutschrift (Selbst ausgestellte Rechnung)".
+pub const SELF_BILLING_WORDS: &[&str] = &[
+    "selbst ausgestellte rechnung",
+    "self-billed invoice",
+    "self billed invoice",
+    "autofacturation",
+    "autofactura",
+    "autofattura",
+];
+
 /// Words and phrases of a till receipt: money handed over and change given back.
 pub const RECEIPT_WORDS: &[&str] = &[
     "receipt",
