@@ -316,6 +316,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "amount due",
             "balance due",
             "amount payable",
+            "due payable",
             // de
             "zu zahlen",
             "zahlbetrag",

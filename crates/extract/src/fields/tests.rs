@@ -55,6 +55,21 @@ fn due_on_receipt_is_a_payment_term_not_a_due_date_label() {
     assert!(!is_label(HeaderKey::PaymentTerms, "Net 30"));
 }
 
+#[test]
+fn due_payable_labels_the_amount_owed_not_a_due_date() {
+    // Mustang's sample: "Due payable: 571.04 €" under "VAT total: 75.04 €", beside a table
+    // whose largest figure is a quantity (800.00).
+    let rows = rows_of(&[
+        &[("Net total: 496.00 €", 100.0)],
+        &[("VAT total: 75.04 €", 100.0)],
+        &[("Due payable: 571.04 €", 100.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let due = found.iter().find(|(k, _)| *k == HeaderKey::AmountDue);
+    assert_eq!(due.map(|(_, f)| f.value.as_str()), Some("571.04"));
+    assert!(!found.iter().any(|(k, _)| *k == HeaderKey::DueDate));
+}
+
 fn titled(rows: &[&[(&str, f32)]]) -> Option<String> {
     titled_number(&rows_of(rows), DateOrder::DayFirst).map(|f| f.value)
 }
