@@ -555,15 +555,42 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         if word.len() < 5 || !INVOICE_WORDS.contains(&word.as_str()) {
             return None;
         }
-        let below = cells
+        let next_line = |c: &&&Cell| {
+            c.page == title.page
+                && c.bbox.y0 >= title.bbox.y1 - 1.0
+                && c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5
+        };
+        let code = |cell: &Cell| {
+            let value = cell.text.trim().trim_start_matches('#');
+            (!value.contains(char::is_whitespace) && is_document_code(value, order))
+                .then(|| field(value.to_string(), cell, value))
+        };
+        let under = cells
             .iter()
-            .filter(|c| c.page == title.page && c.bbox.y0 >= title.bbox.y1 - 1.0)
-            .filter(|c| c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5)
+            .filter(next_line)
             .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
-            .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))?;
-        let value = below.text.trim().trim_start_matches('#');
-        (!value.contains(char::is_whitespace) && is_document_code(value, order))
-            .then(|| field(value.to_string(), below, value))
+            .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        if let Some(found) = under.and_then(|c| code(c)) {
+            return Some(found);
+        }
+        // "FACTURE" over "AFFACTUREE N°  UC1_2023020_AFF" (or over "N° ..."): the title goes
+        // on over the next line and ends with a number mark, the code right of it.
+        let reach = title.bbox.x1 + 3.0 * title.bbox.height();
+        let mark = cells.iter().filter(next_line).find(|c| {
+            let words = label_words(&c.text);
+            c.bbox.x0 >= title.bbox.x0 - title.bbox.height()
+                && c.bbox.x0 <= reach
+                && words.len() <= 3
+                && words
+                    .last()
+                    .is_some_and(|w| NUMBER_MARKS.contains(&w.as_str()))
+        })?;
+        let value = cells
+            .iter()
+            .filter(|c| c.page == mark.page && c.bbox.x0 > mark.bbox.x1)
+            .filter(|c| c.bbox.vertical_overlap(&mark.bbox) > 0.5)
+            .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))?;
+        code(value)
     })
 }
 

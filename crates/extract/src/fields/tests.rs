@@ -198,6 +198,17 @@ fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
             .as_deref(),
         Some("25-100101-387")
     );
+    // The title goes on over the next line and ends in a number mark, the code beside it.
+    let rows = rows_of(&[
+        &[("FACTURE", 1230.0)],
+        &[("AFFACTUREE N°", 1230.0), ("UC1_2023020_AFF", 1750.0)],
+    ]);
+    assert_eq!(
+        titled_number(&rows, DateOrder::DayFirst)
+            .map(|f| f.value)
+            .as_deref(),
+        Some("UC1_2023020_AFF")
+    );
     // A date or an amount under the title is no number.
     let rows = rows_of(&[&[("Invoice", 200.0)], &[("12/03/2024", 200.0)]]);
     assert_eq!(titled_number(&rows, DateOrder::DayFirst), None);
