@@ -580,16 +580,17 @@ fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f3
         BBox::new(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
     };
     let chars = text.chars();
-    let across = text_direction(chars.iter().filter_map(|ch| ch.angle_degrees().ok()));
+    let angles: Vec<Option<f32>> = chars.iter().map(|ch| ch.angle_degrees().ok()).collect();
+    let across = text_direction(angles.iter().flatten().copied());
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
-    for ch in chars.iter() {
+    for (ch, angle) in chars.iter().zip(&angles) {
         let c = ch.unicode_char();
         let bounds = ch.loose_bounds().ok();
         // Text set up or down the page (a legal notice along the margin) comes one character
         // per line and would cut every line it passes into pieces; it is left out of the
         // page's words.
-        if ch.angle_degrees().is_ok_and(|a| crosswise(a, across)) {
+        if angle.is_some_and(|a| crosswise(a, across)) {
             words.extend(current.take());
             continue;
         }

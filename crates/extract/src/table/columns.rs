@@ -144,34 +144,22 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "total",
             "line total",
             "subtotal",
-            "net value",
             "gross value",
             "gross amount",
-            "net amount",
             "sum",
             "value",
-            "net",
             "total price",
             "line amount",
-            "line amount excl vat",
-            "amount excl vat",
             "gesamtpreis",
             "gesamt",
             "betrag",
-            "nettobetrag",
             "entgelt",
             "summe",
             "montant",
-            "montant ht",
-            "total ht",
             "prix total",
             "importe",
             "importe total",
-            "suma base",
-            "base imponible",
-            "base impon",
             "total neto",
-            "b imp",
             "importo",
             "totale",
             "bedrag",
@@ -336,19 +324,7 @@ fn normalised(text: &str) -> Vec<String> {
 
 /// Every column name in its compared form, made once: `header_kind` runs for each phrase of each
 /// row a document has.
-static NAMES: LazyLock<Vec<(ColumnKind, Vec<String>)>> = LazyLock::new(|| {
-    HEADERS
-        .iter()
-        .map(|(kind, names)| {
-            (
-                *kind,
-                names.iter().map(|n| normalised(n).join(" ")).collect(),
-            )
-        })
-        .collect()
-});
-
-/// Amount columns named as the line's amount before tax.
+/// Amount columns named as the line's amount before tax; `NAMES` adds them to the amount names.
 const NET_AMOUNTS: &[&str] = &[
     "net amount",
     "net value",
@@ -363,6 +339,24 @@ const NET_AMOUNTS: &[&str] = &[
     "b imp",
     "suma base",
 ];
+
+static NAMES: LazyLock<Vec<(ColumnKind, Vec<String>)>> = LazyLock::new(|| {
+    HEADERS
+        .iter()
+        .map(|(kind, names)| {
+            // The net names are amount names too, kept in one list.
+            let net = NET_AMOUNTS.iter().filter(|_| *kind == ColumnKind::Amount);
+            (
+                *kind,
+                names
+                    .iter()
+                    .chain(net)
+                    .map(|n| normalised(n).join(" "))
+                    .collect(),
+            )
+        })
+        .collect()
+});
 
 static NET: LazyLock<Vec<String>> = LazyLock::new(|| {
     NET_AMOUNTS
