@@ -190,7 +190,9 @@ fn money(v: &Value) -> Option<Decimal> {
         .chars()
         .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
         .collect();
-    lines::parse_amount(&s)
+    // Truth is written as plain decimals ("194.690" is a hotel's three-decimal amount, not
+    // 194,690); only a printed form ("1.234,56") needs reading as the page would.
+    s.parse().ok().or_else(|| lines::parse_amount(&s))
 }
 
 /// The (document, truth) pairs of one corpus folder, sorted by file name.
