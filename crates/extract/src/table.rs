@@ -236,11 +236,23 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 .filter(|(_, d)| *d < cell.bbox.height().max(8.0) * 1.5)
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i);
+            // A word past a figures' column, or nearer the next column's header than its own
+            // ("U" for the unit under a nameless header, a tax code right of the amount), is
+            // no part of the description.
+            let within = |text: &Column| {
+                let next = cols
+                    .iter()
+                    .filter(|c| c.header.x0 > text.header.x1)
+                    .map(|c| c.header.x0)
+                    .fold(f32::MAX, f32::min);
+                numeric || next == f32::MAX || cell.bbox.x0 < (text.header.x1 + next) / 2.0
+            };
             let left_text = cols
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| is_text(c.kind) && c.header.x0 <= cell.bbox.x0 + 1.0)
                 .max_by(|a, b| a.1.header.x0.total_cmp(&b.1.header.x0))
+                .filter(|(_, text)| within(text))
                 .map(|(i, _)| i);
             let nearest = cols
                 .iter()
@@ -272,11 +284,20 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i);
             current = if numeric {
-                aligned.or(beside).or(left_text)
+                aligned.or(beside).or(left_text).or(nearest)
             } else {
-                left_text
-            }
-            .or(nearest);
+                // A quantity with its unit ("2 Stk") still goes to its figures' column, but
+                // not to the amount's, which lines up with its header.
+                let figure = cell.text.starts_with(|c: char| c.is_ascii_digit());
+                left_text.or(nearest.filter(|&i| {
+                    if is_text(cols[i].kind) {
+                        within(&cols[i])
+                    } else {
+                        (figure && !cols[i].kind.is_money())
+                            || !cols.iter().any(|c| is_text(c.kind))
+                    }
+                }))
+            };
         }
         let Some(mut col) = current else { continue };
         for (word, place) in words.into_iter().zip(placed) {
@@ -359,6 +380,9 @@ pub(crate) fn make_field(
     }
 }
 
+/// How many line heights of blank page between two rows end a table.
+const FAR_BELOW: f32 = 10.0;
+
 /// Words that end a table: the totals block, or a carried-forward row at the foot of a page.
 fn ends_table(text: &str) -> bool {
     // "Sub-total" is "sub total".
@@ -391,6 +415,8 @@ fn ends_table(text: &str) -> bool {
         "imponibile",
         "subtotaal",
         "totaal",
+        "kokku",
+        "ridade summa",
     ]
     .iter()
     .any(|t| w.starts_with(t))
@@ -512,7 +538,15 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
         if is_forward_row(&text) {
             continue;
         }
-        if ends_table(&row.cells[0].text)
+        // Far below the last item, the page has moved on: a box left empty under the items,
+        // then conditions or tax notes that are no line ("Suite à l'adoption de la Loi ...").
+        let far = tables[t].1.last().is_some_and(|last| {
+            let (above, here) = (last.bbox(), row.bbox());
+            last.page == row.page
+                && here.y0 - above.y1 > FAR_BELOW * above.height().max(here.height())
+        });
+        if far
+            || ends_table(&row.cells[0].text)
             || row.cells.iter().any(|c| {
                 ends_table(&c.text)
                     && c.bbox.x0 > tables[t].0[0].header.x0 + 1.0

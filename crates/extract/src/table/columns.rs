@@ -75,6 +75,10 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "descrizione",
             "prodotto",
             "omschrijving",
+            "tekst",
+            "nimetus",
+            "kirjeldus",
+            "toode",
         ],
     ),
     (
@@ -101,6 +105,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "quantità",
             "qtà",
             "aantal",
+            "kogus",
         ],
     ),
     (
@@ -135,6 +140,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "prijs",
             "stukprijs",
             "eenheidsprijs",
+            "hind",
+            "ühiku hind",
         ],
     ),
     (
@@ -164,6 +171,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "totale",
             "bedrag",
             "totaal",
+            "waarde",
+            "summa",
         ],
     ),
     (
@@ -338,6 +347,9 @@ const NET_AMOUNTS: &[&str] = &[
     "base impon",
     "b imp",
     "suma base",
+    "summa km-ta",
+    "kokku km-ta",
+    "kokku kmta",
 ];
 
 static NAMES: LazyLock<Vec<(ColumnKind, Vec<String>)>> = LazyLock::new(|| {

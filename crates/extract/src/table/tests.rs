@@ -433,3 +433,58 @@ fn of_a_net_and_a_gross_amount_column_the_net_is_the_lines_amount() {
     ]);
     assert_eq!(got, [("Consulting".into(), "200.00".into())]);
 }
+
+#[test]
+fn a_unit_and_a_tax_code_in_nameless_columns_are_no_part_of_the_description() {
+    // "U" under a header of one dot, "TN" right of the amount under "*": ELECTRO OUEST's
+    // invoice (Sage 1000). The description starts left of its centred header.
+    let got = items(&[
+        &[
+            ("Désignation", 747.0),
+            (".", 1616.0),
+            ("Quantité", 1682.0),
+            ("Prix Unitaire", 1872.0),
+            ("Montant", 2155.0),
+            ("*", 2382.0),
+        ],
+        &[
+            ("Metal Face Inductive Sensor", 127.0),
+            ("U", 1609.0),
+            ("1", 1710.0),
+            ("62,25", 1930.0),
+            ("62,25", 2170.0),
+            ("TN", 2368.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [("Metal Face Inductive Sensor".into(), "62.25".into())]
+    );
+}
+
+#[test]
+fn a_paragraph_far_below_the_last_item_ends_the_table() {
+    // An empty box under the items, then a legal notice and a tax summary with no totals
+    // label the table knows: neither is a line, nor goes on the last item's description.
+    let mut page: Vec<&[(&str, f32)]> = vec![
+        &[("Description", 100.0), ("Qty", 1400.0), ("Amount", 2000.0)],
+        &[("Sensor", 100.0), ("1", 1420.0), ("62,25", 2000.0)],
+    ];
+    page.extend([&[][..]; 14]);
+    page.push(&[("maximum de 45 jours fin de mois", 100.0)]);
+    page.push(&[("TVA", 100.0), ("Port", 1000.0), ("0,00", 2000.0)]);
+    assert_eq!(items(&page), [("Sensor".into(), "62.25".into())]);
+}
+
+#[test]
+fn a_quantity_with_its_unit_beside_its_header_is_no_part_of_the_description() {
+    let got = items(&[
+        &[
+            ("Description", 100.0),
+            ("Menge", 1400.0),
+            ("Betrag", 2000.0),
+        ],
+        &[("Schrauben", 100.0), ("12 Stk", 1330.0), ("9,00", 2000.0)],
+    ]);
+    assert_eq!(got, [("Schrauben".into(), "9.00".into())]);
+}
