@@ -130,9 +130,14 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 .filter(|t| !t.is_empty())
                 .collect();
             let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
-            // A series and a number printed with a spaced separator: "25 - 5469".
+            // A series and a number printed with a spaced separator: "25 - 5469"; but not a
+            // number and its date sharing a cell ("94165608 / 30.08.2018").
             let token = match tokens.as_slice() {
-                [series, sep @ ("-" | "/"), number, ..] if digits(series) && digits(number) => {
+                [series, sep @ ("-" | "/"), number, ..]
+                    if digits(series)
+                        && digits(number)
+                        && !crate::normalize::is_any_date(number) =>
+                {
                     format!("{series}{sep}{number}")
                 }
                 [first, ..] => first.to_string(),

@@ -59,9 +59,28 @@ fn clean_name(text: &str) -> String {
     without_address(name).to_string()
 }
 
+/// Words that open a post-box address ("Postbus 3101", "Postfach 10 20 30", "P.O. Box 12").
+const POST_BOXES: &[&str] = &[
+    "postbus", "postfach", "po", "p.o.", "bp", "b.p.", "apartado", "casella", "boîte", "pob",
+];
+
+/// Whether what follows a legal form on its line is an address: a post box, or a street and a
+/// postcode set apart by a comma ("Ploegweg 15, 5232 BR 's-Hertogenbosch").
+fn is_address(rest: &str) -> bool {
+    let first = rest
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_end_matches([':', ',']).to_lowercase());
+    let postcode = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 4);
+    first.is_some_and(|w| POST_BOXES.contains(&w.as_str())) || (rest.contains(',') && postcode)
+}
+
 /// A name with its address run on after the legal form, as OCR reads a letterhead line
-/// ("Au bon moulin SARL -1242 chemin de l'olive", "ACME GmbH, Hauptstr. 5"): cut after the
-/// legal form when a separator or a house number follows it.
+/// ("Au bon moulin SARL -1242 chemin de l'olive", "ACME GmbH, Hauptstr. 5") or a window
+/// envelope's sender line ("Lenze B.V. Postbus 3101, 5203 DC 's-Hertogenbosch"): cut after the
+/// legal form when a separator, a house number or an address follows it.
 fn without_address(name: &str) -> &str {
     let mut at = 0;
     for word in name.split_inclusive(char::is_whitespace) {
@@ -74,6 +93,7 @@ fn without_address(name: &str) -> &str {
             if glued
                 || next
                     .is_some_and(|c| matches!(c, '-' | ',' | '·' | '|' | '–') || c.is_ascii_digit())
+                || is_address(rest)
             {
                 // Words carry no leading space, so `bare` is a prefix of `word`.
                 return name[..at + bare.len()].trim();

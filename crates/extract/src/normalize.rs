@@ -12,7 +12,7 @@ pub enum DateOrder {
 }
 
 /// Parses an amount: "1,234.56", "1.234,56", "1 234,56", "$1,234.56", "1,234.56 EUR", "(12.00)",
-/// "12.00 CR", "-12.00", "12.00-". Returns None when the text is not a single amount.
+/// "12.00 CR", "-12.00", "−12.00", "12.00-". Returns None when the text is not a single amount.
 pub fn parse_amount(text: &str) -> Option<Decimal> {
     let mut s = text.trim().to_string();
     let mut negative = false;
@@ -41,7 +41,9 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
         .filter(|c| !matches!(c, '$' | '€' | '£' | '\u{a0}'))
         .collect();
     let mut s = cleaned.trim().to_string();
-    if let Some(rest) = s.strip_prefix('-') {
+    // The minus sign proper, and the soft hyphen some fonts map their minus to ("\u{ad}5,15" on
+    // an Axapta credit note).
+    if let Some(rest) = s.strip_prefix(['-', '\u{2212}', '\u{ad}']) {
         s = rest.trim().to_string();
         negative = !negative;
     } else if let Some(rest) = s.strip_prefix('+') {
@@ -495,6 +497,8 @@ mod tests {
         assert_eq!(parse_amount("12.00 CR"), Some(d("-12.00")));
         assert_eq!(parse_amount("-£5.10"), Some(d("-5.10")));
         assert_eq!(parse_amount("+ 2.780,70"), Some(d("2780.70")));
+        assert_eq!(parse_amount("\u{2212}12,00"), Some(d("-12.00")));
+        assert_eq!(parse_amount("\u{ad}5,15"), Some(d("-5.15")));
         assert_eq!(parse_amount("RM7.72"), Some(d("7.72")));
         assert_eq!(parse_amount("-RM0.02"), Some(d("-0.02")));
         assert_eq!(parse_amount("CHF 1'234.50"), Some(d("1234.50")));

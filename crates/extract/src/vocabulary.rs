@@ -79,6 +79,12 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "creditnotanummer",
             "documentnr",
             "documentnummer",
+            // et
+            "arve nr",
+            "arve number",
+            "arve",
+            "kreeditarve nr",
+            "kreeditarve",
         ],
     ),
     (
@@ -113,6 +119,11 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "data",
             // nl
             "factuurdatum",
+            // et
+            "arve kuupäev",
+            "kuupäev",
+            "dok kpv",
+            "arve kpv",
         ],
     ),
     (
@@ -135,6 +146,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "scadenza",
             "vervaldatum",
             "uiterste betaaldatum",
+            "maksetähtaeg",
+            "tähtaeg",
         ],
     ),
     (
@@ -206,6 +219,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "totale imponibile",
             "subtotaal",
             "totaal excl btw",
+            "kokku kmta",
+            "kokku km-ta",
+            "summa km-ta",
+            "ridade summa kokku kmta",
         ],
     ),
     (
@@ -234,6 +251,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "totale iva",
             "btw",
             "btw bedrag",
+            "käibemaks",
         ],
     ),
     (
@@ -276,6 +294,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "totaal",
             "totaalbedrag",
             "totaal incl btw",
+            // et
+            "kokku kmga",
+            "kokku km-ga",
+            "arve summa",
         ],
     ),
     (
@@ -330,6 +352,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "totale da pagare",
             // nl
             "te betalen",
+            // et
+            "tasumisele kuulub",
+            "tasuda",
         ],
     ),
     (
@@ -464,6 +489,8 @@ pub const TITLES: &[&str] = &[
     "factuur",
     "creditnota",
     "kassabon",
+    "arve",
+    "kreeditarve",
     "выписка",
 ];
 

@@ -183,6 +183,13 @@ fn a_labels_colon_in_the_values_column_is_not_the_value() {
 }
 
 #[test]
+fn a_number_and_its_date_in_one_cell_give_the_number() {
+    let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
+    assert_eq!(number("94165608 / 30.08.2018").as_deref(), Some("94165608"));
+    assert_eq!(number("25 - 5469").as_deref(), Some("25-5469"));
+}
+
+#[test]
 fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
     let rows = rows_of(&[
         &[("FACTURA", 200.0), ("Fecha", 580.0), ("Cliente", 840.0)],

@@ -46,6 +46,11 @@ const BUYER_HEADINGS: &[&str] = &[
     "klant",
     "afnemer",
     "factuuradres",
+    "factuurontvanger",
+    "klient",
+    "ostja",
+    "saaja",
+    "arve saaja",
 ];
 
 /// How many rows under its heading a customer's block may run: name, contact, street, town,

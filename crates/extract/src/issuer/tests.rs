@@ -28,6 +28,13 @@ fn an_address_run_on_after_the_legal_form_is_cut() {
         ("ACME GmbH, Hauptstraße 5", "ACME GmbH"),
         ("Müller GmbH 10115 Berlin", "Müller GmbH"),
         ("Global Goods Inc.", "Global Goods Inc."),
+        (
+            "Lenze B.V. Postbus 3101, 5203 DC 's-Hertogenbosch",
+            "Lenze B.V.",
+        ),
+        ("ACME Ltd P.O. Box 12", "ACME Ltd"),
+        ("Kraft GmbH Ringstr. 4, 12345 Ulm", "Kraft GmbH"),
+        ("Müller GmbH & Co. KG", "Müller GmbH & Co. KG"),
         ("Fdo. MERCADONA S.A.", "MERCADONA S.A."),
         ("gez. Müller GmbH", "Müller GmbH"),
         ("SARL Dupont et Fils", "SARL Dupont et Fils"),

@@ -106,6 +106,10 @@ pub const INVOICE_WORDS: &[&str] = &[
     "btw",
     "aantal",
     "totaal",
+    "arve",
+    "käibemaks",
+    "kogus",
+    "kokku",
     // An invoice's own number or date, labelled: each is a second word of the invoice
     // ("Invoice ID", "Invoice Date"), as "grand total" is. Not "Invoice Total": a statement
     // lists its invoices' totals.
@@ -123,6 +127,8 @@ pub const INVOICE_WORDS: &[&str] = &[
     "data fattura",
     "factuurnummer",
     "factuurdatum",
+    "arve nr",
+    "arve kuupäev",
 ];
 
 /// Words of money handed over at a till: a receipt that prints none of them and labels an
@@ -175,6 +181,7 @@ pub const CREDIT_WORDS: &[&str] = &[
     "nota di credito",
     "creditnota",
     "creditfactuur",
+    "kreeditarve",
 ];
 
 /// Self-billing: the customer issues the invoice (code 389). German calls it "Gutschrift" too,
