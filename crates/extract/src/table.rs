@@ -300,11 +300,20 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
             };
         }
         let Some(mut col) = current else { continue };
+        let rate_col = cols.iter().position(|c| c.kind == ColumnKind::TaxRate);
         for (word, place) in words.into_iter().zip(placed) {
             if let Some(p) = place {
                 col = p;
             }
-            out[col].push(word);
+            // A rate printed right after the amount in one cell ("-5,15 24%") is the line's
+            // tax rate, never part of its amount.
+            let rate =
+                word.text.ends_with('%') && parse_amount(word.text.trim_end_matches('%')).is_some();
+            match rate_col {
+                _ if !(rate && cols[col].kind.is_money()) => out[col].push(word),
+                Some(r) if out[r].is_empty() => out[r].push(word),
+                _ => {}
+            }
         }
     }
     // A quantity printed close before the description ("12 PATATAS FRITAS", under "Cantidad"
@@ -668,7 +677,12 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         let mut carried: Option<Carried> = None;
         let mut all_parts: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
         let merged = centred_blocks(&body, &mut all_parts, &cols, amount_col);
+        // Whether the last row read was an item's, and whether the waiting row came right
+        // after one.
+        let mut after_item = false;
+        let mut pending_after_item = false;
         for ((row, mut parts), merged) in body.iter().zip(all_parts).zip(merged) {
+            let was_item = std::mem::replace(&mut after_item, false);
             if merged {
                 continue;
             }
@@ -721,9 +735,23 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                 get(ColumnKind::Sku).is_some_and(|(t, _, _)| t.chars().any(|c| c.is_ascii_digit()));
             if amount.is_none() && description.is_some() && (priced || coded) {
                 pending = Some(parts);
+                pending_after_item = was_item;
                 continue;
             }
-            pending = None;
+            // An item over two rows, the second under a header's second line ("Art.-Nr.
+            // Bezeichnung ... Preis" over "Waren-gr. ... Rabatt-%"): a row right under an item
+            // that found no figures of its own before the next item goes on the item above.
+            if let Some(waiting) = pending.take()
+                && pending_after_item
+                && amount.is_some()
+                && let Some(i) = description_col
+                && let Some((text, bbox, _)) = join(&waiting[i])
+                && let Some(last) = items.last_mut()
+            {
+                last.description.value = format!("{} {}", last.description.value, text);
+                last.description.raw = last.description.value.clone();
+                last.description.bbox = last.description.bbox.union(&bbox);
+            }
             match (amount, description) {
                 (Some((raw, bbox, conf)), description) => {
                     let value = parse_amount(&raw).expect("checked above");
@@ -756,6 +784,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         line_id: None,
                         confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
                     });
+                    after_item = true;
                 }
                 (None, Some(text)) => {
                     let before = items.last().map_or(0, |i| i.description.value.len());

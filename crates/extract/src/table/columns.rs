@@ -142,6 +142,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "eenheidsprijs",
             "hind",
             "ühiku hind",
+            "põhihind",
+            "kliendihind",
         ],
     ),
     (
@@ -233,6 +235,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "dto %",
             "sconto",
             "korting",
+            "ah %",
         ],
     ),
     (
@@ -249,6 +252,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "no",
             "art",
             "art-nr",
+            "art nr",
+            "jnr",
             "art-nr-lief",
             "art-nr-kunde",
             "artikelnummer",
@@ -383,6 +388,23 @@ pub(super) fn is_net_amount(text: &str) -> bool {
 }
 
 pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
+    // Names glued into one word: "Preis-EUR", "Art.-Nr.", and a column named twice over a
+    // slash, "Bezeichnung/Zusatztext", by its first name that is known.
+    kind_of(text)
+        .or_else(|| {
+            text.contains('-')
+                .then(|| kind_of(&text.replace('-', " ")))
+                .flatten()
+        })
+        .or_else(|| {
+            let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
+            (text.contains('/') && !text.contains(' '))
+                .then(|| parts.find_map(kind_of))
+                .flatten()
+        })
+}
+
+fn kind_of(text: &str) -> Option<ColumnKind> {
     let mut words = normalised(text);
     // "Totaal(EUR)", "Amount (€)": the currency says nothing of the column.
     if words.len() > 1

@@ -488,3 +488,77 @@ fn a_quantity_with_its_unit_beside_its_header_is_no_part_of_the_description() {
     ]);
     assert_eq!(got, [("Schrauben".into(), "9.00".into())]);
 }
+
+#[test]
+fn names_glued_into_one_word_name_their_columns() {
+    for (name, kind) in [
+        ("Bezeichnung/Zusatztext", ColumnKind::Description),
+        ("Preis-EUR", ColumnKind::UnitPrice),
+        ("Betrag-EUR", ColumnKind::Amount),
+        ("Art.-Nr.", ColumnKind::Sku),
+        ("USt-%", ColumnKind::TaxRate),
+    ] {
+        assert_eq!(header_kind(name), Some(kind), "{name}");
+    }
+    assert_eq!(header_kind("Waren-gr."), None);
+}
+
+#[test]
+fn a_rate_printed_after_the_amount_is_not_part_of_it() {
+    // An Axapta credit note: "­5,15 24%" in the net total's column, the minus a soft hyphen.
+    let got = items(&[
+        &[("Tekst", 100.0), ("Kogus", 1150.0), ("Kokku KMta", 2145.0)],
+        &[
+            ("KAUBAALUS 1/4 puit", 170.0),
+            ("\u{ad}1,000 tk", 1150.0),
+            ("\u{ad}5,15", 2200.0),
+            ("24%", 2262.0),
+        ],
+    ]);
+    assert_eq!(got, [("KAUBAALUS 1/4 puit".into(), "-5.15".into())]);
+}
+
+#[test]
+fn an_items_second_row_between_two_items_goes_on_the_item_above() {
+    // SAP's two-row items (Dachdecker-Einkauf Süd): article number and name, quantity, price
+    // and amount; then the goods group and the name's second half, price unit and discount.
+    let got = items(&[
+        &[
+            ("Art.-Nr.", 120.0),
+            ("Bezeichnung/Zusatztext", 300.0),
+            ("Menge", 1400.0),
+            ("Preis-EUR", 1760.0),
+            ("Betrag-EUR", 1980.0),
+        ],
+        &[
+            ("2733527", 92.0),
+            ("BRA Frankf.ganz KROT", 300.0),
+            ("10,000 ST", 1400.0),
+            ("995,00", 1774.0),
+            ("9,25", 2030.0),
+        ],
+        &[
+            ("0116", 155.0),
+            ("Matt Protegon klas.rot", 300.0),
+            ("1.000", 1411.0),
+            ("7,00-", 1816.0),
+        ],
+        &[
+            ("9996600", 92.0),
+            ("FZZ Braas Frachtaufwendungen", 300.0),
+            ("10,000 ST", 1400.0),
+            ("155,00", 1774.0),
+            ("1,55", 2030.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            (
+                "BRA Frankf.ganz KROT Matt Protegon klas.rot".into(),
+                "9.25".into()
+            ),
+            ("FZZ Braas Frachtaufwendungen".into(), "1.55".into())
+        ]
+    );
+}
