@@ -600,6 +600,33 @@ fn words_beside_the_figures_and_a_paragraph_under_the_box_stay_out_of_the_line()
     assert_eq!(invoice.total.map(|t| t.value).as_deref(), Some("74.70"));
 }
 
+/// Lenze's SAP invoice (Dutch, two pages): the sender line names the issuer with its post box
+/// ("Lenze B.V. Postbus 3101, 5203 DC 's-Hertogenbosch"); its one item's name stands under the
+/// material number, a row below the figures, above a list of specifications that runs onto
+/// page 2 under a repeated header and letterhead; the totals box starts "Netto goederenwaarde".
+#[test]
+fn a_sap_invoice_over_two_pages_reads_one_item_and_its_issuer() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real/invoices/pdf/pm_lenze_98559514.pdf");
+    let bytes = std::fs::read(&path).unwrap();
+    let pages = common::reader()
+        .read(&bytes, ledgerline::decode::MediaType::Pdf)
+        .unwrap();
+    let invoice = lines::extract(&pages).invoice.unwrap();
+    let value = |f: &Option<ledgerline::lines::Field>| f.as_ref().map(|f| f.value.clone());
+    assert_eq!(value(&invoice.vendor_name).as_deref(), Some("Lenze B.V."));
+    assert_eq!(value(&invoice.total).as_deref(), Some("671.33"));
+    let [item] = &invoice.lines[..] else {
+        panic!("one item, not {:#?}", invoice.lines);
+    };
+    assert_eq!(item.amount.value, "534.87");
+    let name = &item.description.value;
+    assert!(
+        name.contains("AC wormwiel-motorreductor") && !name.contains("Postbus"),
+        "{name}"
+    );
+}
+
 /// An Estonian credit note ("Kreeditarve", Axapta) whose minus signs are soft hyphens in the
 /// text layer: a credit note, with its number and a negative total.
 #[test]

@@ -11,6 +11,7 @@ use super::{DocumentKind, Field, FieldSource};
 
 mod bank;
 mod buyer;
+mod domain;
 use buyer::Buyer;
 
 /// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
@@ -467,7 +468,8 @@ pub fn issuer(
         _ => {
             let mut top = named.clone();
             top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
-            top.into_iter()
+            let found = top
+                .into_iter()
                 .take(3)
                 .find(|c| has_legal_form(&c.text))
                 .or_else(|| {
@@ -482,7 +484,12 @@ pub fn issuer(
                 })
                 // Type all of one size, topped by a header box of labels and values ("Fin
                 // d'engagement : Date échue"): no name is better than a field's value.
-                .or(largest.filter(|c| !is_labelled_value(&c.text)))?
+                .or(largest.filter(|c| !is_labelled_value(&c.text)));
+            // No line names the issuer: the logo does, and its domain may spell it.
+            let Some(found) = found else {
+                return domain::domain_name(rows, &buyer).map(|n| (n, None));
+            };
+            found
         }
     };
     let name = postal_name(&first, name, bottom).unwrap_or(name);

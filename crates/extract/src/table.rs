@@ -392,6 +392,9 @@ pub(crate) fn make_field(
 /// How many line heights of blank page between two rows end a table.
 const FAR_BELOW: f32 = 10.0;
 
+/// How many line heights of blank page a wrapped description's next line may follow its last.
+const WRAP_GAP: f32 = 3.0;
+
 /// Words that end a table: the totals block, or a carried-forward row at the foot of a page.
 fn ends_table(text: &str) -> bool {
     // "Sub-total" is "sub total".
@@ -424,6 +427,8 @@ fn ends_table(text: &str) -> bool {
         "imponibile",
         "subtotaal",
         "totaal",
+        "netto goederenwaarde",
+        "goederenwaarde",
         "kokku",
         "ridade summa",
     ]
@@ -451,7 +456,16 @@ fn tax_or_base_label(text: &str) -> bool {
 
 fn is_forward_row(text: &str) -> bool {
     let w = label_words(text).join(" ");
-    w.contains("carried forward") || w.contains("brought forward") || w.starts_with("page ")
+    w.contains("carried forward")
+        || w.contains("brought forward")
+        || w.starts_with("page ")
+        || [
+            "volgende pagina",
+            "suite page suivante",
+            "fortsetzung",
+            "continued",
+        ]
+        .contains(&w.as_str())
 }
 
 /// Column names printed just above or below a one-line header, beside it ("Service" over
@@ -495,6 +509,7 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
     let mut current: Option<usize> = None;
     let mut ended = false;
     let mut page = usize::MAX;
+    let mut header_page = usize::MAX;
     let bands = band::needed(rows);
     let mut skip = 0;
     for (i, row) in rows.iter().enumerate() {
@@ -527,9 +542,18 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
             },
         };
         if let Some(cols) = header {
-            // A repeated header on a new page continues the open table.
+            // A header on a new page continues the open table when it repeats the table's
+            // header, or when the page has shown none of the table's rows yet; what the page
+            // printed above a repeated header is its letterhead, not the table's.
+            let kinds = |cols: &[Column]| cols.iter().map(|c| c.kind).collect::<Vec<_>>();
+            let repeated = current.is_some_and(|t| kinds(&tables[t].0) == kinds(&cols));
             match current {
-                Some(t) if !ended && row.page != page => tables[t].0 = cols,
+                Some(t) if !ended && row.page != header_page && (repeated || row.page != page) => {
+                    if repeated {
+                        tables[t].1.retain(|r| r.page != row.page);
+                    }
+                    tables[t].0 = cols;
+                }
                 _ => {
                     tables.push((cols, Vec::new()));
                     current = Some(tables.len() - 1);
@@ -537,6 +561,7 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
             }
             ended = false;
             page = row.page;
+            header_page = row.page;
             continue;
         }
         let Some(t) = current else { continue };
@@ -681,8 +706,16 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // after one.
         let mut after_item = false;
         let mut pending_after_item = false;
+        // The last row that was an item's or went on its description.
+        let mut above: Option<(usize, BBox)> = None;
         for ((row, mut parts), merged) in body.iter().zip(all_parts).zip(merged) {
             let was_item = std::mem::replace(&mut after_item, false);
+            // A wrapped description follows its line closely; text further down (a page's
+            // footer under a list of specifications) goes on nothing.
+            let here = row.bbox();
+            let close = above.is_none_or(|(page, b)| {
+                page != row.page || here.y0 - b.y1 <= WRAP_GAP * b.height().max(here.height())
+            });
             if merged {
                 continue;
             }
@@ -785,12 +818,16 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         confidence: conf.min(if dconf > 0.0 { dconf } else { conf }),
                     });
                     after_item = true;
+                    above = Some((row.page, here));
                 }
+                // Far from the item above, it may still name the item below.
+                (None, Some(text)) if !close => carried = Some((None, 0, text)),
                 (None, Some(text)) => {
                     let before = items.last().map_or(0, |i| i.description.value.len());
                     if let Some(last) = items.last_mut() {
                         continue_description(&mut last.description, &parts, &cols);
                     }
+                    above = Some((row.page, here));
                     carried = Some((items.len().checked_sub(1), before, text));
                 }
                 (None, None) => {}

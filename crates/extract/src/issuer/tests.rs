@@ -332,3 +332,20 @@ fn a_label_and_its_value_in_one_cell_is_not_the_issuer() {
         "GARDENIA BAKERIES (KL) SDN BHD Tel: 03-55423228"
     ));
 }
+
+#[test]
+fn a_name_only_in_the_logo_is_spelled_by_the_domain() {
+    // Bouygues Telecom's bill: the top of the page holds only labelled values; the name is in
+    // the logo, in a sentence and in the site's address.
+    let name = letterhead_name(&[
+        &[("Date de facture : 02/11/2019", 127.0)],
+        &[("Fin d'engagement : Date échue", 127.0)],
+        &[("M DE LATTRE ALEXIS", 1322.0)],
+        &[(
+            "(**) La TVA n'est pas collectée par Bouygues Telecom.",
+            217.0,
+        )],
+        &[("Rendez-vous sur bouyguestelecom.fr.", 217.0)],
+    ]);
+    assert_eq!(name.as_deref(), Some("Bouygues Telecom"));
+}

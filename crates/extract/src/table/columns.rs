@@ -75,6 +75,9 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "descrizione",
             "prodotto",
             "omschrijving",
+            // SAP prints the material's number, and under it its name, in one column.
+            "material",
+            "materiaal",
             "tekst",
             "nimetus",
             "kirjeldus",
@@ -140,6 +143,9 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "prijs",
             "stukprijs",
             "eenheidsprijs",
+            "prijs eenheid",
+            "prijs per eenheid",
+            "preis einheit",
             "hind",
             "ühiku hind",
             "põhihind",
@@ -310,6 +316,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "leistungszeitraum",
             "période",
             "fecha",
+            "af fabriek",
+            "ab werk",
         ],
     ),
     (

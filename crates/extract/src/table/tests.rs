@@ -562,3 +562,28 @@ fn an_items_second_row_between_two_items_goes_on_the_item_above() {
         ]
     );
 }
+
+#[test]
+fn text_well_below_the_last_item_does_not_go_on_its_description() {
+    // A page's footer a few lines under a list of an item's specifications (Lenze's SAP
+    // invoice): not the item's words.
+    let got = items(&[
+        &[("Description", 100.0), ("Qty", 1400.0), ("Amount", 2000.0)],
+        &[
+            ("AC wormwiel-motorreductor", 100.0),
+            ("1", 1420.0),
+            ("534,87", 2000.0),
+        ],
+        &[("motortype 13.751.65.5.2.0", 100.0)],
+        &[],
+        &[],
+        &[("Onbetaalde goederen blijven eigendom van Lenze B.V.", 100.0)],
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "AC wormwiel-motorreductor motortype 13.751.65.5.2.0".into(),
+            "534.87".into()
+        )]
+    );
+}

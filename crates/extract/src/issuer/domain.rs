@@ -1,0 +1,169 @@
+//! The issuer named by its web or mail domain. Some pages print their own name only in a logo,
+//! yet spell it in running text ("La TVA n'est pas collectée par Bouygues Telecom") and give
+//! their site or address ("bouyguestelecom.fr"): the words that spell the domain's name are the
+//! issuer's name as printed.
+
+use std::collections::BTreeMap;
+
+use super::Buyer;
+use crate::Field;
+use crate::cells::{Cell, Row, unaccented};
+use crate::fields::field;
+use crate::vocabulary::is_legal_form;
+
+/// Mail providers and hosts whose domain names nobody's business.
+const PROVIDERS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "hotmail",
+    "outlook",
+    "live",
+    "yahoo",
+    "icloud",
+    "aol",
+    "gmx",
+    "web",
+    "t-online",
+    "orange",
+    "wanadoo",
+    "free",
+    "proton",
+    "protonmail",
+    "mail",
+    "email",
+    "google",
+    "facebook",
+    "linkedin",
+    "twitter",
+    "instagram",
+    "paypal",
+    "stripe",
+];
+
+/// Top-level domains a bare host ("bouyguestelecom.fr", without "www." or "@") may end in.
+const TLDS: &[&str] = &[
+    "com", "net", "org", "eu", "de", "fr", "es", "it", "nl", "be", "at", "ch", "uk", "ie", "pt",
+    "ee", "lv", "lt", "fi", "se", "dk", "no", "pl", "cz", "io", "co", "biz", "info",
+];
+
+/// The name part of a domain a word gives ("www.lenze.com" -> "lenze", "info@deg-sued.de" ->
+/// "degsued"), letters and digits only.
+fn domain_stem(word: &str) -> Option<String> {
+    let word = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let (host, marked) = match word.rsplit_once('@') {
+        Some((_, host)) => (host.to_string(), true),
+        None => {
+            let host = word
+                .trim_start_matches("https://")
+                .trim_start_matches("http://");
+            match host.strip_prefix("www.") {
+                Some(rest) => (rest.to_string(), true),
+                None => (host.to_string(), false),
+            }
+        }
+    };
+    let host = host.split('/').next()?;
+    let labels: Vec<&str> = host.split('.').collect();
+    let [.., name, tld] = labels[..] else {
+        return None;
+    };
+    // "example.co.uk": the name is the label before "co".
+    let name = match labels[..] {
+        [.., name, "co" | "com", _] => name,
+        _ => name,
+    };
+    let known = marked || TLDS.contains(&tld);
+    let stem: String = name.chars().filter(|c| c.is_alphanumeric()).collect();
+    (known
+        && tld.chars().all(|c| c.is_ascii_lowercase())
+        && tld.len() >= 2
+        && stem.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !PROVIDERS.contains(&name))
+    .then_some(stem)
+}
+
+/// A word as the domain spells it: lower case, no accents, letters and digits only.
+fn squeezed(words: &[&str]) -> String {
+    words
+        .iter()
+        .flat_map(|w| unaccented(&w.to_lowercase()).chars().collect::<Vec<_>>())
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The issuer's name spelled by the page's most frequent business domain, outside the
+/// customer's block: the first run of up to four words, none of them a domain itself, starting
+/// with a capital, that spells it, with a legal form right after it ("Lenze B.V.").
+pub(super) fn domain_name(rows: &[Row], buyer: &Buyer) -> Option<Field> {
+    let cells: Vec<&Cell> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| !buyer.names(c))
+        .collect();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for word in cells.iter().flat_map(|c| c.text.split_whitespace()) {
+        if let Some(stem) = domain_stem(word) {
+            *counts.entry(stem).or_default() += 1;
+        }
+    }
+    let mut stems: Vec<(String, usize)> = counts.into_iter().collect();
+    stems.sort_by_key(|s| std::cmp::Reverse(s.1));
+    stems.into_iter().find_map(|(stem, _)| {
+        cells.iter().find_map(|cell| {
+            // A sentence's stop or comma after the name is not part of it.
+            let words: Vec<&str> = cell
+                .text
+                .split_whitespace()
+                .map(|w| w.trim_end_matches(['.', ',', ';', ':', ')']))
+                .collect();
+            (0..words.len()).find_map(|i| {
+                (1..=4.min(words.len() - i)).find_map(|n| {
+                    let run = &words[i..i + n];
+                    let plain = run.iter().all(|w| !w.contains(['.', '@', '/']));
+                    let capital = run[0].starts_with(|c: char| c.is_uppercase());
+                    (plain && capital && squeezed(run) == stem).then(|| {
+                        // The legal form's own dots went with the trim: "B.V." is "B.V".
+                        let form = cell
+                            .text
+                            .split_whitespace()
+                            .nth(i + n)
+                            .map(|w| w.trim_end_matches([',', ';', ':', ')']))
+                            .filter(|w| is_legal_form(w));
+                        let name = run
+                            .iter()
+                            .copied()
+                            .chain(form)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        field(name, cell, &cell.text)
+                    })
+                })
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_gives_its_name() {
+        assert_eq!(
+            domain_stem("bouyguestelecom.fr.").as_deref(),
+            Some("bouyguestelecom")
+        );
+        assert_eq!(domain_stem("www.lenze.com").as_deref(), Some("lenze"));
+        assert_eq!(domain_stem("info@deg-sued.de").as_deref(), Some("degsued"));
+        assert_eq!(
+            domain_stem("https://shop.example.co.uk/x").as_deref(),
+            Some("example")
+        );
+        assert_eq!(domain_stem("someone@gmail.com"), None);
+        assert_eq!(domain_stem("1.234,56"), None);
+        assert_eq!(domain_stem("Frankf.ganz"), None);
+        assert_eq!(domain_stem("S.L."), None);
+    }
+}
