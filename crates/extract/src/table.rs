@@ -62,7 +62,8 @@ fn unglue(word: &Word) -> Vec<Word> {
 /// Words that join two names of one column ("Item name or type of service", "Menge und
 /// Einheit") and name nothing themselves.
 const CONNECTORS: &[&str] = &[
-    "or", "and", "of", "/", "&", "und", "oder", "et", "ou", "y", "o",
+    "or", "and", "of", "/", "&", "und", "oder", "et", "ou", "y", "o", "de", "del", "des", "du",
+    "der", "di", "van", "per",
 ];
 
 /// The column names a row's words spell, matched on words, longest phrase first (up to four
@@ -70,8 +71,16 @@ const CONNECTORS: &[&str] = &[
 /// gap and arrive as one cell ("Qty Description"); with the number of words that name no
 /// column.
 fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
+    let (cols, unknown, _) = header_spans(row);
+    (cols, unknown)
+}
+
+/// `header_phrases`, with the boxes of the runs of words that name no column (connectors
+/// aside, and the words inside a name said twice).
+fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
     let mut cols: Vec<Column> = Vec::new();
     let mut unknown = 0;
+    let mut spans: Vec<BBox> = Vec::new();
     for cell in &row.cells {
         let words = cell_words(cell);
         let first_here = cols.len();
@@ -79,9 +88,11 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
         // between ("Item name or type of service"), is one column and those words are its name.
         let mut since = 0;
         let mut between = false;
+        let mut run: Option<BBox> = None;
         let mut i = 0;
         while i < words.len() {
-            if CONNECTORS.contains(&words[i].text.to_lowercase().as_str()) {
+            let connector = CONNECTORS.contains(&words[i].text.to_lowercase().as_str());
+            if connector {
                 between = true;
             }
             let found = (1..=4.min(words.len() - i)).rev().find_map(|n| {
@@ -95,6 +106,12 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
             let Some((kind, n, net)) = found else {
                 unknown += 1;
                 since += 1;
+                if connector {
+                    spans.extend(run.take());
+                } else {
+                    let b = words[i].bbox;
+                    run = Some(run.map_or(b, |r| r.union(&b)));
+                }
                 i += 1;
                 continue;
             };
@@ -106,31 +123,41 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
                 Some(last) if here && between && last.kind == kind => {
                     last.header = last.header.union(&bbox);
                     unknown -= since;
+                    // The words between were this name's, not a column of their own.
+                    let start = last.header.x0;
+                    spans.retain(|s| !(s.x0 >= start && s.x1 <= bbox.x1));
+                    run = None;
                 }
-                _ => cols.push(Column {
-                    kind,
-                    header: bbox,
-                    net: net && kind == ColumnKind::Amount,
-                }),
+                _ => {
+                    spans.extend(run.take());
+                    cols.push(Column {
+                        kind,
+                        header: bbox,
+                        net: net && kind == ColumnKind::Amount,
+                    })
+                }
             }
             since = 0;
             between = false;
             i += n;
         }
+        spans.extend(run.take());
     }
-    (cols, unknown)
+    (cols, unknown, spans)
 }
 
 /// A header that names two price columns and no amount ("Prix unitaire ... Prix HT", "Unit
-/// price ... Price") prints each line's amount under the rightmost one.
+/// price ... Price") prints each line's amount under the rightmost one; so does one that names
+/// one price, no quantity and at least two more columns ("Produit | Description | Taxes |
+/// Prix"): a price with nothing to multiply it by is the line's amount.
 fn rightmost_price_is_amount(cols: &mut [Column]) {
-    if cols.iter().any(|c| c.kind == ColumnKind::Amount)
-        || cols
-            .iter()
-            .filter(|c| c.kind == ColumnKind::UnitPrice)
-            .count()
-            < 2
-    {
+    let prices = cols
+        .iter()
+        .filter(|c| c.kind == ColumnKind::UnitPrice)
+        .count();
+    let has = |kind: ColumnKind| cols.iter().any(|c| c.kind == kind);
+    let alone = prices == 1 && !has(ColumnKind::Quantity) && cols.len() >= 3;
+    if has(ColumnKind::Amount) || (prices < 2 && !alone) {
         return;
     }
     if let Some(last) = cols
@@ -146,7 +173,7 @@ fn rightmost_price_is_amount(cols: &mut [Column]) {
 /// or at least four, among them a description and an amount, and at most two words more (a
 /// "Nachlässe / Zuschläge" column the vocabulary has no kind for).
 fn header_columns(row: &Row) -> Option<Vec<Column>> {
-    let (mut cols, unknown) = header_phrases(row);
+    let (mut cols, unknown, spans) = header_spans(row);
     rightmost_price_is_amount(&mut cols);
     if unknown > 2 {
         return None;
@@ -158,6 +185,12 @@ fn header_columns(row: &Row) -> Option<Vec<Column>> {
     } else {
         cols.len() >= 4 && has(ColumnKind::Description) && has(ColumnKind::Amount)
     };
+    // The columns it does not name still hold their words.
+    cols.extend(spans.into_iter().map(|header| Column {
+        kind: ColumnKind::Unnamed,
+        header,
+        net: false,
+    }));
     named.then_some(cols)
 }
 
@@ -421,6 +454,7 @@ fn ends_table(text: &str) -> bool {
         "umsatzsteueraufschlüsselung",
         "steueraufschlüsselung",
         "sous-total",
+        "sous total",
         "montant ht",
         "net à payer",
         "base imponible",
@@ -602,7 +636,11 @@ fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
 /// column's words are added.
 fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Column]) {
     let wrapped = parts.iter().enumerate().all(|(i, p)| {
-        p.is_empty() || matches!(cols[i].kind, ColumnKind::Description | ColumnKind::Sku)
+        p.is_empty()
+            || matches!(
+                cols[i].kind,
+                ColumnKind::Description | ColumnKind::Sku | ColumnKind::Unnamed
+            )
     });
     let Some(i) = cols.iter().position(|c| c.kind == ColumnKind::Description) else {
         return;
@@ -635,12 +673,18 @@ fn centred_blocks(
     let Some(desc) = cols.iter().position(|c| c.kind == ColumnKind::Description) else {
         return merged;
     };
+    let descs: Vec<usize> = (0..cols.len())
+        .filter(|&i| cols[i].kind == ColumnKind::Description)
+        .collect();
     let text_only = |p: &[Vec<Word>]| {
         p.iter().enumerate().all(|(i, w)| {
             w.is_empty()
                 || matches!(
                     cols[i].kind,
-                    ColumnKind::Description | ColumnKind::Sku | ColumnKind::Date
+                    ColumnKind::Description
+                        | ColumnKind::Sku
+                        | ColumnKind::Date
+                        | ColumnKind::Unnamed
                 )
         })
     };
@@ -658,13 +702,19 @@ fn centred_blocks(
         }
         let figures: Vec<usize> = (start..end).filter(|&i| priced(&parts[i])).collect();
         if let [fig] = figures[..]
-            && (start..fig).any(|i| !parts[i][desc].is_empty())
+            && (start..fig).any(|i| descs.iter().any(|&d| !parts[i][d].is_empty()))
             && (start..end).all(|i| i == fig || text_only(&parts[i]))
         {
+            // Column by column, each top to bottom: "site1.com" under "Produit", then
+            // "Renouvellement" over "1 an" under "Description".
             let mut words = Vec::new();
-            for i in start..end {
-                words.append(&mut parts[i][desc]);
-                merged[i] = i != fig;
+            for &d in &descs {
+                for row in &mut parts[start..end] {
+                    words.append(&mut row[d]);
+                }
+            }
+            for (i, merged) in merged.iter_mut().enumerate().take(end).skip(start) {
+                *merged = i != fig;
             }
             parts[fig][desc] = words;
         }
@@ -702,6 +752,18 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         let mut carried: Option<Carried> = None;
         let mut all_parts: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
         let merged = centred_blocks(&body, &mut all_parts, &cols, amount_col);
+        // Two description columns ("Produit | Description"): one description, left to right.
+        if let [first, rest @ ..] = &(0..cols.len())
+            .filter(|&i| cols[i].kind == ColumnKind::Description)
+            .collect::<Vec<_>>()[..]
+        {
+            for parts in &mut all_parts {
+                for &d in rest {
+                    let words = std::mem::take(&mut parts[d]);
+                    parts[*first].extend(words);
+                }
+            }
+        }
         // Whether the last row read was an item's, and whether the waiting row came right
         // after one.
         let mut after_item = false;

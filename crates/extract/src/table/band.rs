@@ -66,7 +66,11 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
 /// A line-item header: a description, an amount and at least two more columns.
 fn is_item_header(cols: &[Column]) -> bool {
     let has = |kind: ColumnKind| cols.iter().any(|c| c.kind == kind);
-    cols.len() >= 4 && has(ColumnKind::Description) && has(ColumnKind::Amount)
+    let named = cols
+        .iter()
+        .filter(|c| c.kind != ColumnKind::Unnamed)
+        .count();
+    named >= 4 && has(ColumnKind::Description) && has(ColumnKind::Amount)
 }
 
 #[cfg(test)]

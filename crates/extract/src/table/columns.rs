@@ -23,6 +23,9 @@ pub enum ColumnKind {
     Debit,
     Credit,
     Balance,
+    /// A column whose name the vocabulary does not know ("Propriétaire", a unit column headed
+    /// "."): its words belong to no field, and not to the description beside it.
+    Unnamed,
 }
 
 impl ColumnKind {
@@ -202,6 +205,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "tva %",
             "taux tva",
             "taxe",
+            "taxes",
             "iva",
             "i.v.a.",
             "iva %",

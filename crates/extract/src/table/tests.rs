@@ -587,3 +587,66 @@ fn text_well_below_the_last_item_does_not_go_on_its_description() {
         )]
     );
 }
+
+#[test]
+fn two_description_columns_an_unnamed_column_and_a_lone_price_read_as_printed() {
+    // Gandi's registrar invoice: "Produit | Description | Propriétaire | Taxes | Prix", each
+    // item a block of three lines centred on its figures. The price, with no quantity to
+    // multiply it by, is the amount; the owner under the unnamed column is no description.
+    let item = |domain, owner, price| {
+        [
+            vec![],
+            vec![("Renouvellement", 803.0)],
+            vec![
+                (domain, 178.0),
+                (owner, 1253.0),
+                ("20%", 1969.0),
+                (price, 2200.0),
+            ],
+            vec![("1 an", 803.0)],
+        ]
+    };
+    let mut rows = vec![vec![
+        ("Produit", 178.0),
+        ("Description", 803.0),
+        ("Propriétaire", 1253.0),
+        ("Taxes", 1969.0),
+        ("Prix", 2222.0),
+    ]];
+    rows.extend(item("site1.com", "Propriétaire 1", "12,00 €"));
+    rows.extend(item("site2.fr", "Propriétaire 2", "13,91 €"));
+    rows.push(vec![]);
+    rows.push(vec![("Sous-total", 1416.0), ("25,91 €", 2200.0)]);
+    let page: Vec<&[(&str, f32)]> = rows.iter().map(Vec::as_slice).collect();
+    assert_eq!(
+        items(&page),
+        [
+            ("site1.com Renouvellement 1 an".into(), "12.00".into()),
+            ("site2.fr Renouvellement 1 an".into(), "13.91".into())
+        ]
+    );
+}
+
+#[test]
+fn a_preposition_joins_two_names_of_one_column() {
+    // "Descripcion del Producto": one description column, so "30L" under "del" is the
+    // description's, not a column of its own.
+    let got = items(&[
+        &[
+            ("Codigo", 153.0),
+            ("Descripcion", 527.0),
+            ("del", 640.0),
+            ("Producto", 680.0),
+            ("Uds.", 1312.0),
+            ("Importe", 2150.0),
+        ],
+        &[
+            ("001124", 129.0),
+            ("MH CLASICA BARRIL", 400.0),
+            ("30L", 640.0),
+            ("2", 1320.0),
+            ("108,80", 2163.0),
+        ],
+    ]);
+    assert_eq!(got, [("MH CLASICA BARRIL 30L".into(), "108.80".into())]);
+}
