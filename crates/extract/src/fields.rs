@@ -319,15 +319,27 @@ fn value_for(
     {
         return Some(field(v, beside, &beside.text));
     }
-    // 4. Just below, overlapping the label horizontally.
-    let below = rows.get(r + 1)?;
-    if below.page != row.page || below.bbox().y0 - cell.bbox.y1 > 2.5 * cell.bbox.height() {
-        return None;
-    }
-    let under = below
-        .cells
+    // 4. Just below, overlapping the label horizontally; a line of the address block beside
+    // the grid may come between ("28031 MADRID" between "NÚMERO" and its value).
+    let overlapping =
+        |b: &&Cell| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none();
+    let below = rows[r + 1..]
         .iter()
-        .find(|b| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none())?;
+        .take_while(|b| {
+            b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 2.5 * cell.bbox.height()
+        })
+        .find(|b| b.cells.iter().any(|c| overlapping(&c)))?;
+    let mut beneath = below.cells.iter().filter(overlapping);
+    let under = beneath.next()?;
+    // A series of a character or two beside the number under one label ("NÚMERO" over "1
+    // 250231"): the number is the one after it.
+    if key == HeaderKey::InvoiceNumber
+        && under.text.trim().chars().count() <= 2
+        && let Some(number) = beneath.next()
+        && let Some(v) = accept(key, &number.text, order)
+    {
+        return Some(field(v, number, &number.text));
+    }
     accept(key, &under.text, order).map(|v| field(v, under, &under.text))
 }
 

@@ -322,14 +322,28 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 // A quantity with its unit ("2 Stk") still goes to its figures' column, but
                 // not to the amount's, which lines up with its header.
                 let figure = cell.text.starts_with(|c: char| c.is_ascii_digit());
-                left_text.or(nearest.filter(|&i| {
+                let text_col = left_text.or(nearest.filter(|&i| {
                     if is_text(cols[i].kind) {
                         within(&cols[i])
                     } else {
                         (figure && !cols[i].kind.is_money())
                             || !cols.iter().any(|c| is_text(c.kind))
                     }
-                }))
+                }));
+                // Words without a figure are no code: a description's second line starting
+                // left of its centred header ("BELLOTA" under "SALCHICHON ... CASERO"), nearer
+                // the code column.
+                let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
+                match text_col {
+                    Some(i)
+                        if cols[i].kind == ColumnKind::Sku
+                            && !cell.text.chars().any(|c| c.is_ascii_digit())
+                            && description.is_some_and(|d| cols[d].header.x0 > cell.bbox.x0) =>
+                    {
+                        description
+                    }
+                    other => other,
+                }
             };
         }
         let Some(mut col) = current else { continue };

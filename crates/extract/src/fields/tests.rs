@@ -159,6 +159,25 @@ fn a_spanish_header_box_gives_its_number_with_the_series() {
 }
 
 #[test]
+fn a_grids_number_under_its_label_past_an_address_line_and_a_series() {
+    // FACTUSOL: "DOCUMENTO | NÚMERO | FECHA" over "Factura | 1 | 250231 | 12/11/2025", with a
+    // line of the customer's address between them; "1" is the series.
+    let rows = rows_of(&[
+        &[("DOCUMENTO", 1369.0), ("NÚMERO", 1688.0), ("FECHA", 2220.0)],
+        &[("28031", 117.0), ("MADRID", 365.0)],
+        &[
+            ("Factura", 1369.0),
+            ("1", 1688.0),
+            ("250231", 1750.0),
+            ("12/11/2025", 2220.0),
+        ],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let number = found.iter().find(|(k, _)| *k == HeaderKey::InvoiceNumber);
+    assert_eq!(number.map(|(_, f)| f.value.as_str()), Some("250231"));
+}
+
+#[test]
 fn a_labels_colon_in_the_values_column_is_not_the_value() {
     // Bouygues Telecom: "N° de facture | : 11608848301659", beside the line's own number.
     let rows = rows_of(&[

@@ -650,3 +650,31 @@ fn a_preposition_joins_two_names_of_one_column() {
     ]);
     assert_eq!(got, [("MH CLASICA BARRIL 30L".into(), "108.80".into())]);
 }
+
+#[test]
+fn a_descriptions_second_line_left_of_its_header_is_no_code() {
+    // FACTUSOL: the description column starts far left of its centred header, and a wrapped
+    // second line ("BELLOTA") stands nearer the code column than the description's header.
+    let got = items(&[
+        &[
+            ("CÓDIGO", 127.0),
+            ("DESCRIPCIÓN", 647.0),
+            ("UDS.", 1422.0),
+            ("IMPORTE", 1918.0),
+        ],
+        &[
+            ("500", 81.0),
+            ("SALCHICHON IBERICO EXTRA SARTA CASERO", 299.0),
+            ("1", 1430.0),
+            ("28,90 €", 1925.0),
+        ],
+        &[("BELLOTA", 309.0)],
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "SALCHICHON IBERICO EXTRA SARTA CASERO BELLOTA".into(),
+            "28.90".into()
+        )]
+    );
+}
