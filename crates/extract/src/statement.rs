@@ -554,6 +554,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             desc_start += n;
         }
         let description = &words[desc_start.min(end)..end];
+
         if let Some(opening) = balance_row(&words_text(&words[..end])) {
             if let Some(m) = amounts
                 .last()

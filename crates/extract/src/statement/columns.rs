@@ -251,7 +251,13 @@ pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
             kind_of(&phrase).map(|k| (k, n))
         });
         let Some((kind, n)) = found else {
-            unknown += 1;
+            // A speck OCR read as a glyph or two ("包", "☑") beside the names is no word.
+            let token = &tokens[i].0;
+            let speck =
+                token.chars().count() <= 2 && !token.chars().any(|c| c.is_ascii_alphanumeric());
+            if !speck {
+                unknown += 1;
+            }
             i += 1;
             continue;
         };

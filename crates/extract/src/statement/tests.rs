@@ -384,6 +384,28 @@ fn a_currency_glued_to_a_column_name_keeps_the_header() {
     );
 }
 
+/// A speck OCR read as a glyph beside the header ("包" from a watermark on a page scanned upside
+/// down) leaves the header readable: PalmPay's names, with two words no kind names ("Transaction
+/// Detail", "ID"), are still a header.
+#[test]
+fn a_speck_beside_the_column_names_keeps_the_header() {
+    let page = rows_page(
+        &[&[
+            ("包", 19.0),
+            ("Transaction Date", 105.0),
+            ("Transaction Detail", 562.0),
+            ("Money In (NGN)", 1037.0),
+            ("Money Out (NGN)", 1531.0),
+            ("Transaction ID", 1969.0),
+        ]],
+        |t| t.chars().count() as f32 * 18.0,
+        TextSource::TextLayer,
+    );
+    let rows = crate::cells::rows(&[page]);
+    let columns = super::columns::header(&rows[0]).expect("a header");
+    assert_eq!(columns.len(), 2);
+}
+
 /// A DKB statement: the description column headed "Wir haben für Sie gebucht", money out and in
 /// in their own columns, balances with their side as a letter apart ("1.231,76 H EUR", H for
 /// Haben), the holder's name at the top and the bank's only in the footer.
