@@ -540,18 +540,24 @@ fn real_supplier_invoices_stay_above_their_floors() {
     }
 }
 
+/// The pages of one of fixtures/real/invoices, read from its PDF.
+fn real_invoice_pages(file: &str) -> Vec<Page> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real/invoices/pdf")
+        .join(file);
+    let bytes = std::fs::read(&path).unwrap();
+    common::reader()
+        .read(&bytes, ledgerline::decode::MediaType::Pdf)
+        .unwrap()
+}
+
 /// Bouygues Telecom prints its legal notice up the page's right margin. Each of its characters
 /// stood on a line of its own and cut the header box's lines apart, so "N° de facture" lost
 /// its value and the line number was read as the invoice number; and the label's colon stands in
 /// the value's column (": 11608848301659").
 #[test]
 fn a_notice_up_the_margin_does_not_cut_the_invoice_lines_apart() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/real/invoices/pdf/oe_bouygues_11608848301659.pdf");
-    let bytes = std::fs::read(&path).unwrap();
-    let pages = common::reader()
-        .read(&bytes, ledgerline::decode::MediaType::Pdf)
-        .unwrap();
+    let pages = real_invoice_pages("oe_bouygues_11608848301659.pdf");
     let first = pages[0].text();
     let single = first
         .lines()
@@ -579,12 +585,7 @@ fn a_notice_up_the_margin_does_not_cut_the_invoice_lines_apart() {
 /// knows. None of them is part of the item or an item of its own.
 #[test]
 fn words_beside_the_figures_and_a_paragraph_under_the_box_stay_out_of_the_line() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/real/invoices/pdf/sp_electroouest_052273.pdf");
-    let bytes = std::fs::read(&path).unwrap();
-    let pages = common::reader()
-        .read(&bytes, ledgerline::decode::MediaType::Pdf)
-        .unwrap();
+    let pages = real_invoice_pages("sp_electroouest_052273.pdf");
     let invoice = lines::extract(&pages).invoice.unwrap();
     let lines: Vec<(String, String)> = invoice
         .lines
@@ -607,12 +608,7 @@ fn words_beside_the_figures_and_a_paragraph_under_the_box_stay_out_of_the_line()
 /// page 2 under a repeated header and letterhead; the totals box starts "Netto goederenwaarde".
 #[test]
 fn a_sap_invoice_over_two_pages_reads_one_item_and_its_issuer() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/real/invoices/pdf/pm_lenze_98559514.pdf");
-    let bytes = std::fs::read(&path).unwrap();
-    let pages = common::reader()
-        .read(&bytes, ledgerline::decode::MediaType::Pdf)
-        .unwrap();
+    let pages = real_invoice_pages("pm_lenze_98559514.pdf");
     let invoice = lines::extract(&pages).invoice.unwrap();
     let value = |f: &Option<ledgerline::lines::Field>| f.as_ref().map(|f| f.value.clone());
     assert_eq!(value(&invoice.vendor_name).as_deref(), Some("Lenze B.V."));
@@ -632,12 +628,7 @@ fn a_sap_invoice_over_two_pages_reads_one_item_and_its_issuer() {
 /// text layer: a credit note, with its number and a negative total.
 #[test]
 fn an_estonian_credit_note_with_soft_hyphen_minus_signs_is_read() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/real/invoices/pdf/pp_kaupmees_LKR824191.pdf");
-    let bytes = std::fs::read(&path).unwrap();
-    let pages = common::reader()
-        .read(&bytes, ledgerline::decode::MediaType::Pdf)
-        .unwrap();
+    let pages = real_invoice_pages("pp_kaupmees_LKR824191.pdf");
     let x = lines::extract(&pages);
     assert_eq!(x.kind, DocumentKind::CreditNote);
     let invoice = x.invoice.unwrap();
