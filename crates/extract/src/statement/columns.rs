@@ -228,7 +228,49 @@ fn kind_of(phrase: &str) -> Option<Kind> {
     NAMES
         .iter()
         .find(|(_, names)| names.contains(&phrase))
+        .or_else(|| {
+            // A name OCR misread by a letter or two ("Deecriptton", "Traneaction", "Aftr").
+            NAMES
+                .iter()
+                .find(|(_, names)| names.iter().any(|name| misread(phrase, name)))
+        })
         .map(|(k, _)| *k)
+}
+
+/// Whether `read` is `name` with a letter or two misread, word by word: the same first letter,
+/// and one edit in a word of four letters or more, two in one of eight or more.
+fn misread(read: &str, name: &str) -> bool {
+    let (read, name): (Vec<&str>, Vec<&str>) =
+        (read.split(' ').collect(), name.split(' ').collect());
+    read.len() == name.len()
+        && read != name
+        && read.iter().zip(&name).all(|(r, n)| {
+            let len = n.chars().count();
+            let allowed = match len {
+                0..4 => 0,
+                4..8 => 1,
+                _ => 2,
+            };
+            r.chars().next() == n.chars().next() && edits(r, n) <= allowed
+        })
+}
+
+/// Levenshtein distance between two words.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// The money columns of a statement's header row: a row of column names only (two unknown
@@ -349,5 +391,23 @@ pub fn assign<'a>(
             Some(((&amounts[amounts.len() - 2], Role::Amount), balance))
         }
         (None, _) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_misread_by_a_letter_or_two_is_still_the_name() {
+        // OPay's header photographed: "Deecriptton", "Traneaction Reference", "Aftr".
+        assert_eq!(kind_of("deecriptton"), kind_of("description"));
+        assert!(kind_of("deecriptton").is_some());
+        assert_eq!(kind_of("balance aftr"), Some(Kind::Money(Role::Balance)));
+        assert_eq!(kind_of("credlt"), Some(Kind::Money(Role::Credit)));
+        // Short names must be read exactly, and the first letter right.
+        assert!(!misread("ont", "out"));
+        assert_eq!(kind_of("xredit"), None);
+        assert_eq!(edits("kitten", "sitting"), 3);
     }
 }
