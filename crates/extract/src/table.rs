@@ -2,12 +2,13 @@
 //! header row and the columns its cells define, continued across pages (repeated headers and
 //! carried-forward rows are recognised and skipped), wrapped descriptions joined.
 
-use super::cells::{Row, label_words};
+use super::cells::Row;
 use super::normalize::{looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem};
 use ledgerline_core::page::{BBox, Word};
 
 mod band;
+mod bodies;
 mod columns;
 
 pub use columns::ColumnKind;
@@ -436,213 +437,8 @@ pub(crate) fn make_field(
     }
 }
 
-/// How many line heights of blank page between two rows end a table.
-const FAR_BELOW: f32 = 10.0;
-
 /// How many line heights of blank page a wrapped description's next line may follow its last.
 const WRAP_GAP: f32 = 3.0;
-
-/// Words that end a table: the totals block, or a carried-forward row at the foot of a page.
-fn ends_table(text: &str) -> bool {
-    // "Sub-total" is "sub total".
-    let w = label_words(&text.replace('-', " ")).join(" ");
-    [
-        "subtotal",
-        "sub total",
-        "net amount",
-        "total excl",
-        "goods total",
-        "closing balance",
-        "balance carried forward",
-        "amount due",
-        "balance due",
-        "grand total",
-        "zwischensumme",
-        "summe",
-        "gesamtbetrag",
-        "rechnungsbetrag",
-        "bruttosumme",
-        "belegsummen",
-        "positionssumme",
-        "warenwert",
-        "umsatzsteueraufschlüsselung",
-        "steueraufschlüsselung",
-        "sous-total",
-        "sous total",
-        "montant ht",
-        "net à payer",
-        "base imponible",
-        "imponibile",
-        "subtotaal",
-        "totaal",
-        "netto goederenwaarde",
-        "goederenwaarde",
-        "kokku",
-        "ridade summa",
-    ]
-    .iter()
-    .any(|t| w.starts_with(t))
-        || (w.starts_with("total") && !w.contains("forward"))
-        || tax_or_base_label(text)
-}
-
-/// A totals row that starts with the tax or the taxable base and its colon ("BASE: 118.80 €",
-/// "IVA (10%): 11.88 €", "VAT 20%: 4.00").
-fn tax_or_base_label(text: &str) -> bool {
-    let mut tokens = text.split_whitespace();
-    let Some(first) = tokens.next() else {
-        return false;
-    };
-    let word = label_words(first).concat();
-    let colon = first.ends_with(':') || tokens.take(2).any(|t| t.ends_with(':'));
-    colon
-        && [
-            "base", "iva", "tva", "vat", "tax", "mwst", "ust", "btw", "igic", "neto",
-        ]
-        .contains(&word.as_str())
-}
-
-fn is_forward_row(text: &str) -> bool {
-    let w = label_words(text).join(" ");
-    w.contains("carried forward")
-        || w.contains("brought forward")
-        || w.starts_with("page ")
-        || [
-            "volgende pagina",
-            "suite page suivante",
-            "fortsetzung",
-            "continued",
-        ]
-        .contains(&w.as_str())
-}
-
-/// Column names printed just above or below a one-line header, beside it ("Service" over
-/// "Period" where "Charge Name ... Total" sits between them, each name centred on its column):
-/// a row close to the header with no figure, only column names, none over a column the header
-/// already names.
-fn stacked_names(header: &Row, row: &Row) -> Option<Vec<Column>> {
-    let (h, b) = (header.bbox(), row.bbox());
-    let gap = (b.y0 - h.y1).max(h.y0 - b.y1);
-    if row.page != header.page
-        || gap > h.height()
-        || row
-            .cells
-            .iter()
-            .any(|c| c.text.chars().any(|ch| ch.is_ascii_digit()))
-    {
-        return None;
-    }
-    let (found, unknown) = header_phrases(row);
-    let (named, _) = header_phrases(header);
-    let overlaps = |c: &Column| named.iter().any(|n| n.shares_x(c));
-    let mut new: Vec<Column> = Vec::new();
-    for col in found {
-        if overlaps(&col) {
-            return None;
-        }
-        // Only a column of figures or dates: a text column's name there ("Art-Nr-Kunde" over
-        // "Pos Art-Nr-Lief. Beschreibung") would take words of the descriptions wrapping
-        // under it.
-        if !matches!(col.kind, ColumnKind::Description | ColumnKind::Sku) {
-            new.push(col);
-        }
-    }
-    (unknown == 0 && !new.is_empty()).then_some(new)
-}
-
-/// Rows of each table body: the rows under a header until the table ends. A page without its
-/// own header continues the previous page's table with the same columns.
-fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
-    let mut tables: Vec<(Vec<Column>, Vec<&Row>)> = Vec::new();
-    let mut current: Option<usize> = None;
-    let mut ended = false;
-    let mut page = usize::MAX;
-    let mut header_page = usize::MAX;
-    let bands = band::needed(rows);
-    let mut skip = 0;
-    for (i, row) in rows.iter().enumerate() {
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        let single = header_columns(row);
-        let header = match single {
-            Some(mut cols) if !bands || cols.iter().any(|c| c.kind.is_money()) => {
-                if let Some(above) = i.checked_sub(1).and_then(|j| stacked_names(row, &rows[j])) {
-                    cols.extend(above);
-                }
-                if let Some(below) = rows.get(i + 1).and_then(|r| stacked_names(row, r)) {
-                    // A name split over the lines above and below ("Service" / "Period") is
-                    // one column, of the kind its last word says.
-                    cols.retain(|c| !below.iter().any(|b| b.shares_x(c)));
-                    cols.extend(below);
-                    skip = 1;
-                }
-                cols.sort_by(|a, b| a.header.x0.total_cmp(&b.header.x0));
-                Some(cols)
-            }
-            single => match bands.then(|| band::header_band(&rows[i..])).flatten() {
-                Some((cols, n)) => {
-                    skip = n - 1;
-                    Some(cols)
-                }
-                None => single,
-            },
-        };
-        if let Some(cols) = header {
-            // A header on a new page continues the open table when it repeats the table's
-            // header, or when the page has shown none of the table's rows yet; what the page
-            // printed above a repeated header is its letterhead, not the table's.
-            let kinds = |cols: &[Column]| cols.iter().map(|c| c.kind).collect::<Vec<_>>();
-            let repeated = current.is_some_and(|t| kinds(&tables[t].0) == kinds(&cols));
-            match current {
-                Some(t) if !ended && row.page != header_page && (repeated || row.page != page) => {
-                    if repeated {
-                        tables[t].1.retain(|r| r.page != row.page);
-                    }
-                    tables[t].0 = cols;
-                }
-                _ => {
-                    tables.push((cols, Vec::new()));
-                    current = Some(tables.len() - 1);
-                }
-            }
-            ended = false;
-            page = row.page;
-            header_page = row.page;
-            continue;
-        }
-        let Some(t) = current else { continue };
-        if ended {
-            continue;
-        }
-        let text = row.text();
-        if is_forward_row(&text) {
-            continue;
-        }
-        // Far below the last item, the page has moved on: a box left empty under the items,
-        // then conditions or tax notes that are no line ("Suite à l'adoption de la Loi ...").
-        let far = tables[t].1.last().is_some_and(|last| {
-            let (above, here) = (last.bbox(), row.bbox());
-            last.page == row.page
-                && here.y0 - above.y1 > FAR_BELOW * above.height().max(here.height())
-        });
-        if far
-            || ends_table(&row.cells[0].text)
-            || row.cells.iter().any(|c| {
-                ends_table(&c.text)
-                    && c.bbox.x0 > tables[t].0[0].header.x0 + 1.0
-                    && parse_amount(&c.text).is_none()
-            })
-        {
-            ended = true;
-            continue;
-        }
-        page = row.page;
-        tables[t].1.push(row);
-    }
-    tables
-}
 
 /// A row with text in the description column and nothing priced continues the description
 /// above it: a wrapped description, often beside the article's codes in their own column
@@ -740,7 +536,7 @@ fn centred_blocks(
 /// Invoice line items.
 pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     let mut items: Vec<LineItem> = Vec::new();
-    for (cols, body) in bodies(rows) {
+    for (cols, body) in bodies::bodies(rows) {
         // A line's amount is before tax: "Base impon. | I.V.A. | Total Neto" prints it left of
         // the line's total with tax.
         let Some(amount_col) = cols
