@@ -17,6 +17,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use ledgerline_core::page::Page;
+/// The OCR evaluation's character errors and the fuzzy matches share extraction's distance.
+pub use ledgerline_extract::edit_distance;
 use ledgerline_read::decode::MediaType;
 use ledgerline_read::read::Reader;
 
@@ -116,27 +118,6 @@ pub enum EvalError {
         "no documents with ground truth in {0}; generate a corpus with scripts/corpus/generate.sh"
     )]
     Empty(String),
-}
-
-/// Levenshtein distance over characters, in O(len(b)) memory.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -185,6 +185,27 @@ pub fn label_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Levenshtein distance over characters, in O(len(b)) memory: how far OCR's reading of a name
+/// is from the name, and how far an evaluation's output is from its truth.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// A word without its accents ("verkäufer" -> "verkaufer", "désignation" -> "designation"):
 /// OCR often loses them, so labels are compared without.
 pub fn unaccented(word: &str) -> String {

@@ -25,6 +25,7 @@ mod vocabulary;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use cells::edit_distance;
 pub use checks::check;
 pub use checks::{Check, CheckKind};
 pub use normalize::{DateOrder, date_order, find_date, looks_like_money, parse_amount};

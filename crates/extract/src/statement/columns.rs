@@ -3,7 +3,7 @@
 //! the running balance.
 
 use super::Money;
-use crate::cells::{Row, label_words};
+use crate::cells::{Row, edit_distance, label_words};
 use ledgerline_core::page::BBox;
 
 /// What an amount in a statement row is.
@@ -251,26 +251,8 @@ fn misread(read: &str, name: &str) -> bool {
                 4..8 => 1,
                 _ => 2,
             };
-            r.chars().next() == n.chars().next() && edits(r, n) <= allowed
+            r.chars().next() == n.chars().next() && edit_distance(r, n) <= allowed
         })
-}
-
-/// Levenshtein distance between two words.
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// The money columns of a statement's header row: a row of column names only (two unknown
@@ -408,6 +390,5 @@ mod tests {
         // Short names must be read exactly, and the first letter right.
         assert!(!misread("ont", "out"));
         assert_eq!(kind_of("xredit"), None);
-        assert_eq!(edits("kitten", "sitting"), 3);
     }
 }
