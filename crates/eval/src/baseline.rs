@@ -73,6 +73,14 @@ impl ModeTable {
             .flatten()
     }
 
+    /// Whether the vendor used `value` anywhere in the history: a rule that picks among the
+    /// vendor's past values can be right at most on the lines where this holds.
+    pub fn vendor_used(&self, r: &HistoryRecord, value: Option<&str>) -> bool {
+        self.by_vendor
+            .get(&vendor_key(r))
+            .is_some_and(|counts| counts.contains_key(&value.map(str::to_string)))
+    }
+
     /// The most frequent value for the vendor and description, else the vendor's, else the
     /// company's.
     pub fn vendor_text_mode(&self, r: &HistoryRecord) -> Option<String> {
@@ -138,5 +146,8 @@ mod tests {
         );
         assert_eq!(t.vendor_mode(&q("Nobody", "x")).as_deref(), Some("6300"));
         assert!(!t.knows_vendor(&q("Nobody", "x")));
+        assert!(t.vendor_used(&q("acme", "x"), Some("6020")));
+        assert!(!t.vendor_used(&q("Acme", "x"), Some("6300")));
+        assert!(!t.vendor_used(&q("Nobody", "x"), Some("6300")));
     }
 }

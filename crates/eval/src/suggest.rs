@@ -37,6 +37,9 @@ pub struct FieldReport {
     pub vendor_mode: f64,
     /// The most frequent value for the vendor and description, on the same lines.
     pub vendor_text_mode: f64,
+    /// The share of lines whose value the vendor used before: the most that choosing among a
+    /// vendor's past values can reach.
+    pub in_vendor_past: f64,
     /// Top-1 and vendor-mode on lines whose vendor the history knows, and on the others
     /// (`None` when there are none).
     pub known: Option<(f64, f64, usize)>,
@@ -77,12 +80,13 @@ impl fmt::Display for SuggestReport {
         )?;
         writeln!(
             f,
-            "  {:<12} {:>7} {:>7} {:>12} {:>12}   {:>22}   {:>22}",
+            "  {:<12} {:>7} {:>7} {:>12} {:>12} {:>10}   {:>22}   {:>22}",
             "field",
             "top-1",
             "top-3",
             "vendor-mode",
             "vendor+text",
+            "ceiling",
             "known vendors (n)",
             "new vendors (n)"
         )?;
@@ -93,19 +97,20 @@ impl fmt::Display for SuggestReport {
         for r in &self.fields {
             writeln!(
                 f,
-                "  {:<12} {:>7.4} {:>7.4} {:>12.4} {:>12.4}   {:>22}   {:>22}",
+                "  {:<12} {:>7.4} {:>7.4} {:>12.4} {:>12.4} {:>10.4}   {:>22}   {:>22}",
                 r.field.name(),
                 r.top1,
                 r.top3,
                 r.vendor_mode,
                 r.vendor_text_mode,
+                r.in_vendor_past,
                 subset(r.known),
                 subset(r.unknown),
             )?;
         }
         writeln!(
             f,
-            "  (vendor-mode: the vendor's most frequent value in the history, else the company's; vendor+text: the same for vendor and description; subsets: top-1 vs vendor-mode)"
+            "  (vendor-mode: the vendor's most frequent value in the history, else the company's; vendor+text: the same for vendor and description; ceiling: the line's value is among the vendor's past values, the most that choosing among them can reach; subsets: top-1 vs vendor-mode)"
         )?;
         writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
         for p in &self.postable {
@@ -286,6 +291,12 @@ pub async fn evaluate(
             top3: count(3) / n,
             vendor_mode: share(&|r| modes.vendor_mode(r)),
             vendor_text_mode: share(&|r| modes.vendor_text_mode(r)),
+            in_vendor_past: split
+                .test
+                .iter()
+                .filter(|r| modes.vendor_used(r, field.of(r)))
+                .count() as f64
+                / n,
             known: subset(true),
             unknown: subset(false),
         });

@@ -20,6 +20,9 @@ use ledgerline_core::history::day_number;
 
 /// Age, in days, at which a precedent's weight in the recency-weighted share halves.
 const HALF_LIFE_DAYS: f64 = 180.0;
+/// The same for the short memory: a vendor whose coding moved last quarter is coded the new way
+/// sooner than the half-year memory allows.
+const SHORT_HALF_LIFE_DAYS: f64 = 60.0;
 /// Amounts kept per vendor and value: enough to see a recurring bill, small enough to scan.
 const AMOUNTS_KEPT: usize = 24;
 
@@ -47,6 +50,8 @@ pub struct Usage {
     pub count: u32,
     /// Recency-weighted count as of `last_day`.
     pub decayed: f64,
+    /// The same with the short half-life.
+    pub recent: f64,
     pub last_day: i64,
     /// The latest amounts, as [`log_amount`].
     pub amounts: Vec<f64>,
@@ -57,6 +62,7 @@ pub struct Usage {
 impl Usage {
     fn add(&mut self, day: i64, month: u8, amount: f64, keep_amounts: bool) {
         self.decayed = self.decayed_at(day) + 1.0;
+        self.recent = self.recent_at(day) + 1.0;
         self.months[usize::from(month.clamp(1, 12) - 1)] += 1;
         self.count += 1;
         self.last_day = self.last_day.max(day);
@@ -81,6 +87,29 @@ impl Usage {
         }
         let age = (day - self.last_day).max(0) as f64;
         self.decayed * 0.5f64.powf(age / HALF_LIFE_DAYS)
+    }
+
+    /// The recency-weighted count on `day` with the short half-life.
+    pub fn recent_at(&self, day: i64) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        let age = (day - self.last_day).max(0) as f64;
+        self.recent * 0.5f64.powf(age / SHORT_HALF_LIFE_DAYS)
+    }
+
+    /// How likely `amount` is among the kept amounts: the mean of a Gaussian kernel of
+    /// `width` on the [`log_amount`] scale (0 when none are kept).
+    pub fn amount_density(&self, amount: f64, width: f64) -> f64 {
+        if self.amounts.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .amounts
+            .iter()
+            .map(|b| (-(amount - b).powi(2) / (2.0 * width * width)).exp())
+            .sum();
+        sum / self.amounts.len() as f64
     }
 }
 
@@ -317,6 +346,13 @@ mod tests {
         // A use ages: a day later it weighs less than on the day.
         let u = &acme[&Some("6010".to_string())];
         assert!(u.decayed_at(u.last_day + 180) < u.decayed_at(u.last_day) * 0.51);
+        // The short memory forgets three times as fast.
+        assert!(u.recent_at(u.last_day + 60) < u.recent_at(u.last_day) * 0.51);
+        assert!(u.recent_at(u.last_day + 60) > u.decayed_at(u.last_day + 180) * 0.99);
+        // Every kept amount is 120.00: that amount is as usual as can be, ten times it is not.
+        let usual = u.amount_density(log_amount(Decimal::new(12_000, 2)), 0.3);
+        let unusual = u.amount_density(log_amount(Decimal::new(120_000, 2)), 0.3);
+        assert!((usual - 1.0).abs() < 1e-9 && unusual < 1e-6, "{usual} {unusual}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use ledgerline_core::company::{Chart, CompanyError, Field};
 use ledgerline_core::history::day_number;
 
 /// Features per candidate; see [`features`] for their order.
-pub const FEATURES: usize = 27;
+pub const FEATURES: usize = 29;
 
 /// Names of the features, in order, for `ranker.json` and for reading weights.
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -50,6 +50,8 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "the vendor used it at exactly this amount",
     "the vendor used it within 2% of this amount",
     "the vendor's lines at exactly this amount (log)",
+    "how usual this amount is for the vendor and value (log)",
+    "vendor share over the last months (log, smoothed)",
 ];
 
 /// Two amounts within this on the [`log_amount`] scale (about 5%) are "about" the same.
@@ -58,6 +60,12 @@ const NEAR_AMOUNT: f64 = 0.05;
 const SAME_AMOUNT: f64 = 1e-4;
 /// Within this (about 2%), close enough to be the same price with another tax or rounding.
 const CLOSE_AMOUNT: f64 = 0.02;
+/// The kernel width for how usual an amount is (about a third either way): wide enough that
+/// "the small orders go to supplies, the large ones to materials" shows, narrower than the
+/// spread between such bands.
+const AMOUNT_BAND: f64 = 0.3;
+/// The density floor: an amount the value was never used near is unusual, not impossible.
+const DENSITY_FLOOR: f64 = 0.01;
 
 /// Weights per field. Fields without fitted weights use [`Ranker::prior`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -138,9 +146,11 @@ fn log_scaled(days: i64) -> f64 {
 struct Totals<'a> {
     /// The vendor's values, when the vendor has history.
     vendor: Option<&'a Values>,
-    /// The vendor's lines, plain, recency-weighted, and in this season.
+    /// The vendor's lines, plain, recency-weighted (half-year and short memory), and in this
+    /// season.
     count: u32,
     decayed: f64,
+    recent: f64,
     season: u32,
     /// The vendor's values for this description, and their total.
     text: Option<(&'a HashMap<Option<String>, u32>, u32)>,
@@ -185,6 +195,9 @@ fn totals<'a>(
         count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
         decayed: vendor.map_or(0.0, |v| {
             v.values().map(|u| u.decayed_at(day(u.last_day))).sum()
+        }),
+        recent: vendor.map_or(0.0, |v| {
+            v.values().map(|u| u.recent_at(day(u.last_day))).sum()
         }),
         season: match (vendor, line.month) {
             (Some(v), Some(month)) => v.values().map(|u| u.around(month)).sum(),
@@ -246,6 +259,16 @@ fn features(
             x[20] = ((used.map_or(0.0, |u| u.count as f64) + 0.5) / (total as f64 + 1.0)).ln();
             x[21] = ((used.map_or(0.0, |u| u.decayed_at(day(u.last_day))) + 0.1) / (decayed + 0.2))
                 .ln();
+            x[28] = ((used.map_or(0.0, |u| u.recent_at(day(u.last_day))) + 0.1)
+                / (totals.recent + 0.2))
+                .ln();
+            // With the share above, a naive-Bayes pair: how often the vendor used the value,
+            // times how usual this amount is for it.
+            if let Some(a) = line.amount {
+                x[27] = (used.map_or(0.0, |u| u.amount_density(a, AMOUNT_BAND)) + DENSITY_FLOOR)
+                    .ln()
+                    / 5.0;
+            }
             if let Some(u) = used {
                 x[2] = u.count as f64 / total.max(1) as f64;
                 x[3] = if decayed > 0.0 {
@@ -658,5 +681,41 @@ mod tests {
         assert_eq!((licence[22], licence[23], licence[24]), (0.0, 0.0, 0.0));
         assert_eq!((support[25], licence[25]), (1.0, 0.0));
         assert!(support[26] > licence[26]);
+    }
+
+    #[test]
+    fn small_orders_and_large_orders_are_told_apart_by_the_amount_band() {
+        // A merchant's small orders (tens of pounds, never the same twice) are supplies (6010),
+        // its large ones (thousands) materials (6810); no amount repeats exactly.
+        let mut records = Vec::new();
+        for n in 0..10i64 {
+            for (account, cents) in [("6010", 3_000 + 700 * n), ("6810", 250_000 + 9_100 * n)] {
+                let mut r = neighbour(&format!("{account}-{n}"), account, None, 0.0).record;
+                r.vendor_name = Some("Merchant".into());
+                r.amount = Decimal::new(cents, 2);
+                records.push(r);
+            }
+        }
+        let model = CompanyModel {
+            habits: Habits::from_records(&records),
+            ..model()
+        };
+        let mut q = query(Some("Merchant"));
+        q.amount = Some(Decimal::new(4_150, 2));
+        let (_, choices) = rank_with_choices(&model, &VoteParams::default(), &q, &[]);
+        let account = choices.iter().find(|c| c.field == Field::Account).unwrap();
+        let x = |value: &str| {
+            account
+                .candidates
+                .iter()
+                .find(|(v, _)| v.as_deref() == Some(value))
+                .unwrap()
+                .1
+        };
+        let (supplies, materials) = (x("6010"), x("6810"));
+        // 41.50 was never billed, but it is a usual amount for supplies and not for materials.
+        assert_eq!((supplies[23], materials[23]), (0.0, 0.0));
+        assert!(supplies[27] > -0.2, "{}", supplies[27]);
+        assert!(materials[27] < -0.9, "{}", materials[27]);
     }
 }
