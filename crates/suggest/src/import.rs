@@ -283,6 +283,11 @@ pub struct ImportReport {
     pub companies: Vec<String>,
 }
 
+/// Texts whose vectors an import keeps for the lines after them (about 60 MB of vectors).
+const KNOWN_TEXTS: usize = 40_000;
+/// Lines embedded and upserted together.
+const BATCH: usize = 512;
+
 /// Records the company's chart (the one given, else the existing one, else one learnt from
 /// this history), then embeds and upserts every record, in batches, ticking `progress`.
 pub async fn index_records(
@@ -315,17 +320,37 @@ pub async fn index_records(
     }
     let received = records.len();
     let mut indexed = 0;
-    for batch in records.chunks(512) {
+    // A ledger repeats its texts (a vendor's name, a recurring description) across the whole
+    // file, not only within one batch: each is embedded once.
+    let mut known: HashMap<String, Vec<f32>> = HashMap::new();
+    for batch in records.chunks(BATCH) {
+        if known.len() + BATCH > KNOWN_TEXTS {
+            known.clear();
+        }
         let texts: Vec<String> = batch
             .iter()
             .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
             .collect();
-        let vectors = embed.embed_unique(texts).await?;
+        let mut new: Vec<String> = texts
+            .iter()
+            .filter(|t| !known.contains_key(*t))
+            .cloned()
+            .collect();
+        new.sort();
+        new.dedup();
+        if !new.is_empty() {
+            let vectors = embed.embed(new.clone()).await?;
+            known.extend(new.into_iter().zip(vectors));
+        }
         let lines = batch
             .iter()
             .cloned()
-            .zip(vectors)
-            .map(|(record, vector)| IndexedLine { record, vector })
+            .zip(&texts)
+            .map(|(record, text)| IndexedLine {
+                record,
+                // Every text of the batch was known or has just been embedded.
+                vector: known[text].clone(),
+            })
             .collect();
         indexed += index.upsert(lines).await?;
         if let Some(bar) = progress {
@@ -367,7 +392,62 @@ pub async fn import_history(
 
 #[cfg(test)]
 mod tests {
-    use super::ledger_amount;
+    use super::*;
+    use crate::embed::{DIMENSIONS, QueueParams, TextEncoder};
+    use crate::index::EdgeIndex;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Counts the texts it is asked to embed; each text gets its own direction.
+    struct Counting(Arc<AtomicUsize>);
+
+    impl TextEncoder for Counting {
+        fn encode(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+            self.0.fetch_add(texts.len(), Ordering::SeqCst);
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    let mut v = vec![0.0; DIMENSIONS];
+                    v[t.len() % DIMENSIONS] = 1.0;
+                    v
+                })
+                .collect())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_text_repeated_across_batches_is_embedded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
+        let seen = Arc::new(AtomicUsize::new(0));
+        let embed = EmbedQueue::start(Counting(seen.clone()), QueueParams::default());
+        // Three vendors over five batches' worth of lines.
+        let records: Vec<HistoryRecord> = (0..BATCH * 5)
+            .map(|n| HistoryRecord {
+                line_id: n.to_string(),
+                company: "C".into(),
+                entity: None,
+                posting_date: Date::new(2025, 1, 1 + (n % 28) as u8).unwrap(),
+                amount: Decimal::new(100 + n as i64, 2),
+                memo: String::new(),
+                vendor_id: None,
+                vendor_name: Some(["Acme", "Globex Ltd", "Initech plc"][n % 3].into()),
+                account: "6010".into(),
+                department: None,
+                location: None,
+                project: None,
+                class: None,
+                customer: None,
+                modified_at: String::new(),
+            })
+            .collect();
+        let report = index_records(records, &embed, &index, dir.path(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(report.indexed, BATCH * 5);
+        assert_eq!(index.count("C").await.unwrap(), BATCH * 5);
+        assert_eq!(seen.load(Ordering::SeqCst), 3);
+    }
 
     #[test]
     fn amounts_are_read_exactly_or_refused() {

@@ -352,7 +352,10 @@ mod tests {
         // Every kept amount is 120.00: that amount is as usual as can be, ten times it is not.
         let usual = u.amount_density(log_amount(Decimal::new(12_000, 2)), 0.3);
         let unusual = u.amount_density(log_amount(Decimal::new(120_000, 2)), 0.3);
-        assert!((usual - 1.0).abs() < 1e-9 && unusual < 1e-6, "{usual} {unusual}");
+        assert!(
+            (usual - 1.0).abs() < 1e-9 && unusual < 1e-6,
+            "{usual} {unusual}"
+        );
     }
 
     #[test]
