@@ -148,6 +148,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "uiterste betaaldatum",
             "maksetähtaeg",
             "tähtaeg",
+            "date limite de règlement",
+            "date limite de paiement",
+            "date limite",
         ],
     ),
     (
@@ -455,6 +458,16 @@ pub const NOT_FIELDS: &[&str] = &[
     "gesamtbetrag der zuschläge",
     "gesamtbetrag der abschläge",
     "montant déjà payé",
+    // Other dates that start like "Date"/"Datum": the delivery or order day is not the
+    // invoice's.
+    "date of delivery",
+    "date of supply",
+    "delivery date",
+    "order date",
+    "date de livraison",
+    "date de commande",
+    "lieferdatum",
+    "bestelldatum",
 ];
 
 /// Words that title a document rather than name its issuer.

@@ -298,3 +298,32 @@ fn a_date_labelled_as_the_invoices_beats_one_labelled_only_date() {
         Some("2026-01-31")
     );
 }
+
+#[test]
+fn a_delivery_date_or_a_payment_deadline_is_not_the_invoice_date() {
+    let found = |rows: &[&[(&str, f32)]]| header_fields(&rows_of(rows), DateOrder::DayFirst);
+    let date = |rows: &[&[(&str, f32)]]| {
+        found(rows)
+            .into_iter()
+            .find(|(k, _)| *k == HeaderKey::InvoiceDate)
+            .map(|(_, f)| f.value)
+    };
+    assert_eq!(
+        date(&[
+            &[("Date of delivery 2020-11-10", 100.0)],
+            &[("Invoice date 2020-11-21", 100.0)],
+        ])
+        .as_deref(),
+        Some("2020-11-21")
+    );
+    assert_eq!(date(&[&[("Date of delivery 2020-11-10", 100.0)]]), None);
+    assert_eq!(date(&[&[("Delivery date: 10/11/2020", 100.0)]]), None);
+    // "Date limite de règlement" is the French deadline for payment.
+    let rows: &[&[(&str, f32)]] = &[&[("Date limite de règlement : 19/10/2023", 100.0)]];
+    assert_eq!(date(rows), None);
+    let due = found(rows)
+        .into_iter()
+        .find(|(k, _)| *k == HeaderKey::DueDate)
+        .map(|(_, f)| f.value);
+    assert_eq!(due.as_deref(), Some("2023-10-19"));
+}
