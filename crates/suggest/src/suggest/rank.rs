@@ -95,9 +95,11 @@ impl Ranker {
 
     pub fn weights(&self, field: Field) -> [f64; FEATURES] {
         match self.fields.get(&field) {
-            Some(w) if w.len() == FEATURES => {
+            // New features are appended, so a ranker fitted before they existed keeps its
+            // weights and gives them none until the next fit.
+            Some(w) if !w.is_empty() && w.len() <= FEATURES => {
                 let mut out = [0.0; FEATURES];
-                out.copy_from_slice(w);
+                out[..w.len()].copy_from_slice(w);
                 out
             }
             _ => Ranker::prior(),
@@ -717,5 +719,22 @@ mod tests {
         assert_eq!((supplies[23], materials[23]), (0.0, 0.0));
         assert!(supplies[27] > -0.2, "{}", supplies[27]);
         assert!(materials[27] < -0.9, "{}", materials[27]);
+    }
+
+    #[test]
+    fn a_ranker_fitted_before_the_latest_features_keeps_its_weights() {
+        let mut ranker = Ranker::default();
+        ranker
+            .fields
+            .insert(Field::Account, vec![0.5; FEATURES - 2]);
+        ranker
+            .fields
+            .insert(Field::Department, vec![0.5; FEATURES + 1]);
+        let w = ranker.weights(Field::Account);
+        assert_eq!(w[..FEATURES - 2], [0.5; FEATURES - 2]);
+        assert_eq!(w[FEATURES - 2..], [0.0, 0.0]);
+        // A vector from an unknown, longer feature set is not guessed at.
+        assert_eq!(ranker.weights(Field::Department), Ranker::prior());
+        assert_eq!(ranker.weights(Field::Class), Ranker::prior());
     }
 }
