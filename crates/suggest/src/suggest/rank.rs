@@ -646,38 +646,52 @@ mod tests {
         assert!(s.best(Field::Department).unwrap().reasons[0].contains("requires"));
     }
 
+    /// A company whose only history is `vendor`'s lines at these accounts and amounts (cents).
+    fn vendor_model(vendor: &str, lines: &[(&str, i64)]) -> CompanyModel {
+        let records: Vec<HistoryRecord> = lines
+            .iter()
+            .enumerate()
+            .map(|(n, (account, cents))| {
+                let mut r = neighbour(&n.to_string(), account, Some("ADM"), 0.0).record;
+                r.vendor_name = Some(vendor.into());
+                r.amount = Decimal::new(*cents, 2);
+                r
+            })
+            .collect();
+        CompanyModel {
+            habits: Habits::from_records(&records),
+            ..model()
+        }
+    }
+
+    /// The account candidates' features for `vendor`'s line of `cents`.
+    fn account_features(
+        model: &CompanyModel,
+        vendor: &str,
+        cents: i64,
+    ) -> HashMap<String, [f64; FEATURES]> {
+        let mut q = query(Some(vendor));
+        q.amount = Some(Decimal::new(cents, 2));
+        let (_, choices) = rank_with_choices(model, &VoteParams::default(), &q, &[]);
+        let account = choices.into_iter().find(|c| c.field == Field::Account);
+        account
+            .unwrap()
+            .candidates
+            .into_iter()
+            .filter_map(|(v, x)| Some((v?, x)))
+            .collect()
+    }
+
     #[test]
     fn a_vendor_billing_two_codes_at_two_prices_is_told_apart_by_the_amount() {
         // Acme bills its licence (6010) at 120.00 every month and support (6810) at 45.00.
-        let mut records = Vec::new();
-        for (n, (account, cents)) in [("6010", 12_000), ("6810", 4_500)]
-            .iter()
+        let lines: Vec<(&str, i64)> = [("6010", 12_000), ("6810", 4_500)]
+            .into_iter()
             .cycle()
             .take(8)
-            .enumerate()
-        {
-            let mut r = neighbour(&n.to_string(), account, Some("ADM"), 0.0).record;
-            r.vendor_name = Some("Acme".into());
-            r.amount = Decimal::new(*cents, 2);
-            records.push(r);
-        }
-        let model = CompanyModel {
-            habits: Habits::from_records(&records),
-            ..model()
-        };
-        let mut q = query(Some("Acme"));
-        q.amount = Some(Decimal::new(4_500, 2));
-        let (_, choices) = rank_with_choices(&model, &VoteParams::default(), &q, &[]);
-        let account = choices.iter().find(|c| c.field == Field::Account).unwrap();
-        let x = |value: &str| {
-            account
-                .candidates
-                .iter()
-                .find(|(v, _)| v.as_deref() == Some(value))
-                .unwrap()
-                .1
-        };
-        let (support, licence) = (x("6810"), x("6010"));
+            .collect();
+        let x = account_features(&vendor_model("Acme", &lines), "Acme", 4_500);
+        let (support, licence) = (x["6810"], x["6010"]);
         // Every line of Acme at exactly 45.00 was support, none the licence.
         assert_eq!((support[22], support[23], support[24]), (1.0, 1.0, 1.0));
         assert_eq!((licence[22], licence[23], licence[24]), (0.0, 0.0, 0.0));
@@ -689,32 +703,11 @@ mod tests {
     fn small_orders_and_large_orders_are_told_apart_by_the_amount_band() {
         // A merchant's small orders (tens of pounds, never the same twice) are supplies (6010),
         // its large ones (thousands) materials (6810); no amount repeats exactly.
-        let mut records = Vec::new();
-        for n in 0..10i64 {
-            for (account, cents) in [("6010", 3_000 + 700 * n), ("6810", 250_000 + 9_100 * n)] {
-                let mut r = neighbour(&format!("{account}-{n}"), account, None, 0.0).record;
-                r.vendor_name = Some("Merchant".into());
-                r.amount = Decimal::new(cents, 2);
-                records.push(r);
-            }
-        }
-        let model = CompanyModel {
-            habits: Habits::from_records(&records),
-            ..model()
-        };
-        let mut q = query(Some("Merchant"));
-        q.amount = Some(Decimal::new(4_150, 2));
-        let (_, choices) = rank_with_choices(&model, &VoteParams::default(), &q, &[]);
-        let account = choices.iter().find(|c| c.field == Field::Account).unwrap();
-        let x = |value: &str| {
-            account
-                .candidates
-                .iter()
-                .find(|(v, _)| v.as_deref() == Some(value))
-                .unwrap()
-                .1
-        };
-        let (supplies, materials) = (x("6010"), x("6810"));
+        let lines: Vec<(&str, i64)> = (0..10)
+            .flat_map(|n| [("6010", 3_000 + 700 * n), ("6810", 250_000 + 9_100 * n)])
+            .collect();
+        let x = account_features(&vendor_model("Merchant", &lines), "Merchant", 4_150);
+        let (supplies, materials) = (x["6010"], x["6810"]);
         // 41.50 was never billed, but it is a usual amount for supplies and not for materials.
         assert_eq!((supplies[23], materials[23]), (0.0, 0.0));
         assert!(supplies[27] > -0.2, "{}", supplies[27]);
