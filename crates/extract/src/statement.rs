@@ -153,7 +153,8 @@ fn marker(text: &str) -> Option<bool> {
 
 /// One number with its sign read from the text around the digits.
 fn money_token(text: &str) -> Option<(Decimal, Option<bool>)> {
-    let t = text.trim();
+    // A table's rule beside a figure reads as a bar ("468,80|").
+    let t = text.trim().trim_matches('|').trim();
     let (body, out) = if let Some(rest) = t.strip_prefix('+') {
         (rest.trim(), Some(false))
     } else if let Some(rest) = t.strip_prefix('-') {
@@ -254,13 +255,18 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
 
 /// The amounts standing under the header's money columns when the row goes on past them
 /// ("02 May 2023 | -- | 4,000.00 | 4,204.31 | Mobile | 000000": a channel and a reference after
-/// the balance), and the index of the first, which ends the description. Only figures under a
-/// money column count, so the times and numbers of a description stay in it.
-fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize) {
+/// the balance), the index of the first, which ends the description, and the index after the
+/// last, where the description starts in layouts that print the amount before it. Only
+/// figures under a money column count, so the times and numbers of a description stay in it;
+/// a figure with cents may stand right of its header by up to half the header's width, as
+/// right-aligned figures under a short name do ("1,00" under "Addebiti").
+fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize, usize) {
     let under = |w: &Word| {
-        columns
-            .iter()
-            .any(|c| w.bbox.x1.min(c.span.x1) - w.bbox.x0.max(c.span.x0) > 0.0)
+        let cents = has_cents(&w.text);
+        columns.iter().any(|c| {
+            let reach = if cents { c.span.width() / 2.0 } else { 0.0 };
+            w.bbox.x1.min(c.span.x1 + reach) - w.bbox.x0.max(c.span.x0) > 0.0
+        })
     };
     let found: Vec<(usize, Money)> = words
         .iter()
@@ -269,7 +275,14 @@ fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usi
         .filter_map(|(i, w)| Some((i, Money::of_word(w)?)))
         .collect();
     let end = found.first().map_or(words.len(), |(i, _)| *i);
-    (found.into_iter().map(|(_, m)| m).collect(), end)
+    let after = found.last().map_or(words.len(), |(i, _)| *i + 1);
+    (found.into_iter().map(|(_, m)| m).collect(), end, after)
+}
+
+/// Whether a figure prints cents ("1,00", "16.82-"): an amount, not a count or a reference.
+fn has_cents(text: &str) -> bool {
+    let t = text.trim_end_matches(['-', '+']);
+    t.len() > 3 && matches!(t.as_bytes()[t.len() - 3], b'.' | b',')
 }
 
 /// Whether the statement prints each booking's amount right after its dates and before its
@@ -313,13 +326,9 @@ fn after_dates(
 /// figures with cents count: a reference number or a quantity at the start of a description
 /// is no amount.
 fn leading_money(words: &[Word]) -> (Vec<Money>, usize) {
-    let cents = |t: &str| {
-        let t = t.trim_end_matches(['-', '+']);
-        t.len() > 3 && matches!(t.as_bytes()[t.len() - 3], b'.' | b',')
-    };
     let found: Vec<Money> = words
         .iter()
-        .map_while(|w| Money::of_word(w).filter(|_| cents(&w.text)))
+        .map_while(|w| Money::of_word(w).filter(|_| has_cents(&w.text)))
         .collect();
     let n = found.len();
     (found, n)
@@ -532,10 +541,14 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             continue;
         }
         let text = row.text();
+        // Where the description starts again after amounts printed before it, under a header.
+        let mut text_after = None;
         let (mut amounts, end) = match trailing_money(&words) {
             _ if amount_first && columns.is_empty() => (Vec::new(), words.len()),
             (found, _) if found.is_empty() && !columns.is_empty() => {
-                money_in_columns(&words, &columns)
+                let (found, end, after) = money_in_columns(&words, &columns);
+                text_after = Some(after);
+                (found, end)
             }
             read => read,
         };
@@ -553,9 +566,18 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             amounts = lead;
             desc_start += n;
         }
-        let description = &words[desc_start.min(end)..end];
+        let description = match text_after {
+            // "01/08/22 01/08/22 | 1,00 | COMMISSIONE ...": nothing between the dates and the
+            // amount, so the text after it is the description.
+            Some(after) if end <= desc_start && !amounts.is_empty() => &words[after..],
+            _ => &words[desc_start.min(end)..end],
+        };
 
-        if let Some(opening) = balance_row(&words_text(&words[..end])) {
+        // The label is before the amounts, or after them where they come first ("350,85
+        // SALDO FINALE").
+        let label = balance_row(&words_text(&words[..end]))
+            .or_else(|| balance_row(&words_text(description)));
+        if let Some(opening) = label {
             if let Some(m) = amounts
                 .last()
                 .cloned()

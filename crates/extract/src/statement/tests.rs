@@ -467,3 +467,52 @@ fn a_balance_marked_soll_is_overdrawn() {
         Some("120.00")
     );
 }
+
+/// BancoPosta read by OCR: the amount printed between the dates and the text, right-aligned
+/// past its short column name ("1,00" right of "Addebiti").
+#[test]
+fn an_amount_before_the_text_and_right_of_its_header_is_read() {
+    let s = read_rows(&[
+        &[
+            ("Data", 100.0),
+            ("Valuta", 400.0),
+            ("Addebiti", 700.0),
+            ("Accrediti", 1100.0),
+            ("Descrizione", 1700.0),
+        ],
+        // The opening balance with a table rule read as a bar, its label after it.
+        &[
+            ("31/07/22", 100.0),
+            ("468,80|", 1180.0),
+            ("SALDO", 1400.0),
+            ("INIZIALE", 1550.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 400.0),
+            ("1.500,00", 1180.0),
+            ("BONIFICO", 1400.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 400.0),
+            ("1,00", 870.0),
+            ("COMMISSIONE", 1400.0),
+            ("RICARICA", 1650.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2022-08-01".to_string(), "1500.00".to_string()),
+            ("2022-08-01".to_string(), "-1.00".to_string())
+        ]
+    );
+    let texts: Vec<&str> = s
+        .transactions
+        .iter()
+        .map(|t| t.description.value.as_str())
+        .collect();
+    assert_eq!(texts, ["BONIFICO", "COMMISSIONE RICARICA"]);
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "468.80");
+}
