@@ -218,6 +218,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "sous-total",
             "base imponible",
             "subtotal sin iva",
+            // Spanish "bruto" is before tax and discounts (German "brutto" is after tax).
+            "total bruto",
+            "importe bruto",
+            "suma importes",
             "imponibile",
             "totale imponibile",
             "subtotaal",

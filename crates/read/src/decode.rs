@@ -10,7 +10,10 @@ use image::{DynamicImage, ImageDecoder, RgbImage};
 use pdfium_render::prelude::*;
 
 use crate::runtime::NativeRuntime;
-use ledgerline_core::page::{BBox, Word};
+
+mod text_layer;
+use ledgerline_core::page::Word;
+use text_layer::text_layer_words;
 
 /// Why a document could not be decoded. Each is the caller's problem, not the server's.
 #[derive(Debug, thiserror::Error)]
@@ -556,105 +559,6 @@ fn garbled(words: &[Word]) -> bool {
     digits * 20 < alphanumeric.len() && inner_capital * 100 >= words.len() * 14
 }
 
-/// Words of the text layer, in pixels at `scale` pixels per point.
-fn text_layer_words(page: &PdfPage<'_>, width_pt: f32, height_pt: f32, scale: f32) -> Vec<Word> {
-    let Ok(text) = page.text() else {
-        return Vec::new();
-    };
-    // Character boxes are in the page's own space; a page with /Rotate is shown turned (its
-    // width and height already swapped for 90 and 270 degrees), and its words must be placed
-    // where the reader sees them, or every line of a landscape page is read as a column.
-    let turn = page.rotation().unwrap_or(PdfPageRenderRotation::None);
-    let place = |left: f32, bottom: f32, right: f32, top: f32| -> BBox {
-        let (x0, y0, x1, y1) = match turn {
-            PdfPageRenderRotation::None => (left, height_pt - top, right, height_pt - bottom),
-            PdfPageRenderRotation::Degrees90 => (bottom, left, top, right),
-            PdfPageRenderRotation::Degrees180 => (width_pt - right, bottom, width_pt - left, top),
-            PdfPageRenderRotation::Degrees270 => (
-                width_pt - top,
-                height_pt - right,
-                width_pt - bottom,
-                height_pt - left,
-            ),
-        };
-        BBox::new(x0 * scale, y0 * scale, x1 * scale, y1 * scale)
-    };
-    let chars = text.chars();
-    let angles: Vec<Option<f32>> = chars.iter().map(|ch| ch.angle_degrees().ok()).collect();
-    let across = text_direction(angles.iter().flatten().copied());
-    let mut words = Vec::new();
-    let mut current: Option<Word> = None;
-    for (ch, angle) in chars.iter().zip(&angles) {
-        let c = ch.unicode_char();
-        let bounds = ch.loose_bounds().ok();
-        // Text set up or down the page (a legal notice along the margin) comes one character
-        // per line and would cut every line it passes into pieces; it is left out of the
-        // page's words.
-        if angle.is_some_and(|a| crosswise(a, across)) {
-            words.extend(current.take());
-            continue;
-        }
-        let (Some(c), Some(r)) = (c, bounds) else {
-            words.extend(current.take());
-            continue;
-        };
-        if c.is_whitespace() || c.is_control() {
-            words.extend(current.take());
-            continue;
-        }
-        let bbox = place(
-            r.left().value,
-            r.bottom().value,
-            r.right().value,
-            r.top().value,
-        );
-        if let Some(word) = current.as_mut() {
-            let gap = bbox.x0 - word.bbox.x1;
-            let same_line = word.bbox.vertical_overlap(&bbox) > 0.5;
-            // A character's box is its glyph's ink: a hyphen or a period is a sliver a tenth of
-            // the line high, and measured by itself the ordinary spacing before it looked like a
-            // word break ("B172FB37 -0003"). The taller of the two stands for the font size.
-            let height = word.bbox.height().max(bbox.height());
-            if same_line && gap < 0.25 * height && gap > -height {
-                word.text.push(c);
-                word.bbox = word.bbox.union(&bbox);
-                continue;
-            }
-            words.extend(current.take());
-        }
-        current = Some(Word {
-            text: c.to_string(),
-            bbox,
-            confidence: 1.0,
-        });
-    }
-    words.extend(current);
-    words
-}
-
-/// The direction most of a page's characters run in, in degrees (0 for ordinary text).
-fn text_direction(angles: impl Iterator<Item = f32>) -> f32 {
-    let mut counts = [0usize; 4];
-    for a in angles {
-        counts[quarter(a)] += 1;
-    }
-    let most = (0..4).max_by_key(|q| (counts[*q], 4 - q)).unwrap_or(0);
-    most as f32 * 90.0
-}
-
-/// The nearest quarter turn of an angle in degrees: 0, 1, 2 or 3.
-fn quarter(angle: f32) -> usize {
-    (angle.rem_euclid(360.0) / 90.0).round() as usize % 4
-}
-
-/// Whether a character at `angle` runs a quarter turn from the page's lines, which run at
-/// `across`. Only near-right angles count: PDFium reports a slanted font's shear as an angle too
-/// ("347,51" in a sheared italic reads 18.9 degrees), and such a character is on its line.
-fn crosswise(angle: f32, across: f32) -> bool {
-    let d = (angle - across).rem_euclid(180.0);
-    (d - 90.0).abs() < 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,24 +590,6 @@ mod tests {
                 confidence: 1.0,
             })
             .collect()
-    }
-
-    /// Lines of a real statement whose font maps digits to letters, against the same lines
-    /// read right: only the first is sent to OCR.
-    #[test]
-    fn text_up_the_margin_runs_another_way_than_the_lines() {
-        // 300 characters across the page, 60 up its margin (a legal notice), 5 slanted or askew.
-        let angles = std::iter::repeat_n(0.0, 300)
-            .chain(std::iter::repeat_n(90.0, 60))
-            .chain([359.5, 0.4, 18.9, 45.0, 45.0]);
-        let across = text_direction(angles);
-        assert_eq!(across, 0.0);
-        assert!(crosswise(90.0, across) && crosswise(271.0, across));
-        assert!(!crosswise(359.5, across) && !crosswise(18.9, across) && !crosswise(180.0, across));
-        // A page whose every line is drawn turned keeps its lines.
-        let turned = text_direction(std::iter::repeat_n(270.0, 100).chain([0.0; 10]));
-        assert_eq!(turned, 270.0);
-        assert!(!crosswise(269.0, turned) && crosswise(0.0, turned));
     }
 
     #[test]

@@ -68,11 +68,25 @@ fn tax_or_base_label(text: &str) -> bool {
         .contains(&word.as_str())
 }
 
+/// A row that carries a page's running sum to the next ("Suma y sigue: 583,20", "Übertrag",
+/// "A reporter"): an amount that is no line item.
 fn is_forward_row(text: &str) -> bool {
     let w = label_words(text).join(" ");
     w.contains("carried forward")
         || w.contains("brought forward")
         || w.starts_with("page ")
+        || [
+            "suma y sigue",
+            "suma anterior",
+            "übertrag",
+            "uebertrag",
+            "a reporter",
+            "à reporter",
+            "a riportare",
+            "riporto",
+        ]
+        .iter()
+        .any(|p| w == *p || w.starts_with(&format!("{p} ")))
         || [
             "volgende pagina",
             "suite page suivante",
@@ -208,4 +222,24 @@ pub(super) fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
         tables[t].1.push(row);
     }
     tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_forward_row;
+
+    #[test]
+    fn a_page_s_carried_sum_is_no_item() {
+        for row in [
+            "Suma y sigue: 583,20",
+            "Übertrag 1.234,00",
+            "A reporter 88,00",
+            "Balance carried forward 10.00",
+        ] {
+            assert!(is_forward_row(row), "{row}");
+        }
+        for row in ["Übertragung der Lizenz 50,00", "Report design 120,00"] {
+            assert!(!is_forward_row(row), "{row}");
+        }
+    }
 }
