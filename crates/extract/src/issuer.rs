@@ -416,7 +416,9 @@ pub fn issuer(
     kind: DocumentKind,
 ) -> Option<(Field, Option<Field>)> {
     if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
-        return Some((seller, None));
+        // "Invoice issued by:" may name the clerk, not the company.
+        let company = domain_company(&seller, rows, &Buyer::find(rows));
+        return Some((company.unwrap_or(seller), None));
     }
     let first: Vec<&Row> = rows
         .iter()
@@ -557,6 +559,9 @@ pub fn issuer(
         Some(above) => joined_name(above, name, &name.text),
         None => field(clean_name(&name.text), name, &name.text),
     };
+    if let Some(company) = domain_company(&name_field, rows, &buyer) {
+        return Some((company, None));
+    }
     let address_field = (!address.is_empty()).then(|| {
         let text = address
             .iter()
@@ -578,6 +583,16 @@ pub fn issuer(
         }
     });
     Some((name_field, address_field))
+}
+
+/// The company the page's site and mail address spell, named with its legal form elsewhere on
+/// the page (a footer, a contact line), where they contradict the name found: that company
+/// issued the page.
+fn domain_company(found: &Field, rows: &[Row], buyer: &Buyer) -> Option<Field> {
+    if !domain::contradicts(&found.value, rows, buyer) {
+        return None;
+    }
+    domain::domain_name(rows, buyer).filter(|n| n.value.split_whitespace().any(is_legal_form))
 }
 
 /// Where the top of the page names only the customer (under "Bill to") and a title, the issuer

@@ -577,6 +577,24 @@ pub const LEGAL_FORMS: &[&str] = &[
     "bv",
     "nv",
     "vof",
+    "bvba",
+    "sprl",
+    "srls",
+    "sagl",
+    "kgaa",
+    "gbr",
+    "lda",
+    "ltda",
+    "pty",
+    // Baltic, Nordic and Central European forms ("AS" and "AB" are English and Spanish words).
+    "oü",
+    "uab",
+    "sia",
+    "oy",
+    "oyj",
+    "aps",
+    "kft",
+    "sro",
 ];
 
 /// Whether one word is a legal form ("GmbH", "SARL", "Bhd."), whatever its case and dots.

@@ -68,27 +68,19 @@ impl Buyer {
     pub(super) fn find(rows: &[Row]) -> Self {
         let mut lines = HashSet::new();
         for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.page == 0) {
-            for heading in row.cells.iter().filter(|c| is_heading(&c.text)) {
+            for (at, heading) in row.cells.iter().enumerate() {
+                if !is_heading(&heading.text) {
+                    continue;
+                }
                 lines.insert(key(&heading.text));
-                let height = heading.bbox.height();
-                let mut last = heading.bbox.y1;
-                for below in rows[i + 1..]
-                    .iter()
-                    .take(BLOCK_ROWS)
-                    .take_while(|r| r.page == 0)
-                {
-                    let Some(cell) = below
-                        .cells
-                        .iter()
-                        .find(|c| (c.bbox.x0 - heading.bbox.x0).abs() < height * 1.5)
-                    else {
-                        continue;
-                    };
-                    if cell.bbox.y0 - last > height * 3.0 || is_heading(&cell.text) {
-                        break;
-                    }
-                    last = cell.bbox.y1;
-                    lines.insert(key(&cell.text));
+                // The heading may stand beside its block as a label ("Klient   FLIIS TRADE OÜ"
+                // over the street and town): the block is then the column of the cell after it.
+                let beside = row.cells.get(at + 1).filter(|c| !is_heading(&c.text));
+                if let Some(value) = beside {
+                    lines.insert(key(&value.text));
+                }
+                for anchor in std::iter::once(heading).chain(beside) {
+                    lines.extend(block_under(&rows[i + 1..], anchor));
                 }
             }
         }
@@ -106,6 +98,29 @@ impl Buyer {
         let key = key(&cell.text);
         !key.is_empty() && self.lines.contains(&key)
     }
+}
+
+/// The lines of a block left-aligned with `anchor` in the rows under it, up to a gap or the
+/// next heading.
+fn block_under(rows: &[Row], anchor: &Cell) -> Vec<String> {
+    let height = anchor.bbox.height();
+    let mut last = anchor.bbox.y1;
+    let mut lines = Vec::new();
+    for below in rows.iter().take(BLOCK_ROWS).take_while(|r| r.page == 0) {
+        let Some(cell) = below
+            .cells
+            .iter()
+            .find(|c| (c.bbox.x0 - anchor.bbox.x0).abs() < height * 1.5)
+        else {
+            continue;
+        };
+        if cell.bbox.y0 - last > height * 3.0 || is_heading(&cell.text) {
+            break;
+        }
+        last = cell.bbox.y1;
+        lines.push(key(&cell.text));
+    }
+    lines
 }
 
 fn key(text: &str) -> String {

@@ -93,6 +93,43 @@ fn squeezed(words: &[&str]) -> String {
         .collect()
 }
 
+/// The business domains a page gives outside the customer's block, most frequent first.
+fn stems(cells: &[&Cell]) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for word in cells.iter().flat_map(|c| c.text.split_whitespace()) {
+        if let Some(stem) = domain_stem(word) {
+            *counts.entry(stem).or_default() += 1;
+        }
+    }
+    let mut stems: Vec<(String, usize)> = counts.into_iter().collect();
+    stems.sort_by_key(|s| std::cmp::Reverse(s.1));
+    stems.into_iter().map(|(stem, _)| stem).collect()
+}
+
+/// A name the page's own domain contradicts: the page gives a business domain outside the
+/// customer's block, and no word of the name (of four letters or more, its legal form aside)
+/// is part of any. A letterhead names its company in its site and mail address; a name that
+/// none of them spells is more likely the customer's, printed without a heading.
+pub(super) fn contradicts(name: &str, rows: &[Row], buyer: &Buyer) -> bool {
+    let cells: Vec<&Cell> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| !buyer.names(c))
+        .collect();
+    let stems = stems(&cells);
+    let words: Vec<String> = name
+        .split_whitespace()
+        .filter(|w| !is_legal_form(w))
+        .map(|w| squeezed(&[w]))
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    !stems.is_empty()
+        && !words.is_empty()
+        && !stems
+            .iter()
+            .any(|stem| words.iter().any(|w| stem.contains(w.as_str())))
+}
+
 /// The issuer's name spelled by the page's most frequent business domain, outside the
 /// customer's block: the first run of up to four words, none of them a domain itself, starting
 /// with a capital, that spells it, with a legal form right after it ("Lenze B.V.").
@@ -102,15 +139,7 @@ pub(super) fn domain_name(rows: &[Row], buyer: &Buyer) -> Option<Field> {
         .flat_map(|r| r.cells.iter())
         .filter(|c| !buyer.names(c))
         .collect();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for word in cells.iter().flat_map(|c| c.text.split_whitespace()) {
-        if let Some(stem) = domain_stem(word) {
-            *counts.entry(stem).or_default() += 1;
-        }
-    }
-    let mut stems: Vec<(String, usize)> = counts.into_iter().collect();
-    stems.sort_by_key(|s| std::cmp::Reverse(s.1));
-    stems.into_iter().find_map(|(stem, _)| {
+    stems(&cells).into_iter().find_map(|stem| {
         cells.iter().find_map(|cell| {
             // A sentence's stop or comma after the name is not part of it.
             let words: Vec<&str> = cell

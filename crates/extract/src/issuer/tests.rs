@@ -274,10 +274,16 @@ fn the_customer_printed_at_the_top_is_not_the_issuer() {
         letterhead_name(rows).as_deref(),
         Some("Fiverr International Ltd.")
     );
-    // Without the customer's heading the same page keeps its letterhead reading: a company
-    // printed first may well be the issuer.
+    // Without the customer's heading the site's domain still names the issuer...
     let mut unlabelled = rows.to_vec();
     unlabelled[1] = &[("Date issued", 1200.0)];
+    assert_eq!(
+        letterhead_name(&unlabelled).as_deref(),
+        Some("Fiverr Limited")
+    );
+    // ...and without the domain too, the page keeps its letterhead reading: a company printed
+    // first may well be the issuer.
+    unlabelled[7] = &[("Purchased through Fiverr Limited", 100.0)];
     assert_eq!(
         letterhead_name(&unlabelled).as_deref(),
         Some("SimFin Analytics GmbH")
@@ -348,4 +354,78 @@ fn a_name_only_in_the_logo_is_spelled_by_the_domain() {
         &[("Rendez-vous sur bouyguestelecom.fr.", 217.0)],
     ]);
     assert_eq!(name.as_deref(), Some("Bouygues Telecom"));
+}
+
+#[test]
+fn a_customer_printed_first_without_a_heading_gives_way_to_the_company_the_domain_spells() {
+    // A wholesaler whose name is only in its logo: the customer's block heads the text, and
+    // the footer signs with the company that the site and mail address spell.
+    let rows: &[&[(&str, f32)]] = &[
+        &[("Fiscal TASCA BAREA S.L", 1400.0)],
+        &[("Calle Rodas 2", 1400.0)],
+        &[("28005 MADRID", 1400.0)],
+        &[("www.fabeiro.com", 100.0)],
+        &[("administracion@fabeiroiberico.com", 100.0)],
+        &[("Fabeiro S.L. - Avda. de la Coruña 3, Tordesillas", 100.0)],
+    ];
+    assert_eq!(letterhead_name(rows).as_deref(), Some("Fabeiro S.L."));
+    // Without the domain nothing contradicts the first name.
+    let mut plain = rows.to_vec();
+    plain[3] = &[("Tel. 983 770 114", 100.0)];
+    plain[4] = &[("Fax 983 770 115", 100.0)];
+    assert_eq!(
+        letterhead_name(&plain).as_deref(),
+        Some("Fiscal TASCA BAREA S.L")
+    );
+    // A name the domain spells in part agrees with it.
+    let mut agreeing = rows.to_vec();
+    agreeing[0] = &[("Embutidos Fabeiro S.L.", 100.0)];
+    assert_eq!(
+        letterhead_name(&agreeing).as_deref(),
+        Some("Embutidos Fabeiro S.L.")
+    );
+}
+
+#[test]
+fn a_clerk_named_under_issued_by_gives_way_to_the_company() {
+    let rows = rows_of(&[
+        &[("Invoice No. 15293", 100.0)],
+        &[("Invoice issued by:", 100.0)],
+        &[("Mihkel Kabel", 100.0)],
+        &[
+            ("Sound and Vision OÜ", 100.0),
+            ("Phone: +3726512238", 900.0),
+        ],
+        &[
+            ("Laki põik 6", 100.0),
+            ("E-mail: info@soundandvision.ee", 900.0),
+        ],
+    ]);
+    let name = issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value);
+    assert_eq!(name.as_deref(), Some("Sound and Vision OÜ"));
+}
+
+#[test]
+fn a_customer_heading_beside_its_name_marks_the_block() {
+    // Estonian: "Klient" to the left of the customer's name, the issuer printed above both.
+    let rows = rows_of(&[
+        &[
+            ("AS Kaupmees & Ko", 100.0),
+            ("Kreeditarve LKR824191", 1700.0),
+        ],
+        &[("Klient", 100.0), ("FLIIS TRADE OÜ", 400.0)],
+        &[("Liivalao tn 14, 11216, TALLINN", 400.0)],
+    ]);
+    let buyer = Buyer::find(&rows);
+    let cell = |text: &str| {
+        rows.iter()
+            .flat_map(|r| r.cells.iter())
+            .find(|c| c.text == text)
+            .cloned()
+            .unwrap_or_else(|| panic!("no cell {text}"))
+    };
+    assert!(buyer.names(&cell("FLIIS TRADE OÜ")));
+    assert!(buyer.names(&cell("Liivalao tn 14, 11216, TALLINN")));
+    assert!(!buyer.names(&cell("AS Kaupmees & Ko")));
+    assert!(is_legal_form("OÜ") && is_legal_form("UAB") && !is_legal_form("as"));
 }
