@@ -148,19 +148,27 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
 
 /// A label glued to its value by OCR or a tight font, "Date:12/02/2018" or "Total
 /// Amount:$8.20", gets its space back after the colon. A colon between digits is a time of day
-/// and stays.
+/// and stays. A number mark glued to the word it numbers ("N°Factura:", "NºPedido") gets its
+/// space back too, so the label reads as printed.
 fn unglue_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
+    let mut before: Option<char> = None;
     let mut previous: Option<char> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         out.push(c);
-        if c == ':'
+        let next = chars.peek().copied();
+        let colon = c == ':'
             && previous.is_some_and(char::is_alphabetic)
-            && chars.peek().is_some_and(|n| !n.is_whitespace())
-        {
+            && next.is_some_and(|n| !n.is_whitespace());
+        let mark = matches!(c, '°' | 'º')
+            && matches!(previous, Some('N' | 'n'))
+            && before.is_none_or(char::is_whitespace)
+            && next.is_some_and(char::is_alphabetic);
+        if colon || mark {
             out.push(' ');
         }
+        before = previous;
         previous = Some(c);
     }
     out
@@ -171,7 +179,9 @@ pub fn label_words(text: &str) -> Vec<String> {
     // Brackets split too: OCR often drops the space in "VAT(19%)".
     text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '(' | ')'))
         .map(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+            // The ordinal sign of "Nº" counts as alphabetic; OCR reads it as the degree sign
+            // of "N°", which is punctuation: both go, so either reads "n".
+            let w = w.trim_matches(|c: char| (!c.is_alphanumeric() && c != '%') || c == 'º');
             // OCR reads a lower-case "l" after lower-case letters as a capital "I" ("TotaI").
             let mut out = String::with_capacity(w.len());
             let mut previous_lower = false;
@@ -302,5 +312,11 @@ mod tests {
         );
         assert_eq!(super::unglue_label("14:31:00"), "14:31:00");
         assert_eq!(super::unglue_label("Date: 1/2/2020"), "Date: 1/2/2020");
+        assert_eq!(
+            super::unglue_label("N°Factura: A-V2024-1"),
+            "N° Factura: A-V2024-1"
+        );
+        assert_eq!(super::unglue_label("NºPedido 12"), "Nº Pedido 12");
+        assert_eq!(super::unglue_label("N°12 UNºA"), "N°12 UNºA");
     }
 }

@@ -572,9 +572,10 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         if word.len() < 5 || !INVOICE_WORDS.contains(&word.as_str()) {
             return None;
         }
+        // OCR pads its boxes: the line under the title may start before the title's box ends.
         let next_line = |c: &&&Cell| {
             c.page == title.page
-                && c.bbox.y0 >= title.bbox.y1 - 1.0
+                && c.bbox.y0 >= title.bbox.y0 + title.bbox.height() * 0.6
                 && c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5
         };
         let code = |cell: &Cell| {

@@ -468,7 +468,13 @@ pub fn issuer(
             largest
         }
         _ => {
-            let mut top = named.clone();
+            // What a browser prints in the page's top margin ("Rechnung | Indeed.com") is no
+            // part of the letterhead.
+            let mut top: Vec<&Cell> = named
+                .iter()
+                .copied()
+                .filter(|c| c.bbox.y0 > bottom * 0.015)
+                .collect();
             top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
             let found = top
                 .into_iter()
@@ -546,12 +552,15 @@ pub fn issuer(
             first.iter().flat_map(|r| r.cells.iter()).find(|c| {
                 let gap = name.bbox.y0 - c.bbox.y1;
                 let overlap = c.bbox.x1.min(name.bbox.x1) - c.bbox.x0.max(name.bbox.x0);
-                (-1.0..height * 0.75).contains(&gap)
+                (-height * 0.25..height * 0.75).contains(&gap)
                     && overlap > 0.0
                     && (c.bbox.height() - height).abs() < height * 0.1
                     && plain(c)
                     && !has_legal_form(&c.text)
                     && !c.text.contains(|ch: char| ch.is_ascii_digit() || ch == ':')
+                    // A name's first line, not a sentence printed above it ("Factura
+                    // verificable en la sede electrónica de la AEAT").
+                    && c.text.split_whitespace().count() <= 4
             })
         })
         .flatten();

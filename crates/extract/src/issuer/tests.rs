@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::testing::rows_of;
+use ledgerline_core::page::{BBox, Line, TextSource};
 
 /// The issuer of an invoice whose page starts with these rows; blank rows and a closing line
 /// under them put the rows at the top of a page.
@@ -428,4 +429,59 @@ fn a_customer_heading_beside_its_name_marks_the_block() {
     assert!(buyer.names(&cell("Liivalao tn 14, 11216, TALLINN")));
     assert!(!buyer.names(&cell("AS Kaupmees & Ko")));
     assert!(is_legal_form("OÜ") && is_legal_form("UAB") && !is_legal_form("as"));
+}
+
+#[test]
+fn a_name_over_two_ocr_lines_is_joined_but_not_a_sentence_or_heading_above_it() {
+    // OCR boxes overlap a little: "GRUPO TERRITORIO" ends below where "CAMPERO S.L." starts.
+    let name = |above: &str, gap: f32| {
+        let line = |text: &str, y0: f32, height: f32| Line {
+            text: text.to_string(),
+            bbox: BBox::new(100.0, y0, 100.0 + 9.0 * text.len() as f32, y0 + height),
+            confidence: 1.0,
+            source: TextSource::Ocr,
+            region: None,
+            words: Vec::new(),
+        };
+        let mut page = crate::testing::rows_page(&[], |t| 9.0 * t.len() as f32, TextSource::Ocr);
+        page.lines = vec![
+            line(above, 100.0, 54.0),
+            line("CAMPERO S.L.", 154.0 + gap, 54.0),
+            line("Thank you", 900.0, 30.0),
+        ];
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("GRUPO TERRITORIO", -4.0).as_deref(),
+        Some("GRUPO TERRITORIO CAMPERO S.L.")
+    );
+    assert_eq!(
+        name("Factura verificable en la sede electrónica", 0.0).as_deref(),
+        Some("CAMPERO S.L.")
+    );
+    assert_eq!(name("Dati fornitore", 0.0).as_deref(), Some("CAMPERO S.L."));
+}
+
+#[test]
+fn a_browsers_header_in_the_top_margin_is_no_part_of_the_letterhead() {
+    // A web invoice printed from a browser and scanned: the browser's header line at the very
+    // top, the logo read as a large word, then the company with its legal form.
+    let mut rows: Vec<&[(&str, f32)]> = vec![
+        &[("I Indeed.com", 165.0)],
+        &[("Rechnung I", 0.0)],
+        &[("indeed", 170.0)],
+        &[("Indeed Ireland Operations Ltd", 164.0)],
+        &[("124 St. Stephen's Green", 169.0)],
+    ];
+    rows.extend([&[][..]; 40]);
+    rows.push(&[("Thank you for your business", 100.0)]);
+    let mut rows = rows_of(&rows);
+    for margin in &mut rows[..2] {
+        margin.cells[0].bbox.y0 = 0.0;
+        margin.cells[0].bbox.y1 = 40.0;
+    }
+    rows[2].cells[0].bbox.y1 = rows[2].cells[0].bbox.y0 + 90.0;
+    let name = issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value);
+    assert_eq!(name.as_deref(), Some("Indeed Ireland Operations Ltd"));
 }
