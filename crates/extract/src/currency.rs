@@ -158,12 +158,18 @@ pub fn strip_currency(text: &str) -> String {
     format!("{sign}{s}")
 }
 
+/// Symbols several currencies share ("Rs." is the rupee of India, Pakistan and Sri Lanka, "kr"
+/// the crown of four countries): they name no currency, but an amount printed with one is
+/// still an amount.
+const SHARED: [&str; 7] = ["Rs.", "Rs", "kr.", "kr", "Kr.", "Kr", "¥"];
+
 /// The longest symbol or code that `fits`: "US$" rather than "$".
 fn longest(fits: impl Fn(&str) -> bool) -> Option<&'static str> {
     SYMBOLS
         .iter()
         .map(|(symbol, _)| *symbol)
         .chain(ISO_4217)
+        .chain(SHARED)
         .filter(|c| fits(c))
         .max_by_key(|c| c.len())
 }
@@ -171,6 +177,14 @@ fn longest(fits: impl Fn(&str) -> bool) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_symbol_names_no_currency_but_is_stripped() {
+        assert_eq!(strip_currency("Rs. 43,921.38"), "43,921.38");
+        assert_eq!(strip_currency("1 234,56 kr"), "1 234,56");
+        assert_eq!(find_currency("Rs. 43,921.38"), None);
+        assert_eq!(find_currency("1 234,56 kr"), None);
+    }
 
     #[test]
     fn codes_and_symbols_name_their_currency() {

@@ -11,6 +11,12 @@ pub enum DateOrder {
     MonthFirst,
 }
 
+/// Whether a figure prints cents ("1,00", "16.82-"): an amount, not a count or a reference.
+pub fn has_cents(text: &str) -> bool {
+    let t = text.trim_end_matches(['-', '+']);
+    t.len() > 3 && matches!(t.as_bytes()[t.len() - 3], b'.' | b',')
+}
+
 /// Parses an amount: "1,234.56", "1.234,56", "1 234,56", "$1,234.56", "1,234.56 EUR", "(12.00)",
 /// "12.00 CR", "-12.00", "−12.00", "12.00-". Returns None when the text is not a single amount.
 pub fn parse_amount(text: &str) -> Option<Decimal> {
@@ -70,7 +76,13 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
     // Groups after a thousands separator have exactly three digits.
     let groups: Vec<&str> = int_part.split(['.', ',', ' ', '\'']).collect();
-    if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) {
+    // India groups lakhs and crores by two after the first thousand: "10,16,487.96".
+    let indian = groups.len() > 2
+        && int_part.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && groups.last().is_some_and(|g| g.len() == 3)
+        && groups[1..groups.len() - 1].iter().all(|g| g.len() == 2)
+        && (1..=2).contains(&groups[0].len());
+    if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) && !indian {
         return None;
     }
     if int_digits.is_empty() {
@@ -509,6 +521,11 @@ mod tests {
         // Four digits after the last separator are decimals: thousands come in threes.
         assert_eq!(parse_amount("11,8182"), Some(d("11.8182")));
         assert_eq!(parse_amount("1.234,5000"), Some(d("1234.5000")));
+        // Lakhs and crores.
+        assert_eq!(parse_amount("10,16,487.96"), Some(d("1016487.96")));
+        assert_eq!(parse_amount("₹1,23,45,678.00"), Some(d("12345678.00")));
+        assert_eq!(parse_amount("1,23,456"), Some(d("123456")));
+        assert_eq!(parse_amount("12,34,5.6"), None);
         assert_eq!(parse_amount("INV-1234"), None);
         assert_eq!(parse_amount("12.3.4"), None);
         assert_eq!(parse_amount("2025-07-21"), None);

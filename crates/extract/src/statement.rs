@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use super::cells::{Row, label_words};
-use super::normalize::{DateOrder, find_date, looks_like_money, parse_amount};
+use super::normalize::{DateOrder, find_date, has_cents, looks_like_money, parse_amount};
 use super::table::make_field as field;
 use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, issuer, take};
 use ledgerline_core::page::{BBox, Word};
@@ -277,12 +277,6 @@ fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usi
     let end = found.first().map_or(words.len(), |(i, _)| *i);
     let after = found.last().map_or(words.len(), |(i, _)| *i + 1);
     (found.into_iter().map(|(_, m)| m).collect(), end, after)
-}
-
-/// Whether a figure prints cents ("1,00", "16.82-"): an amount, not a count or a reference.
-fn has_cents(text: &str) -> bool {
-    let t = text.trim_end_matches(['-', '+']);
-    t.len() > 3 && matches!(t.as_bytes()[t.len() - 3], b'.' | b',')
 }
 
 /// Whether the statement prints each booking's amount right after its dates and before its

@@ -3,7 +3,7 @@
 //! carried-forward rows are recognised and skipped), wrapped descriptions joined.
 
 use super::cells::Row;
-use super::normalize::{looks_like_money, parse_amount};
+use super::normalize::{has_cents, looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem};
 use ledgerline_core::page::{BBox, Word};
 
@@ -317,7 +317,18 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 .filter(|(_, gap)| *gap < cell.bbox.height().max(8.0))
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i);
-            current = if numeric {
+            // An amount under no name, past a figures' column ("22,58" between "Anz." and
+            // "Betrag": a unit price nobody headed), is no part of the description.
+            let past_figures = left_text.is_some_and(|t| {
+                cols.iter().any(|c| {
+                    !is_text(c.kind)
+                        && c.header.x0 > cols[t].header.x1
+                        && c.header.x1 < cell.bbox.x0
+                })
+            });
+            current = if numeric && past_figures && has_cents(cell.text.trim()) {
+                aligned.or(beside)
+            } else if numeric {
                 aligned.or(beside).or(left_text).or(nearest)
             } else {
                 // A quantity with its unit ("2 Stk") still goes to its figures' column, but

@@ -85,6 +85,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "arve",
             "kreeditarve nr",
             "kreeditarve",
+            "fakturanummer",
+            "fakturanr",
+            "faktura nr",
+            "kreditfakturanummer",
         ],
     ),
     (
@@ -124,6 +128,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "kuupäev",
             "dok kpv",
             "arve kpv",
+            "fakturadatum",
+            "fakturadato",
         ],
     ),
     (
@@ -151,6 +157,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "date limite de règlement",
             "date limite de paiement",
             "date limite",
+            "förfallodatum",
+            "forfaldsdato",
+            "forfallsdato",
         ],
     ),
     (
@@ -230,6 +239,11 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "kokku km-ta",
             "summa km-ta",
             "ridade summa kokku kmta",
+            "taxable value",
+            "total taxable value",
+            "taxable amount",
+            "summa exkl moms",
+            "netto",
         ],
     ),
     (
@@ -259,6 +273,13 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "btw",
             "btw bedrag",
             "käibemaks",
+            "moms",
+            "momsbelopp",
+            "mva",
+            "igst",
+            "cgst",
+            "sgst",
+            "utgst",
         ],
     ),
     (
@@ -305,6 +326,12 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "kokku kmga",
             "kokku km-ga",
             "arve summa",
+            "att betala",
+            "summa att betala",
+            "totalt",
+            "total invoice value",
+            "invoice value",
+            "invoice total",
         ],
     ),
     (
@@ -595,6 +622,9 @@ pub const LEGAL_FORMS: &[&str] = &[
     "aps",
     "kft",
     "sro",
+    // "Gesellschaft mbH", and the German sole trader's "e.K." ("eG" is left out: "e.g.").
+    "mbh",
+    "ek",
 ];
 
 /// Whether one word is a legal form ("GmbH", "SARL", "Bhd."), whatever its case and dots.

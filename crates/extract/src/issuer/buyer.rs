@@ -29,6 +29,7 @@ const BUYER_HEADINGS: &[&str] = &[
     "recipient",
     "rechnungsempfänger",
     "rechnungsadresse",
+    "rechnungsanschrift",
     "leistungsempfänger",
     "empfänger",
     "käufer",

@@ -25,6 +25,7 @@ fn ends_table(text: &str) -> bool {
         "grand total",
         "zwischensumme",
         "summe",
+        "gesamtsumme",
         "gesamtbetrag",
         "rechnungsbetrag",
         "bruttosumme",
@@ -45,6 +46,10 @@ fn ends_table(text: &str) -> bool {
         "goederenwaarde",
         "kokku",
         "ridade summa",
+        "taxable value",
+        "total taxable value",
+        "total invoice value",
+        "att betala",
     ]
     .iter()
     .any(|t| w.starts_with(t))

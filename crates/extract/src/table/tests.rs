@@ -678,3 +678,82 @@ fn a_descriptions_second_line_left_of_its_header_is_no_code() {
         )]
     );
 }
+
+#[test]
+fn a_hotel_folio_a_swedish_faktura_and_a_gst_invoice_read_their_rows() {
+    // A folio: a date column, the quantity as "Anz.", a price column with no name.
+    let folio = items(&[
+        &[
+            ("Datum", 240.0),
+            ("Beschreibung", 510.0),
+            ("Anz.", 1550.0),
+            ("Betrag", 2100.0),
+        ],
+        &[
+            ("17.11.2023", 240.0),
+            ("Übernachtung Zimmer 151", 510.0),
+            ("1", 1610.0),
+            ("133,79", 2110.0),
+        ],
+        &[
+            ("17.11.2023", 240.0),
+            ("Frühstück", 510.0),
+            ("2", 1610.0),
+            ("22,58", 1820.0),
+            ("45,16", 2130.0),
+        ],
+        &[("Gesamtsumme", 1200.0), ("178,95 €", 2100.0)],
+    ]);
+    assert_eq!(
+        folio,
+        [
+            ("Übernachtung Zimmer 151".into(), "133.79".into()),
+            ("Frühstück".into(), "45.16".into())
+        ]
+    );
+    // Swedish column names, amounts with the crown after them.
+    let faktura = items(&[
+        &[
+            ("Artikelnr", 180.0),
+            ("Benämning", 410.0),
+            ("Antal", 1430.0),
+            ("À-pris", 1860.0),
+            ("Belopp", 2180.0),
+        ],
+        &[
+            ("10155", 180.0),
+            ("Kopieringspapper A4 80 g", 410.0),
+            ("20 st", 1480.0),
+            ("78,71 kr", 1800.0),
+            ("1 574,20 kr", 2100.0),
+        ],
+        &[("Att betala", 1480.0), ("1 967,75 kr", 2050.0)],
+    ]);
+    assert_eq!(
+        faktura,
+        [("Kopieringspapper A4 80 g".into(), "1574.20".into())]
+    );
+    // India: the taxable value before the tax columns, lakhs grouped by two, and the totals
+    // under the table are no items.
+    let gst = items(&[
+        &[
+            ("Description of Goods", 150.0),
+            ("HSN/SAC", 780.0),
+            ("Qty", 1030.0),
+            ("Rate", 1220.0),
+            ("Taxable Value", 1420.0),
+            ("IGST Amt", 1900.0),
+        ],
+        &[
+            ("Cotton yarn 40s combed", 180.0),
+            ("5205", 780.0),
+            ("400 kg", 1030.0),
+            ("296.07", 1220.0),
+            ("1,18,428.00", 1420.0),
+            ("5,921.40", 1900.0),
+        ],
+        &[("Taxable Value", 1480.0), ("INR 1,18,428.00", 2130.0)],
+        &[("IGST", 1480.0), ("INR 5,921.40", 2130.0)],
+    ]);
+    assert_eq!(gst, [("Cotton yarn 40s combed".into(), "118428.00".into())]);
+}

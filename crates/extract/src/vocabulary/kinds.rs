@@ -110,6 +110,16 @@ pub const INVOICE_WORDS: &[&str] = &[
     "käibemaks",
     "kogus",
     "kokku",
+    // sv, da, no
+    "faktura",
+    "moms",
+    "att betala",
+    "fakturanummer",
+    "fakturadatum",
+    // India
+    "gstin",
+    "hsn",
+    "taxable value",
     // An invoice's own number or date, labelled: each is a second word of the invoice
     // ("Invoice ID", "Invoice Date"), as "grand total" is. Not "Invoice Total": a statement
     // lists its invoices' totals.
