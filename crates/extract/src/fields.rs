@@ -216,6 +216,19 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
             if seen && !cents(&field) && found.iter().any(|(k, f)| *k == key && cents(f)) {
                 continue;
             }
+            // A smaller sum on a later page (the loyalty benefits an eBon lists after the
+            // receipt, "Summe 4,27") is not the total a first page already gave: a document
+            // that runs on adds up, it does not shrink.
+            let amount = |f: &Field| f.value.parse::<rust_decimal::Decimal>().ok();
+            if key == HeaderKey::Total
+                && found.iter().any(|(k, f)| {
+                    *k == key
+                        && f.page < field.page
+                        && amount(f).zip(amount(&field)).is_some_and(|(a, b)| b < a)
+                })
+            {
+                continue;
+            }
             if key == HeaderKey::InvoiceDate {
                 dated_by_invoice_label = names_invoice;
             }

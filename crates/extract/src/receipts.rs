@@ -230,3 +230,28 @@ fn an_invoice_total_is_what_is_due_plus_what_was_paid_before() {
         Some("120.00")
     );
 }
+
+#[test]
+fn a_german_ebon_paid_by_card_is_a_receipt_and_its_benefits_page_no_total() {
+    let mut first = page(&[
+        &[("R E W E Jürgen Maziejewski OHG", 150.0)],
+        &[("Im Weidenbruch 136, 51061 Köln", 150.0)],
+        &[("SALAMI SPITZENQ.", 80.0), ("1,79 B", 900.0)],
+        &[("CREMA G. BOH.", 80.0), ("14,99 B", 880.0)],
+        &[("SUMME", 100.0), ("EUR", 700.0), ("16,78", 900.0)],
+        &[("Geg. EC-Cash", 100.0), ("EUR", 700.0), ("16,78", 900.0)],
+        &[("* * Kundenbeleg * *", 330.0)],
+        &[("Datum:", 80.0), ("11.08.2023", 830.0)],
+        &[("Kartenzahlung", 430.0)],
+    ]);
+    first.index = 0;
+    let mut second = page(&[
+        &[("Ihre REWE PAYBACK Vorteile heute", 180.0)],
+        &[("Summe", 100.0), ("4,27", 900.0)],
+    ]);
+    second.index = 1;
+    let x = extract(&[first, second]);
+    assert_eq!(x.kind, DocumentKind::Receipt);
+    let invoice = x.invoice.unwrap_or_default();
+    assert_eq!(invoice.total.map(|f| f.value).as_deref(), Some("16.78"));
+}

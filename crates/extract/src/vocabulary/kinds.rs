@@ -248,6 +248,14 @@ pub const RECEIPT_WORDS: &[&str] = &[
     "wisselgeld",
     // Also the German "Kassierer": a longer phrase counts inside words.
     "kassier",
+    // German till slips paid by card ("eBon"): no cash, but the card slip printed inside.
+    "quittung",
+    "kundenbeleg",
+    "kassenbeleg",
+    "kartenzahlung",
+    "girocard",
+    "ec-cash",
+    "zahlung erfolgt",
 ];
 
 /// Phrases only an invoice to be paid later prints; any of them rules a receipt out.
