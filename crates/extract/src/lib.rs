@@ -20,6 +20,7 @@ mod statement;
 mod table;
 #[cfg(test)]
 mod testing;
+mod till;
 mod vocabulary;
 
 use rust_decimal::Decimal;
@@ -387,6 +388,12 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
             .and_then(|s| fields::total_after_tax(rows, s, tax.as_ref()))
             .or_else(|| fields::largest_amount(rows)),
     };
+    let mut lines = table::line_items(rows);
+    if lines.is_empty()
+        && let Some(total) = &total
+    {
+        lines = till::till_items(rows, total, order);
+    }
     Invoice {
         vendor_name,
         vendor_address,
@@ -401,7 +408,7 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
         payment_terms: take(&mut found, HeaderKey::PaymentTerms),
         amount_due,
         prepaid,
-        lines: table::line_items(rows),
+        lines,
         ..Invoice::default()
     }
 }

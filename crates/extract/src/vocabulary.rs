@@ -384,6 +384,12 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "total a pagar",
             // it
             "totale da pagare",
+            "netto a pagare",
+            "importo da pagare",
+            "totale a pagare",
+            // da, no ("att betala", sv, is a total label)
+            "at betale",
+            "å betale",
             // nl
             "te betalen",
             // et
