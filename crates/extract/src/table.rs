@@ -104,7 +104,14 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                     .join(" ");
                 header_kind(&phrase).map(|k| (k, n, is_net_amount(&phrase)))
             });
+            // A currency printed beside a column's name ("Net £", "Gross €") names nothing.
+            let currency = words[i].text.chars().count() <= 3
+                && crate::currency::find_currency(&words[i].text).is_some();
             let Some((kind, n, net)) = found else {
+                if currency {
+                    i += 1;
+                    continue;
+                }
                 unknown += 1;
                 since += 1;
                 if connector {

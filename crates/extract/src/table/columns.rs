@@ -183,6 +183,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "subtotal",
             "gross value",
             "gross amount",
+            "gross",
             "sum",
             "value",
             "total price",

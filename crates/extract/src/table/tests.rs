@@ -757,3 +757,32 @@ fn a_hotel_folio_a_swedish_faktura_and_a_gst_invoice_read_their_rows() {
     ]);
     assert_eq!(gst, [("Cotton yarn 40s combed".into(), "118428.00".into())]);
 }
+
+#[test]
+fn a_currency_beside_a_column_name_names_nothing_and_gross_names_an_amount() {
+    // Read by OCR from a UK invoice with VAT per line: "Net £", "VAT %", "Gross £".
+    let got = items(&[
+        &[
+            ("Description", 195.0),
+            ("Qty", 1010.0),
+            ("Unit Price £", 1137.0),
+            ("Net £", 1503.0),
+            ("VAT %", 1642.0),
+            ("VATE", 1882.0),
+            ("Gross £", 2125.0),
+        ],
+        &[
+            ("Children's safety car seat", 199.0),
+            ("2", 1042.0),
+            ("107.84", 1224.0),
+            ("215.68", 1480.0),
+            ("5%", 1697.0),
+            ("10.78", 1895.0),
+            ("226.46", 2144.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [("Children's safety car seat".into(), "215.68".into())]
+    );
+}
