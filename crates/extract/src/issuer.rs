@@ -473,7 +473,7 @@ pub fn issuer(
             let mut top: Vec<&Cell> = named
                 .iter()
                 .copied()
-                .filter(|c| c.bbox.y0 > bottom * 0.015)
+                .filter(|c| c.bbox.y0 > bottom * 0.01)
                 .collect();
             top.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
             let found = top
