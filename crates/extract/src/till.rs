@@ -101,9 +101,36 @@ fn is_name(text: &str, row: &Row, order: DateOrder) -> bool {
         && !matches!(text.to_uppercase().as_str(), "EUR" | "USD" | "GBP" | "CHF")
 }
 
+/// The times sign as a word of its own, as OCR loses the spaces around it ("2×12.25") or reads
+/// the unit before it into it ("52,43 1x 1,827", for "52,43 l x 1,827").
+fn spaced_times(text: &str) -> String {
+    let figures = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.'))
+    };
+    text.replace('×', " x ")
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| match w.split_once(['x', 'X']) {
+            Some((a, b)) if figures(a) && figures(b) && !(a.is_empty() && b.is_empty()) => {
+                // A lone digit glued before the sign after a figure is the misread unit.
+                let a = if i > 0 && b.is_empty() && a.len() == 1 {
+                    ""
+                } else {
+                    a
+                };
+                format!("{a} x {b}")
+            }
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether a row is only "quantity x price", with no amount after the price.
 fn quantity_only(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let spaced = spaced_times(text);
+    let words: Vec<&str> = spaced.split_whitespace().collect();
     quantity_of(text).is_some()
         && words
             .iter()
@@ -116,7 +143,8 @@ fn quantity_only(text: &str) -> bool {
 /// The quantity of a "quantity x price" row: "59,68 l x 1,617 EUR/l" -> "59.68", "2 Stk x 2,29"
 /// -> "2".
 fn quantity_of(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let spaced = spaced_times(text);
+    let words: Vec<&str> = spaced.split_whitespace().collect();
     let x = words
         .iter()
         .position(|w| matches!(*w, "x" | "X" | "×" | "*"))?;
@@ -176,6 +204,14 @@ mod tests {
                 ("Mitarbeiterrabatt 5%".into(), "-0.29".into(), None),
             ]
         );
+        // OCR's readings of the times sign.
+        assert_eq!(
+            quantity_of("52,43 1x 1,827 EUR/I").as_deref(),
+            Some("52.43")
+        );
+        assert_eq!(quantity_of("2×12.25").as_deref(), Some("2"));
+        assert_eq!(quantity_of("2x 1,17").as_deref(), Some("2"));
+        assert_eq!(quantity_of("LED panel 600x600"), None);
         // Rows that do not add up to the total are no items.
         assert!(read(slip, "120.00", 9).is_empty());
     }
