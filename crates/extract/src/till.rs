@@ -25,14 +25,14 @@ pub(crate) fn till_items(rows: &[Row], total: &Field, order: DateOrder) -> Vec<L
     };
     let mut items: Vec<LineItem> = Vec::new();
     // A name printed on its own row, waiting for the figures under it.
-    let mut pending: Option<(String, &Row)> = None;
+    let mut pending: Option<String> = None;
     for row in rows.iter().take_while(|r| above(r)) {
         let text = row.text();
         // "2 Stk x 2,29" alone: the quantity of the item above, its price the only figure.
         let amount = trailing_amount(&text).filter(|_| !quantity_only(&text));
         let Some((before, amount)) = amount else {
             // A name alone on its row, or a quantity under the item above ("2 Stk x 2,29").
-            pending = is_name(&text, row, order).then(|| (text.trim().to_string(), row));
+            pending = is_name(&text, row, order).then(|| text.trim().to_string());
             if let (Some(quantity), Some(last)) = (quantity_of(&text), items.last_mut())
                 && last.quantity.is_none()
             {
@@ -43,9 +43,7 @@ pub(crate) fn till_items(rows: &[Row], total: &Field, order: DateOrder) -> Vec<L
         let (description, quantity) = match (is_name(&before, row, order), pending.take()) {
             (true, _) => (before.trim().to_string(), None),
             // The figures under a name: "59,68 l x 1,617 EUR/l   96,50 A".
-            (false, Some((name, _))) if quantity_of(&before).is_some() => {
-                (name, quantity_of(&before))
-            }
+            (false, Some(name)) if quantity_of(&before).is_some() => (name, quantity_of(&before)),
             _ => continue,
         };
         let bbox = row.bbox();

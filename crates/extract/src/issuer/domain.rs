@@ -93,6 +93,14 @@ fn squeezed(words: &[&str]) -> String {
         .collect()
 }
 
+/// The cells of a page outside the customer's block.
+fn outside<'a>(rows: &'a [Row], buyer: &Buyer) -> Vec<&'a Cell> {
+    rows.iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| !buyer.names(c))
+        .collect()
+}
+
 /// The business domains a page gives outside the customer's block, most frequent first.
 fn stems(cells: &[&Cell]) -> Vec<String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -111,11 +119,7 @@ fn stems(cells: &[&Cell]) -> Vec<String> {
 /// is part of any. A letterhead names its company in its site and mail address; a name that
 /// none of them spells is more likely the customer's, printed without a heading.
 pub(super) fn contradicts(name: &str, rows: &[Row], buyer: &Buyer) -> bool {
-    let cells: Vec<&Cell> = rows
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        .filter(|c| !buyer.names(c))
-        .collect();
+    let cells = outside(rows, buyer);
     let stems = stems(&cells);
     let words: Vec<String> = name
         .split_whitespace()
@@ -134,11 +138,7 @@ pub(super) fn contradicts(name: &str, rows: &[Row], buyer: &Buyer) -> bool {
 /// customer's block: the first run of up to four words, none of them a domain itself, starting
 /// with a capital, that spells it, with a legal form right after it ("Lenze B.V.").
 pub(super) fn domain_name(rows: &[Row], buyer: &Buyer) -> Option<Field> {
-    let cells: Vec<&Cell> = rows
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        .filter(|c| !buyer.names(c))
-        .collect();
+    let cells = outside(rows, buyer);
     stems(&cells).into_iter().find_map(|stem| {
         cells.iter().find_map(|cell| {
             // A sentence's stop or comma after the name is not part of it.
