@@ -63,8 +63,8 @@ fn unglue(word: &Word) -> Vec<Word> {
 /// Words that join two names of one column ("Item name or type of service", "Menge und
 /// Einheit") and name nothing themselves.
 const CONNECTORS: &[&str] = &[
-    "or", "and", "of", "/", "&", "und", "oder", "et", "ou", "y", "o", "de", "del", "des", "du",
-    "der", "di", "van", "per",
+    "or", "and", "of", "/", "&", "-", "–", "und", "oder", "et", "ou", "y", "o", "de", "del", "des",
+    "du", "der", "di", "van", "per",
 ];
 
 /// The column names a row's words spell, matched on words, longest phrase first (up to four
@@ -97,6 +97,12 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 between = true;
             }
             let found = (1..=4.min(words.len() - i)).rev().find_map(|n| {
+                // A connector joins two names; it starts or ends none ("CONCEPTO -" over
+                // "REFERENCIA").
+                let edge = |w: &Word| CONNECTORS.contains(&w.text.to_lowercase().as_str());
+                if n > 1 && (edge(&words[i]) || edge(&words[i + n - 1])) {
+                    return None;
+                }
                 let phrase = words[i..i + n]
                     .iter()
                     .map(|w| w.text.as_str())
@@ -109,6 +115,19 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 && crate::currency::find_currency(&words[i].text).is_some();
             let Some((kind, n, net)) = found else {
                 if currency {
+                    i += 1;
+                    continue;
+                }
+                // What a description's name goes on to say after a connector ("Product name
+                // and additional info") is still its name.
+                let described = cols.len() > first_here
+                    && cols
+                        .last()
+                        .is_some_and(|c| c.kind == ColumnKind::Description);
+                if described && between {
+                    if let Some(last) = cols.last_mut() {
+                        last.header = last.header.union(&words[i].bbox);
+                    }
                     i += 1;
                     continue;
                 }
@@ -127,8 +146,23 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 .iter()
                 .fold(words[i].bbox, |b, w| b.union(&w.bbox));
             let here = cols.len() > first_here;
+            // A description and its reference named together ("CONCEPTO - REFERENCIA") head
+            // one column: the reference is printed in the description's words.
+            let joined = |a: ColumnKind| {
+                a == kind
+                    // Only the connector between them, no other word.
+                    || since <= 1
+                        && matches!(
+                        (a, kind),
+                        (ColumnKind::Description, ColumnKind::Sku)
+                            | (ColumnKind::Sku, ColumnKind::Description)
+                    )
+            };
             match cols.last_mut() {
-                Some(last) if here && between && last.kind == kind => {
+                Some(last) if here && between && joined(last.kind) => {
+                    if last.kind != kind {
+                        last.kind = ColumnKind::Description;
+                    }
                     last.header = last.header.union(&bbox);
                     unknown -= since;
                     // The words between were this name's, not a column of their own.

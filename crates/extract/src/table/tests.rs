@@ -786,3 +786,57 @@ fn a_currency_beside_a_column_name_names_nothing_and_gross_names_an_amount() {
         [("Children's safety car seat".into(), "215.68".into())]
     );
 }
+
+#[test]
+fn a_description_s_name_may_go_on_after_a_connector() {
+    // "Product name and additional info": the words after "and" name the same column.
+    let got = items(&[
+        &[
+            ("Product", 190.0),
+            ("code", 260.0),
+            ("Product", 580.0),
+            ("name", 650.0),
+            ("and", 692.0),
+            ("additional", 725.0),
+            ("info", 821.0),
+            ("Quantity", 1350.0),
+            ("Price", 1660.0),
+            ("Sum", 1920.0),
+            ("Tax", 2150.0),
+            ("rate", 2185.0),
+        ],
+        &[
+            ("SERVER", 190.0),
+            ("Server hosting", 580.0),
+            ("3 pcs", 1410.0),
+            ("6,00", 1676.0),
+            ("18,00", 1912.0),
+            ("0%", 2233.0),
+        ],
+        &[("Subtotal:", 1590.0), ("18,00", 1897.0)],
+    ]);
+    assert_eq!(got, [("Server hosting".into(), "18.00".into())]);
+}
+
+#[test]
+fn a_description_named_with_its_reference_is_one_column() {
+    // The reference's name sits over the descriptions' right half: the whole cell is theirs.
+    let got = items(&[
+        &[
+            ("CANTIDAD", 250.0),
+            ("CONCEPTO", 708.0),
+            ("-", 790.0),
+            ("REFERENCIA", 808.0),
+            ("PRECIO", 1732.0),
+            ("IMPORTE", 1973.0),
+        ],
+        &[
+            ("3", 349.0),
+            ("CAJAS PIPARRAS", 760.0),
+            ("31,80", 1761.0),
+            ("95,40 €", 2000.0),
+        ],
+        &[("TOTAL", 1800.0), ("95,40 €", 2000.0)],
+    ]);
+    assert_eq!(got, [("CAJAS PIPARRAS".into(), "95.40".into())]);
+}
