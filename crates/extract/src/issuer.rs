@@ -44,6 +44,9 @@ fn clean_name(text: &str) -> String {
             name = rest.trim_start();
         }
     }
+    // The address after the legal form goes first: a separator inside it ("S.A. CTRA.
+    // LOGROÑO - LAGUARDIA KM. 4,8 01300") would otherwise keep its first half.
+    name = without_address(name);
     for separator in [" - ", " | ", " · ", " – ", "·", "•"] {
         if let Some((head, _)) = name.split_once(separator)
             && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
@@ -416,8 +419,12 @@ pub fn issuer(
     kind: DocumentKind,
 ) -> Option<(Field, Option<Field>)> {
     if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
-        // "Invoice issued by:" may name the clerk, not the company.
-        let company = domain_company(&seller, rows, &Buyer::find(rows));
+        // "Invoice issued by:" may name the clerk, not the company; a name with its legal
+        // form is the company's.
+        let clerk = !has_legal_form(&seller.value);
+        let company = clerk
+            .then(|| domain_company(&seller, rows, &Buyer::find(rows), false))
+            .flatten();
         return Some((company.unwrap_or(seller), None));
     }
     let first: Vec<&Row> = rows
@@ -495,7 +502,7 @@ pub fn issuer(
                 .or(largest.filter(|c| !is_labelled_value(&c.text)));
             // No line names the issuer: the logo does, and its domain may spell it.
             let Some(found) = found else {
-                return domain::domain_name(rows, &buyer).map(|n| (n, None));
+                return domain::domain_name(rows, &buyer, false).map(|n| (n, None));
             };
             found
         }
@@ -568,7 +575,7 @@ pub fn issuer(
         Some(above) => joined_name(above, name, &name.text),
         None => field(clean_name(&name.text), name, &name.text),
     };
-    if let Some(company) = domain_company(&name_field, rows, &buyer) {
+    if let Some(company) = domain_company(&name_field, rows, &buyer, true) {
         return Some((company, None));
     }
     let address_field = (!address.is_empty()).then(|| {
@@ -596,18 +603,29 @@ pub fn issuer(
 
 /// The company the page's site and mail address spell, named with its legal form elsewhere on
 /// the page (a footer, a contact line), where they contradict the name found: that company
-/// issued the page.
-fn domain_company(found: &Field, rows: &[Row], buyer: &Buyer) -> Option<Field> {
+/// issued the page. A name the page labels as the seller's is overruled only by a domain that
+/// spells a whole name (`partial` false): such a name may be a clerk's, never a customer's.
+fn domain_company(found: &Field, rows: &[Row], buyer: &Buyer, partial: bool) -> Option<Field> {
     if !domain::contradicts(&found.value, rows, buyer) {
         return None;
     }
-    domain::domain_name(rows, buyer).filter(|n| n.value.split_whitespace().any(is_legal_form))
+    // A bare brand the domain spells ("CCM19" on Papoo's invoices) does not overrule a
+    // company named with its legal form.
+    let bare = !has_legal_form(&found.value);
+    domain::domain_name(rows, buyer, true)
+        .filter(|n| bare || n.value.split_whitespace().any(is_legal_form))
+        .or_else(|| {
+            partial
+                .then(|| domain::domain_partner(rows, buyer))
+                .flatten()
+        })
 }
 
 /// Where the top of the page names only the customer (under "Bill to") and a title, the issuer
 /// is the company that signs the page elsewhere, often in its footer ("Atlassian Pty Ltd, Level
-/// 6, 341 George St", "Fiverr International Ltd."): the shortest name ending in a legal form,
-/// so a sentence that mentions one ("Purchased through Fiverr Limited") gives way to it.
+/// 6, 341 George St", "Fiverr International Ltd."), its address cut off: the shortest name
+/// ending in a legal form, so a sentence that mentions one ("Purchased through Fiverr
+/// Limited") gives way to it.
 fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Option<&'a Cell> {
     first
         .iter()
@@ -621,7 +639,8 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
                 || LEGAL_FORMS
                     .iter()
                     .any(|form| form.contains(' ') && words.join(" ").ends_with(form));
-            (ends_in_form && words.len() <= 6).then_some((words.len(), c))
+            // "Compañía Vinícola del Norte de España S.A.": long names are spelled out.
+            (ends_in_form && words.len() <= 8).then_some((words.len(), c))
         })
         .min_by_key(|(words, _)| *words)
         .map(|(_, c)| c)

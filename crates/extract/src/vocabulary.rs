@@ -27,6 +27,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "tax invoice number",
             "invoice nr",
             "invoice #",
+            "invoice id",
             "inv no",
             "bill number",
             "bill no",

@@ -136,40 +136,87 @@ pub(super) fn contradicts(name: &str, rows: &[Row], buyer: &Buyer) -> bool {
 
 /// The issuer's name spelled by the page's most frequent business domain, outside the
 /// customer's block: the first run of up to four words, none of them a domain itself, starting
-/// with a capital, that spells it, with a legal form right after it ("Lenze B.V.").
-pub(super) fn domain_name(rows: &[Row], buyer: &Buyer) -> Option<Field> {
+/// with a capital, that spells it, with a legal form right after it ("Lenze B.V."). Where the
+/// name must be `sure`, only a run with its legal form or alone on its line counts (not a
+/// browser's title "Invoice | TeamGantt" or a sentence).
+pub(super) fn domain_name(rows: &[Row], buyer: &Buyer, sure: bool) -> Option<Field> {
     let cells = outside(rows, buyer);
     stems(&cells).into_iter().find_map(|stem| {
         cells.iter().find_map(|cell| {
-            // A sentence's stop or comma after the name is not part of it.
-            let words: Vec<&str> = cell
-                .text
-                .split_whitespace()
-                .map(|w| w.trim_end_matches(['.', ',', ';', ':', ')']))
-                .collect();
-            (0..words.len()).find_map(|i| {
-                (1..=4.min(words.len() - i)).find_map(|n| {
-                    let run = &words[i..i + n];
-                    let plain = run.iter().all(|w| !w.contains(['.', '@', '/']));
-                    let capital = run[0].starts_with(|c: char| c.is_uppercase());
-                    (plain && capital && squeezed(run) == stem).then(|| {
-                        // The legal form's own dots went with the trim: "B.V." is "B.V".
-                        let form = cell
-                            .text
-                            .split_whitespace()
-                            .nth(i + n)
-                            .map(|w| w.trim_end_matches([',', ';', ':', ')']))
-                            .filter(|w| is_legal_form(w));
-                        let name = run
-                            .iter()
-                            .copied()
-                            .chain(form)
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        field(name, cell, &cell.text)
-                    })
-                })
+            spelled_in(cell, &stem).filter(|n| {
+                !sure || n.value.split_whitespace().any(is_legal_form) || n.value == n.raw.trim()
             })
+        })
+    })
+}
+
+/// The first run of words in `cell` that spells `stem`, with the legal form after it.
+fn spelled_in(cell: &Cell, stem: &str) -> Option<Field> {
+    // A sentence's stop or comma after the name is not part of it.
+    let words: Vec<&str> = cell
+        .text
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(['.', ',', ';', ':', ')']))
+        .collect();
+    (0..words.len()).find_map(|i| {
+        (1..=4.min(words.len() - i)).find_map(|n| {
+            let run = &words[i..i + n];
+            let plain = run.iter().all(|w| !w.contains(['.', '@', '/']));
+            let capital = run[0].starts_with(|c: char| c.is_uppercase());
+            (plain && capital && squeezed(run) == stem).then(|| {
+                // The legal form's own dots went with the trim: "B.V." is "B.V".
+                let form = cell
+                    .text
+                    .split_whitespace()
+                    .nth(i + n)
+                    .map(|w| w.trim_end_matches([',', ';', ':', ')']))
+                    .filter(|w| is_legal_form(w));
+                let name = run
+                    .iter()
+                    .copied()
+                    .chain(form)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                field(name, cell, &cell.text)
+            })
+        })
+    })
+}
+
+/// A company named with its legal form outside the customer's block, one of whose words (five
+/// letters or more) is part of the page's domain: the domain need not spell the whole name
+/// ("LICORES MADRUEÑO S.L." beside comercial@marianomadrueno.es).
+pub(super) fn domain_partner(rows: &[Row], buyer: &Buyer) -> Option<Field> {
+    let cells = outside(rows, buyer);
+    // Only the page's one business domain: where the customer's shows too, a part of a word
+    // is too weak a sign of which company is whose.
+    let [stem] = &stems(&cells)[..] else {
+        return None;
+    };
+    cells.iter().find_map(|cell| {
+        let words: Vec<&str> = cell.text.split_whitespace().collect();
+        let form = words
+            .iter()
+            .position(|w| is_legal_form(w.trim_end_matches([',', ';', ':', ')'])))?;
+        let run = &words[..form];
+        let spelled = run.iter().any(|w| {
+            let word = squeezed(&[w]);
+            word.chars().count() >= 5 && stem.contains(word.as_str())
+        });
+        // A label ("Geschäftsführer:") or a stray comma is no part of a name.
+        let plain = run.iter().all(|w| {
+            !w.contains(['@', '/']) && !w.ends_with(':') && w.chars().any(char::is_alphanumeric)
+        });
+        let capital = run
+            .first()
+            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+        (run.len() <= 5 && spelled && plain && capital).then(|| {
+            let name = words[..=form].join(" ");
+            field(
+                name.trim_end_matches([',', ';', ':']).to_string(),
+                cell,
+                &cell.text,
+            )
         })
     })
 }

@@ -35,6 +35,10 @@ fn an_address_run_on_after_the_legal_form_is_cut() {
         ),
         ("ACME Ltd P.O. Box 12", "ACME Ltd"),
         ("Kraft GmbH Ringstr. 4, 12345 Ulm", "Kraft GmbH"),
+        (
+            "COMPAÑÍA VINÍCOLA DEL NORTE DE ESPAÑA S.A. CTRA. LOGROÑO - LAGUARDIA KM. 4,8 01300",
+            "COMPAÑÍA VINÍCOLA DEL NORTE DE ESPAÑA S.A.",
+        ),
         ("Müller GmbH & Co. KG", "Müller GmbH & Co. KG"),
         ("Fdo. MERCADONA S.A.", "MERCADONA S.A."),
         ("gez. Müller GmbH", "Müller GmbH"),
@@ -384,6 +388,51 @@ fn a_customer_printed_first_without_a_heading_gives_way_to_the_company_the_domai
     assert_eq!(
         letterhead_name(&agreeing).as_deref(),
         Some("Embutidos Fabeiro S.L.")
+    );
+}
+
+#[test]
+fn a_domain_that_spells_part_of_a_company_s_name_points_to_it() {
+    // The customer's block printed first under a customer-number box; the wholesaler's mail
+    // address spells one word of its name.
+    let rows: &[&[(&str, f32)]] = &[
+        &[("CLIENTE Nº. 15301", 1900.0)],
+        &[("TASCA BAREA SLL", 1450.0)],
+        &[("LICORES MADRUEÑO S.L.", 150.0), ("C/ RODAS, 2", 1450.0)],
+        &[("C/ CALATRAVA 19 28005 MADRID", 150.0)],
+        &[("91 752 48 80 - comercial@marianomadrueno.es", 150.0)],
+    ];
+    assert_eq!(
+        letterhead_name(rows).as_deref(),
+        Some("LICORES MADRUEÑO S.L.")
+    );
+    // A second domain (the customer's) makes a part of a word too weak a sign.
+    let mut two = rows.to_vec();
+    two[3] = &[("pedidos@tascabarea.es", 150.0)];
+    assert_eq!(letterhead_name(&two).as_deref(), Some("TASCA BAREA SLL"));
+}
+
+#[test]
+fn a_name_alone_on_its_line_that_the_domain_spells_overrules_a_bare_name() {
+    // A browser's title in the margin spells the domain too, but only the line under
+    // "Address" is the name alone.
+    let rows: &[&[(&str, f32)]] = &[
+        &[("Invoice | TeamGantt", 1260.0)],
+        &[("11/5/23", 100.0)],
+        &[("SimFin", 100.0)],
+        &[("Invoice ID #4hrb48vz", 100.0)],
+        &[("Please contact billing@teamgantt.com", 100.0)],
+        &[("Address", 100.0)],
+        &[("TeamGantt", 100.0)],
+        &[("1810 J York Road", 100.0)],
+    ];
+    assert_eq!(letterhead_name(rows).as_deref(), Some("TeamGantt"));
+    // A company named with its legal form keeps its name against a bare brand.
+    let mut company = rows.to_vec();
+    company[2] = &[("SimFin Analytics GmbH", 100.0)];
+    assert_eq!(
+        letterhead_name(&company).as_deref(),
+        Some("SimFin Analytics GmbH")
     );
 }
 
