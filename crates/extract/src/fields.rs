@@ -140,7 +140,7 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 {
                     format!("{series}{sep}{number}")
                 }
-                [first, ..] => first.to_string(),
+                [first, ..] => without_number_mark(first).to_string(),
                 [] => return None,
             };
             // A date in a number's place is some other field's value; a number that holds one
@@ -158,6 +158,27 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
         HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
         HeaderKey::NotAField => None,
     }
+}
+
+/// A number with the label's mark glued to it, as OCR reads "N.: A240000827" or "No. 15293":
+/// the mark is no part of it.
+fn without_number_mark(token: &str) -> &str {
+    for mark in [
+        "N.:", "N.", "No.", "No:", "Nr.", "Nr:", "Nº", "N°", "Nº.", "N°.",
+    ] {
+        let Some(rest) = token
+            .get(..mark.len())
+            .filter(|head| head.eq_ignore_ascii_case(mark))
+            .map(|_| &token[mark.len()..])
+        else {
+            continue;
+        };
+        let rest = rest.trim_start_matches([':', '.']);
+        if rest.starts_with(char::is_alphanumeric) && rest.chars().any(|c| c.is_ascii_digit()) {
+            return rest;
+        }
+    }
+    token
 }
 
 /// Finds every header field the rows label. Totals take the last labelled occurrence (they

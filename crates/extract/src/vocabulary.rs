@@ -506,6 +506,19 @@ pub const NOT_FIELDS: &[&str] = &[
     "date de commande",
     "lieferdatum",
     "bestelldatum",
+    // The customer's number starts like "Número" or "Invoice number" in a header box.
+    "número de cliente",
+    "número cliente",
+    "nº de cliente",
+    "nº cliente",
+    "n de cliente",
+    "n cliente",
+    "numéro de client",
+    "numéro client",
+    "n de client",
+    "numero cliente",
+    "numero di cliente",
+    "invoice customer number",
 ];
 
 /// Words that title a document rather than name its issuer.

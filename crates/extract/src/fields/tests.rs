@@ -209,6 +209,17 @@ fn a_number_and_its_date_in_one_cell_give_the_number() {
 }
 
 #[test]
+fn a_label_s_mark_glued_to_the_number_is_no_part_of_it() {
+    let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
+    assert_eq!(number("N.:A240000827").as_deref(), Some("A240000827"));
+    assert_eq!(number("No.15293").as_deref(), Some("15293"));
+    assert_eq!(number("Nº2024/17").as_deref(), Some("2024/17"));
+    // A number that starts with those letters keeps them.
+    assert_eq!(number("NO-2024-17").as_deref(), Some("NO-2024-17"));
+    assert_eq!(number("Nr.A").as_deref(), None);
+}
+
+#[test]
 fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
     let rows = rows_of(&[
         &[("FACTURA", 200.0), ("Fecha", 580.0), ("Cliente", 840.0)],
