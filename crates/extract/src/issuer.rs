@@ -646,10 +646,12 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
         .map(|(_, c)| c)
 }
 
-/// The name at the head of a postal address block whose words the heading `name` contains:
+/// The name at the head of a postal address block whose words the heading `name` contains (or
+/// which starts with the heading's words):
 /// a letterhead prints "LOGO LE FOURNISSEUR" or "Acme — engineering" large, and the address
 /// block under it "LE FOURNISSEUR", street, "75018 PARIS". The block's line is the name as the
-/// company writes it on letters; the heading adds a placeholder or a slogan.
+/// company writes it on letters; the heading adds a placeholder or a slogan, or gives only the
+/// brand.
 fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
     if has_legal_form(&name.text) {
         return None;
@@ -658,7 +660,9 @@ fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a
     let mut below: Vec<&Cell> = first
         .iter()
         .flat_map(|r| r.cells.iter())
-        .filter(|c| c.bbox.y0 >= name.bbox.y1 - 1.0 && c.bbox.y0 <= bottom * 0.4)
+        // A logo's box reaches down over the line under it.
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
+        .filter(|c| c.bbox.y0 <= bottom * 0.4)
         .filter(|c| (c.bbox.x0 - name.bbox.x0).abs() < name.bbox.height())
         .collect();
     below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
@@ -667,12 +671,17 @@ fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a
         let inside = !words.is_empty()
             && words.len() < heading.len()
             && heading.windows(words.len()).any(|w| w == words.as_slice());
+        // A logo's brand over the company's full name ("Akretion" over "Akretion France"):
+        // the full name is the one the company signs with.
+        let extends = words.len() > heading.len()
+            && words.len() <= heading.len() + 3
+            && words.starts_with(&heading);
         let letters = cell.text.chars().filter(|c| c.is_alphabetic()).count();
         let addressed = below[i + 1..]
             .iter()
             .take(3)
             .any(|c| is_postal_line(&c.text));
-        (inside && letters >= 3 && addressed).then_some(*cell)
+        ((inside || extends) && letters >= 3 && addressed).then_some(*cell)
     })
 }
 

@@ -182,6 +182,17 @@ fn a_letterhead_gives_way_to_the_name_heading_its_postal_address() {
         .as_deref(),
         Some("LE FOURNISSEUR")
     );
+    // A logo's brand gives way to the full name heading the address.
+    assert_eq!(
+        letterhead_name(&[
+            &[("Akretion", 100.0)],
+            &[("Akretion France", 100.0)],
+            &[("27 rue Henri Rolland", 100.0)],
+            &[("69100 Villeurbanne", 100.0)],
+        ])
+        .as_deref(),
+        Some("Akretion France")
+    );
     // Without a postal address under it, a line that repeats part of the heading is not the name.
     assert_eq!(
         letterhead_name(&[
