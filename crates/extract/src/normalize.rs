@@ -242,17 +242,20 @@ pub fn date_order<'a>(texts: impl Iterator<Item = &'a str>, currency: Option<&st
     let (mut day_first, mut month_first) = (0, 0);
     for text in texts {
         for token in text.split_whitespace() {
-            if let Some((a, b, c)) = numeric_parts(token) {
-                if a > 31 || c < 100 {
-                    continue; // ISO (year first) or not a full date
-                }
-                if a > 12 && b <= 12 {
-                    day_first += 1;
-                } else if b > 12 && a <= 12 {
-                    month_first += 1;
-                }
+            let Some((a, b, c)) = numeric_parts(token) else {
+                continue;
+            };
+            // ISO (year first), no full year, or no date at all: a phone number
+            // ("03-9010-9849") splits into three figures too.
+            if a > 31 || b > 31 || !(1900..=2100).contains(&c) {
+                continue;
             }
-            if token.contains('.') && numeric_parts(token).is_some() {
+            if a > 12 && b <= 12 {
+                day_first += 1;
+            } else if b > 12 && a <= 12 {
+                month_first += 1;
+            }
+            if token.contains('.') {
                 // Dotted dates are a day-first convention.
                 day_first += 1;
             }
@@ -584,6 +587,12 @@ mod tests {
         assert_eq!(find_date("Due 04/09/2025", order).unwrap().0, "2025-09-04");
         let us = date_order(["07/21/2025"].into_iter(), None);
         assert_eq!(find_date("Issued 07/21/2025", us).unwrap().0, "2025-07-21");
+        // A phone number or a dotted amount is no evidence.
+        let phone = date_order(
+            ["Tel No. 03-9010-9849", "Amount 1.234.567", "10/03/2018"].into_iter(),
+            None,
+        );
+        assert_eq!(phone, DateOrder::DayFirst);
         assert_eq!(
             find_date("Tax point 05 Mar 2026", us).unwrap().0,
             "2026-03-05"
