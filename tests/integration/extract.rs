@@ -505,9 +505,10 @@ fn real_invoices_read_from_their_pages_stay_above_their_floors() {
 /// attached to PDF libraries' bug reports: Dutch, French, German, Estonian and a scanned
 /// Australian one), read from their pages. `ledgerline eval extract fixtures/real/invoices`
 /// measures on the text PDFs, development / validation: kind 1.000 / 1.000, vendor 0.964 /
-/// 0.750, number 1.000 / 0.917, date 1.000 / 1.000, total 1.000 / 0.917, line items F1 0.961 /
-/// 0.803. The validation part is small (twelve text PDFs and two image-only ones; the floors
-/// count both), and since 2026-12 no longer blind: most of its failures were looked at.
+/// 0.917, number 1.000 / 1.000, date 1.000 / 1.000, total 1.000 / 0.917, line items F1 0.961 /
+/// 0.875; on the two image-only ones vendor 1 / 2, number 2 / 2. The validation part is small
+/// (the floors count both), and since 2026-12 no longer blind: most of its failures were
+/// looked at.
 #[test]
 fn real_supplier_invoices_stay_above_their_floors() {
     use ledgerline::eval::real::{Options, Part, evaluate};
@@ -517,8 +518,8 @@ fn real_supplier_invoices_stay_above_their_floors() {
     assert_eq!(report.errors(), 0, "{report}");
     for (field, dev_floor, val_floor) in [
         ("kind", 0.95, 0.9),
-        ("vendor", 0.9, 0.55),
-        ("invoice_number", 0.9, 0.75),
+        ("vendor", 0.9, 0.75),
+        ("invoice_number", 0.9, 0.85),
         ("date", 0.9, 0.85),
         ("total", 0.9, 0.85),
     ] {
@@ -533,7 +534,7 @@ fn real_supplier_invoices_stay_above_their_floors() {
             );
         }
     }
-    for (part, floor) in [(Part::Development, 0.9), (Part::Validation, 0.55)] {
+    for (part, floor) in [(Part::Development, 0.9), (Part::Validation, 0.7)] {
         let f1 = report.line_f1("invoices", part).unwrap_or(0.0);
         assert!(f1 >= floor, "{part:?} line items F1 {f1:.3} under {floor}");
     }
@@ -651,7 +652,7 @@ fn real_receipt_scans_stay_above_their_floors() {
     let dirs = [root.join("../shared/corpus/sroie-dev")];
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
-    // Measured with PP-OCRv6 small: kind, vendor, date and total 0.905 each (with PP-OCRv5:
+    // Measured with PP-OCRv6 small: kind, vendor and total 0.905, date 0.952 (with PP-OCRv5:
     // kind 0.857, vendor 0.857, date 0.905, total 0.857; vendor 0.762 and total 0.619 before
     // the rounded total, the glued currency, the cash row and names printed over several lines
     // were understood).
