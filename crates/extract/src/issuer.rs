@@ -379,6 +379,38 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
             }
         }
     }
+    // A word broken over the line end ("POPULAR BOOK-" over "CO. (M) S SDN BHD").
+    let hyphenated = at
+        .checked_sub(parts.len())
+        .and_then(|i| top.get(i))
+        .filter(|p| p.text.trim_end().ends_with('-') && stacked(p, parts[0]));
+    if let Some(previous) = hyphenated {
+        parts.insert(0, previous);
+    }
+    // A trade name's "ENTERPRISE" followed by its branch in brackets and its company form on
+    // the lines right after ("(SETIA" / "ALAM) SDN BHD"): the name runs on to that form. A
+    // bracket with figures is a registration ("(65351-M)"), and what follows it another name.
+    let ahead: Vec<&Cell> = top[at + 1..].iter().take(2).copied().collect();
+    let branch = cell
+        .text
+        .rsplit_once('(')
+        .is_some_and(|(_, b)| !b.contains(')'))
+        || ahead
+            .first()
+            .is_some_and(|c| c.text.trim_start().starts_with('('));
+    let figures = ahead
+        .iter()
+        .any(|c| c.text.chars().any(|ch| ch.is_ascii_digit()));
+    if branch
+        && !figures
+        && let Some(end) = ahead.iter().position(|c| has_legal_form(&c.text))
+        && (0..=end).all(|i| {
+            let before = if i == 0 { cell } else { ahead[i - 1] };
+            stacked(before, ahead[i]) || beside(before, ahead[i])
+        })
+    {
+        parts.extend(&ahead[..=end]);
+    }
     let dangling = |t: &str| {
         let t = t.trim_end().to_lowercase();
         t.ends_with('&') || t.ends_with(" and") || t.ends_with(" und") || t.ends_with(" et")
@@ -388,14 +420,38 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
     {
         parts.push(next);
     }
+    // A hyphen at a line's end goes with the break: "BOOK- CO." is "BOOK CO.".
+    let last = parts.len() - 1;
     let text = parts
         .iter()
-        .map(|c| c.text.trim())
+        .enumerate()
+        .map(|(i, c)| match i < last {
+            true => c.text.trim().trim_end_matches('-').trim_end(),
+            false => c.text.trim(),
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let mut found = field(clean_name(&text), cell, &text);
     found.bbox = parts.iter().fold(cell.bbox, |b, c| b.union(&c.bbox));
     Some(found)
+}
+
+/// Whether `below` is printed right under `above` in type of about the same size: the next
+/// line of one name.
+fn stacked(above: &Cell, below: &Cell) -> bool {
+    let (a, b) = (above.bbox.height(), below.bbox.height());
+    let similar = a.min(b) >= a.max(b) * 0.7;
+    let close = below.bbox.y0 - above.bbox.y1 < a.min(b) * 1.6 && below.bbox.y0 > above.bbox.y0;
+    let overlap = below.bbox.x0 < above.bbox.x1 && above.bbox.x0 < below.bbox.x1;
+    similar && close && overlap
+}
+
+/// Whether `right` goes on from `left` on the same line, a word gap or two after it.
+fn beside(left: &Cell, right: &Cell) -> bool {
+    let h = left.bbox.height().min(right.bbox.height());
+    let shared = left.bbox.y1.min(right.bbox.y1) - left.bbox.y0.max(right.bbox.y0);
+    let gap = right.bbox.x0 - left.bbox.x1;
+    shared > h * 0.5 && (0.0..h * 2.0).contains(&gap)
 }
 
 /// Letters of a name beyond its legal form and bracketed registration: "SDN BHD" has none.

@@ -155,6 +155,39 @@ fn a_merchant_name_printed_over_several_lines_is_read_whole() {
         .as_deref(),
         Some("HOME MASTER HARDWARE & ELECTRICAL")
     );
+    // A word broken at the line's end.
+    assert_eq!(
+        till(&[
+            &[("POPULAR BOOK-", 300.0)],
+            &[("CO. (M) SDN BHD", 300.0)],
+            &[("(Company No. 113825-W)", 300.0)],
+        ])
+        .as_deref(),
+        Some("POPULAR BOOK CO. (M) SDN BHD")
+    );
+    // A trade name's branch in brackets, and the company form after it.
+    assert_eq!(
+        till(&[
+            &[("AIK HUAT HARDWARE", 300.0)],
+            &[("ENTERPRISE", 300.0)],
+            &[("(SETIA", 300.0)],
+            &[("ALAM)SDN BHD", 300.0)],
+            &[("NO. 17-G, JALAN SETIA INDAH", 300.0)],
+        ])
+        .as_deref(),
+        Some("AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD")
+    );
+    // A registration in brackets ends the name: what follows is another.
+    assert_eq!(
+        till(&[
+            &[("Gerbang Alaf Restaurants Sdn Bhd", 300.0)],
+            &[("(65351-M)", 300.0)],
+            &[("formerly known as", 300.0)],
+            &[("Golden Arches Restaurants Sdn Bhd", 300.0)],
+        ])
+        .as_deref(),
+        Some("Gerbang Alaf Restaurants Sdn Bhd")
+    );
 }
 
 #[test]
