@@ -112,7 +112,7 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
         | HeaderKey::Tax
         | HeaderKey::Total
         | HeaderKey::AmountDue
-        | HeaderKey::Prepaid => parse_amount(raw)
+        | HeaderKey::Prepaid => parse_amount(without_qualifier(raw))
             .or_else(|| parse_amount(&without_misread_symbol(raw)?))
             .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
             .map(|d: Decimal| d.to_string()),
@@ -157,6 +157,19 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
         }
         HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
         HeaderKey::NotAField => None,
+    }
+}
+
+/// An amount after the rest of its label in brackets ("Total Sales (Inclusive GST) RM 137.15",
+/// OCR reading "8ST" for "GST"): the bracket qualifies the label.
+fn without_qualifier(raw: &str) -> &str {
+    match raw.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((inside, rest))
+            if inside.chars().any(char::is_alphabetic) && !rest.trim().is_empty() =>
+        {
+            rest.trim()
+        }
+        _ => raw,
     }
 }
 

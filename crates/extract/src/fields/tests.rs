@@ -209,6 +209,16 @@ fn a_number_and_its_date_in_one_cell_give_the_number() {
 }
 
 #[test]
+fn a_bracket_that_qualifies_the_label_is_no_part_of_the_amount() {
+    let total = |raw| accept(HeaderKey::Total, raw, DateOrder::DayFirst);
+    assert_eq!(
+        total("(Inclusive 8ST) RM 137.15").as_deref(),
+        Some("137.15")
+    );
+    assert_eq!(total("(12.50)").as_deref(), Some("-12.50"));
+}
+
+#[test]
 fn a_label_s_mark_glued_to_the_number_is_no_part_of_it() {
     let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
     assert_eq!(number("N.:A240000827").as_deref(), Some("A240000827"));
