@@ -652,15 +652,15 @@ fn real_receipt_scans_stay_above_their_floors() {
     let dirs = [root.join("../shared/corpus/sroie-dev")];
     let report = evaluate(&common::reader(), &dirs, &options, |_, _| {}).unwrap();
     assert_eq!(report.errors(), 0, "{report}");
-    // Measured with PP-OCRv6 small: kind, vendor and total 0.905, date 0.952 (with PP-OCRv5:
+    // Measured with PP-OCRv6 small: kind 0.905, vendor, date and total 0.952 (with PP-OCRv5:
     // kind 0.857, vendor 0.857, date 0.905, total 0.857; vendor 0.762 and total 0.619 before
     // the rounded total, the glued currency, the cash row and names printed over several lines
     // were understood).
     for (field, floor) in [
         ("kind", 0.8),
-        ("vendor", 0.8),
-        ("date", 0.8),
-        ("total", 0.8),
+        ("vendor", 0.85),
+        ("date", 0.85),
+        ("total", 0.85),
     ] {
         let (ours, _) = report.figure("sroie-dev", Part::Validation, field);
         assert!(
