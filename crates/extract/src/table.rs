@@ -76,6 +76,23 @@ fn header_phrases(row: &Row) -> (Vec<Column>, usize) {
     (cols, unknown)
 }
 
+/// A column name OCR read as letter-spaced fragments ("DES C RIP CIÓ N"): the longest run of
+/// short fragments, two or more, whose letters together spell a name.
+fn spaced_name(words: &[Word]) -> Option<(ColumnKind, usize, bool)> {
+    let short = words
+        .iter()
+        .take(8)
+        .take_while(|w| {
+            let n = w.text.chars().count();
+            n <= 4 && w.text.chars().all(char::is_alphabetic)
+        })
+        .count();
+    (2..=short).rev().find_map(|n| {
+        let joined: String = words[..n].iter().map(|w| w.text.as_str()).collect();
+        header_kind(&joined).map(|k| (k, n, false))
+    })
+}
+
 /// `header_phrases`, with the boxes of the runs of words that name no column (connectors
 /// aside, and the words inside a name said twice).
 fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
@@ -96,20 +113,23 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
             if connector {
                 between = true;
             }
-            let found = (1..=4.min(words.len() - i)).rev().find_map(|n| {
-                // A connector joins two names; it starts or ends none ("CONCEPTO -" over
-                // "REFERENCIA").
-                let edge = |w: &Word| CONNECTORS.contains(&w.text.to_lowercase().as_str());
-                if n > 1 && (edge(&words[i]) || edge(&words[i + n - 1])) {
-                    return None;
-                }
-                let phrase = words[i..i + n]
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                header_kind(&phrase).map(|k| (k, n, is_net_amount(&phrase)))
-            });
+            let found = (1..=4.min(words.len() - i))
+                .rev()
+                .find_map(|n| {
+                    // A connector joins two names; it starts or ends none ("CONCEPTO -" over
+                    // "REFERENCIA").
+                    let edge = |w: &Word| CONNECTORS.contains(&w.text.to_lowercase().as_str());
+                    if n > 1 && (edge(&words[i]) || edge(&words[i + n - 1])) {
+                        return None;
+                    }
+                    let phrase = words[i..i + n]
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    header_kind(&phrase).map(|k| (k, n, is_net_amount(&phrase)))
+                })
+                .or_else(|| spaced_name(&words[i..]));
             // A currency printed beside a column's name ("Net £", "Gross €") names nothing.
             let currency = words[i].text.chars().count() <= 3
                 && crate::currency::find_currency(&words[i].text).is_some();

@@ -840,3 +840,27 @@ fn a_description_named_with_its_reference_is_one_column() {
     ]);
     assert_eq!(got, [("CAJAS PIPARRAS".into(), "95.40".into())]);
 }
+
+#[test]
+fn a_column_name_read_as_letter_spaced_fragments_names_its_column() {
+    let got = items(&[
+        &[
+            ("CÓDIGO", 228.0),
+            ("DES", 665.0),
+            ("C", 700.0),
+            ("RIP", 715.0),
+            ("CIÓ", 750.0),
+            ("N", 785.0),
+            ("PRECIO", 1712.0),
+            ("IMPORTE", 2129.0),
+        ],
+        &[
+            ("4291", 158.0),
+            ("ANTONIO MONTERO Albariño", 640.0),
+            ("5,95", 1730.0),
+            ("35,70", 2147.0),
+        ],
+        &[("TOTAL", 1712.0), ("35,70", 2147.0)],
+    ]);
+    assert_eq!(got, [("ANTONIO MONTERO Albariño".into(), "35.70".into())]);
+}
