@@ -199,9 +199,12 @@ pub(super) fn domain_partner(rows: &[Row], buyer: &Buyer) -> Option<Field> {
             .iter()
             .position(|w| is_legal_form(w.trim_end_matches([',', ';', ':', ')'])))?;
         let run = &words[..form];
+        // OCR may glue the words ("LICORESMADRUEÑO"): a long enough run of letters shared
+        // with the domain counts too.
         let spelled = run.iter().any(|w| {
             let word = squeezed(&[w]);
-            word.chars().count() >= 5 && stem.contains(word.as_str())
+            (word.chars().count() >= 5 && stem.contains(word.as_str()))
+                || common_run(&word, stem) >= 7.max(stem.chars().count() / 2)
         });
         // A label ("Geschäftsführer:") or a stray comma is no part of a name.
         let plain = run.iter().all(|w| {
@@ -219,6 +222,23 @@ pub(super) fn domain_partner(rows: &[Row], buyer: &Buyer) -> Option<Field> {
             )
         })
     })
+}
+
+/// The length of the longest run of characters two words share.
+fn common_run(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut best = 0;
+    for i in 0..a.len() {
+        for j in 0..b.len() {
+            let n = a[i..]
+                .iter()
+                .zip(&b[j..])
+                .take_while(|(x, y)| x == y)
+                .count();
+            best = best.max(n);
+        }
+    }
+    best
 }
 
 #[cfg(test)]

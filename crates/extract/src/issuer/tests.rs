@@ -417,6 +417,13 @@ fn a_domain_that_spells_part_of_a_company_s_name_points_to_it() {
         letterhead_name(rows).as_deref(),
         Some("LICORES MADRUEÑO S.L.")
     );
+    // OCR glued the name's words: the run it shares with the domain still points to it.
+    let mut glued = rows.to_vec();
+    glued[2] = &[("LICORESMADRUEÑO S.L.", 150.0), ("C/ RODAS, 2", 1450.0)];
+    assert_eq!(
+        letterhead_name(&glued).as_deref(),
+        Some("LICORESMADRUEÑO S.L.")
+    );
     // A second domain (the customer's) makes a part of a word too weak a sign.
     let mut two = rows.to_vec();
     two[3] = &[("pedidos@tascabarea.es", 150.0)];
