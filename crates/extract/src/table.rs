@@ -99,6 +99,7 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
     let mut cols: Vec<Column> = Vec::new();
     let mut unknown = 0;
     let mut spans: Vec<BBox> = Vec::new();
+    let mut articles: Vec<usize> = Vec::new();
     for cell in &row.cells {
         let words = cell_words(cell);
         let first_here = cols.len();
@@ -192,6 +193,14 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 }
                 _ => {
                     spans.extend(run.take());
+                    let phrase = words[i..i + n]
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if is_article(&phrase) {
+                        articles.push(cols.len());
+                    }
                     cols.push(Column {
                         kind,
                         header: bbox,
@@ -205,7 +214,28 @@ fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
         }
         spans.extend(run.take());
     }
+    // "Artículo" beside "Concepto": of two description columns, the article's holds its code.
+    let described = |cols: &[Column]| {
+        cols.iter()
+            .filter(|c| c.kind == ColumnKind::Description)
+            .count()
+    };
+    for at in articles {
+        if described(&cols) >= 2 && cols[at].kind == ColumnKind::Description {
+            cols[at].kind = ColumnKind::Sku;
+        }
+    }
     (cols, unknown, spans)
+}
+
+/// Column names that say "the article" and head its name, or its code where another column
+/// holds the description.
+fn is_article(phrase: &str) -> bool {
+    let words = crate::cells::plain_label_words(phrase);
+    matches!(
+        words.join(" ").as_str(),
+        "articulo" | "article" | "artikel" | "articolo"
+    )
 }
 
 /// A header that names two price columns and no amount ("Prix unitaire ... Prix HT", "Unit

@@ -54,6 +54,9 @@ fn ends_table(text: &str) -> bool {
     .iter()
     .any(|t| w.starts_with(t))
         || (w.starts_with("total") && !w.contains("forward"))
+        // "TOT. 1.452,77": the total abbreviated.
+        || w == "tot"
+        || w.starts_with("tot ")
         || tax_or_base_label(text)
 }
 

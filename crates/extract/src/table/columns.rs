@@ -153,6 +153,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "p.u ht",
             "precio",
             "precio unitario",
+            "p unidad",
+            "precio unidad",
             "p unitario",
             "precio ud",
             "prezzo",

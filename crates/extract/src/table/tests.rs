@@ -864,3 +864,32 @@ fn a_column_name_read_as_letter_spaced_fragments_names_its_column() {
     ]);
     assert_eq!(got, [("ANTONIO MONTERO Albariño".into(), "35.70".into())]);
 }
+
+#[test]
+fn of_an_article_and_a_concept_column_the_article_holds_the_code() {
+    let got = items(&[
+        &[
+            ("Artículo", 82.0),
+            ("Concepto", 624.0),
+            ("I.V.A.", 1172.0),
+            ("Cantidad", 1412.0),
+            ("P.", 1719.0),
+            ("Unidad", 1745.0),
+            ("Importe", 2190.0),
+        ],
+        &[
+            ("CA0005", 21.0),
+            ("ANCHOA OLIVA GRAN SELECCION 60", 600.0),
+            ("10,00%", 1177.0),
+            ("12,0000", 1480.0),
+            ("24,0000", 1750.0),
+            ("288,00", 2200.0),
+        ],
+        // The total abbreviated ends the table.
+        &[("TOT.", 600.0), ("288,00", 2200.0)],
+    ]);
+    assert_eq!(
+        got,
+        [("ANCHOA OLIVA GRAN SELECCION 60".into(), "288.00".into())]
+    );
+}
