@@ -173,6 +173,25 @@ fn without_qualifier(raw: &str) -> &str {
     }
 }
 
+/// The date and time a browser prints in the page's top margin ("23.06.23, 11:09", "6/23/23,
+/// 11:09 AM"): when the page was printed, not when it was issued.
+fn is_print_stamp(text: &str) -> bool {
+    let Some((date, time)) = text.trim().split_once(", ") else {
+        return false;
+    };
+    let time = time
+        .trim_end_matches(" AM")
+        .trim_end_matches(" PM")
+        .trim_end_matches(" am")
+        .trim_end_matches(" pm");
+    let clock = time.split_once(':').is_some_and(|(h, m)| {
+        (1..=2).contains(&h.len())
+            && m.len() == 2
+            && h.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
+    });
+    clock && !date.contains(' ') && date.chars().filter(char::is_ascii_digit).count() >= 4
+}
+
 /// A number with the label's mark glued to it, as OCR reads "N.: A240000827" or "No. 15293":
 /// the mark is no part of it.
 fn without_number_mark(token: &str) -> &str {
@@ -394,6 +413,9 @@ fn value_for(
 /// (due date, period). Less sure than a labelled date, so its confidence is lowered.
 pub fn first_date(rows: &[Row], order: DateOrder) -> Option<Field> {
     rows.iter()
+        .enumerate()
+        .filter(|(i, row)| *i > 0 || !row.cells.iter().any(|c| is_print_stamp(&c.text)))
+        .map(|(_, row)| row)
         .filter(|row| {
             !row.cells.iter().any(|c| {
                 matches!(

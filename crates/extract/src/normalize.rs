@@ -242,12 +242,15 @@ pub fn date_order<'a>(texts: impl Iterator<Item = &'a str>, currency: Option<&st
     let (mut day_first, mut month_first) = (0, 0);
     for text in texts {
         for token in text.split_whitespace() {
+            let token = token.trim_matches([',', ';', ':', '(', ')']);
             let Some((a, b, c)) = numeric_parts(token) else {
                 continue;
             };
-            // ISO (year first), no full year, or no date at all: a phone number
-            // ("03-9010-9849") splits into three figures too.
-            if a > 31 || b > 31 || !(1900..=2100).contains(&c) {
+            // ISO (year first), or no date at all: a phone number ("03-9010-9849") splits
+            // into three figures too. A two-figure year counts ("23.06.23", a browser's date
+            // of printing).
+            let year = token.rsplit(['/', '.', '-']).next().map_or(0, str::len);
+            if a > 31 || b > 31 || !((1900..=2100).contains(&c) || (year == 2 && c < 100)) {
                 continue;
             }
             if a > 12 && b <= 12 {
@@ -593,6 +596,9 @@ mod tests {
             None,
         );
         assert_eq!(phone, DateOrder::DayFirst);
+        // A browser's date of printing with a two-figure year is evidence too.
+        let printed = date_order(["23.06.23, 11:09", "11/5/23"].into_iter(), Some("USD"));
+        assert_eq!(printed, DateOrder::DayFirst);
         assert_eq!(
             find_date("Tax point 05 Mar 2026", us).unwrap().0,
             "2026-03-05"

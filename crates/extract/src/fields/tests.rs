@@ -219,6 +219,18 @@ fn a_bracket_that_qualifies_the_label_is_no_part_of_the_amount() {
 }
 
 #[test]
+fn a_browser_s_print_stamp_is_not_the_date_of_issue() {
+    let rows = rows_of(&[
+        &[("23.06.23, 11:09", 100.0), ("Invoice | TeamGantt", 1260.0)],
+        &[("11/5/23", 100.0)],
+    ]);
+    let date = first_date(&rows, DateOrder::DayFirst).map(|f| f.value);
+    assert_eq!(date.as_deref(), Some("2023-05-11"));
+    assert!(!is_print_stamp("10/03/2018 17:24:07"));
+    assert!(is_print_stamp("6/23/23, 11:09 AM"));
+}
+
+#[test]
 fn a_label_s_mark_glued_to_the_number_is_no_part_of_it() {
     let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
     assert_eq!(number("N.:A240000827").as_deref(), Some("A240000827"));
