@@ -236,6 +236,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "montant ht",
             "sous-total",
             "base imponible",
+            "total base imponible",
             "subtotal sin iva",
             // Spanish "bruto" is before tax and discounts (German "brutto" is after tax).
             "total bruto",
@@ -264,6 +265,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "tax amount",
             "total vat",
             "total tax",
+            "total impuestos",
+            "total iva",
             "vat",
             "tax",
             "gst",
