@@ -476,6 +476,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "solde final",
             "saldo final",
             "saldo finale",
+            // The book balance a statement gives at its date (Poste Italiane: "SALDO
+            // CONTABILE", beside the available "SALDO DISPONIBILE").
+            "saldo contabile",
+            "ledger balance",
             "eindsaldo",
             "carried forward",
             "nieuw saldo",
