@@ -425,9 +425,13 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
     let text = parts
         .iter()
         .enumerate()
-        .map(|(i, c)| match i < last {
-            true => c.text.trim().trim_end_matches('-').trim_end(),
-            false => c.text.trim(),
+        .map(|(i, c)| {
+            let text = c.text.trim();
+            if i < last {
+                text.trim_end_matches('-').trim_end()
+            } else {
+                text
+            }
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -702,12 +706,11 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
         .map(|(_, c)| c)
 }
 
-/// The name at the head of a postal address block whose words the heading `name` contains (or
-/// which starts with the heading's words):
-/// a letterhead prints "LOGO LE FOURNISSEUR" or "Acme — engineering" large, and the address
-/// block under it "LE FOURNISSEUR", street, "75018 PARIS". The block's line is the name as the
-/// company writes it on letters; the heading adds a placeholder or a slogan, or gives only the
-/// brand.
+/// The name at the head of a postal address block whose words the heading `name` contains, or
+/// which starts with the heading's words: a letterhead prints "LOGO LE FOURNISSEUR" or "Acme —
+/// engineering" large, and the address block under it "LE FOURNISSEUR", street, "75018 PARIS".
+/// The block's line is the name as the company writes it on letters; the heading adds a
+/// placeholder or a slogan, or gives only the brand ("Akretion" over "Akretion France").
 fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
     if has_legal_form(&name.text) {
         return None;

@@ -1,5 +1,6 @@
 //! Line items read from pages laid out row by row, and the word splitting they rely on.
 
+use super::columns::header_kind;
 use super::*;
 use crate::cells::rows;
 use crate::testing::rows_page;
@@ -784,112 +785,5 @@ fn a_currency_beside_a_column_name_names_nothing_and_gross_names_an_amount() {
     assert_eq!(
         got,
         [("Children's safety car seat".into(), "215.68".into())]
-    );
-}
-
-#[test]
-fn a_description_s_name_may_go_on_after_a_connector() {
-    // "Product name and additional info": the words after "and" name the same column.
-    let got = items(&[
-        &[
-            ("Product", 190.0),
-            ("code", 260.0),
-            ("Product", 580.0),
-            ("name", 650.0),
-            ("and", 692.0),
-            ("additional", 725.0),
-            ("info", 821.0),
-            ("Quantity", 1350.0),
-            ("Price", 1660.0),
-            ("Sum", 1920.0),
-            ("Tax", 2150.0),
-            ("rate", 2185.0),
-        ],
-        &[
-            ("SERVER", 190.0),
-            ("Server hosting", 580.0),
-            ("3 pcs", 1410.0),
-            ("6,00", 1676.0),
-            ("18,00", 1912.0),
-            ("0%", 2233.0),
-        ],
-        &[("Subtotal:", 1590.0), ("18,00", 1897.0)],
-    ]);
-    assert_eq!(got, [("Server hosting".into(), "18.00".into())]);
-}
-
-#[test]
-fn a_description_named_with_its_reference_is_one_column() {
-    // The reference's name sits over the descriptions' right half: the whole cell is theirs.
-    let got = items(&[
-        &[
-            ("CANTIDAD", 250.0),
-            ("CONCEPTO", 708.0),
-            ("-", 790.0),
-            ("REFERENCIA", 808.0),
-            ("PRECIO", 1732.0),
-            ("IMPORTE", 1973.0),
-        ],
-        &[
-            ("3", 349.0),
-            ("CAJAS PIPARRAS", 760.0),
-            ("31,80", 1761.0),
-            ("95,40 €", 2000.0),
-        ],
-        &[("TOTAL", 1800.0), ("95,40 €", 2000.0)],
-    ]);
-    assert_eq!(got, [("CAJAS PIPARRAS".into(), "95.40".into())]);
-}
-
-#[test]
-fn a_column_name_read_as_letter_spaced_fragments_names_its_column() {
-    let got = items(&[
-        &[
-            ("CÓDIGO", 228.0),
-            ("DES", 665.0),
-            ("C", 700.0),
-            ("RIP", 715.0),
-            ("CIÓ", 750.0),
-            ("N", 785.0),
-            ("PRECIO", 1712.0),
-            ("IMPORTE", 2129.0),
-        ],
-        &[
-            ("4291", 158.0),
-            ("ANTONIO MONTERO Albariño", 640.0),
-            ("5,95", 1730.0),
-            ("35,70", 2147.0),
-        ],
-        &[("TOTAL", 1712.0), ("35,70", 2147.0)],
-    ]);
-    assert_eq!(got, [("ANTONIO MONTERO Albariño".into(), "35.70".into())]);
-}
-
-#[test]
-fn of_an_article_and_a_concept_column_the_article_holds_the_code() {
-    let got = items(&[
-        &[
-            ("Artículo", 82.0),
-            ("Concepto", 624.0),
-            ("I.V.A.", 1172.0),
-            ("Cantidad", 1412.0),
-            ("P.", 1719.0),
-            ("Unidad", 1745.0),
-            ("Importe", 2190.0),
-        ],
-        &[
-            ("CA0005", 21.0),
-            ("ANCHOA OLIVA GRAN SELECCION 60", 600.0),
-            ("10,00%", 1177.0),
-            ("12,0000", 1480.0),
-            ("24,0000", 1750.0),
-            ("288,00", 2200.0),
-        ],
-        // The total abbreviated ends the table.
-        &[("TOT.", 600.0), ("288,00", 2200.0)],
-    ]);
-    assert_eq!(
-        got,
-        [("ANCHOA OLIVA GRAN SELECCION 60".into(), "288.00".into())]
     );
 }
