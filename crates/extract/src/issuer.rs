@@ -265,21 +265,33 @@ fn column_name(
 
 /// Whether a line ends a postal address with a postcode and its town: "75018 PARIS, FR",
 /// "DE 99199 MUSTERHAUSEN", "D-10115 Berlin", "35 rue d'ici, 75018 Paris". The postcode starts
-/// the line or follows a country code or a comma, so a year in a sentence is not one.
+/// the line or follows a country code or a comma, so a year in a sentence is not one; or it
+/// closes the line after a state ("Hawthorn VIC 3122", "Boston, MA 02199").
 fn is_postal_line(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     let country = |w: &str| w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase());
-    (0..words.len().saturating_sub(1)).any(|i| {
-        let placed = i == 0 || country(words[i - 1]) || words[i - 1].ends_with(',');
-        let code = words[i]
-            .rsplit_once('-')
-            .filter(|(prefix, _)| country(prefix))
-            .map_or(words[i], |(_, code)| code);
-        placed
-            && (4..=5).contains(&code.len())
-            && code.chars().all(|c| c.is_ascii_digit())
-            && words[i + 1].starts_with(char::is_alphabetic)
-    })
+    // A state and its postcode closing the line ("Hawthorn VIC 3122", "Boston, MA 02199").
+    let state_code = match words[..] {
+        [.., state, code] => {
+            (2..=3).contains(&state.len())
+                && country(state)
+                && (4..=5).contains(&code.len())
+                && code.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    state_code
+        || (0..words.len().saturating_sub(1)).any(|i| {
+            let placed = i == 0 || country(words[i - 1]) || words[i - 1].ends_with(',');
+            let code = words[i]
+                .rsplit_once('-')
+                .filter(|(prefix, _)| country(prefix))
+                .map_or(words[i], |(_, code)| code);
+            placed
+                && (4..=5).contains(&code.len())
+                && code.chars().all(|c| c.is_ascii_digit())
+                && words[i + 1].starts_with(char::is_alphabetic)
+        })
 }
 
 /// A section's heading ("Summary", "Übersicht"), set as large as a name.
@@ -722,22 +734,24 @@ fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a
         // A logo's box reaches down over the line under it.
         .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
         .filter(|c| c.bbox.y0 <= bottom * 0.4)
-        .filter(|c| (c.bbox.x0 - name.bbox.x0).abs() < name.bbox.height())
         .collect();
     below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    let aligned = |c: &Cell, with: &Cell| (c.bbox.x0 - with.bbox.x0).abs() < name.bbox.height();
     below.iter().enumerate().find_map(|(i, cell)| {
         let words = label_words(&cell.text);
         let inside = !words.is_empty()
             && words.len() < heading.len()
-            && heading.windows(words.len()).any(|w| w == words.as_slice());
-        // A logo's brand over the company's full name ("Akretion" over "Akretion France"):
-        // the full name is the one the company signs with.
+            && heading.windows(words.len()).any(|w| w == words.as_slice())
+            && aligned(cell, name);
+        // A logo's brand over the company's full name ("Akretion" over "Akretion France"),
+        // wherever the logo sits: the full name is the one the company signs with.
         let extends = words.len() > heading.len()
             && words.len() <= heading.len() + 3
             && words.starts_with(&heading);
         let letters = cell.text.chars().filter(|c| c.is_alphabetic()).count();
         let addressed = below[i + 1..]
             .iter()
+            .filter(|c| aligned(c, cell))
             .take(3)
             .any(|c| is_postal_line(&c.text));
         ((inside || extends) && letters >= 3 && addressed).then_some(*cell)

@@ -193,6 +193,17 @@ fn a_letterhead_gives_way_to_the_name_heading_its_postal_address() {
         .as_deref(),
         Some("Akretion France")
     );
+    // Wherever the logo sits.
+    assert_eq!(
+        letterhead_name(&[
+            &[("CENTRE COM", 420.0), ("Tax Invoice", 1750.0)],
+            &[("CENTRE COM HAWTHORN PTY LTD", 170.0), ("Bill To:", 920.0)],
+            &[("497 Burwood Road", 170.0), ("cash sales", 913.0)],
+            &[("Hawthorn VIC 3122", 170.0)],
+        ])
+        .as_deref(),
+        Some("CENTRE COM HAWTHORN PTY LTD")
+    );
     // Without a postal address under it, a line that repeats part of the heading is not the name.
     assert_eq!(
         letterhead_name(&[
