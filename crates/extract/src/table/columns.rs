@@ -191,6 +191,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "total price",
             "line amount",
             "gesamtpreis",
+            "gesamtbetrag",
             "gesamt",
             "betrag",
             "entgelt",
@@ -471,12 +472,28 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
                 .then(|| kind_of(&text.replace('-', " ")))
                 .flatten()
         })
+        .or_else(|| compound_head(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
                 .then(|| parts.find_map(kind_of))
                 .flatten()
         })
+}
+
+/// A hyphenated compound is named by its last part, as German compounds are ("Pos-Betrag",
+/// "Einzel-Preis"), where that part names a figure and the first does not make it a tax's or a
+/// discount's ("USt-Betrag" is the tax, not the line's amount).
+fn compound_head(text: &str) -> Option<ColumnKind> {
+    let (first, last) = text.rsplit_once('-')?;
+    let head = kind_of(last)?;
+    let figure = matches!(
+        head,
+        ColumnKind::Amount | ColumnKind::UnitPrice | ColumnKind::Quantity
+    );
+    let qualifier = kind_of(first);
+    let plain = qualifier.is_none_or(|k| matches!(k, ColumnKind::Sku));
+    (figure && plain && !first.trim().is_empty()).then_some(head)
 }
 
 fn kind_of(text: &str) -> Option<ColumnKind> {

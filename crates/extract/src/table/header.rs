@@ -53,12 +53,16 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
         // between ("Item name or type of service"), is one column and those words are its name.
         let mut since = 0;
         let mut between = false;
+        // Whether that connector was a slash: "Beschreibung / Preis" heads one column, the
+        // description with its price's line under it.
+        let mut slash = false;
         let mut run: Option<BBox> = None;
         let mut i = 0;
         while i < words.len() {
             let connector = CONNECTORS.contains(&words[i].text.to_lowercase().as_str());
             if connector {
                 between = true;
+                slash |= words[i].text == "/";
             }
             let found = (1..=4.min(words.len() - i))
                 .rev()
@@ -124,6 +128,7 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                         (ColumnKind::Description, ColumnKind::Sku)
                             | (ColumnKind::Sku, ColumnKind::Description)
                     )
+                    || since == 0 && slash && a == ColumnKind::Description
             };
             match cols.last_mut() {
                 Some(last) if here && between && joined(last.kind) => {
@@ -156,6 +161,7 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
             }
             since = 0;
             between = false;
+            slash = false;
             i += n;
         }
         spans.extend(run.take());
@@ -271,6 +277,40 @@ mod tests {
             &[("Subtotal:", 1590.0), ("18,00", 1897.0)],
         ]);
         assert_eq!(got, [("Server hosting".into(), "18.00".into())]);
+    }
+
+    #[test]
+    fn a_description_named_with_its_price_over_a_slash_is_one_column() {
+        // A ZUGFeRD sample's "Beschreibung / Preis": the price is the line under the name, and
+        // the name's last word sits under "Preis".
+        let got = items(&[
+            &[
+                ("Pos", 300.0),
+                ("Beschreibung", 819.0),
+                ("/", 937.0),
+                ("Preis", 955.0),
+                ("Nettopreis", 1528.0),
+                ("Menge", 1741.0),
+                ("Pos-Betrag", 2000.0),
+            ],
+            &[
+                ("2", 300.0),
+                ("Gelierzucker", 819.0),
+                ("250g", 950.0),
+                ("1.4500", 1528.0),
+                ("50", 1741.0),
+                ("72.50", 2000.0),
+            ],
+            &[("Bruttopreis: 1.5000", 819.0)],
+            &[("Gesamtbetrag", 1500.0), ("72.50", 2000.0)],
+        ]);
+        assert_eq!(
+            got,
+            [(
+                "Gelierzucker 250g Bruttopreis: 1.5000".into(),
+                "72.50".into()
+            )]
+        );
     }
 
     #[test]

@@ -498,10 +498,17 @@ fn names_glued_into_one_word_name_their_columns() {
         ("Betrag-EUR", ColumnKind::Amount),
         ("Art.-Nr.", ColumnKind::Sku),
         ("USt-%", ColumnKind::TaxRate),
+        // A compound is named by its last part, a line's position's amount by "Betrag".
+        ("Pos-Betrag", ColumnKind::Amount),
+        ("Einzel-Preis", ColumnKind::UnitPrice),
+        ("Gesamtbetrag", ColumnKind::Amount),
     ] {
         assert_eq!(header_kind(name), Some(kind), "{name}");
     }
     assert_eq!(header_kind("Waren-gr."), None);
+    // The tax's or the discount's amount is not the line's.
+    assert_eq!(header_kind("USt-Betrag"), None);
+    assert_eq!(header_kind("Rabatt-Betrag"), None);
 }
 
 #[test]
