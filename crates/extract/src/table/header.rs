@@ -13,6 +13,19 @@ const CONNECTORS: &[&str] = &[
     "du", "der", "di", "van", "per",
 ];
 
+fn is_connector(word: &Word) -> bool {
+    CONNECTORS.contains(&word.text.to_lowercase().as_str())
+}
+
+/// Words read as one phrase.
+fn phrase(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The column names a row's words spell, matched on words, longest phrase first (up to four
 /// words: "Line Amount Excl. VAT"), because neighbouring headers often sit closer than a word
 /// gap and arrive as one cell ("Qty Description"); with the number of words that name no
@@ -59,7 +72,7 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
         let mut run: Option<BBox> = None;
         let mut i = 0;
         while i < words.len() {
-            let connector = CONNECTORS.contains(&words[i].text.to_lowercase().as_str());
+            let connector = is_connector(&words[i]);
             if connector {
                 between = true;
                 slash |= words[i].text == "/";
@@ -69,15 +82,10 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 .find_map(|n| {
                     // A connector joins two names; it starts or ends none ("CONCEPTO -" over
                     // "REFERENCIA").
-                    let edge = |w: &Word| CONNECTORS.contains(&w.text.to_lowercase().as_str());
-                    if n > 1 && (edge(&words[i]) || edge(&words[i + n - 1])) {
+                    if n > 1 && (is_connector(&words[i]) || is_connector(&words[i + n - 1])) {
                         return None;
                     }
-                    let phrase = words[i..i + n]
-                        .iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let phrase = phrase(&words[i..i + n]);
                     header_kind(&phrase).map(|k| (k, n, is_net_amount(&phrase)))
                 })
                 .or_else(|| spaced_name(&words[i..]));
@@ -144,12 +152,7 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
                 }
                 _ => {
                     spans.extend(run.take());
-                    let phrase = words[i..i + n]
-                        .iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    if is_article(&phrase) {
+                    if is_article(&phrase(&words[i..i + n])) {
                         articles.push(cols.len());
                     }
                     cols.push(Column {
