@@ -12,6 +12,7 @@ use super::{DocumentKind, Field, FieldSource};
 mod bank;
 mod buyer;
 mod domain;
+mod letterhead;
 use buyer::Buyer;
 
 /// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
@@ -579,7 +580,7 @@ pub fn issuer(
             found
         }
     };
-    let name = postal_name(&first, name, bottom).unwrap_or(name);
+    let name = letterhead::postal_name(&first, name, bottom).unwrap_or(name);
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.
@@ -642,7 +643,8 @@ pub fn issuer(
                     && c.text.split_whitespace().count() <= 4
             })
         })
-        .flatten();
+        .flatten()
+        .or_else(|| letterhead::name_begun_beside(&first, name));
     let name_field = match above {
         Some(above) => joined_name(above, name, &name.text),
         None => field(clean_name(&name.text), name, &name.text),
@@ -716,46 +718,6 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
         })
         .min_by_key(|(words, _)| *words)
         .map(|(_, c)| c)
-}
-
-/// The name at the head of a postal address block whose words the heading `name` contains, or
-/// which starts with the heading's words: a letterhead prints "LOGO LE FOURNISSEUR" or "Acme —
-/// engineering" large, and the address block under it "LE FOURNISSEUR", street, "75018 PARIS".
-/// The block's line is the name as the company writes it on letters; the heading adds a
-/// placeholder or a slogan, or gives only the brand ("Akretion" over "Akretion France").
-fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
-    if has_legal_form(&name.text) {
-        return None;
-    }
-    let heading = label_words(&name.text);
-    let mut below: Vec<&Cell> = first
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        // A logo's box reaches down over the line under it.
-        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
-        .filter(|c| c.bbox.y0 <= bottom * 0.4)
-        .collect();
-    below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
-    let aligned = |c: &Cell, with: &Cell| (c.bbox.x0 - with.bbox.x0).abs() < name.bbox.height();
-    below.iter().enumerate().find_map(|(i, cell)| {
-        let words = label_words(&cell.text);
-        let inside = !words.is_empty()
-            && words.len() < heading.len()
-            && heading.windows(words.len()).any(|w| w == words.as_slice())
-            && aligned(cell, name);
-        // A logo's brand over the company's full name ("Akretion" over "Akretion France"),
-        // wherever the logo sits: the full name is the one the company signs with.
-        let extends = words.len() > heading.len()
-            && words.len() <= heading.len() + 3
-            && words.starts_with(&heading);
-        let letters = cell.text.chars().filter(|c| c.is_alphabetic()).count();
-        let addressed = below[i + 1..]
-            .iter()
-            .filter(|c| aligned(c, cell))
-            .take(3)
-            .any(|c| is_postal_line(&c.text));
-        ((inside || extends) && letters >= 3 && addressed).then_some(*cell)
-    })
 }
 
 #[cfg(test)]

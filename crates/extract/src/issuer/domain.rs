@@ -85,7 +85,7 @@ fn domain_stem(word: &str) -> Option<String> {
 }
 
 /// A word as the domain spells it: lower case, no accents, letters and digits only.
-fn squeezed(words: &[&str]) -> String {
+pub(super) fn squeezed(words: &[&str]) -> String {
     words
         .iter()
         .flat_map(|w| unaccented(&w.to_lowercase()).chars().collect::<Vec<_>>())

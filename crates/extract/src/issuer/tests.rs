@@ -563,3 +563,63 @@ fn a_browsers_header_in_the_top_margin_is_no_part_of_the_letterhead() {
     let name = issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value);
     assert_eq!(name.as_deref(), Some("Indeed Ireland Operations Ltd"));
 }
+
+#[test]
+fn a_name_s_first_word_boxed_apart_by_ocr_is_joined_in_the_name_s_case() {
+    // A photographed letterhead: the first word a little smaller, right against the rest.
+    let name = |first: &str, gap: f32| {
+        let line = |text: &str, x0: f32, y0: f32, y1: f32| Line {
+            text: text.to_string(),
+            bbox: BBox::new(x0, y0, x0 + 35.0 * text.len() as f32, y1),
+            confidence: 1.0,
+            source: TextSource::Ocr,
+            region: None,
+            words: Vec::new(),
+        };
+        let mut page = crate::testing::rows_page(&[], |t| 9.0 * t.len() as f32, TextSource::Ocr);
+        let end = 89.0 + 35.0 * first.len() as f32;
+        page.lines = vec![
+            line(first, 89.0, 305.0, 362.0),
+            line("EMPRENDEDORES S.L.", end + gap, 278.0, 388.0),
+            line("CALLE EMBAJADORES, 50", 89.0, 463.0, 530.0),
+            line("28005 MADRID", 89.0, 553.0, 620.0),
+            line("Thank you", 89.0, 3000.0, 3040.0),
+        ];
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("TMELUZ", 2.0).as_deref(),
+        Some("TMELUZ EMPRENDEDORES S.L.")
+    );
+    // Not a word in another case, nor one a gap away.
+    assert_eq!(name("Von", 2.0).as_deref(), Some("EMPRENDEDORES S.L."));
+    assert_eq!(name("TMELUZ", 60.0).as_deref(), Some("EMPRENDEDORES S.L."));
+}
+
+#[test]
+fn a_logo_read_in_part_gives_way_to_the_full_name_printed_under_it() {
+    assert_eq!(
+        letterhead_name(&[
+            &[("ERVEZA, S.L.", 248.0)],
+            &[
+                ("CERES CERVEZA S.L.", 124.0),
+                ("TASCA BAREA S.L.L.", 1375.0)
+            ],
+            &[("P.EMP. MARCONI NEISA SUR", 122.0), ("RODAS 2", 1372.0)],
+            &[("AV.ANDALUCIA 10.50 28021 MADRID", 121.0)],
+        ])
+        .as_deref(),
+        Some("CERES CERVEZA S.L.")
+    );
+    // A company under the issuer's name that does not hold it is someone else.
+    assert_eq!(
+        letterhead_name(&[
+            &[("CERVEZA, S.L.", 248.0)],
+            &[("TASCA BAREA S.L.L.", 124.0)],
+            &[("RODAS 2", 122.0)],
+        ])
+        .as_deref(),
+        Some("CERVEZA, S.L.")
+    );
+}

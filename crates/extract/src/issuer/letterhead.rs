@@ -1,0 +1,94 @@
+//! Which line of a letterhead is the issuer's name as it signs: the plain name heading the
+//! postal address under a logo, a placeholder or a slogan, and the parts of a name that OCR
+//! read apart.
+
+use super::domain;
+use super::{has_legal_form, is_postal_line};
+use crate::cells::{Cell, Row, label_words};
+
+/// The name at the head of a postal address block whose words the heading `name` contains, or
+/// which starts with the heading's words: a letterhead prints "LOGO LE FOURNISSEUR" or "Acme —
+/// engineering" large, and the address block under it "LE FOURNISSEUR", street, "75018 PARIS".
+/// The block's line is the name as the company writes it on letters; the heading adds a
+/// placeholder or a slogan, or gives only the brand ("Akretion" over "Akretion France").
+pub(super) fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
+    if has_legal_form(&name.text) {
+        return fuller_name(first, name, bottom);
+    }
+    let heading = label_words(&name.text);
+    let mut below: Vec<&Cell> = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        // A logo's box reaches down over the line under it.
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
+        .filter(|c| c.bbox.y0 <= bottom * 0.4)
+        .collect();
+    below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    let aligned = |c: &Cell, with: &Cell| (c.bbox.x0 - with.bbox.x0).abs() < name.bbox.height();
+    below.iter().enumerate().find_map(|(i, cell)| {
+        let words = label_words(&cell.text);
+        let inside = !words.is_empty()
+            && words.len() < heading.len()
+            && heading.windows(words.len()).any(|w| w == words.as_slice())
+            && aligned(cell, name);
+        // A logo's brand over the company's full name ("Akretion" over "Akretion France"),
+        // wherever the logo sits: the full name is the one the company signs with.
+        let extends = words.len() > heading.len()
+            && words.len() <= heading.len() + 3
+            && words.starts_with(&heading);
+        let letters = cell.text.chars().filter(|c| c.is_alphabetic()).count();
+        let addressed = below[i + 1..]
+            .iter()
+            .filter(|c| aligned(c, cell))
+            .take(3)
+            .any(|c| is_postal_line(&c.text));
+        ((inside || extends) && letters >= 3 && addressed).then_some(*cell)
+    })
+}
+
+/// The first word of a name that OCR boxed apart from the rest on the same line, its type a
+/// little smaller ("TMELUZ" right against "EMPRENDEDORES S.L."): a plain word, in the name's
+/// case, ending where the name begins.
+pub(super) fn name_begun_beside<'a>(first: &[&'a Row], name: &Cell) -> Option<&'a Cell> {
+    let height = name.bbox.height();
+    let upper = |text: &str| {
+        text.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    };
+    if !has_legal_form(&name.text) {
+        return None;
+    }
+    first.iter().flat_map(|r| r.cells.iter()).find(|c| {
+        let gap = name.bbox.x0 - c.bbox.x1;
+        let overlap = c.bbox.y1.min(name.bbox.y1) - c.bbox.y0.max(name.bbox.y0);
+        (-height * 0.1..height * 0.3).contains(&gap)
+            && overlap > c.bbox.height() * 0.5
+            && c.text.split_whitespace().count() == 1
+            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+            && c.text.chars().all(char::is_alphabetic)
+            && upper(&c.text) == upper(&name.text)
+    })
+}
+
+/// A logo's lettering read in part ("ERVEZA, S.L." for the logo of "CERES CERVEZA S.L."): the
+/// company's name printed plain under it, with a legal form, that holds the logo's letters as one
+/// run and more, is the name the company signs with.
+fn fuller_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a Cell> {
+    let logo = domain::squeezed(&[&name.text]);
+    if logo.chars().count() < 6 {
+        return None;
+    }
+    first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
+        .filter(|c| c.bbox.y0 <= bottom * 0.4)
+        .find(|c| {
+            let full = domain::squeezed(&[&c.text]);
+            full.len() > logo.len()
+                && full.contains(&logo)
+                && has_legal_form(&c.text)
+                && c.text.split_whitespace().count() <= 8
+        })
+}
