@@ -319,6 +319,7 @@ const WRAP_GAP: f32 = 3.0;
 fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Column]) {
     let wrapped = parts.iter().enumerate().all(|(i, p)| {
         p.is_empty()
+            || is_adjustment(p)
             || matches!(
                 cols[i].kind,
                 ColumnKind::Description | ColumnKind::Sku | ColumnKind::Unnamed
@@ -332,6 +333,19 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
         description.raw = description.value.clone();
         description.bbox = description.bbox.union(&bbox);
     }
+}
+
+/// A figure printed as a step of the price above it rather than a price ("- 1,00 €" under
+/// "20,00 €", then "= 19,00 €"): a sign and a space before it. A wrapped description may carry
+/// one beside it; it starts no item. A credit's own negative price has no space ("-20,00").
+fn is_adjustment(words: &[Word]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    matches!(first.text.as_str(), "-" | "+" | "=" | "−")
+        && rest
+            .first()
+            .is_some_and(|w| parse_amount(&w.text).is_some())
 }
 
 /// A row that continued the description above it: the item it was added to, that
@@ -470,6 +484,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             let is_priced = |parts: &[Vec<Word>]| {
                 cols.iter().enumerate().any(|(i, c)| {
                     matches!(c.kind, ColumnKind::Quantity | ColumnKind::UnitPrice)
+                        && !is_adjustment(&parts[i])
                         && join(&parts[i]).is_some_and(|(t, _, _)| {
                             t.split_whitespace().any(|w| parse_amount(w).is_some())
                         })

@@ -512,3 +512,42 @@ fn kind_of(text: &str) -> Option<ColumnKind> {
         .find(|(_, names)| names.contains(&words))
         .map(|(k, _)| *k)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_name_with_its_currency_or_a_glued_percent_is_known() {
+        assert_eq!(header_kind("Totaal(EUR)"), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("Amount (€)"), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("BTW%"), Some(ColumnKind::TaxRate));
+        assert_eq!(header_kind("EUR"), None);
+        assert_eq!(header_kind("Prijs"), Some(ColumnKind::UnitPrice));
+        // Dotted abbreviations.
+        assert_eq!(header_kind("P.Unitario"), Some(ColumnKind::UnitPrice));
+        assert_eq!(header_kind("B.Imp."), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("P.U. HT"), Some(ColumnKind::UnitPrice));
+    }
+
+    #[test]
+    fn names_glued_into_one_word_name_their_columns() {
+        for (name, kind) in [
+            ("Bezeichnung/Zusatztext", ColumnKind::Description),
+            ("Preis-EUR", ColumnKind::UnitPrice),
+            ("Betrag-EUR", ColumnKind::Amount),
+            ("Art.-Nr.", ColumnKind::Sku),
+            ("USt-%", ColumnKind::TaxRate),
+            // A compound is named by its last part, a line's position's amount by "Betrag".
+            ("Pos-Betrag", ColumnKind::Amount),
+            ("Einzel-Preis", ColumnKind::UnitPrice),
+            ("Gesamtbetrag", ColumnKind::Amount),
+        ] {
+            assert_eq!(header_kind(name), Some(kind), "{name}");
+        }
+        assert_eq!(header_kind("Waren-gr."), None);
+        // The tax's or the discount's amount is not the line's.
+        assert_eq!(header_kind("USt-Betrag"), None);
+        assert_eq!(header_kind("Rabatt-Betrag"), None);
+    }
+}

@@ -1,6 +1,5 @@
 //! Line items read from pages laid out row by row, and the word splitting they rely on.
 
-use super::columns::header_kind;
 use super::*;
 use crate::cells::rows;
 use crate::testing::rows_page;
@@ -172,19 +171,6 @@ fn spanish_tables_read_their_columns_and_end_at_the_base_and_tax() {
         &[("IVA (10%): 11.88 €", 1680.0)],
     ]);
     assert_eq!(got, [("PATATAS FRITAS ARTESANAS".into(), "118.80".into())]);
-}
-
-#[test]
-fn a_column_name_with_its_currency_or_a_glued_percent_is_known() {
-    assert_eq!(header_kind("Totaal(EUR)"), Some(ColumnKind::Amount));
-    assert_eq!(header_kind("Amount (€)"), Some(ColumnKind::Amount));
-    assert_eq!(header_kind("BTW%"), Some(ColumnKind::TaxRate));
-    assert_eq!(header_kind("EUR"), None);
-    assert_eq!(header_kind("Prijs"), Some(ColumnKind::UnitPrice));
-    // Dotted abbreviations.
-    assert_eq!(header_kind("P.Unitario"), Some(ColumnKind::UnitPrice));
-    assert_eq!(header_kind("B.Imp."), Some(ColumnKind::Amount));
-    assert_eq!(header_kind("P.U. HT"), Some(ColumnKind::UnitPrice));
 }
 
 #[test]
@@ -491,27 +477,6 @@ fn a_quantity_with_its_unit_beside_its_header_is_no_part_of_the_description() {
 }
 
 #[test]
-fn names_glued_into_one_word_name_their_columns() {
-    for (name, kind) in [
-        ("Bezeichnung/Zusatztext", ColumnKind::Description),
-        ("Preis-EUR", ColumnKind::UnitPrice),
-        ("Betrag-EUR", ColumnKind::Amount),
-        ("Art.-Nr.", ColumnKind::Sku),
-        ("USt-%", ColumnKind::TaxRate),
-        // A compound is named by its last part, a line's position's amount by "Betrag".
-        ("Pos-Betrag", ColumnKind::Amount),
-        ("Einzel-Preis", ColumnKind::UnitPrice),
-        ("Gesamtbetrag", ColumnKind::Amount),
-    ] {
-        assert_eq!(header_kind(name), Some(kind), "{name}");
-    }
-    assert_eq!(header_kind("Waren-gr."), None);
-    // The tax's or the discount's amount is not the line's.
-    assert_eq!(header_kind("USt-Betrag"), None);
-    assert_eq!(header_kind("Rabatt-Betrag"), None);
-}
-
-#[test]
 fn a_rate_printed_after_the_amount_is_not_part_of_it() {
     // An Axapta credit note: "­5,15 24%" in the net total's column, the minus a soft hyphen.
     let got = items(&[
@@ -792,5 +757,52 @@ fn a_currency_beside_a_column_name_names_nothing_and_gross_names_an_amount() {
     assert_eq!(
         got,
         [("Children's safety car seat".into(), "215.68".into())]
+    );
+}
+
+#[test]
+fn a_wrapped_description_beside_a_step_of_the_price_stays_with_its_item() {
+    // Mustang's layout: the name's second line carries the price's discount ("- 1,00 €") and
+    // the next line the price it comes to ("= 19,00 €"); neither starts an item.
+    let got = items(&[
+        &[
+            ("Pos.", 316.0),
+            ("Produkt", 407.0),
+            ("Menge", 1075.0),
+            ("Einzelpreis", 1281.0),
+            ("Steuer", 1899.0),
+            ("Gesamtpreis", 2071.0),
+        ],
+        &[
+            ("APX-COMP-001A - Industrial", 407.0),
+            ("5 kg", 1123.0),
+            ("20,00 €", 1348.0),
+            ("19 %", 1934.0),
+            ("90,00 €", 2169.0),
+        ],
+        &[
+            ("Grade Fasteners (1 kg)", 407.0),
+            ("-", 1348.0),
+            ("1,00 €", 1366.0),
+        ],
+        &[("=", 1320.0), ("19,00 €", 1338.0)],
+        &[
+            ("Premium Filter Cartridges", 407.0),
+            ("3", 1123.0),
+            ("15,00 €", 1348.0),
+            ("19 %", 1934.0),
+            ("45,00 €", 2169.0),
+        ],
+        &[("Gesamtbetrag", 1500.0), ("135,00 €", 2169.0)],
+    ]);
+    assert_eq!(
+        got,
+        [
+            (
+                "APX-COMP-001A - Industrial Grade Fasteners (1 kg)".into(),
+                "90.00".into()
+            ),
+            ("Premium Filter Cartridges".into(), "45.00".into()),
+        ]
     );
 }
