@@ -575,7 +575,9 @@ pub fn issuer(
                 .or(largest.filter(|c| !is_labelled_value(&c.text)));
             // No line names the issuer: the logo does, and its domain may spell it.
             let Some(found) = found else {
-                return domain::domain_name(rows, &buyer, false).map(|n| (n, None));
+                return domain::PageDomains::of(rows, &buyer)
+                    .name(false)
+                    .map(|n| (n, None));
             };
             found
         }
@@ -680,19 +682,17 @@ pub fn issuer(
 /// issued the page. A name the page labels as the seller's is overruled only by a domain that
 /// spells a whole name (`partial` false): such a name may be a clerk's, never a customer's.
 fn domain_company(found: &Field, rows: &[Row], buyer: &Buyer, partial: bool) -> Option<Field> {
-    if !domain::contradicts(&found.value, rows, buyer) {
+    let domains = domain::PageDomains::of(rows, buyer);
+    if !domains.contradicts(&found.value) {
         return None;
     }
     // A bare brand the domain spells ("CCM19" on Papoo's invoices) does not overrule a
     // company named with its legal form.
     let bare = !has_legal_form(&found.value);
-    domain::domain_name(rows, buyer, true)
+    domains
+        .name(true)
         .filter(|n| bare || n.value.split_whitespace().any(is_legal_form))
-        .or_else(|| {
-            partial
-                .then(|| domain::domain_partner(rows, buyer))
-                .flatten()
-        })
+        .or_else(|| partial.then(|| domains.partner()).flatten())
 }
 
 /// Where the top of the page names only the customer (under "Bill to") and a title, the issuer

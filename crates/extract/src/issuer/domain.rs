@@ -93,61 +93,108 @@ pub(super) fn squeezed(words: &[&str]) -> String {
         .collect()
 }
 
-/// The cells of a page outside the customer's block.
-fn outside<'a>(rows: &'a [Row], buyer: &Buyer) -> Vec<&'a Cell> {
-    rows.iter()
-        .flat_map(|r| r.cells.iter())
-        .filter(|c| !buyer.names(c))
-        .collect()
+/// The business domains a page gives outside the customer's block, and the cells they were
+/// read from: counted once per page, asked several questions.
+pub(super) struct PageDomains<'a> {
+    cells: Vec<&'a Cell>,
+    /// Most frequent first.
+    stems: Vec<String>,
 }
 
-/// The business domains a page gives outside the customer's block, most frequent first.
-fn stems(cells: &[&Cell]) -> Vec<String> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for word in cells.iter().flat_map(|c| c.text.split_whitespace()) {
-        if let Some(stem) = domain_stem(word) {
-            *counts.entry(stem).or_default() += 1;
-        }
-    }
-    let mut stems: Vec<(String, usize)> = counts.into_iter().collect();
-    stems.sort_by_key(|s| std::cmp::Reverse(s.1));
-    stems.into_iter().map(|(stem, _)| stem).collect()
-}
-
-/// A name the page's own domain contradicts: the page gives a business domain outside the
-/// customer's block, and no word of the name (of four letters or more, its legal form aside)
-/// is part of any. A letterhead names its company in its site and mail address; a name that
-/// none of them spells is more likely the customer's, printed without a heading.
-pub(super) fn contradicts(name: &str, rows: &[Row], buyer: &Buyer) -> bool {
-    let cells = outside(rows, buyer);
-    let stems = stems(&cells);
-    let words: Vec<String> = name
-        .split_whitespace()
-        .filter(|w| !is_legal_form(w))
-        .map(|w| squeezed(&[w]))
-        .filter(|w| w.chars().count() >= 4)
-        .collect();
-    !stems.is_empty()
-        && !words.is_empty()
-        && !stems
+impl<'a> PageDomains<'a> {
+    pub(super) fn of(rows: &'a [Row], buyer: &Buyer) -> PageDomains<'a> {
+        let cells: Vec<&Cell> = rows
             .iter()
-            .any(|stem| words.iter().any(|w| stem.contains(w.as_str())))
-}
+            .flat_map(|r| r.cells.iter())
+            .filter(|c| !buyer.names(c))
+            .collect();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for word in cells.iter().flat_map(|c| c.text.split_whitespace()) {
+            if let Some(stem) = domain_stem(word) {
+                *counts.entry(stem).or_default() += 1;
+            }
+        }
+        let mut stems: Vec<(String, usize)> = counts.into_iter().collect();
+        stems.sort_by_key(|s| std::cmp::Reverse(s.1));
+        let stems = stems.into_iter().map(|(stem, _)| stem).collect();
+        PageDomains { cells, stems }
+    }
 
-/// The issuer's name spelled by the page's most frequent business domain, outside the
-/// customer's block: the first run of up to four words, none of them a domain itself, starting
-/// with a capital, that spells it, with a legal form right after it ("Lenze B.V."). Where the
-/// name must be `sure`, only a run with its legal form or alone on its line counts (not a
-/// browser's title "Invoice | TeamGantt" or a sentence).
-pub(super) fn domain_name(rows: &[Row], buyer: &Buyer, sure: bool) -> Option<Field> {
-    let cells = outside(rows, buyer);
-    stems(&cells).into_iter().find_map(|stem| {
-        cells.iter().find_map(|cell| {
-            spelled_in(cell, &stem).filter(|n| {
-                !sure || n.value.split_whitespace().any(is_legal_form) || n.value == n.raw.trim()
+    /// A name the page's own domain contradicts: the page gives a business domain outside the
+    /// customer's block, and no word of the name (of four letters or more, its legal form
+    /// aside) is part of any. A letterhead names its company in its site and mail address; a
+    /// name that none of them spells is more likely the customer's, printed without a heading.
+    pub(super) fn contradicts(&self, name: &str) -> bool {
+        let words: Vec<String> = name
+            .split_whitespace()
+            .filter(|w| !is_legal_form(w))
+            .map(|w| squeezed(&[w]))
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        !self.stems.is_empty()
+            && !words.is_empty()
+            && !self
+                .stems
+                .iter()
+                .any(|stem| words.iter().any(|w| stem.contains(w.as_str())))
+    }
+
+    /// The issuer's name spelled by the page's most frequent business domain, outside the
+    /// customer's block: the first run of up to four words, none of them a domain itself,
+    /// starting with a capital, that spells it, with a legal form right after it ("Lenze
+    /// B.V."). Where the name must be `sure`, only a run with its legal form or alone on its
+    /// line counts (not a browser's title "Invoice | TeamGantt" or a sentence).
+    pub(super) fn name(&self, sure: bool) -> Option<Field> {
+        self.stems.iter().find_map(|stem| {
+            self.cells.iter().find_map(|cell| {
+                spelled_in(cell, stem).filter(|n| {
+                    !sure
+                        || n.value.split_whitespace().any(is_legal_form)
+                        || n.value == n.raw.trim()
+                })
             })
         })
-    })
+    }
+
+    /// A company named with its legal form outside the customer's block, one of whose words (five
+    /// letters or more) is part of the page's domain: the domain need not spell the whole name
+    /// ("LICORES MADRUEÑO S.L." beside comercial@marianomadrueno.es).
+    pub(super) fn partner(&self) -> Option<Field> {
+        // Only the page's one business domain: where the customer's shows too, a part of a word
+        // is too weak a sign of which company is whose.
+        let [stem] = &self.stems[..] else {
+            return None;
+        };
+        self.cells.iter().find_map(|cell| {
+            let words: Vec<&str> = cell.text.split_whitespace().collect();
+            let form = words
+                .iter()
+                .position(|w| is_legal_form(w.trim_end_matches([',', ';', ':', ')'])))?;
+            let run = &words[..form];
+            // OCR may glue the words ("LICORESMADRUEÑO"): a long enough run of letters shared
+            // with the domain counts too.
+            let spelled = run.iter().any(|w| {
+                let word = squeezed(&[w]);
+                (word.chars().count() >= 5 && stem.contains(word.as_str()))
+                    || common_run(&word, stem) >= 7.max(stem.chars().count() / 2)
+            });
+            // A label ("Geschäftsführer:") or a stray comma is no part of a name.
+            let plain = run.iter().all(|w| {
+                !w.contains(['@', '/']) && !w.ends_with(':') && w.chars().any(char::is_alphanumeric)
+            });
+            let capital = run
+                .first()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+            (run.len() <= 5 && spelled && plain && capital).then(|| {
+                let name = words[..=form].join(" ");
+                field(
+                    name.trim_end_matches([',', ';', ':']).to_string(),
+                    cell,
+                    &cell.text,
+                )
+            })
+        })
+    }
 }
 
 /// The first run of words in `cell` that spells `stem`, with the legal form after it.
@@ -179,47 +226,6 @@ fn spelled_in(cell: &Cell, stem: &str) -> Option<Field> {
                     .join(" ");
                 field(name, cell, &cell.text)
             })
-        })
-    })
-}
-
-/// A company named with its legal form outside the customer's block, one of whose words (five
-/// letters or more) is part of the page's domain: the domain need not spell the whole name
-/// ("LICORES MADRUEÑO S.L." beside comercial@marianomadrueno.es).
-pub(super) fn domain_partner(rows: &[Row], buyer: &Buyer) -> Option<Field> {
-    let cells = outside(rows, buyer);
-    // Only the page's one business domain: where the customer's shows too, a part of a word
-    // is too weak a sign of which company is whose.
-    let [stem] = &stems(&cells)[..] else {
-        return None;
-    };
-    cells.iter().find_map(|cell| {
-        let words: Vec<&str> = cell.text.split_whitespace().collect();
-        let form = words
-            .iter()
-            .position(|w| is_legal_form(w.trim_end_matches([',', ';', ':', ')'])))?;
-        let run = &words[..form];
-        // OCR may glue the words ("LICORESMADRUEÑO"): a long enough run of letters shared
-        // with the domain counts too.
-        let spelled = run.iter().any(|w| {
-            let word = squeezed(&[w]);
-            (word.chars().count() >= 5 && stem.contains(word.as_str()))
-                || common_run(&word, stem) >= 7.max(stem.chars().count() / 2)
-        });
-        // A label ("Geschäftsführer:") or a stray comma is no part of a name.
-        let plain = run.iter().all(|w| {
-            !w.contains(['@', '/']) && !w.ends_with(':') && w.chars().any(char::is_alphanumeric)
-        });
-        let capital = run
-            .first()
-            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
-        (run.len() <= 5 && spelled && plain && capital).then(|| {
-            let name = words[..=form].join(" ");
-            field(
-                name.trim_end_matches([',', ';', ':']).to_string(),
-                cell,
-                &cell.text,
-            )
         })
     })
 }

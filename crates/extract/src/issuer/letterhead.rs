@@ -16,13 +16,7 @@ pub(super) fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) ->
         return fuller_name(first, name, bottom);
     }
     let heading = label_words(&name.text);
-    let mut below: Vec<&Cell> = first
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        // A logo's box reaches down over the line under it.
-        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
-        .filter(|c| c.bbox.y0 <= bottom * 0.4)
-        .collect();
+    let mut below: Vec<&Cell> = under(first, name, bottom).collect();
     below.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
     let aligned = |c: &Cell, with: &Cell| (c.bbox.x0 - with.bbox.x0).abs() < name.bbox.height();
     below.iter().enumerate().find_map(|(i, cell)| {
@@ -64,8 +58,8 @@ pub(super) fn name_begun_beside<'a>(first: &[&'a Row], name: &Cell) -> Option<&'
         let overlap = c.bbox.y1.min(name.bbox.y1) - c.bbox.y0.max(name.bbox.y0);
         (-height * 0.1..height * 0.3).contains(&gap)
             && overlap > c.bbox.height() * 0.5
-            && c.text.split_whitespace().count() == 1
-            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
+            // One word of letters, no figures or stops.
+            && c.text.chars().count() >= 3
             && c.text.chars().all(char::is_alphabetic)
             && upper(&c.text) == upper(&name.text)
     })
@@ -79,16 +73,21 @@ fn fuller_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) -> Option<&'a
     if logo.chars().count() < 6 {
         return None;
     }
+    under(first, name, bottom).find(|c| {
+        let full = domain::squeezed(&[&c.text]);
+        full.len() > logo.len()
+            && full.contains(&logo)
+            && has_legal_form(&c.text)
+            && c.text.split_whitespace().count() <= 8
+    })
+}
+
+/// The cells under a letterhead's name in the top part of the page; a logo's box reaches down
+/// over the line under it, so "under" starts half-way down the name.
+fn under<'a>(first: &[&'a Row], name: &Cell, bottom: f32) -> impl Iterator<Item = &'a Cell> {
+    let (top, limit) = (name.bbox.y0 + name.bbox.height() * 0.5, bottom * 0.4);
     first
         .iter()
         .flat_map(|r| r.cells.iter())
-        .filter(|c| c.bbox.y0 > name.bbox.y0 + name.bbox.height() * 0.5)
-        .filter(|c| c.bbox.y0 <= bottom * 0.4)
-        .find(|c| {
-            let full = domain::squeezed(&[&c.text]);
-            full.len() > logo.len()
-                && full.contains(&logo)
-                && has_legal_form(&c.text)
-                && c.text.split_whitespace().count() <= 8
-        })
+        .filter(move |c| c.bbox.y0 > top && c.bbox.y0 <= limit)
 }
