@@ -239,11 +239,10 @@ pub fn plain_label_words(text: &str) -> Vec<String> {
     label_words(text).iter().map(|w| unaccented(w)).collect()
 }
 
-/// How many leading words of `text` spell `label`, accents aside; None when they don't.
-pub fn label_prefix(text: &str, label: &str) -> Option<usize> {
-    let t = plain_label_words(text);
-    let l = plain_label_words(label);
-    (!l.is_empty() && t.len() >= l.len() && t[..l.len()] == l[..]).then_some(l.len())
+/// How many leading words of `text` spell `label`, both as [`plain_label_words`] makes them;
+/// None when they don't. Callers make a text plain once and ask it about many labels.
+pub fn plain_prefix(text: &[String], label: &[String]) -> Option<usize> {
+    (!label.is_empty() && text.starts_with(label)).then_some(label.len())
 }
 
 /// The text after the first `n` words of a cell, as printed.

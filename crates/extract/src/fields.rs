@@ -2,9 +2,11 @@
 //! after the label, to its right on the same row, or just below it), the number and date a
 //! heading prints, the total and the currency. The issuer is `issuer`'s.
 
+use std::sync::LazyLock;
+
 use rust_decimal::Decimal;
 
-use super::cells::{Cell, Row, after_words, label_prefix, label_words};
+use super::cells::{Cell, Row, after_words, label_words, plain_label_words, plain_prefix};
 use super::currency::find_currency;
 use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
 use super::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, LABELS, NUMBER_MARKS, TITLES};
@@ -12,15 +14,25 @@ use super::{Field, FieldSource, HeaderKey};
 
 /// The field a cell labels, and how many of its words the label took.
 pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
+    // Every cell of a page is asked about every label: the labels are made plain once per
+    // process and the cell once per call, where each comparison used to redo both.
+    static PLAIN: LazyLock<Vec<(HeaderKey, Vec<String>, usize)>> = LazyLock::new(|| {
+        LABELS
+            .iter()
+            .flat_map(|(key, labels)| {
+                labels
+                    .iter()
+                    .map(|label| (*key, plain_label_words(label), label.len()))
+            })
+            .collect()
+    });
+    let text = plain_label_words(&cell.text);
     let mut best: Option<(HeaderKey, usize, usize)> = None;
-    for (key, labels) in LABELS {
-        for label in *labels {
-            if let Some(n) = label_prefix(&cell.text, label) {
-                let chars = label.len();
-                if best.is_none_or(|b| chars > b.2) {
-                    best = Some((*key, n, chars));
-                }
-            }
+    for (key, label, chars) in PLAIN.iter() {
+        if let Some(n) = plain_prefix(&text, label)
+            && best.is_none_or(|b| *chars > b.2)
+        {
+            best = Some((*key, n, *chars));
         }
     }
     best.map(|(k, n, _)| (k, n))
