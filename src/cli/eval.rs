@@ -7,7 +7,7 @@ use ledgerline::company::{Chart, Field};
 use ledgerline::embed::{EmbedQueue, Embedder, QueueParams};
 use ledgerline::eval::latency;
 use ledgerline::history::HistoryRecord;
-use ledgerline::index::{EdgeIndex, Quantization, ServerIndex};
+use ledgerline::index::{EdgeIndex, Quantization, ServerIndex, VectorIndex};
 use ledgerline::models::ModelCache;
 use ledgerline::runtime::NativeRuntime;
 
@@ -154,6 +154,15 @@ pub enum EvalCommand {
         /// Measure a Qdrant server (gRPC URL) instead of the embedded index.
         #[arg(long, env = "LEDGERLINE_QDRANT_URL")]
         qdrant_url: Option<String>,
+        /// With --qdrant-url: query the synthetic company an earlier run left on the server
+        /// (it must hold exactly --lines lines) instead of importing it again.
+        #[arg(long, requires = "qdrant_url")]
+        reuse: bool,
+        /// Time the queries this many times over and report each round: a p99 of 1,000
+        /// queries is their tenth-slowest, and the first round after an import also pays for
+        /// the server's caches filling.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
         /// Internal: sample the embedded index in DIR and print the raw figures.
         #[arg(long, hide = true)]
         reopen: Option<PathBuf>,
@@ -346,6 +355,8 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             queries,
             index_quantization,
             qdrant_url,
+            reuse,
+            rounds,
             reopen,
         } => {
             let runtime = globals.runtime()?;
@@ -361,21 +372,35 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
-            let report = match qdrant_url {
+            let reports = match qdrant_url {
                 Some(url) => runtime.block_on(async {
                     let index = ServerIndex::connect(&url, std::time::Duration::from_secs(60))?
                         .with_quantization(index_quantization);
-                    let build = latency::build(&index, lines).await?;
-                    let sample = latency::query(&index, queries, latency::baseline()).await?;
-                    anyhow::Ok(latency::report(
-                        &index,
-                        index_quantization,
-                        lines,
-                        queries,
-                        build,
-                        sample,
-                        None,
-                    ))
+                    let build = if reuse {
+                        let held = index.count(latency::COMPANY).await?;
+                        anyhow::ensure!(
+                            held == lines,
+                            "the server holds {held} lines of {}, not {lines}: run once without --reuse to import them",
+                            latency::COMPANY
+                        );
+                        None
+                    } else {
+                        Some(latency::build(&index, lines).await?)
+                    };
+                    let mut reports = Vec::with_capacity(rounds.max(1));
+                    for _ in 0..rounds.max(1) {
+                        let sample = latency::query(&index, queries, latency::baseline()).await?;
+                        reports.push(latency::report(
+                            &index,
+                            index_quantization,
+                            lines,
+                            queries,
+                            build,
+                            sample,
+                            None,
+                        ));
+                    }
+                    anyhow::Ok(reports)
                 })?,
                 None => {
                     let dir = tempfile::tempdir()?;
@@ -384,20 +409,26 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                         let index = EdgeIndex::open_with(dir.path(), index_quantization)?;
                         anyhow::Ok(latency::build(&index, lines).await?)
                     })?;
-                    let sample = reopened_sample(dir.path(), queries)?;
-                    let index = EdgeIndex::open(dir.path())?;
-                    latency::report(
-                        &index,
-                        index_quantization,
-                        lines,
-                        queries,
-                        build,
-                        sample,
-                        Some(dir.path()),
-                    )
+                    let mut reports = Vec::with_capacity(rounds.max(1));
+                    for _ in 0..rounds.max(1) {
+                        let sample = reopened_sample(dir.path(), queries)?;
+                        let index = EdgeIndex::open(dir.path())?;
+                        reports.push(latency::report(
+                            &index,
+                            index_quantization,
+                            lines,
+                            queries,
+                            Some(build),
+                            sample,
+                            Some(dir.path()),
+                        ));
+                    }
+                    reports
                 }
             };
-            print!("{report}");
+            for report in &reports {
+                print!("{report}");
+            }
         }
     }
     Ok(())

@@ -203,3 +203,38 @@ async fn history_migrates_between_the_embedded_index_and_a_server_and_back() {
     let none = migrate(&edge, &back, "NOBODY", |_, _| {}).await.unwrap();
     assert_eq!((none.source, none.copied), (0, 0));
 }
+
+/// `eval index-latency` against a server: every round is printed, and `--reuse` queries what
+/// an earlier run left instead of importing again, refusing a server that holds another count.
+#[test]
+fn index_latency_rounds_and_reuses_the_servers_lines() {
+    let server = common::QdrantServer::start();
+    let run = |extra: &[&str]| {
+        let output = common::ledgerline_command()
+            .args(["eval", "index-latency", "--queries", "20", "--qdrant-url"])
+            .arg(&server.url)
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let rounds = |out: &str| out.matches("search latency p50").count();
+
+    let (ok, out, err) = run(&["--lines", "1500", "--rounds", "2"]);
+    assert!(ok, "{err}");
+    assert_eq!(rounds(&out), 2, "{out}");
+    assert!(out.contains("1500 lines indexed in"), "{out}");
+
+    let (ok, out, err) = run(&["--lines", "1500", "--rounds", "1", "--reuse"]);
+    assert!(ok, "{err}");
+    assert_eq!(rounds(&out), 1, "{out}");
+    assert!(out.contains("indexed by an earlier run"), "{out}");
+
+    let (ok, _, err) = run(&["--lines", "2000", "--reuse"]);
+    assert!(!ok);
+    assert!(err.contains("holds 1500 lines"), "{err}");
+}

@@ -25,7 +25,8 @@ pub struct LatencyReport {
     pub quantization: Quantization,
     pub lines: usize,
     pub queries: usize,
-    pub build: Duration,
+    /// How long the import took; `None` when an earlier run's index was queried again.
+    pub build: Option<Duration>,
     pub p50: Duration,
     pub p99: Duration,
     /// Resident memory added by the index once reopened and queried, bytes: anonymous, and
@@ -38,13 +39,16 @@ pub struct LatencyReport {
 impl fmt::Display for LatencyReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let per_million = |b: u64| b as f64 / self.lines.max(1) as f64 * 1e6 / (1 << 30) as f64;
+        let built = match self.build {
+            Some(took) => format!("indexed in {:.1} s", took.as_secs_f64()),
+            None => "indexed by an earlier run".to_string(),
+        };
         writeln!(
             f,
-            "{}, vectors {}: {} lines indexed in {:.1} s; {} queries (k = {}, company filter)",
+            "{}, vectors {}: {} lines {built}; {} queries (k = {}, company filter)",
             self.index,
             self.quantization,
             self.lines,
-            self.build.as_secs_f64(),
             self.queries,
             VoteParams::default().k
         )?;
@@ -129,10 +133,13 @@ fn vector(rng: &mut StdRng, centres: &[Vec<f32>]) -> Vec<f32> {
     v
 }
 
+/// The synthetic company's name.
+pub const COMPANY: &str = "BENCH";
+
 fn line(n: usize) -> HistoryRecord {
     HistoryRecord {
         line_id: format!("L{n}"),
-        company: "BENCH".into(),
+        company: COMPANY.into(),
         entity: Some(["US", "UK", "DE"][n % 3].into()),
         posting_date: Date::new(2024, (n % 12) as u8 + 1, (n % 28) as u8 + 1).expect("date"),
         amount: Decimal::new((n % 100_000) as i64 + 100, 2),
@@ -204,7 +211,7 @@ pub async fn query(
     let mut times = Vec::with_capacity(queries.max(1));
     for _ in 0..queries.max(1) {
         let query = Query {
-            company: "BENCH".into(),
+            company: COMPANY.into(),
             entity: None,
             vector: vector(&mut rng, &centres),
             limit: VoteParams::default().k,
@@ -243,7 +250,7 @@ pub fn report(
     quantization: Quantization,
     lines: usize,
     queries: usize,
-    build: Duration,
+    build: Option<Duration>,
     sample: Sample,
     disk_dir: Option<&std::path::Path>,
 ) -> LatencyReport {
