@@ -97,6 +97,19 @@ fn merge_thousands(words: Vec<Word>) -> Vec<Word> {
 /// header's right edge it lines up with (numbers are right-aligned and often wider than their
 /// header), and otherwise to the nearest text column on its left (descriptions run wider than
 /// their header).
+/// A product's size: a figure and a unit of weight, volume or length ("250g", "0,5l", "1.5 kg"),
+/// which no article code looks like.
+fn is_size(text: &str) -> bool {
+    const UNITS: [&str; 14] = [
+        "g", "gr", "kg", "mg", "l", "ml", "cl", "dl", "ltr", "oz", "lb", "mm", "cm", "m",
+    ];
+    let text = text.trim();
+    let unit = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    let figure = &text[..text.len() - unit.len()];
+    figure.starts_with(|c: char| c.is_ascii_digit())
+        && UNITS.contains(&unit.trim_start().to_lowercase().as_str())
+}
+
 fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
     let mut out: Vec<Vec<Word>> = vec![Vec::new(); cols.len()];
     let is_text = |k: ColumnKind| matches!(k, ColumnKind::Description | ColumnKind::Sku);
@@ -205,12 +218,13 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 }));
                 // Words without a figure are no code: a description's second line starting
                 // left of its centred header ("BELLOTA" under "SALCHICHON ... CASERO"), nearer
-                // the code column.
+                // the code column. Nor is a size ("250g", "0,5l" under "Gelierzucker Extra").
                 let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
                 match text_col {
                     Some(i)
                         if cols[i].kind == ColumnKind::Sku
-                            && !cell.text.chars().any(|c| c.is_ascii_digit())
+                            && (!cell.text.chars().any(|c| c.is_ascii_digit())
+                                || is_size(&cell.text))
                             && description.is_some_and(|d| cols[d].header.x0 > cell.bbox.x0) =>
                     {
                         description
@@ -596,5 +610,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
     items
 }
 
+#[cfg(test)]
+mod placement_tests;
 #[cfg(test)]
 mod tests;
