@@ -151,10 +151,14 @@ fn marker(text: &str) -> Option<bool> {
     }
 }
 
+/// A figure without the bar a table's rule beside it reads as ("468,80|").
+fn bare(text: &str) -> &str {
+    text.trim().trim_matches('|').trim()
+}
+
 /// One number with its sign read from the text around the digits.
 fn money_token(text: &str) -> Option<(Decimal, Option<bool>)> {
-    // A table's rule beside a figure reads as a bar ("468,80|").
-    let t = text.trim().trim_matches('|').trim();
+    let t = bare(text);
     let (body, out) = if let Some(rest) = t.strip_prefix('+') {
         (rest.trim(), Some(false))
     } else if let Some(rest) = t.strip_prefix('-') {
@@ -262,7 +266,7 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
 /// right-aligned figures under a short name do ("1,00" under "Addebiti").
 fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize, usize) {
     let under = |w: &Word| {
-        let cents = has_cents(&w.text);
+        let cents = has_cents(bare(&w.text));
         columns.iter().any(|c| {
             let reach = if cents { c.span.width() / 2.0 } else { 0.0 };
             w.bbox.x1.min(c.span.x1 + reach) - w.bbox.x0.max(c.span.x0) > 0.0
@@ -322,7 +326,7 @@ fn after_dates(
 fn leading_money(words: &[Word]) -> (Vec<Money>, usize) {
     let found: Vec<Money> = words
         .iter()
-        .map_while(|w| Money::of_word(w).filter(|_| has_cents(&w.text)))
+        .map_while(|w| Money::of_word(w).filter(|_| has_cents(bare(&w.text))))
         .collect();
     let n = found.len();
     (found, n)

@@ -324,6 +324,33 @@ fn two_unlabelled_columns_are_signed_by_the_balances_they_reconcile() {
     );
 }
 
+/// The same layout read by OCR from a page scanned upside down: the table's rule glued to the
+/// opening balance as a bar ("468,80|") and the label's O read as a zero.
+#[test]
+fn a_balance_printed_first_with_a_bar_glued_to_it_is_read() {
+    let s = read_rows(&[
+        &[
+            ("31/07/22", 100.0),
+            ("468,80|", 1200.0),
+            ("SALD0 INIZIALE", 1350.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 300.0),
+            ("1,00", 780.0),
+            ("COMMISSIONE RICARICA", 1350.0),
+        ],
+        &[
+            ("31/08/22", 100.0),
+            ("467,80", 1170.0),
+            ("SALDO FINALE", 1350.0),
+        ],
+    ]);
+    assert_eq!(s.opening_balance.as_ref().unwrap().value, "468.80");
+    assert_eq!(s.closing_balance.as_ref().unwrap().value, "467.80");
+    assert_eq!(s.transactions.len(), 1);
+}
+
 /// Dates with the month's name between dashes ("02-Jan-2024") start their rows.
 #[test]
 fn dates_with_a_named_month_between_dashes_start_rows() {
