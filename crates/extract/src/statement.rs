@@ -151,9 +151,10 @@ fn marker(text: &str) -> Option<bool> {
     }
 }
 
-/// A figure without the bar a table's rule beside it reads as ("468,80|").
+/// A figure without the bar or bracket a table's rule beside it reads as ("468,80|",
+/// "350,85]").
 fn bare(text: &str) -> &str {
-    text.trim().trim_matches('|').trim()
+    text.trim().trim_matches(['|', '[', ']']).trim()
 }
 
 /// One number with its sign read from the text around the digits.

@@ -324,10 +324,11 @@ fn two_unlabelled_columns_are_signed_by_the_balances_they_reconcile() {
     );
 }
 
-/// The same layout read by OCR from a page scanned upside down: the table's rule glued to the
-/// opening balance as a bar ("468,80|") and the label's O read as a zero.
+/// The same layout read by OCR from pages scanned upside down and sideways: the table's rule
+/// glued to a balance as a bar or a bracket ("468,80|", "467,80]") and a label's O read as a
+/// zero.
 #[test]
-fn a_balance_printed_first_with_a_bar_glued_to_it_is_read() {
+fn a_balance_printed_first_with_a_rule_glued_to_it_is_read() {
     let s = read_rows(&[
         &[
             ("31/07/22", 100.0),
@@ -342,7 +343,7 @@ fn a_balance_printed_first_with_a_bar_glued_to_it_is_read() {
         ],
         &[
             ("31/08/22", 100.0),
-            ("467,80", 1170.0),
+            ("467,80]", 1170.0),
             ("SALDO FINALE", 1350.0),
         ],
     ]);
