@@ -54,7 +54,7 @@ const NOT_A_NAME: &[&str] = &[
     "the",
 ];
 
-/// A line of at most five words, no figures, on a row without a date, that is neither a label
+/// A line of at most five words, no figures, left of any date on its row, that is neither a label
 /// nor a title and holds a bank word, or a word ending in "bank" ("Kreditbank", "FirstBank").
 /// The one with a legal form wins (the footer's "DEUTSCHE KREDITBANK AG" over a logo's "DKB
 /// Bank"), then the highest.
@@ -62,12 +62,15 @@ pub(super) fn bank_name<'a>(
     first: &[&'a Row],
     has_legal_form: impl Fn(&str) -> bool,
 ) -> Option<&'a Cell> {
-    let dated = |r: &Row| r.cells.iter().any(|c| is_any_date(&c.text));
     first
         .iter()
-        // A transaction's row ("12/03 Bank service charge 5.00") names no issuer.
-        .filter(|r| !dated(r))
-        .flat_map(|r| r.cells.iter())
+        // A transaction's row ("12/03 Bank service charge 5.00") names no issuer after its
+        // date; a logo beside a dated title ("BancoPosta" left of "Estratto Conto al
+        // 31/08/22") does.
+        .flat_map(|r| {
+            let first_date = r.cells.iter().position(|c| is_any_date(&c.text));
+            r.cells[..first_date.unwrap_or(r.cells.len())].iter()
+        })
         .filter(|c| {
             let words = plain_label_words(&c.text);
             !words.is_empty()

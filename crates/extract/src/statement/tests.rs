@@ -352,6 +352,36 @@ fn a_balance_printed_first_with_a_rule_glued_to_it_is_read() {
     assert_eq!(s.transactions.len(), 1);
 }
 
+/// The bank's logo on the row of a dated title names the bank, not the line under it that
+/// merely mentions it (BancoPosta's "Patrimonio BancoPosta").
+#[test]
+fn a_logo_beside_a_dated_title_names_the_bank() {
+    let s = read_rows(&[
+        &[
+            ("BancoPosta", 100.0),
+            ("Estratto Conto al 31/08/22", 1300.0),
+        ],
+        &[("Patrimonio BancoPosta", 100.0)],
+        &[
+            ("31/07/22", 100.0),
+            ("468,80", 1200.0),
+            ("SALDO INIZIALE", 1350.0),
+        ],
+        &[
+            ("01/08/22", 100.0),
+            ("01/08/22", 300.0),
+            ("1,00", 780.0),
+            ("COMMISSIONE RICARICA", 1350.0),
+        ],
+        &[
+            ("31/08/22", 100.0),
+            ("467,80", 1170.0),
+            ("SALDO FINALE", 1350.0),
+        ],
+    ]);
+    assert_eq!(s.bank_name.unwrap().value, "BancoPosta");
+}
+
 /// Dates with the month's name between dashes ("02-Jan-2024") start their rows.
 #[test]
 fn dates_with_a_named_month_between_dashes_start_rows() {
