@@ -1,7 +1,8 @@
 //! The words documents use, in English, German, French, Spanish, Italian and Dutch: the labels
 //! of header fields, the words that tell one kind of document from another (in `kinds`), the
-//! titles that head a document, and the legal forms that end a company's name. Kept apart from
-//! the code that uses them so that a language is added in one place.
+//! titles that head a document, and the legal forms that end a company's name (in
+//! `legal_forms`). Kept apart from the code that uses them so that a language is added in one
+//! place.
 //!
 //! Labels are compared word by word on `cells::label_words` (lower case, punctuation trimmed),
 //! so "Rechnungs-Nr.:" is written here as "rechnungs-nr" and "N° facture" as "n facture".
@@ -10,7 +11,9 @@ use super::HeaderKey;
 use super::cells::unaccented;
 
 mod kinds;
+mod legal_forms;
 pub use kinds::*;
+pub use legal_forms::{LEGAL_FORMS, is_legal_form};
 
 /// Label vocabulary per header field, most specific first. A cell counts for the field whose
 /// label spells the most of its leading words, so "Total excl. VAT" is a subtotal label and
@@ -602,76 +605,6 @@ pub const SECTION_HEADINGS: &[&str] = &[
     "dettagli",
     "overzicht",
 ];
-
-/// Legal forms that end a company's name: a line carrying one names a company.
-pub const LEGAL_FORMS: &[&str] = &[
-    "sdn bhd",
-    // OCR often loses the space.
-    "sdnbhd",
-    "bhd",
-    "berhad",
-    "enterprise",
-    "trading",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "inc",
-    "corp",
-    "plc",
-    "pte",
-    "gmbh",
-    "ag",
-    "kg",
-    "ohg",
-    "ug",
-    "sarl",
-    "sas",
-    "sasu",
-    "eurl",
-    "sa",
-    "sl",
-    "slu",
-    "sll",
-    "sau",
-    "srl",
-    "spa",
-    "snc",
-    "bv",
-    "nv",
-    "vof",
-    "bvba",
-    "sprl",
-    "srls",
-    "sagl",
-    "kgaa",
-    "gbr",
-    "lda",
-    "ltda",
-    "pty",
-    // Baltic, Nordic and Central European forms ("AS" and "AB" are English and Spanish words).
-    "oü",
-    "uab",
-    "sia",
-    "oy",
-    "oyj",
-    "aps",
-    "kft",
-    "sro",
-    // "Gesellschaft mbH", and the German sole trader's "e.K." ("eG" is left out: "e.g.").
-    "mbh",
-    "ek",
-];
-
-/// Whether one word is a legal form ("GmbH", "SARL", "Bhd."), whatever its case and dots.
-pub fn is_legal_form(word: &str) -> bool {
-    let w: String = word
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    !w.is_empty() && (LEGAL_FORMS.contains(&w.as_str()) || w == "sdn")
-}
 
 /// Headings of the block that names the issuer on form-like invoices ("Verkäufer", then
 /// "Name: ...").
