@@ -152,7 +152,12 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 {
                     format!("{series}{sep}{number}")
                 }
-                [first, ..] => without_number_mark(first).to_string(),
+                // A number and its series under "Número // Serie", read without the spaces
+                // ("002500559//V"): a double slash separates, where one is part of a number.
+                [first, ..] => {
+                    let number = first.split("//").find(|p| digits(p)).unwrap_or(first);
+                    without_number_mark(number).to_string()
+                }
                 [] => return None,
             };
             // A date in a number's place is some other field's value; a number that holds one

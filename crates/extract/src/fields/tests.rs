@@ -159,6 +159,25 @@ fn a_spanish_header_box_gives_its_number_with_the_series() {
 }
 
 #[test]
+fn a_number_and_its_series_read_without_spaces_give_the_number() {
+    // "Número // Serie" over "002500559 // V", as OCR reads a photo of it: the spaces go.
+    let rows = rows_of(&[
+        &[("Número", 100.0), ("FECHA", 480.0)],
+        &[("002500559//V", 77.0), ("27/11/2025", 417.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let number = found
+        .iter()
+        .find(|(k, _)| *k == HeaderKey::InvoiceNumber)
+        .map(|(_, f)| f.value.as_str());
+    assert_eq!(number, Some("002500559"));
+    // One slash is part of a number.
+    let rows = rows_of(&[&[("Número", 100.0), ("FS/22/0951", 330.0)]]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(found[0].1.value, "FS/22/0951");
+}
+
+#[test]
 fn a_grids_number_under_its_label_past_an_address_line_and_a_series() {
     // FACTUSOL: "DOCUMENTO | NÚMERO | FECHA" over "Factura | 1 | 250231 | 12/11/2025", with a
     // line of the customer's address between them; "1" is the series.
