@@ -708,8 +708,8 @@ fn is_document_code(value: &str, order: DateOrder) -> bool {
 }
 
 /// A heading whose spaces OCR dropped gets them back where a number starts: after a number
-/// mark ("Nr.E2018092011804") and after the document's title ("FactureFA-2017-0010"), when
-/// what follows holds a digit.
+/// mark ("Nr.E2018092011804") and after the document's title ("FactureFA-2017-0010",
+/// "Facturen°2022030201155"), when what follows holds a digit.
 fn unglue_heading(text: &str) -> String {
     // By characters: a word's first n characters against a lower-case prefix, so a letter
     // whose lower case has another length never puts the cut inside a character.
@@ -718,14 +718,16 @@ fn unglue_heading(text: &str) -> String {
         let (cut, _) = word.char_indices().nth(n)?;
         (word[..cut].to_lowercase() == prefix).then_some(cut)
     };
-    let split = |word: &str| -> Option<usize> {
-        let with_digit =
-            |rest: &str| rest.chars().count() >= 3 && rest.chars().any(|c| c.is_ascii_digit());
-        if let Some(cut) = ["nr.", "no.", "n°", "nº", "nr:", "no:"]
+    let with_digit =
+        |rest: &str| rest.chars().count() >= 3 && rest.chars().any(|c| c.is_ascii_digit());
+    let after_mark = |word: &str| -> Option<usize> {
+        ["nr.", "no.", "n°", "nº", "nr:", "no:"]
             .iter()
             .find_map(|mark| after(word, mark))
             .filter(|&cut| with_digit(&word[cut..]))
-        {
+    };
+    let split = |word: &str| -> Option<usize> {
+        if let Some(cut) = after_mark(word) {
             return Some(cut);
         }
         INVOICE_WORDS
@@ -734,15 +736,25 @@ fn unglue_heading(text: &str) -> String {
             .find_map(|t| after(word, t))
             .filter(|&cut| {
                 let tail = &word[cut..];
-                tail.chars()
+                // The number, or its mark and then the number ("Facturen°2022030201155").
+                (tail
+                    .chars()
                     .next()
                     .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                    && with_digit(tail)
+                    && with_digit(tail))
+                    || after_mark(tail).is_some()
             })
     };
     text.split_whitespace()
         .map(|w| match split(w) {
-            Some(cut) => format!("{} {}", &w[..cut], &w[cut..]),
+            Some(cut) => {
+                let tail = &w[cut..];
+                // A title glued to the number's mark and the number: both spaces come back.
+                match after_mark(tail) {
+                    Some(m) => format!("{} {} {}", &w[..cut], &tail[..m], &tail[m..]),
+                    None => format!("{} {}", &w[..cut], tail),
+                }
+            }
             None => w.to_string(),
         })
         .collect::<Vec<_>>()

@@ -30,12 +30,18 @@ fn a_heading_read_without_its_spaces_still_gives_the_number() {
         unglue_heading("FactureFA-2017-0010"),
         "Facture FA-2017-0010"
     );
+    assert_eq!(
+        unglue_heading("Facturen°2022030201155"),
+        "Facture n° 2022030201155"
+    );
     for kept in [
         "Rechnungsnummer",
         "Facturation",
         "Nr. 4711",
         "Invoices",
         "Nr.5",
+        "Facturenummer",
+        "Facturen°",
     ] {
         assert_eq!(unglue_heading(kept), kept);
     }
