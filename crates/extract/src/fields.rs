@@ -587,6 +587,17 @@ pub(crate) fn is_title(text: &str) -> bool {
         || w.starts_with("page ")
 }
 
+/// A heading that names the document and carries its number ("FACTURE N°052273", "Invoice
+/// 1234"): a title word first, then figures. No company's name.
+pub(crate) fn is_numbered_heading(text: &str) -> bool {
+    let words = label_words(&unglue_heading(text));
+    words.len() >= 2
+        && TITLES.contains(&words[0].as_str())
+        && words[1..]
+            .iter()
+            .any(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
 /// The document's number printed in its heading rather than under a label: "Handelsrechnung
 /// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
 /// (also inside a compound), an optional bracketed code, a number mark, then the number; or the

@@ -4,7 +4,7 @@
 //! than by any layout's coordinates.
 
 use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
-use super::fields::{field, is_title, label_of};
+use super::fields::{field, is_numbered_heading, is_title, label_of};
 use super::normalize::{DateOrder, find_date, parse_amount};
 use super::vocabulary::{LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
@@ -529,7 +529,14 @@ pub fn issuer(
     let named: Vec<&Cell> = first
         .iter()
         .flat_map(|r| r.cells.iter())
-        .filter(|c| c.bbox.y0 <= top_limit && plain(c))
+        // Nor, on an invoice, the heading that carries its number ("FACTURE N°052273") or a
+        // label waiting for its value ("Fax:", "Banque :").
+        .filter(|c| {
+            c.bbox.y0 <= top_limit
+                && plain(c)
+                && !is_numbered_heading(&c.text)
+                && !c.text.trim_end().ends_with(':')
+        })
         .collect();
     // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
     // tenth of the tallest count as the same type size, and the highest of those is the name.

@@ -367,6 +367,21 @@ fn a_label_and_its_value_in_one_cell_is_not_the_issuer() {
 }
 
 #[test]
+fn a_heading_with_the_number_or_a_bare_label_is_not_the_issuer() {
+    // A photo of ELECTRO OUEST's invoice: its heading and the fax label box taller than the
+    // name, as OCR's boxes go.
+    for first in ["FACTURE N°052273", "Invoice 2024-17", "Fax:", "Banque :"] {
+        assert_eq!(
+            letterhead_name(&[&[(first, 100.0)], &[("ELECTRO OUEST", 100.0)]]).as_deref(),
+            Some("ELECTRO OUEST"),
+            "{first}"
+        );
+    }
+    assert!(is_numbered_heading("FACTURE N°052273"));
+    assert!(!is_numbered_heading("Invoice Ninja") && !is_numbered_heading("Facture"));
+}
+
+#[test]
 fn a_name_only_in_the_logo_is_spelled_by_the_domain() {
     // Bouygues Telecom's bill: the top of the page holds only labelled values; the name is in
     // the logo, in a sentence and in the site's address.
