@@ -341,10 +341,12 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
         .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
         .flat_map(|r| r.cells.iter())
         .find_map(|cell| {
-            // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt").
+            // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt") and the
+            // one after a dash before a postcode ("Postfach 710252 -68222 Mannheim").
+            let text = cell.text.replace(" -", " - ").replace("-  ", "- ");
             let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
                 .iter()
-                .map(|sep| cell.text.split(sep).map(str::trim).collect::<Vec<_>>())
+                .map(|sep| text.split(sep).map(str::trim).collect::<Vec<_>>())
                 .max_by_key(Vec::len)
                 .unwrap_or_default();
             let postcode = |part: &&str| {

@@ -119,6 +119,11 @@ fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
         sender("ING-DiBa AG · 60628 Frankfurt am Main").as_deref(),
         Some("ING-DiBa AG")
     );
+    // OCR's reading of a photo: the space after the last dash is gone.
+    assert_eq!(
+        sender("Dachdecker-Einkauf Süd eG - Postfach 710252 -68222 Mannheim").as_deref(),
+        Some("Dachdecker-Einkauf Süd eG")
+    );
     // Contact details and a name without a postcode last are not a sender line.
     assert_eq!(sender("Tel: 030 1234 · Fax: 030 1235 · 10115 Berlin"), None);
     assert_eq!(sender("Seller Company · Seller St · Seller City"), None);
