@@ -343,7 +343,8 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
         .find_map(|cell| {
             // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt") and the
             // one after a dash before a postcode ("Postfach 710252 -68222 Mannheim").
-            let text = cell.text.replace(" -", " - ").replace("-  ", "- ");
+            // The parts are trimmed, so a dash that had its space gains a second one harmlessly.
+            let text = cell.text.replace(" -", " - ");
             let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
                 .iter()
                 .map(|sep| text.split(sep).map(str::trim).collect::<Vec<_>>())
