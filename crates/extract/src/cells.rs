@@ -135,7 +135,7 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
             }
         }
         for row in &mut rows {
-            row.cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            reading_order(&mut row.cells);
         }
         rows.extend(set_aside.into_iter().map(|line| Row {
             page: p,
@@ -144,6 +144,28 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
         out.extend(rows);
     }
     out
+}
+
+/// Orders a row's cells left to right, and the cells stacked in one column (a description
+/// wrapped onto a second line that joined the row) top to bottom. On a photo the row can take in
+/// a wrapped cell's first line from above, and sorting by the left edge alone then puts "1 an"
+/// before "Renouvellement" when the scan shifted one a few pixels left of the other.
+fn reading_order(cells: &mut [Cell]) {
+    cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let stacked = |a: &Cell, b: &Cell| {
+        let overlap = a.bbox.x1.min(b.bbox.x1) - a.bbox.x0.max(b.bbox.x0);
+        overlap > 0.5 * a.bbox.width().min(b.bbox.width()) && a.bbox.vertical_overlap(&b.bbox) < 0.5
+    };
+    let mut start = 0;
+    while start < cells.len() {
+        // A column: the cells after `start` that each sit under or over one already in it.
+        let mut end = start + 1;
+        while end < cells.len() && cells[start..end].iter().any(|c| stacked(c, &cells[end])) {
+            end += 1;
+        }
+        cells[start..end].sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
+        start = end;
+    }
 }
 
 /// A label glued to its value by OCR or a tight font, "Date:12/02/2018" or "Total
@@ -298,6 +320,27 @@ mod tests {
         assert!(
             rows.iter()
                 .any(|r| r.contains("Neuer_Saldo -705,90_Euro") && !r.contains("Alter")),
+            "{rows:?}"
+        );
+    }
+
+    /// Gandi's invoice photographed (pixel boxes as OCR gave them): the description's first
+    /// line "Renouvellement" joins the item's row, and its second line "1 an" starts 13 pixels
+    /// further left; the cell still reads top to bottom.
+    #[test]
+    fn a_wrapped_cell_in_a_row_reads_top_to_bottom() {
+        let page = crate::testing::ocr_page(&[
+            ("Renouvellement", [799.0, 1319.0, 1147.0, 1369.0]),
+            ("site1.com", [168.0, 1358.0, 363.0, 1418.0]),
+            ("1_an", [786.0, 1373.0, 905.0, 1441.0]),
+            ("Propriétaire_1", [1244.0, 1356.0, 1506.0, 1421.0]),
+            ("20%", [1961.0, 1346.0, 2068.0, 1404.0]),
+            ("12,00_€", [2130.0, 1340.0, 2314.0, 1412.0]),
+        ]);
+        let rows: Vec<String> = super::rows(&[page]).iter().map(|r| r.text()).collect();
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("site1.com Renouvellement 1_an Propriétaire_1")),
             "{rows:?}"
         );
     }

@@ -363,13 +363,25 @@ fn value_for(
         return Some(field(v, cell, &inline));
     }
     // 2. The next cell to the right on the row, unless it is a label itself; a currency alone
-    // between label and value ("Total | RM | 26.10") is passed over.
+    // between label and value ("Total | RM | 26.10") is passed over. On a photo a row can take
+    // in the line above or below it ("Tax: 0.00" over "Total: 75.87", each pair askew): a
+    // cell mostly above or below the label belongs to that other line, so it neither ends the
+    // search nor wins over a value level with the label.
+    let mut best: Option<(f32, Field)> = None;
     for next in row.cells.iter().skip(c + 1) {
+        let level = cell.bbox.vertical_overlap(&next.bbox);
+        let aside = level < 0.5;
         if is_label(key, &next.text) {
+            if aside {
+                continue;
+            }
             break;
         }
         if let Some(v) = accept(key, &next.text, order) {
-            return Some(field(v, next, &next.text));
+            if best.as_ref().is_none_or(|(l, _)| level > l + 0.3) {
+                best = Some((level, field(v, next, &next.text)));
+            }
+            continue;
         }
         let bare = next
             .text
@@ -381,9 +393,14 @@ fn value_for(
         if mark {
             continue;
         }
-        if !(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3 {
+        if (!(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3)
+            && !aside
+        {
             break;
         }
+    }
+    if let Some((_, found)) = best {
+        return Some(found);
     }
     // 3. To the right and a little lower, beside a label printed over two lines ("Montant
     // déjà payé :" over "(ou à payer par un tiers)", the value centred between them).

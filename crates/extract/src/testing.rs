@@ -42,3 +42,27 @@ pub fn rows_of(rows: &[&[(&str, f32)]]) -> Vec<Row> {
     let page = rows_page(rows, |t| 9.0 * t.len() as f32, TextSource::TextLayer);
     crate::cells::rows(&[page])
 }
+
+/// A page of OCR lines at the given pixel boxes (x0, y0, x1, y1), one word each: a case copied
+/// from what OCR read on a photo.
+pub fn ocr_page(lines: &[(&str, [f32; 4])]) -> Page {
+    let words = lines
+        .iter()
+        .map(|(text, [x0, y0, x1, y1])| Word {
+            text: text.to_string(),
+            bbox: BBox::new(*x0, *y0, *x1, *y1),
+            confidence: 1.0,
+        })
+        .collect();
+    Page {
+        index: 0,
+        width: 2480,
+        height: 3508,
+        dpi: Some(300.0),
+        rotation: 0,
+        skew_degrees: 0.0,
+        source: TextSource::Ocr,
+        lines: group_words(words, TextSource::Ocr),
+        regions: Vec::new(),
+    }
+}

@@ -394,3 +394,30 @@ fn a_delivery_date_or_a_payment_deadline_is_not_the_invoice_date() {
         .map(|(_, f)| f.value);
     assert_eq!(due.as_deref(), Some("2023-10-19"));
 }
+
+/// Netlify's invoice photographed askew (pixel boxes as OCR gave them): "Tax: 0.00" and
+/// "Total: 75.87" overlap enough to share a row, and each label still takes the value level
+/// with it.
+#[test]
+fn a_label_takes_the_value_level_with_it_when_two_lines_share_a_row() {
+    let page = crate::testing::ocr_page(&[
+        ("Tax:", [1676.0, 3010.0, 1802.0, 3098.0]),
+        ("0.00", [2179.0, 3020.0, 2315.0, 3107.0]),
+        ("Total:", [1652.0, 3061.0, 1805.0, 3160.0]),
+        ("75.87", [2162.0, 3080.0, 2312.0, 3161.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    let found = header_fields(&rows, DateOrder::MonthFirst);
+    let value = |key| {
+        found
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.value.clone())
+    };
+    assert_eq!(
+        value(HeaderKey::Total).as_deref(),
+        Some("75.87"),
+        "{found:?}"
+    );
+    assert_eq!(value(HeaderKey::Tax).as_deref(), Some("0.00"), "{found:?}");
+}
