@@ -231,13 +231,19 @@ pub fn extract(pages: &[Page]) -> Extraction {
         text.iter().map(String::as_str),
         currency.as_ref().map(|c| c.value.as_str()),
     );
+    let separator = normalize::decimal_separator(text.iter().map(String::as_str));
+    normalize::with_decimal_separator(separator, || read(&rows, kind, order, currency))
+}
+
+/// The record of a document of `kind`, from its rows.
+fn read(rows: &[Row], kind: DocumentKind, order: DateOrder, currency: Option<Field>) -> Extraction {
     let mut warnings = Vec::new();
     if rows.is_empty() {
         warnings.push("no text was found on any page".to_string());
     }
     match kind {
         DocumentKind::Invoice | DocumentKind::CreditNote | DocumentKind::Receipt => {
-            let mut invoice = read_invoice(&rows, order, kind);
+            let mut invoice = read_invoice(rows, order, kind);
             invoice.currency = currency;
             let checks = checks::invoice(&mut invoice);
             if invoice.lines.is_empty() {
@@ -253,7 +259,7 @@ pub fn extract(pages: &[Page]) -> Extraction {
             }
         }
         DocumentKind::BankStatement => {
-            let mut statement = statement::read(&rows, order);
+            let mut statement = statement::read(rows, order);
             statement.currency = currency;
             let checks = checks::statement(&mut statement);
             Extraction {

@@ -2,7 +2,53 @@
 //! writing a negative, dates in the order the document itself gives evidence for, currencies
 //! from symbols and codes.
 
+use std::cell::Cell;
+
 use rust_decimal::Decimal;
+
+thread_local! {
+    /// The decimal separator of the document being read on this thread, where its amounts
+    /// agree on one (see [`decimal_separator`]).
+    static DECIMAL: Cell<Option<char>> = const { Cell::new(None) };
+}
+
+/// The separator a document's amounts with cents use, when they all use the same one:
+/// "194,69", "25,31" and "0,00" with no "12.50" anywhere make ',' the decimal separator.
+/// With it, a figure with three digits after that separator is a decimal ("194,690" on an
+/// Estonian hotel's invoice, a quantity "4,000" on a German one), not a thousands group.
+pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<char> {
+    let (mut comma, mut dot) = (0, 0);
+    for token in texts.flat_map(str::split_whitespace) {
+        let t = token.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let b = t.as_bytes();
+        let n = b.len();
+        if n >= 4 && b[n - 4].is_ascii_digit() && b[n - 2..].iter().all(u8::is_ascii_digit) {
+            match b[n - 3] {
+                b',' => comma += 1,
+                b'.' => dot += 1,
+                _ => {}
+            }
+        }
+    }
+    match (comma, dot) {
+        (c, 0) if c >= 2 => Some(','),
+        (0, d) if d >= 2 => Some('.'),
+        _ => None,
+    }
+}
+
+/// Runs `read` with `separator` as the decimal separator of the document it reads, on this
+/// thread; [`parse_amount`] reads three decimals after it.
+pub fn with_decimal_separator<T>(separator: Option<char>, read: impl FnOnce() -> T) -> T {
+    struct Restore(Option<char>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DECIMAL.with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DECIMAL.with(|d| d.replace(separator)));
+    read()
+}
 
 /// Day-month order of a document's numeric dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +115,16 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     // every other separator groups thousands.
     let last_sep = s.rfind(['.', ',']);
     // Four digits after it are decimals too ("11,8182"): thousands come in groups of three.
+    // Three are decimals where the document's amounts use that separator for cents, and it
+    // appears once.
+    let three = |i: usize| {
+        let sep = s[i..].chars().next();
+        s.len() - i - 1 == 3
+            && sep == DECIMAL.with(Cell::get)
+            && s.matches(sep.unwrap_or(' ')).count() == 1
+    };
     let (int_part, frac_part) = match last_sep {
-        Some(i) if matches!(s.len() - i - 1, 1 | 2 | 4) => (&s[..i], &s[i + 1..]),
+        Some(i) if matches!(s.len() - i - 1, 1 | 2 | 4) || three(i) => (&s[..i], &s[i + 1..]),
         _ => (s.as_str(), ""),
     };
     let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -502,6 +556,37 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// The Estonian hotel invoice in fixtures/real/invoices prints its room line's amounts
+    /// with three decimals ("194,690") beside a VAT summary with two ("194,69").
+    #[test]
+    fn three_decimals_read_as_decimals_where_the_document_uses_that_separator_for_cents() {
+        let estonian = [
+            "4,000 TK 48,673 55,000 48,673 194,690 220,000",
+            "13% 194,69 25,31 220,00 EUR",
+        ];
+        let separator = decimal_separator(estonian.into_iter());
+        assert_eq!(separator, Some(','));
+        with_decimal_separator(separator, || {
+            assert_eq!(parse_amount("194,690"), Some(d("194.690")));
+            assert_eq!(parse_amount("1.234,567"), Some(d("1234.567")));
+            // Thousands grouped by the other separator stay thousands.
+            assert_eq!(parse_amount("1.500"), Some(d("1500")));
+        });
+        // Outside the document, and in a document whose cents follow a point, a comma
+        // groups thousands as before.
+        assert_eq!(parse_amount("194,690"), Some(d("194690")));
+        let american = ["Subtotal 1,500 items 12.50", "Total 1,512.50"];
+        let separator = decimal_separator(american.into_iter());
+        assert_eq!(separator, Some('.'));
+        with_decimal_separator(separator, || {
+            assert_eq!(parse_amount("1,500"), Some(d("1500")));
+            assert_eq!(parse_amount("4.000"), Some(d("4.000")));
+        });
+        // Both in use, or too little evidence: no separator, no change.
+        assert_eq!(decimal_separator(["12,50 12.50 1,00"].into_iter()), None);
+        assert_eq!(decimal_separator(["12,50"].into_iter()), None);
     }
 
     #[test]
