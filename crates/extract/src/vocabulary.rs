@@ -669,7 +669,7 @@ pub fn names(text: &str, phrase: &str) -> bool {
 }
 
 /// Whether two words differ by at most one letter changed, added or dropped.
-fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+pub(crate) fn one_edit_apart(a: &[char], b: &[char]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;

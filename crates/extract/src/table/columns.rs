@@ -1,8 +1,10 @@
 //! The names a table's columns go by, in six languages, and the kind of column each names.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::cells::plain_label_words;
+use crate::vocabulary::one_edit_apart;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -511,6 +513,70 @@ fn kind_of(text: &str) -> Option<ColumnKind> {
         .iter()
         .find(|(_, names)| names.contains(&words))
         .map(|(k, _)| *k)
+        .or_else(|| misread_kind(&words))
+}
+
+/// A capital I read as an L, as OCR does on dotted capitals: the names squeezed, with every
+/// 'l' taken for an 'i' ("LV.A." and "L.V.A." are "I.V.A.").
+fn squeezed(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != ' ')
+        .map(|c| if c == 'l' { 'i' } else { c })
+        .collect()
+}
+
+/// Every column name squeezed, for [`misread_kind`]; the first kind named so wins.
+static SQUEEZED: LazyLock<HashMap<String, ColumnKind>> = LazyLock::new(|| {
+    let mut out = HashMap::new();
+    for (kind, names) in NAMES.iter() {
+        for name in names {
+            out.entry(squeezed(name)).or_insert(*kind);
+        }
+    }
+    out
+});
+
+/// The column names of two words or more, as letters per word, for [`misread_kind`].
+static SPLIT: LazyLock<Vec<(ColumnKind, Vec<Vec<char>>)>> = LazyLock::new(|| {
+    NAMES
+        .iter()
+        .flat_map(|(kind, names)| names.iter().map(move |n| (*kind, n)))
+        .filter(|(_, n)| n.contains(' '))
+        .map(|(kind, n)| (kind, n.split(' ').map(|w| w.chars().collect()).collect()))
+        .collect()
+});
+
+/// A column name as OCR misreads it on a photo: an I read as an L ("L.V.A."), or, in a name
+/// of two words or more, one word of four letters or more one letter off with its first
+/// letter right and another word exact ("Total Noto" for "Total Neto").
+fn misread_kind(words: &str) -> Option<ColumnKind> {
+    let short = squeezed(words);
+    if short.chars().count() >= 3
+        && let Some(kind) = SQUEEZED.get(&short)
+    {
+        return Some(*kind);
+    }
+    if !words.contains(' ') {
+        return None;
+    }
+    let got: Vec<Vec<char>> = words.split(' ').map(|w| w.chars().collect()).collect();
+    let close = |want: &[Vec<char>]| {
+        let mut exact = 0;
+        want.len() == got.len()
+            && got.iter().zip(want).all(|(g, w)| {
+                if g == w {
+                    exact += 1;
+                    true
+                } else {
+                    w.len() >= 4
+                        && g.first() == w.first()
+                        && g.len().abs_diff(w.len()) <= 1
+                        && one_edit_apart(g, w)
+                }
+            })
+            && exact >= 1
+    };
+    SPLIT.iter().find(|(_, want)| close(want)).map(|(k, _)| *k)
 }
 
 #[cfg(test)]
@@ -528,6 +594,20 @@ mod tests {
         assert_eq!(header_kind("P.Unitario"), Some(ColumnKind::UnitPrice));
         assert_eq!(header_kind("B.Imp."), Some(ColumnKind::Amount));
         assert_eq!(header_kind("P.U. HT"), Some(ColumnKind::UnitPrice));
+    }
+
+    /// As OCR read Panifiesto's header on a photo and a low-DPI scan of the invoice.
+    #[test]
+    fn a_column_name_misread_by_ocr_still_names_its_column() {
+        assert_eq!(header_kind("I.V.A."), Some(ColumnKind::TaxRate));
+        assert_eq!(header_kind("LV.A."), Some(ColumnKind::TaxRate));
+        assert_eq!(header_kind("L.V.A."), Some(ColumnKind::TaxRate));
+        assert_eq!(header_kind("Total Noto"), header_kind("Total Neto"));
+        assert!(header_kind("Total Noto").is_some());
+        // A word of three letters, a wrong first letter, or no word exact: no name.
+        assert_eq!(header_kind("Tatal Noto"), None);
+        assert_eq!(header_kind("Total Beto"), None);
+        assert_eq!(header_kind("Lva"), header_kind("Iva"));
     }
 
     #[test]
