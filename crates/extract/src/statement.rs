@@ -258,6 +258,16 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
     (found, end)
 }
 
+/// Whether a figure stands under one of the header's money columns; one with cents may reach
+/// right of the header's name by half its width, as right-aligned amounts do.
+fn under_money_column(text: &str, bbox: &BBox, columns: &[MoneyColumn]) -> bool {
+    let cents = has_cents(bare(text));
+    columns.iter().any(|c| {
+        let reach = if cents { c.span.width() / 2.0 } else { 0.0 };
+        bbox.x1.min(c.span.x1 + reach) - bbox.x0.max(c.span.x0) > 0.0
+    })
+}
+
 /// The amounts standing under the header's money columns when the row goes on past them
 /// ("02 May 2023 | -- | 4,000.00 | 4,204.31 | Mobile | 000000": a channel and a reference after
 /// the balance), the index of the first, which ends the description, and the index after the
@@ -266,17 +276,10 @@ fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
 /// a figure with cents may stand right of its header by up to half the header's width, as
 /// right-aligned figures under a short name do ("1,00" under "Addebiti").
 fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize, usize) {
-    let under = |w: &Word| {
-        let cents = has_cents(bare(&w.text));
-        columns.iter().any(|c| {
-            let reach = if cents { c.span.width() / 2.0 } else { 0.0 };
-            w.bbox.x1.min(c.span.x1 + reach) - w.bbox.x0.max(c.span.x0) > 0.0
-        })
-    };
     let found: Vec<(usize, Money)> = words
         .iter()
         .enumerate()
-        .filter(|(_, w)| under(w))
+        .filter(|(_, w)| under_money_column(&w.text, &w.bbox, columns))
         .filter_map(|(i, w)| Some((i, Money::of_word(w)?)))
         .collect();
     let end = found.first().map_or(words.len(), |(i, _)| *i);
@@ -544,7 +547,15 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
         let mut text_after = None;
         let (mut amounts, end) = match trailing_money(&words) {
             _ if amount_first && columns.is_empty() => (Vec::new(), words.len()),
-            (found, _) if found.is_empty() && !columns.is_empty() => {
+            // Figures a row ends with that stand under no money column (a time "19.16" at
+            // the end of the description) are text, where the columns hold the amounts.
+            (found, _)
+                if !columns.is_empty()
+                    && found
+                        .iter()
+                        .all(|m| !under_money_column(&m.raw, &m.bbox, &columns))
+                    && (found.is_empty() || !money_in_columns(&words, &columns).0.is_empty()) =>
+            {
                 let (found, end, after) = money_in_columns(&words, &columns);
                 text_after = Some(after);
                 (found, end)

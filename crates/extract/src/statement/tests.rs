@@ -574,3 +574,41 @@ fn an_amount_before_the_text_and_right_of_its_header_is_read() {
     assert_eq!(texts, ["BONIFICO", "COMMISSIONE RICARICA"]);
     assert_eq!(s.opening_balance.as_ref().unwrap().value, "468.80");
 }
+
+/// BancoPosta prints the amount under "Addebiti" before the text, and a card payment's text
+/// ends with the time of payment ("PAGAMENTO POS 23/08/2022 19.16"): under a header with
+/// money columns, that figure stands under none of them and is text, not the amount.
+#[test]
+fn a_figure_ending_the_text_outside_the_money_columns_is_not_the_amount() {
+    let s = read_rows(&[
+        &[
+            ("Data", 100.0),
+            ("Valuta", 300.0),
+            ("Addebiti", 600.0),
+            ("Accrediti", 1000.0),
+            ("Descrizione operazioni", 1350.0),
+        ],
+        &[
+            ("26/08/22", 100.0),
+            ("23/08/22", 300.0),
+            ("100,12", 620.0),
+            ("PAGAMENTO", 1350.0),
+            ("POS", 1530.0),
+            ("23/08/2022", 1610.0),
+            ("19.16", 1820.0),
+        ],
+        &[
+            ("27/08/22", 100.0),
+            ("27/08/22", 300.0),
+            ("250,00", 1020.0),
+            ("BONIFICO DA ROSSI", 1350.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2022-08-26".to_string(), "-100.12".to_string()),
+            ("2022-08-27".to_string(), "250.00".to_string()),
+        ]
+    );
+}
