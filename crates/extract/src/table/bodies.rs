@@ -108,7 +108,7 @@ fn is_forward_row(text: &str) -> bool {
 /// "Period" where "Charge Name ... Total" sits between them, each name centred on its column):
 /// a row close to the header with no figure, only column names, none over a column the header
 /// already names.
-fn stacked_names(header: &Row, row: &Row) -> Option<Vec<Column>> {
+fn stacked_names(header: &Row, row: &Row, below: bool) -> Option<Vec<Column>> {
     let (h, b) = (header.bbox(), row.bbox());
     let gap = (b.y0 - h.y1).max(h.y0 - b.y1);
     if row.page != header.page
@@ -123,9 +123,24 @@ fn stacked_names(header: &Row, row: &Row) -> Option<Vec<Column>> {
     let (found, unknown) = header_phrases(row);
     let (named, _) = header_phrases(header);
     let overlaps = |c: &Column| named.iter().any(|n| n.shares_x(c));
+    // Of two description columns ("Charge Name", "Service"), the second may go on below to
+    // say what it holds ("Service" over "Period"): that name is the column's, as the last
+    // line of a name over two rows is.
+    let descriptions = named
+        .iter()
+        .filter(|n| n.kind == ColumnKind::Description)
+        .count();
+    let renames = |c: &Column| {
+        below
+            && descriptions >= 2
+            && named
+                .iter()
+                .filter(|n| n.shares_x(c))
+                .all(|n| n.kind == ColumnKind::Description)
+    };
     let mut new: Vec<Column> = Vec::new();
     for col in found {
-        if overlaps(&col) {
+        if overlaps(&col) && !renames(&col) {
             return None;
         }
         // Only a column of figures or dates: a text column's name there ("Art-Nr-Kunde" over
@@ -156,10 +171,13 @@ pub(super) fn bodies(rows: &[Row]) -> Vec<(Vec<Column>, Vec<&Row>)> {
         let single = header_columns(row);
         let header = match single {
             Some(mut cols) if !bands || cols.iter().any(|c| c.kind.is_money()) => {
-                if let Some(above) = i.checked_sub(1).and_then(|j| stacked_names(row, &rows[j])) {
+                if let Some(above) = i
+                    .checked_sub(1)
+                    .and_then(|j| stacked_names(row, &rows[j], false))
+                {
                     cols.extend(above);
                 }
-                if let Some(below) = rows.get(i + 1).and_then(|r| stacked_names(row, r)) {
+                if let Some(below) = rows.get(i + 1).and_then(|r| stacked_names(row, r, true)) {
                     // A name split over the lines above and below ("Service" / "Period") is
                     // one column, of the kind its last word says.
                     cols.retain(|c| !below.iter().any(|b| b.shares_x(c)));

@@ -180,7 +180,35 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
             cols[at].kind = ColumnKind::Sku;
         }
     }
-    (cols, unknown, spans)
+    (stacked_into_one(cols), unknown, spans)
+}
+
+/// A name printed over two lines that one row took in whole, as a photo's taller boxes make it
+/// ("Service" over "Period"): one column, of the kind its last line says, as a name split
+/// over two rows is (see `bodies`).
+fn stacked_into_one(cols: Vec<Column>) -> Vec<Column> {
+    let stacked = |a: &BBox, b: &BBox| {
+        let overlap = a.x1.min(b.x1) - a.x0.max(b.x0);
+        overlap > 0.5 * a.width().min(b.width()) && a.vertical_overlap(b) < 0.5
+    };
+    let mut out: Vec<Column> = Vec::with_capacity(cols.len());
+    for col in cols {
+        match out.iter_mut().find(|c| stacked(&c.header, &col.header)) {
+            Some(other) => {
+                let lower = if col.header.center_y() > other.header.center_y() {
+                    &col
+                } else {
+                    &*other
+                };
+                let (kind, net) = (lower.kind, lower.net);
+                other.header = other.header.union(&col.header);
+                other.kind = kind;
+                other.net = net;
+            }
+            None => out.push(col),
+        }
+    }
+    out
 }
 
 /// Column names that say "the article" and head its name, or its code where another column

@@ -723,3 +723,54 @@ fn a_wrapped_description_beside_a_step_of_the_price_stays_with_its_item() {
         ]
     );
 }
+
+/// Netlify's header "Charge Name | Service / Period | Qty | Unit Price | Subtotal | Tax |
+/// Total", with "Period" printed under "Service", and its first item, as OCR read them (pixel
+/// boxes) on a low-DPI scan and on a photo. On the scan one row takes in both lines of the
+/// name; on the photo "Period" makes a row of its own under the header. Either way the column
+/// holds the service period, and the item's description is its charge name alone.
+#[test]
+fn a_name_over_two_lines_names_one_column_by_its_last_line() {
+    let scan = crate::testing::ocr_page(&[
+        ("Charge Name", [171.0, 1339.0, 473.0, 1430.0]),
+        ("Service", [627.0, 1303.0, 822.0, 1396.0]),
+        ("Period", [630.0, 1372.0, 812.0, 1461.0]),
+        ("Qty", [994.0, 1348.0, 1094.0, 1423.0]),
+        ("Unit Price", [1254.0, 1340.0, 1475.0, 1426.0]),
+        ("Subtotal", [1572.0, 1347.0, 1770.0, 1424.0]),
+        ("Tax", [1956.0, 1346.0, 2074.0, 1427.0]),
+        ("Total", [2239.0, 1343.0, 2368.0, 1423.0]),
+        ("Pro team plan", [110.0, 1550.0, 422.0, 1635.0]),
+        ("12/12/2023", [573.0, 1586.0, 824.0, 1665.0]),
+        ("11/13/2023 -", [573.0, 1515.0, 853.0, 1600.0]),
+        ("19.0", [1350.0, 1552.0, 1472.0, 1630.0]),
+        ("19.00", [1617.0, 1547.0, 1771.0, 1633.0]),
+        ("0.00", [1940.0, 1544.0, 2077.0, 1636.0]),
+        ("19.00", [2219.0, 1547.0, 2368.0, 1633.0]),
+    ]);
+    let photo = crate::testing::ocr_page(&[
+        ("Charge Name", [215.0, 1376.0, 493.0, 1460.0]),
+        ("Service", [620.0, 1336.0, 795.0, 1420.0]),
+        ("Period", [626.0, 1397.0, 791.0, 1484.0]),
+        ("Qty", [955.0, 1372.0, 1044.0, 1438.0]),
+        ("nit Price", [1221.0, 1363.0, 1385.0, 1429.0]),
+        ("Subtotal", [1485.0, 1354.0, 1671.0, 1429.0]),
+        ("Tax", [1853.0, 1347.0, 1962.0, 1420.0]),
+        ("Total", [2117.0, 1338.0, 2252.0, 1418.0]),
+        ("Pro team plan", [173.0, 1569.0, 448.0, 1648.0]),
+        ("11/13/2023 -", [577.0, 1531.0, 833.0, 1612.0]),
+        ("12/12/2023", [580.0, 1597.0, 803.0, 1665.0]),
+        ("19.0", [1280.0, 1554.0, 1397.0, 1628.0]),
+        ("19.00", [1534.0, 1546.0, 1682.0, 1623.0]),
+        ("0.00", [1834.0, 1538.0, 1967.0, 1622.0]),
+        ("19.00", [2101.0, 1536.0, 2254.0, 1614.0]),
+    ]);
+    for (name, page) in [("scan", scan), ("photo", photo)] {
+        let items = line_items(&rows(&[page]));
+        let read: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| (i.description.value.as_str(), i.amount.value.as_str()))
+            .collect();
+        assert_eq!(read, [("Pro team plan", "19.00")], "{name}");
+    }
+}
