@@ -113,7 +113,9 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
             match rows.last_mut() {
                 // Half the row's cells, or one of them almost wholly: on a photo taken at an
                 // angle the lines of two rows interleave, and joining on any overlap chains
-                // them into one.
+                // them into one. A cell over twice as tall as the line (a stray mark read as a
+                // glyph beside three rows of a table) holds each of them wholly, and would chain
+                // them too: it counts only with lines of its own height.
                 Some(row)
                     if 2 * row
                         .cells
@@ -121,10 +123,10 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
                         .filter(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.5)
                         .count()
                         >= row.cells.len()
-                        || row
-                            .cells
-                            .iter()
-                            .any(|c| c.bbox.vertical_overlap(&cell.bbox) > 0.8) =>
+                        || row.cells.iter().any(|c| {
+                            let (a, b) = (c.bbox.height(), cell.bbox.height());
+                            c.bbox.vertical_overlap(&cell.bbox) > 0.8 && a.max(b) <= 2.0 * a.min(b)
+                        }) =>
                 {
                     row.cells.push(cell)
                 }
@@ -343,6 +345,34 @@ mod tests {
                 .any(|r| r.contains("site1.com Renouvellement 1_an Propriétaire_1")),
             "{rows:?}"
         );
+    }
+
+    /// La Molienda Verde's invoice photographed: a mark beside the table, read as one tall
+    /// glyph, spans three item rows (pixel boxes as OCR gave them); each row stays its own.
+    #[test]
+    fn a_tall_stray_mark_does_not_chain_the_rows_beside_it() {
+        let page = crate::testing::ocr_page(&[
+            ("MERMELADA_DE_VINO", [470.0, 1104.0, 1430.0, 1168.0]),
+            ("2,60", [1817.0, 1104.0, 1914.0, 1164.0]),
+            ("15.60", [2174.0, 1101.0, 2292.0, 1163.0]),
+            ("避", [2021.0, 1050.0, 2103.0, 1245.0]),
+            ("MERMELADA_DE_VERMUT", [473.0, 1149.0, 1108.0, 1206.0]),
+            ("2,60", [1818.0, 1142.0, 1918.0, 1202.0]),
+            ("31,20", [2176.0, 1140.0, 2293.0, 1202.0]),
+            ("MERMELADA_DE_HIGO", [471.0, 1184.0, 1490.0, 1248.0]),
+            ("2,40", [1819.0, 1181.0, 1919.0, 1241.0]),
+            ("14,40", [2179.0, 1181.0, 2294.0, 1243.0]),
+        ]);
+        let rows: Vec<String> = super::rows(&[page]).iter().map(|r| r.text()).collect();
+        for item in ["VINO", "VERMUT", "HIGO"] {
+            assert_eq!(
+                rows.iter().filter(|r| r.contains(item)).count(),
+                1,
+                "{rows:?}"
+            );
+            let row = rows.iter().find(|r| r.contains(item)).unwrap();
+            assert_eq!(row.matches("MERMELADA").count(), 1, "{rows:?}");
+        }
     }
 
     #[test]
