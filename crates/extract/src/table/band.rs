@@ -5,7 +5,10 @@
 //! the same.
 
 use super::super::cells::Row;
-use super::{Column, ColumnKind, header_phrases};
+use super::columns::{header_kind, is_net_amount};
+use super::header::header_spans;
+use super::{Column, ColumnKind, cell_words, header_phrases};
+use ledgerline_core::page::BBox;
 
 /// The most rows a header band spans.
 const MAX_ROWS: usize = 5;
@@ -39,9 +42,16 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
         {
             break;
         }
-        let (found, _) = header_phrases(row);
+        let (mut found, _) = header_phrases(row);
         if n == 0 && found.is_empty() {
             return None;
+        }
+        // A name begun on the line above and finished on this one ("Taxable" over "Value")
+        // is read before this line's names alone ("Value").
+        if n > 0 {
+            let mut finished = finished_below(&rows[n - 1], row);
+            finished.append(&mut found);
+            found = finished;
         }
         for col in found {
             // Names stacked over one column ("Remise (-)" over "Charge (+)") are one column,
@@ -61,6 +71,79 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
         }
     }
     best
+}
+
+/// Names whose first line alone names nothing, finished on the line under the header
+/// ("Taxable" over "Value", beside "CGST" over "%"): the two lines together name a column the
+/// header does not already name.
+fn finished_below(header: &Row, below: &Row) -> Vec<Column> {
+    let (h, b) = (header.bbox(), below.bbox());
+    if below.page != header.page
+        || b.y0 - h.y1 > h.height()
+        || below
+            .cells
+            .iter()
+            .any(|c| c.text.chars().any(|ch| ch.is_ascii_digit()))
+    {
+        return Vec::new();
+    }
+    let (named, _, unknown) = header_spans(header);
+    let over: Vec<_> = header.cells.iter().flat_map(cell_words).collect();
+    let under: Vec<_> = below.cells.iter().flat_map(cell_words).collect();
+    let shares_x =
+        |a: &BBox, b: &BBox| a.x1.min(b.x1) - a.x0.max(b.x0) > 0.5 * a.width().min(b.width());
+    let mut out = Vec::new();
+    for span in unknown {
+        let words: Vec<_> = over
+            .iter()
+            .filter(|w| w.bbox.x0 >= span.x0 - 1.0 && w.bbox.x1 <= span.x1 + 1.0)
+            .collect();
+        // The run may hold more than the name ("Taxable CGST" read as one line over "Value %
+        // Amt"): each word, or two, with what stands under them.
+        let mut i = 0;
+        while i < words.len() {
+            let found = (1..=2.min(words.len() - i)).rev().find_map(|n| {
+                let first = &words[i..i + n];
+                let top = first[1..]
+                    .iter()
+                    .fold(first[0].bbox, |b, w| b.union(&w.bbox));
+                let second: Vec<_> = under.iter().filter(|w| shares_x(&w.bbox, &top)).collect();
+                if second.is_empty() {
+                    return None;
+                }
+                let phrase = first
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .chain(second.iter().map(|w| w.text.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let kind = header_kind(&phrase)?;
+                let bbox = second.iter().fold(top, |b, w| b.union(&w.bbox));
+                let taken = named
+                    .iter()
+                    .any(|c| c.header.x1.min(bbox.x1) > c.header.x0.max(bbox.x0));
+                (!taken).then(|| {
+                    let net = kind == ColumnKind::Amount && is_net_amount(&phrase);
+                    (
+                        n,
+                        Column {
+                            kind,
+                            header: bbox,
+                            net,
+                        },
+                    )
+                })
+            });
+            match found {
+                Some((n, col)) => {
+                    out.push(col);
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
 }
 
 /// A line-item header: a description, an amount and at least two more columns.
@@ -99,6 +182,59 @@ mod tests {
             &[("Gesamtbetrag", 900.0), ("198,00", 1500.0)],
         ]);
         assert_eq!(got, [("Trennblätter A4".to_string(), "198.00".to_string())]);
+    }
+
+    /// The Indian GST layout names its columns over two lines, and "Taxable" over "Value" is
+    /// one name beside "CGST" over "%": the line's amount is its taxable value, not its total
+    /// with both taxes.
+    #[test]
+    fn a_name_finished_on_the_next_line_names_its_column() {
+        let got = items(&[
+            &[
+                ("Sl", 100.0),
+                ("Description", 150.0),
+                ("of", 300.0),
+                ("HSN/", 700.0),
+                ("Qty", 900.0),
+                ("Rate", 1100.0),
+                ("Taxable", 1300.0),
+                ("CGST", 1450.0),
+                ("CGST", 1600.0),
+                ("SGST", 1700.0),
+                ("SGST", 1850.0),
+                ("Total", 2100.0),
+            ],
+            &[
+                ("No.", 100.0),
+                ("Goods/Services", 150.0),
+                ("SAC", 700.0),
+                ("Value", 1310.0),
+                ("%", 1450.0),
+                ("Amt", 1600.0),
+                ("%", 1700.0),
+                ("Amt", 1850.0),
+            ],
+            &[
+                ("1", 100.0),
+                ("Software consultancy services", 150.0),
+                ("998314", 700.0),
+                ("1 hrs", 900.0),
+                ("1,926.54", 1080.0),
+                ("1,926.54", 1290.0),
+                ("9.0", 1450.0),
+                ("173.39", 1590.0),
+                ("9.0", 1700.0),
+                ("173.39", 1840.0),
+                ("2,273.32", 2080.0),
+            ],
+        ]);
+        assert_eq!(
+            got,
+            [(
+                "Software consultancy services".to_string(),
+                "1926.54".to_string()
+            )]
+        );
     }
 
     #[test]
