@@ -26,16 +26,30 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
             })
             .collect()
     });
+    // OCR reads a printed "rn" as "m" ("Factuumummer"): the labels that hold one, as misread.
+    static MISREAD: LazyLock<Vec<(HeaderKey, Vec<String>, usize)>> = LazyLock::new(|| {
+        PLAIN
+            .iter()
+            .filter(|(_, label, _)| label.iter().any(|w| w.contains("rn")))
+            .map(|(key, label, chars)| {
+                let label = label.iter().map(|w| w.replace("rn", "m")).collect();
+                (*key, label, *chars)
+            })
+            .collect()
+    });
     let text = plain_label_words(&cell.text);
-    let mut best: Option<(HeaderKey, usize, usize)> = None;
-    for (key, label, chars) in PLAIN.iter() {
-        if let Some(n) = plain_prefix(&text, label)
-            && best.is_none_or(|b| *chars > b.2)
-        {
-            best = Some((*key, n, *chars));
+    let longest = |labels: &[(HeaderKey, Vec<String>, usize)]| {
+        let mut best: Option<(HeaderKey, usize, usize)> = None;
+        for (key, label, chars) in labels {
+            if let Some(n) = plain_prefix(&text, label)
+                && best.is_none_or(|b| *chars > b.2)
+            {
+                best = Some((*key, n, *chars));
+            }
         }
-    }
-    best.map(|(k, n, _)| (k, n))
+        best.map(|(k, n, _)| (k, n))
+    };
+    longest(&PLAIN).or_else(|| longest(&MISREAD))
 }
 
 /// Whether a candidate value for `key` is rather another field's label. Payment terms are the

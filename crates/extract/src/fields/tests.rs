@@ -421,3 +421,29 @@ fn a_label_takes_the_value_level_with_it_when_two_lines_share_a_row() {
     );
     assert_eq!(value(HeaderKey::Tax).as_deref(), Some("0.00"), "{found:?}");
 }
+
+/// A low-DPI scan of a Dutch invoice: OCR read "Factuurnummer" with its "rn" as an "m".
+#[test]
+fn a_label_whose_rn_ocr_read_as_m_is_still_the_label() {
+    let rows = rows_of(&[
+        &[("Factuumummer", 100.0), ("Factuurdatum", 600.0)],
+        &[("20230443", 100.0), ("28-08-2023", 600.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let value = |key| {
+        found
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.value.clone())
+    };
+    assert_eq!(
+        value(HeaderKey::InvoiceNumber).as_deref(),
+        Some("20230443"),
+        "{found:?}"
+    );
+    assert_eq!(
+        value(HeaderKey::InvoiceDate).as_deref(),
+        Some("2023-08-28"),
+        "{found:?}"
+    );
+}
