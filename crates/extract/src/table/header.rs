@@ -255,10 +255,14 @@ pub(super) fn header_columns(row: &Row) -> Option<Vec<Column>> {
     }
     let has_money = cols.iter().any(|c| c.kind.is_money());
     let has = |kind: ColumnKind| cols.iter().any(|c| c.kind == kind);
+    // A word OCR could not make out (".V.A." for "I.V.A.") leaves a header of codes and
+    // amounts ("Albarán | Fecha | ... | Total Neto", a list of delivery notes) still a header
+    // when it names four columns or more.
+    let listed = unknown == 1 && has(ColumnKind::Sku);
     let named = if unknown == 0 {
         cols.len() >= 3 || (cols.len() == 2 && has_money)
     } else {
-        cols.len() >= 4 && has(ColumnKind::Description) && has(ColumnKind::Amount)
+        cols.len() >= 4 && (has(ColumnKind::Description) || listed) && has(ColumnKind::Amount)
     };
     // The columns it does not name still hold their words.
     cols.extend(spans.into_iter().map(|header| Column {
@@ -278,6 +282,37 @@ pub fn is_header_row(row: &Row) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::tests::items;
+
+    /// Panifiesto's list of delivery notes photographed: OCR lost the "I" of "I.V.A.", and
+    /// the header of codes, dates and amounts still reads its rows.
+    #[test]
+    fn a_header_of_codes_and_amounts_with_one_word_unread_is_a_header() {
+        let got = items(&[
+            &[
+                ("Albarán", 100.0),
+                ("Fecha", 400.0),
+                ("Su nº pedido", 600.0),
+                ("Su nº albarán", 900.0),
+                ("Base impon.", 1200.0),
+                (".V.A.", 1500.0),
+                ("Total Neto", 1750.0),
+            ],
+            &[
+                ("25-101101-3.544", 100.0),
+                ("02-nov.-2025", 400.0),
+                ("7,88", 1250.0),
+                ("0,32", 1500.0),
+                ("8,20", 1800.0),
+            ],
+        ]);
+        assert_eq!(
+            got,
+            [(
+                "25-101101-3.544 02-nov.-2025".to_string(),
+                "7.88".to_string()
+            )]
+        );
+    }
 
     #[test]
     fn a_description_s_name_may_go_on_after_a_connector() {
