@@ -331,9 +331,13 @@ const WRAP_GAP: f32 = 3.0;
 /// ("GWDSTG-DIN976-" over "Art-Nr-Lieferant: A-4.8-(A2K)-M10X1000"). Only the description
 /// column's words are added.
 fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Column]) {
+    // A currency printed under the amount ("80,65" over "EUR") is no figure of its own: on a
+    // photo it can share the row of the description's line beside it.
+    let currency = |p: &[Word]| p.iter().all(|w| super::currency::is_currency_word(&w.text));
     let wrapped = parts.iter().enumerate().all(|(i, p)| {
         p.is_empty()
             || is_adjustment(p)
+            || currency(p)
             || matches!(
                 cols[i].kind,
                 ColumnKind::Description | ColumnKind::Sku | ColumnKind::Unnamed
@@ -343,7 +347,7 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
         return;
     };
     if let (true, Some((text, bbox, _))) = (wrapped, join(&parts[i])) {
-        description.value = format!("{} {}", description.value, text);
+        description.value = format!("{} {}", description.value, text).trim().to_string();
         description.raw = description.value.clone();
         description.bbox = description.bbox.union(&bbox);
     }

@@ -774,3 +774,25 @@ fn a_name_over_two_lines_names_one_column_by_its_last_line() {
         assert_eq!(read, [("Pro team plan", "19.00")], "{name}");
     }
 }
+
+/// Indeed's invoice photographed (pixel boxes as OCR gave them): the item's amount is printed
+/// above the middle of its description and its currency below, and the description shares the
+/// currency's row; it still describes the item.
+#[test]
+fn a_description_beside_the_amounts_currency_still_describes_the_item() {
+    let page = crate::testing::ocr_page(&[
+        ("Beschreibung", [859.0, 1072.0, 1110.0, 1129.0]),
+        ("/", [1125.0, 1072.0, 1140.0, 1129.0]),
+        ("Memo", [1150.0, 1072.0, 1252.0, 1129.0]),
+        ("Betrag", [1974.0, 1064.0, 2127.0, 1139.0]),
+        ("80,65", [2025.0, 1142.0, 2141.0, 1201.0]),
+        ("August 2022 Sponsored Jobs", [201.0, 1176.0, 937.0, 1229.0]),
+        ("EUR", [2034.0, 1200.0, 2143.0, 1259.0]),
+    ]);
+    let items = line_items(&rows(&[page]));
+    let read: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i.description.value.as_str(), i.amount.value.as_str()))
+        .collect();
+    assert_eq!(read, [("August 2022 Sponsored Jobs", "80.65")]);
+}
