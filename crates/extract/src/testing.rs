@@ -23,6 +23,11 @@ pub fn rows_page(rows: &[&[(&str, f32)]], width: impl Fn(&str) -> f32, source: T
             confidence: 1.0,
         })
         .collect();
+    a4_page(words, source)
+}
+
+/// An upright A4 page at 300 DPI of the given words, grouped into lines as the reader does.
+fn a4_page(words: Vec<Word>, source: TextSource) -> Page {
     Page {
         index: 0,
         width: 2480,
@@ -54,15 +59,5 @@ pub fn ocr_page(lines: &[(&str, [f32; 4])]) -> Page {
             confidence: 1.0,
         })
         .collect();
-    Page {
-        index: 0,
-        width: 2480,
-        height: 3508,
-        dpi: Some(300.0),
-        rotation: 0,
-        skew_degrees: 0.0,
-        source: TextSource::Ocr,
-        lines: group_words(words, TextSource::Ocr),
-        regions: Vec::new(),
-    }
+    a4_page(words, TextSource::Ocr)
 }

@@ -154,12 +154,7 @@ fn a_spanish_header_box_gives_its_number_with_the_series() {
         &[("Número de pedido", 100.0), ("4711", 500.0)],
     ]);
     let found = header_fields(&rows, DateOrder::DayFirst);
-    let value = |key| {
-        found
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, f)| f.value.clone())
-    };
+    let value = |key| value_of(&found, key);
     assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("25-5469"));
     assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2025-11-28"));
 }
@@ -408,12 +403,7 @@ fn a_label_takes_the_value_level_with_it_when_two_lines_share_a_row() {
     ]);
     let rows = crate::cells::rows(&[page]);
     let found = header_fields(&rows, DateOrder::MonthFirst);
-    let value = |key| {
-        found
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, f)| f.value.clone())
-    };
+    let value = |key| value_of(&found, key);
     assert_eq!(
         value(HeaderKey::Total).as_deref(),
         Some("75.87"),
@@ -430,12 +420,7 @@ fn a_label_whose_rn_ocr_read_as_m_is_still_the_label() {
         &[("20230443", 100.0), ("28-08-2023", 600.0)],
     ]);
     let found = header_fields(&rows, DateOrder::DayFirst);
-    let value = |key| {
-        found
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, f)| f.value.clone())
-    };
+    let value = |key| value_of(&found, key);
     assert_eq!(
         value(HeaderKey::InvoiceNumber).as_deref(),
         Some("20230443"),
@@ -446,4 +431,12 @@ fn a_label_whose_rn_ocr_read_as_m_is_still_the_label() {
         Some("2023-08-28"),
         "{found:?}"
     );
+}
+
+/// The value found for `key`, if any.
+fn value_of(found: &[(HeaderKey, Field)], key: HeaderKey) -> Option<String> {
+    found
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, f)| f.value.clone())
 }
