@@ -496,8 +496,25 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                 continue;
             }
             let carried_here = carried.take();
+            // OCR can miss the amount's cell on a faint scan where it read the row's other
+            // amount ("SUBTOTAL 63,60" beside an empty "TOTAL"): on an item's row, one with a
+            // description, that one, with cents, stands in (a totals row has no description).
             let amount = join(&parts[amount_col])
-                .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some());
+                .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some())
+                .or_else(|| {
+                    let others = (0..cols.len())
+                        .rev()
+                        .filter(|&i| i != amount_col && cols[i].kind == ColumnKind::Amount);
+                    others
+                        .filter_map(|i| join(&parts[i]))
+                        .find(|(t, _, _)| looks_like_money(t))
+                        .filter(|_| {
+                            parts[amount_col].is_empty()
+                                && cols.iter().enumerate().any(|(i, c)| {
+                                    c.kind == ColumnKind::Description && !parts[i].is_empty()
+                                })
+                        })
+                });
             let description_col = cols.iter().position(|c| c.kind == ColumnKind::Description);
             let is_priced = |parts: &[Vec<Word>]| {
                 cols.iter().enumerate().any(|(i, c)| {

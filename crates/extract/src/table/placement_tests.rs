@@ -130,3 +130,45 @@ fn sizes_are_figures_with_a_unit_of_measure() {
         assert!(!super::is_size(code), "{code}");
     }
 }
+
+/// A faint scan of Conservera Prepirineo's invoice: OCR missed the TOTAL cell of some rows
+/// and read their SUBTOTAL. That amount stands in on an item's row; a row with an amount and
+/// no description (a sum under the table) is still no item.
+#[test]
+fn an_items_other_amount_stands_in_where_ocr_missed_its_amount() {
+    let got = items(&[
+        &[
+            ("ARTÍCULO", 100.0),
+            ("DESCRIPCIÓN", 400.0),
+            ("CANTIDAD", 1000.0),
+            ("PRECIO UNIDAD", 1250.0),
+            ("SUBTOTAL", 1600.0),
+            ("DTO.", 1850.0),
+            ("TOTAL", 2100.0),
+        ],
+        &[
+            ("105PV121", 100.0),
+            ("PATÉ DE PIMIENTOS VERDES FRITOS", 400.0),
+            ("24,00", 1050.0),
+            ("2,65", 1300.0),
+            ("63,60", 1650.0),
+            ("63,60", 2110.0),
+        ],
+        &[
+            ("105P280", 100.0),
+            ("PATÉ DE PIMIENTOS ASADOS", 400.0),
+            ("63,60", 1650.0),
+        ],
+        &[("127,20", 1650.0)],
+    ]);
+    assert_eq!(
+        got,
+        [
+            (
+                "PATÉ DE PIMIENTOS VERDES FRITOS".to_string(),
+                "63.60".to_string()
+            ),
+            ("PATÉ DE PIMIENTOS ASADOS".to_string(), "63.60".to_string()),
+        ]
+    );
+}
