@@ -66,6 +66,13 @@ impl BBox {
             (overlap / shorter).max(0.0)
         }
     }
+    /// One box over or under the other in the same column: they share over half the narrower
+    /// one's width and under half the shorter one's height (a name or a description printed
+    /// over two lines).
+    pub fn stacked_with(&self, other: &BBox) -> bool {
+        let overlap = self.x1.min(other.x1) - self.x0.max(other.x0);
+        overlap > 0.5 * self.width().min(other.width()) && self.vertical_overlap(other) < 0.5
+    }
 }
 
 /// Where a piece of text came from.

@@ -154,10 +154,7 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
 /// before "Renouvellement" when the scan shifted one a few pixels left of the other.
 fn reading_order(cells: &mut [Cell]) {
     cells.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-    let stacked = |a: &Cell, b: &Cell| {
-        let overlap = a.bbox.x1.min(b.bbox.x1) - a.bbox.x0.max(b.bbox.x0);
-        overlap > 0.5 * a.bbox.width().min(b.bbox.width()) && a.bbox.vertical_overlap(&b.bbox) < 0.5
-    };
+    let stacked = |a: &Cell, b: &Cell| a.bbox.stacked_with(&b.bbox);
     let mut start = 0;
     while start < cells.len() {
         // A column: the cells after `start` that each sit under or over one already in it.

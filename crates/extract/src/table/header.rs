@@ -187,13 +187,9 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
 /// ("Service" over "Period"): one column, of the kind its last line says, as a name split
 /// over two rows is (see `bodies`).
 fn stacked_into_one(cols: Vec<Column>) -> Vec<Column> {
-    let stacked = |a: &BBox, b: &BBox| {
-        let overlap = a.x1.min(b.x1) - a.x0.max(b.x0);
-        overlap > 0.5 * a.width().min(b.width()) && a.vertical_overlap(b) < 0.5
-    };
     let mut out: Vec<Column> = Vec::with_capacity(cols.len());
     for col in cols {
-        match out.iter_mut().find(|c| stacked(&c.header, &col.header)) {
+        match out.iter_mut().find(|c| c.header.stacked_with(&col.header)) {
             Some(other) => {
                 let lower = if col.header.center_y() > other.header.center_y() {
                     &col
