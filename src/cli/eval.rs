@@ -128,6 +128,11 @@ pub enum EvalCommand {
         /// The first day held out (YYYY-MM-DD), with --history.
         #[arg(long, requires = "history")]
         split: Option<String>,
+        /// The first day no longer held out (YYYY-MM-DD), with --split: "--split 2021-10-01
+        /// --until 2022-01-01" scores one quarter, as a company served for a quarter after an
+        /// import would be. Every line from --split on by default.
+        #[arg(long, requires = "split")]
+        until: Option<String>,
         /// The company the file's lines belong to, when it has no company column.
         #[arg(long, default_value = "LEDGER")]
         company: String,
@@ -310,6 +315,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             limit,
             history: Some(history),
             split: Some(split),
+            until,
             company,
             chart,
             decimal_comma,
@@ -317,10 +323,28 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
         } => {
             let split = ledgerline::history::Date::parse(&split)
                 .with_context(|| format!("--split {split:?} is not a date; write it YYYY-MM-DD"))?;
-            let records = ledgerline::import::read_file(&history, Some(&company), decimal_comma)?;
+            let until = until
+                .map(|u| {
+                    ledgerline::history::Date::parse(&u).with_context(|| {
+                        format!("--until {u:?} is not a date; write it YYYY-MM-DD")
+                    })
+                })
+                .transpose()?;
+            if let Some(until) = until {
+                anyhow::ensure!(
+                    until > split,
+                    "--until {until} is not after --split {split}: nothing would be held out"
+                );
+            }
+            let mut records =
+                ledgerline::import::read_file(&history, Some(&company), decimal_comma)?;
+            records.retain(|r| until.is_none_or(|u| r.posting_date < u));
             let chart = chart.map(|p| Chart::load(&p)).transpose()?;
             let cache = globals.model_cache();
-            let name = format!("{} (from {split} held out)", history.display());
+            let name = match until {
+                Some(until) => format!("{} ({split} to {until} held out)", history.display()),
+                None => format!("{} (from {split} held out)", history.display()),
+            };
             globals.runtime()?.block_on(suggest_file(
                 &cache,
                 &name,
@@ -487,7 +511,7 @@ async fn suggest_file(
         .collect();
     let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
     let work = tempfile::tempdir()?;
-    let index = EdgeIndex::open_with(&work.path().join("index"), quantization)?;
+    let index = EdgeIndex::open_with(&work.path().join("index"), quantization)?.exact();
     println!("index vectors: {quantization}");
     let started = std::time::Instant::now();
     let split = Split {
@@ -518,7 +542,7 @@ async fn suggest(
     let run = |name: &'static str, dir: &'static str, chart: Chart, split: Split, fields| {
         let (queue, work) = (&queue, work.path());
         async move {
-            let index = EdgeIndex::open_with(&work.join(dir), quantization)?;
+            let index = EdgeIndex::open_with(&work.join(dir), quantization)?.exact();
             let started = std::time::Instant::now();
             let report = evaluate(name, &chart, split, fields, queue, &index, work).await?;
             print!("{report}");

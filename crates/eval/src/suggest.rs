@@ -44,6 +44,8 @@ pub struct FieldReport {
     /// (`None` when there are none).
     pub known: Option<(f64, f64, usize)>,
     pub unknown: Option<(f64, f64, usize)>,
+    /// The mean confidence of the top candidate: above `top1`, the field is overconfident.
+    pub mean_confidence: f64,
 }
 
 /// Lines postable without review at a target precision.
@@ -112,7 +114,24 @@ impl fmt::Display for SuggestReport {
             f,
             "  (vendor-mode: the vendor's most frequent value in the history, else the company's; vendor+text: the same for vendor and description; ceiling: the line's value is among the vendor's past values, the most that choosing among them can reach; subsets: top-1 vs vendor-mode)"
         )?;
-        writeln!(f, "  expected calibration error: {:.4}", self.ece)?;
+        let confidence: Vec<String> = self
+            .fields
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {:.3} vs {:.3}",
+                    r.field.name(),
+                    r.mean_confidence,
+                    r.top1
+                )
+            })
+            .collect();
+        writeln!(
+            f,
+            "  expected calibration error: {:.4} (mean confidence vs top-1: {})",
+            self.ece,
+            confidence.join(", ")
+        )?;
         for p in &self.postable {
             // The threshold comes from the calibration period; when the held-out lines above it
             // fall short of the target, the share is no promise and says so.
@@ -299,6 +318,12 @@ pub async fn evaluate(
                 / n,
             known: subset(true),
             unknown: subset(false),
+            mean_confidence: test
+                .iter()
+                .filter_map(|s| s.best(*field))
+                .map(|c| c.confidence as f64)
+                .sum::<f64>()
+                / n,
         });
         for (s, r) in test.iter().zip(&split.test) {
             if let Some(c) = s.best(*field) {

@@ -9,8 +9,8 @@ use qdrant_edge::{
     FieldCondition, FieldIndexOperations, Filter, JsonPath, Match, NamedQuery, PayloadFieldSchema,
     PayloadSchemaType, PointId, PointInsertOperations, PointOperations, PointStruct,
     QuantizationConfig, QueryEnum, QueryRequest, ScalarQuantizationConfig, ScalarType,
-    ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal, VectorStructInternal,
-    WithPayloadInterface, WithVector,
+    ScoringQuery, ScrollRequest, SearchParams, UpdateOperation, VectorInternal,
+    VectorStructInternal, WithPayloadInterface, WithVector,
 };
 
 use super::payload::{from_payload, point_id, to_payload};
@@ -22,6 +22,8 @@ use crate::embed::DIMENSIONS;
 pub struct EdgeIndex {
     shard: Arc<EdgeShard>,
     path: PathBuf,
+    /// Every search scans every vector (see [`EdgeIndex::exact`]).
+    exact: bool,
 }
 
 fn op_err(e: impl std::fmt::Display) -> IndexError {
@@ -114,7 +116,17 @@ impl EdgeIndex {
         Ok(EdgeIndex {
             shard: Arc::new(shard),
             path: dir.to_path_buf(),
+            exact: false,
         })
+    }
+
+    /// Searches that scan every vector instead of walking the HNSW graph. The graph is built
+    /// from a random seed, so among lines whose texts tie (a vendor's hundreds of identical
+    /// names) each build finds other neighbours: an evaluation that must give the same figures
+    /// on every run searches exactly, at the cost of time.
+    pub fn exact(mut self) -> EdgeIndex {
+        self.exact = true;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -159,6 +171,10 @@ impl VectorIndex for EdgeIndex {
     }
 
     async fn search(&self, query: Query) -> Result<Vec<Neighbour>, IndexError> {
+        let params = self.exact.then(|| SearchParams {
+            exact: true,
+            ..SearchParams::default()
+        });
         self.blocking(move |shard| {
             let request = QueryRequest {
                 prefetches: vec![],
@@ -170,7 +186,7 @@ impl VectorIndex for EdgeIndex {
                 score_threshold: None,
                 limit: query.limit,
                 offset: 0,
-                params: None,
+                params,
                 with_vector: WithVector::Bool(false),
                 with_payload: WithPayloadInterface::Bool(true),
             };
