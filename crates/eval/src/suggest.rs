@@ -162,9 +162,10 @@ impl fmt::Display for SuggestReport {
                 .take(4)
                 .map(|(w, name)| format!("{name} {w:+.2}"))
                 .collect();
+            let trees = self.ranker.trees.get(&r.field).map_or(0, Vec::len);
             writeln!(
                 f,
-                "  {} ranker relies most on: {}",
+                "  {} ranker relies most on: {}; {trees} boosted trees",
                 r.field.name(),
                 top.join(", ")
             )?;

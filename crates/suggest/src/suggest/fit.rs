@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::boost::{BoostParams, Example, fit_trees};
 use super::calibrate::Calibration;
 use super::habits::{Habits, ledger_path, read_ledger};
-use super::rank::{Choices, CompanyModel, FEATURES, Ranker, rank_with_choices};
+use super::rank::{Choices, CompanyModel, FEATURES, Ranker, dot, rank_with_choices};
 use super::vote::VoteParams;
 use super::{LineQuery, SuggestError, Suggestion, calibration_path, embedding_text};
 use crate::embed::EmbedQueue;
@@ -161,6 +162,7 @@ fn fit_replayed(
     };
     if let Some(w) = fit_logit(&examples) {
         ranker.fields.insert(Field::Account, w.to_vec());
+        boost_on(&mut ranker, Field::Account, &w, &examples);
     }
     model.ranker = ranker.clone();
     let mut by_field: BTreeMap<Field, Vec<Example>> = BTreeMap::new();
@@ -175,6 +177,7 @@ fn fit_replayed(
     for (field, examples) in by_field {
         if let Some(w) = fit_logit(&examples) {
             ranker.fields.insert(field, w.to_vec());
+            boost_on(&mut ranker, field, &w, &examples);
         }
     }
     model.ranker = ranker.clone();
@@ -265,8 +268,13 @@ async fn neighbours_before(
     Ok(out)
 }
 
-/// One line's candidates for one field and the position of the right one.
-type Example = (Vec<[f64; FEATURES]>, usize);
+/// Trees for what the fitted weights `w` still get wrong on `examples`.
+fn boost_on(ranker: &mut Ranker, field: Field, w: &[f64; FEATURES], examples: &[Example]) {
+    let trees = fit_trees(examples, |x| dot(w, x), &BoostParams::default());
+    if !trees.is_empty() {
+        ranker.trees.insert(field, trees);
+    }
+}
 
 fn example(r: &HistoryRecord, choices: &[Choices], field: Field) -> Option<Example> {
     let c = choices.iter().find(|c| c.field == field)?;

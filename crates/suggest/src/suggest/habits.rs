@@ -39,6 +39,44 @@ pub fn text_key(memo: &str) -> String {
         .to_lowercase()
 }
 
+/// The words a line is known by: those of its vendor's name and of its description,
+/// lower-cased, of three characters or more with a letter among them, each once. A new vendor
+/// is coded by the values its words went with ("college", "hotel", "borough of").
+pub fn words(vendor: Option<&str>, memo: &str) -> Vec<String> {
+    let mut out: Vec<String> = vendor
+        .unwrap_or_default()
+        .split(|c: char| !c.is_alphanumeric())
+        .chain(memo.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 3 && w.chars().any(char::is_alphabetic))
+        .map(str::to_lowercase)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Lines a word must have been seen on before it says anything.
+const MIN_WORD_LINES: u32 = 3;
+
+/// What a line's words say about each value of a field: `(shares[value] + prior(value) * base)
+/// / words` is the mean over its known words of the value's smoothed share among their lines.
+#[derive(Debug, Clone, Default)]
+pub struct WordShares {
+    pub shares: HashMap<Option<String>, f64>,
+    pub base: f64,
+    pub words: usize,
+}
+
+impl WordShares {
+    /// The value's share, given its share of all the company's lines; `None` when none of the
+    /// line's words is known.
+    pub fn share(&self, value: &Option<String>, prior: f64) -> Option<f64> {
+        (self.words > 0).then(|| {
+            (self.shares.get(value).copied().unwrap_or(0.0) + prior * self.base) / self.words as f64
+        })
+    }
+}
+
 /// `ln(1 + |amount|)`, the scale amounts are compared on.
 pub fn log_amount(amount: rust_decimal::Decimal) -> f64 {
     amount.abs().to_f64().unwrap_or(0.0).ln_1p()
@@ -128,6 +166,28 @@ pub struct FieldHabits {
     pub with_account: HashMap<(String, Option<String>), Usage>,
     /// The vendor's values with each account, for dimensions.
     pub by_vendor_account: HashMap<(String, String), HashMap<Option<String>, u32>>,
+    /// Per word (see [`words`]): its lines, and its values on them.
+    pub by_word: HashMap<String, (u32, HashMap<Option<String>, u32>)>,
+}
+
+impl FieldHabits {
+    /// What `words` say about each value (see [`WordShares`]).
+    pub fn word_shares(&self, words: &[String]) -> WordShares {
+        let mut out = WordShares::default();
+        for w in words {
+            let Some((lines, values)) = self.by_word.get(w).filter(|(n, _)| *n >= MIN_WORD_LINES)
+            else {
+                continue;
+            };
+            let denominator = f64::from(*lines) + 1.0;
+            for (value, count) in values {
+                *out.shares.entry(value.clone()).or_default() += f64::from(*count) / denominator;
+            }
+            out.base += 1.0 / denominator;
+            out.words += 1;
+        }
+        out
+    }
 }
 
 /// Every field's counts for one company.
@@ -161,9 +221,15 @@ impl Habits {
         let amount = log_amount(r.amount);
         let vendor = vendor_key(r.vendor_name.as_deref(), r.vendor_id.as_deref());
         let text = text_key(&r.memo);
+        let words = words(r.vendor_name.as_deref(), &r.memo);
         for field in Field::ALL {
             let value = field.of(r).map(str::to_string);
             let h = self.fields.entry(field).or_default();
+            for w in &words {
+                let (lines, values) = h.by_word.entry(w.clone()).or_default();
+                *lines += 1;
+                *values.entry(value.clone()).or_default() += 1;
+            }
             h.overall
                 .entry(value.clone())
                 .or_default()
@@ -315,6 +381,38 @@ mod tests {
             customer: None,
             modified_at: String::new(),
         }
+    }
+
+    #[test]
+    fn a_new_vendors_words_say_what_the_lines_they_were_on_went_to() {
+        assert_eq!(
+            words(Some("Newham College (F.E.)"), "fees 2021 Q3"),
+            ["college", "fees", "newham"]
+        );
+        let mut lines = Vec::new();
+        for (n, vendor) in ["Barnet College", "Lambeth College", "Morley College"]
+            .iter()
+            .enumerate()
+        {
+            lines.push(line(&format!("c{n}"), 1, vendor, "544075", None));
+        }
+        for n in 0..6 {
+            lines.push(line(&format!("h{n}"), 2, "Waterloo Hotel", "537000", None));
+        }
+        let h = Habits::from_records(&lines);
+        let account = h.field(Field::Account).unwrap();
+        let said = account.word_shares(&words(Some("Newham College"), ""));
+        // "college" is known (three lines), "newham" is not.
+        assert_eq!(said.words, 1);
+        let college = said.share(&Some("544075".into()), 3.0 / 9.0).unwrap();
+        let hotel = said.share(&Some("537000".into()), 6.0 / 9.0).unwrap();
+        assert!(college > 0.8 && hotel < 0.2, "{college} {hotel}");
+        assert!(
+            account
+                .word_shares(&words(Some("Acme"), ""))
+                .share(&None, 0.5)
+                .is_none()
+        );
     }
 
     #[test]

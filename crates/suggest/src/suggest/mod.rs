@@ -8,6 +8,7 @@
 //! [`Chart`] rules, with weights [`fit`] learnt from the company's latest period. Charts,
 //! ledgers, rankers and calibrations live under `<data_dir>/companies/<company>/`.
 
+pub mod boost;
 pub mod calibrate;
 pub mod fit;
 pub mod habits;

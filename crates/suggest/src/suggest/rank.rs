@@ -10,8 +10,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::boost::{self, Tree};
 use super::calibrate::Calibration;
-use super::habits::{Habits, Values, log_amount, text_key, vendor_key};
+use super::habits::{Habits, Values, WordShares, log_amount, text_key, vendor_key, words};
 use super::vote::{Tally, VoteParams, tally};
 use super::{Candidate, FieldSuggestion, LineQuery, Precedent, Suggestion};
 use crate::index::Neighbour;
@@ -19,7 +20,7 @@ use ledgerline_core::company::{Chart, CompanyError, Field};
 use ledgerline_core::history::day_number;
 
 /// Features per candidate; see [`features`] for their order.
-pub const FEATURES: usize = 29;
+pub const FEATURES: usize = 30;
 
 /// Names of the features, in order, for `ranker.json` and for reading weights.
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -52,6 +53,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "the vendor's lines at exactly this amount (log)",
     "how usual this amount is for the vendor and value (log)",
     "vendor share over the last months (log, smoothed)",
+    "share among the lines of the line's words (log), for a new vendor",
 ];
 
 /// Two amounts within this on the [`log_amount`] scale (about 5%) are "about" the same.
@@ -77,6 +79,9 @@ pub struct Ranker {
     /// recorded reads 0, and is refitted at the next lines learnt.
     #[serde(default)]
     pub history_lines: usize,
+    /// Boosted trees per field, added to the weights' score (see `boost`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trees: BTreeMap<Field, Vec<Tree>>,
 }
 
 impl Ranker {
@@ -104,6 +109,11 @@ impl Ranker {
             }
             _ => Ranker::prior(),
         }
+    }
+
+    /// A candidate's score for `field`: the weights' sum plus the trees'.
+    pub fn score(&self, field: Field, weights: &[f64; FEATURES], x: &[f64; FEATURES]) -> f64 {
+        dot(weights, x) + self.trees.get(&field).map_or(0.0, |t| boost::score(t, x))
     }
 
     pub fn load(path: &Path) -> Result<Option<Ranker>, CompanyError> {
@@ -138,6 +148,7 @@ struct Line {
     text: String,
     day: Option<i64>,
     amount: Option<f64>,
+    words: Vec<String>,
 }
 
 fn log_scaled(days: i64) -> f64 {
@@ -165,6 +176,8 @@ struct Totals<'a> {
     /// The vendor's kept amounts about and exactly at this line's, over all values.
     near: u32,
     same: u32,
+    /// What the line's words say about each value.
+    words: WordShares,
 }
 
 /// How many of `amounts` lie within `within` of `amount`.
@@ -181,6 +194,7 @@ fn totals<'a>(
     line: &Line,
     account: Option<&str>,
     query_vendor: Option<&str>,
+    words: WordShares,
 ) -> Totals<'a> {
     let habits = model.habits.field(field);
     let vendor = habits.and_then(|h| h.by_vendor.get(&line.vendor));
@@ -227,6 +241,7 @@ fn totals<'a>(
             .filter(|_| field == Field::Account)
             .and_then(|v| model.chart.vendor_defaults.get(v))
             .map(String::as_str),
+        words,
     }
 }
 
@@ -334,8 +349,15 @@ fn features(
     }
     let overall = habits.and_then(|h| h.overall.get(&key));
     let lines = model.habits.lines().max(1) as f64;
-    let prior = (overall.map_or(0.0, |u| u.count as f64) / lines + 1e-4).ln() / 10.0;
-    x[10] = prior;
+    let share = overall.map_or(0.0, |u| u.count as f64) / lines;
+    x[10] = (share + 1e-4).ln() / 10.0;
+    // A known vendor's words mostly count its own lines again; for a new one they are what
+    // its name has in common with the vendors before it.
+    if vendor.is_none()
+        && let Some(words) = totals.words.share(&key, share)
+    {
+        x[29] = (words + 1e-4).ln() / 10.0;
+    }
     x[11] = overall.map_or(1.0, |u| log_scaled(day(u.last_day) - u.last_day));
     if vendor.is_none() {
         // A vendor never seen before: the company's habits and the neighbours are all there is,
@@ -356,7 +378,7 @@ fn features(
     x
 }
 
-fn dot(w: &[f64; FEATURES], x: &[f64; FEATURES]) -> f64 {
+pub(super) fn dot(w: &[f64; FEATURES], x: &[f64; FEATURES]) -> f64 {
     w.iter().zip(x).map(|(a, b)| a * b).sum()
 }
 
@@ -374,6 +396,7 @@ pub fn rank_with_choices(
         text: text_key(&query.description),
         day: query.date.map(day_number),
         amount: query.amount.map(log_amount),
+        words: words(query.vendor.as_deref(), &query.description),
     };
     let chart = &model.chart;
     let mut fields = Vec::new();
@@ -383,9 +406,18 @@ pub fn rank_with_choices(
         let (tallies, sum) = tally(chart, params, query, neighbours, field);
         let mut values: Vec<Option<String>> =
             tallies.keys().map(|v| v.map(str::to_string)).collect();
+        let mut word_shares = WordShares::default();
         if let Some(h) = model.habits.field(field) {
-            if let Some(vendor) = h.by_vendor.get(&line.vendor) {
-                values.extend(vendor.keys().cloned());
+            word_shares = h.word_shares(&line.words);
+            match h.by_vendor.get(&line.vendor) {
+                Some(vendor) => values.extend(vendor.keys().cloned()),
+                // A new vendor's words suggest the values their lines went with.
+                None => {
+                    let mut by_words: Vec<(&Option<String>, f64)> =
+                        word_shares.shares.iter().map(|(v, s)| (v, *s)).collect();
+                    by_words.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                    values.extend(by_words.into_iter().take(3).map(|(v, _)| v.clone()));
+                }
             }
             // The company's most used values give a new vendor something to rank.
             let mut common: Vec<(&Option<String>, u32)> =
@@ -420,6 +452,7 @@ pub fn rank_with_choices(
             &line,
             chosen_account.as_deref(),
             query.vendor.as_deref(),
+            word_shares,
         );
         let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
             .into_iter()
@@ -434,7 +467,7 @@ pub fn rank_with_choices(
                     knn,
                     chosen_account.as_deref(),
                 );
-                let s = dot(&weights, &x);
+                let s = model.ranker.score(field, &weights, &x);
                 (v, x, s)
             })
             .collect();
