@@ -408,11 +408,12 @@ pub fn rank_with_choices(
             tallies.keys().map(|v| v.map(str::to_string)).collect();
         let mut word_shares = WordShares::default();
         if let Some(h) = model.habits.field(field) {
-            word_shares = h.word_shares(&line.words);
             match h.by_vendor.get(&line.vendor) {
                 Some(vendor) => values.extend(vendor.keys().cloned()),
-                // A new vendor's words suggest the values their lines went with.
+                // A new vendor's words suggest the values their lines went with (a known
+                // vendor's are not asked: see `features`).
                 None => {
+                    word_shares = h.word_shares(&line.words);
                     let mut by_words: Vec<(&Option<String>, f64)> =
                         word_shares.shares.iter().map(|(v, s)| (v, *s)).collect();
                     by_words.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
