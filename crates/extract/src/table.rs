@@ -502,18 +502,18 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             let amount = join(&parts[amount_col])
                 .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some())
                 .or_else(|| {
-                    let others = (0..cols.len())
+                    let described = cols
+                        .iter()
+                        .enumerate()
+                        .any(|(i, c)| c.kind == ColumnKind::Description && !parts[i].is_empty());
+                    if !parts[amount_col].is_empty() || !described {
+                        return None;
+                    }
+                    (0..cols.len())
                         .rev()
-                        .filter(|&i| i != amount_col && cols[i].kind == ColumnKind::Amount);
-                    others
+                        .filter(|&i| i != amount_col && cols[i].kind == ColumnKind::Amount)
                         .filter_map(|i| join(&parts[i]))
                         .find(|(t, _, _)| looks_like_money(t))
-                        .filter(|_| {
-                            parts[amount_col].is_empty()
-                                && cols.iter().enumerate().any(|(i, c)| {
-                                    c.kind == ColumnKind::Description && !parts[i].is_empty()
-                                })
-                        })
                 });
             let description_col = cols.iter().position(|c| c.kind == ColumnKind::Description);
             let is_priced = |parts: &[Vec<Word>]| {
