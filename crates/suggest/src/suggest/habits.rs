@@ -166,35 +166,16 @@ pub struct FieldHabits {
     pub with_account: HashMap<(String, Option<String>), Usage>,
     /// The vendor's values with each account, for dimensions.
     pub by_vendor_account: HashMap<(String, String), HashMap<Option<String>, u32>>,
-    /// Per word (see [`words`]): its lines, and its values on them.
-    pub by_word: HashMap<String, (u32, HashMap<Option<String>, u32>)>,
+    /// Per word (see [`words`]): its values on the lines it was on.
+    pub by_word: HashMap<String, HashMap<Option<String>, u32>>,
 }
-
-impl FieldHabits {
-    /// What `words` say about each value (see [`WordShares`]).
-    pub fn word_shares(&self, words: &[String]) -> WordShares {
-        let mut out = WordShares::default();
-        for w in words {
-            let Some((lines, values)) = self.by_word.get(w).filter(|(n, _)| *n >= MIN_WORD_LINES)
-            else {
-                continue;
-            };
-            let denominator = f64::from(*lines) + 1.0;
-            for (value, count) in values {
-                *out.shares.entry(value.clone()).or_default() += f64::from(*count) / denominator;
-            }
-            out.base += 1.0 / denominator;
-            out.words += 1;
-        }
-        out
-    }
-}
-
 /// Every field's counts for one company.
 #[derive(Debug, Clone, Default)]
 pub struct Habits {
     fields: HashMap<Field, FieldHabits>,
     account_counts: HashMap<String, Usage>,
+    /// Per word, the lines it was on: the same for every field, so counted once.
+    word_lines: HashMap<String, u32>,
     lines: usize,
 }
 
@@ -222,13 +203,18 @@ impl Habits {
         let vendor = vendor_key(r.vendor_name.as_deref(), r.vendor_id.as_deref());
         let text = text_key(&r.memo);
         let words = words(r.vendor_name.as_deref(), &r.memo);
+        for w in &words {
+            *self.word_lines.entry(w.clone()).or_default() += 1;
+        }
         for field in Field::ALL {
             let value = field.of(r).map(str::to_string);
             let h = self.fields.entry(field).or_default();
             for w in &words {
-                let (lines, values) = h.by_word.entry(w.clone()).or_default();
-                *lines += 1;
-                *values.entry(value.clone()).or_default() += 1;
+                *h.by_word
+                    .entry(w.clone())
+                    .or_default()
+                    .entry(value.clone())
+                    .or_default() += 1;
             }
             h.overall
                 .entry(value.clone())
@@ -275,6 +261,29 @@ impl Habits {
 
     pub fn field(&self, field: Field) -> Option<&FieldHabits> {
         self.fields.get(&field)
+    }
+
+    /// What `words` say about each value of `field` (see [`WordShares`]).
+    pub fn word_shares(&self, field: Field, words: &[String]) -> WordShares {
+        let mut out = WordShares::default();
+        let Some(h) = self.fields.get(&field) else {
+            return out;
+        };
+        for w in words {
+            let Some(lines) = self.word_lines.get(w).filter(|n| **n >= MIN_WORD_LINES) else {
+                continue;
+            };
+            let Some(values) = h.by_word.get(w) else {
+                continue;
+            };
+            let denominator = f64::from(*lines) + 1.0;
+            for (value, count) in values {
+                *out.shares.entry(value.clone()).or_default() += f64::from(*count) / denominator;
+            }
+            out.base += 1.0 / denominator;
+            out.words += 1;
+        }
+        out
     }
 
     /// How often `value` occurred with `account`, among the account's lines (0 when unknown),
@@ -400,16 +409,14 @@ mod tests {
             lines.push(line(&format!("h{n}"), 2, "Waterloo Hotel", "537000", None));
         }
         let h = Habits::from_records(&lines);
-        let account = h.field(Field::Account).unwrap();
-        let said = account.word_shares(&words(Some("Newham College"), ""));
+        let said = h.word_shares(Field::Account, &words(Some("Newham College"), ""));
         // "college" is known (three lines), "newham" is not.
         assert_eq!(said.words, 1);
         let college = said.share(&Some("544075".into()), 3.0 / 9.0).unwrap();
         let hotel = said.share(&Some("537000".into()), 6.0 / 9.0).unwrap();
         assert!(college > 0.8 && hotel < 0.2, "{college} {hotel}");
         assert!(
-            account
-                .word_shares(&words(Some("Acme"), ""))
+            h.word_shares(Field::Account, &words(Some("Acme"), ""))
                 .share(&None, 0.5)
                 .is_none()
         );

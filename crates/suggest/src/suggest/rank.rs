@@ -148,7 +148,6 @@ struct Line {
     text: String,
     day: Option<i64>,
     amount: Option<f64>,
-    words: Vec<String>,
 }
 
 fn log_scaled(days: i64) -> f64 {
@@ -396,8 +395,9 @@ pub fn rank_with_choices(
         text: text_key(&query.description),
         day: query.date.map(day_number),
         amount: query.amount.map(log_amount),
-        words: words(query.vendor.as_deref(), &query.description),
     };
+    // Split once, and only for a vendor without history: nobody else asks for the words.
+    let mut new_vendor_words: Option<Vec<String>> = None;
     let chart = &model.chart;
     let mut fields = Vec::new();
     let mut choices = Vec::new();
@@ -413,7 +413,9 @@ pub fn rank_with_choices(
                 // A new vendor's words suggest the values their lines went with (a known
                 // vendor's are not asked: see `features`).
                 None => {
-                    word_shares = h.word_shares(&line.words);
+                    let words = new_vendor_words
+                        .get_or_insert_with(|| words(query.vendor.as_deref(), &query.description));
+                    word_shares = model.habits.word_shares(field, words);
                     let mut by_words: Vec<(&Option<String>, f64)> =
                         word_shares.shares.iter().map(|(v, s)| (v, *s)).collect();
                     by_words.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
