@@ -1,0 +1,242 @@
+//! The document's number and date where its heading prints them rather than a label
+//! ("Handelsrechnung (380) Nr. 471102 vom 05.03.2018", "FACTURE N°052273"), and what makes a
+//! cell a title.
+
+use super::field;
+use crate::Field;
+use crate::cells::{Cell, Row, label_words};
+use crate::normalize::{DateOrder, find_date, looks_like_money};
+use crate::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, NUMBER_MARKS, TITLES};
+
+pub(crate) fn is_title(text: &str) -> bool {
+    let w = label_words(text).join(" ");
+    // Compared without spaces as well: OCR reads "TAX INVOICE" as "TAXINVOICE".
+    let squeezed = w.replace(' ', "");
+    // German titles are compounds: "Mietrechnung", "Versicherungsrechnung".
+    let compound = !w.contains(' ')
+        && ["rechnung", "gutschrift"]
+            .iter()
+            .any(|t| w.len() > t.len() && w.ends_with(t));
+    TITLES
+        .iter()
+        .any(|t| w == *t || squeezed == t.replace(' ', ""))
+        || compound
+        || w.starts_with("page ")
+}
+
+/// A heading that names the document and carries its number ("FACTURE N°052273", "Invoice
+/// 1234"): a title word first, then figures. No company's name.
+pub(crate) fn is_numbered_heading(text: &str) -> bool {
+    let words = label_words(&unglue_heading(text));
+    words.len() >= 2
+        && TITLES.contains(&words[0].as_str())
+        && words[1..]
+            .iter()
+            .any(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// The document's number printed in its heading rather than under a label: "Handelsrechnung
+/// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
+/// (also inside a compound), an optional bracketed code, a number mark, then the number; or the
+/// title alone with the number after it.
+pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter()
+        .flat_map(|r| r.cells.iter())
+        .find_map(|cell| {
+            let text = unglue_heading(&cell.text.replace('(', " ("));
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let plain = |w: &str| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
+                    .to_lowercase()
+            };
+            // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
+            let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
+            // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
+            // whatever the word.
+            let coded = |i: usize| {
+                words.get(i + 1).is_some_and(|n| {
+                    let code = n.trim_start_matches('(').trim_end_matches(')');
+                    n.starts_with('(')
+                        && code.len() == 3
+                        && code.chars().all(|c| c.is_ascii_digit())
+                })
+            };
+            let start = (0..words.len()).find(|&i| {
+                let w = plain(words[i]);
+                w.len() >= 5
+                    && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+                        || credit(&w)
+                        || (coded(i) && w.chars().all(char::is_alphabetic))
+                        || TITLES
+                            .iter()
+                            .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
+            })?;
+            // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
+            // number and no mark.
+            let title = plain(words[0]);
+            if start == 0
+                && words.len() == 2
+                && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
+                && let value = words[1].trim_end_matches([',', ';', '.'])
+                && is_document_code(value, order)
+            {
+                return Some(field(value.to_string(), cell, value));
+            }
+            // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
+            // information for accounting purposes (751) Nr. ...".
+            let i = (start + 1..(start + 7).min(words.len()))
+                .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
+            let value = words.get(i + 1)?.trim_start_matches([':', '#']);
+            let value = value.trim_end_matches([',', ';', '.']);
+            (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
+                .then(|| field(value.to_string(), cell, value))
+        })
+        .or_else(|| title_over_number(rows, order))
+}
+
+/// The title alone in a box with the number under it ("FACTURA" over "25-100101-387"): the
+/// code right below the title, overlapping it, within a line and a half.
+fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    let cells: Vec<&Cell> = rows.iter().flat_map(|r| r.cells.iter()).collect();
+    cells.iter().find_map(|title| {
+        let word = label_words(&title.text);
+        let [word] = word.as_slice() else {
+            return None;
+        };
+        if word.len() < 5 || !INVOICE_WORDS.contains(&word.as_str()) {
+            return None;
+        }
+        // OCR pads its boxes: the line under the title may start before the title's box ends.
+        let next_line = |c: &&&Cell| {
+            c.page == title.page
+                && c.bbox.y0 >= title.bbox.y0 + title.bbox.height() * 0.6
+                && c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5
+        };
+        let code = |cell: &Cell| {
+            let value = cell.text.trim().trim_start_matches('#');
+            (!value.contains(char::is_whitespace) && is_document_code(value, order))
+                .then(|| field(value.to_string(), cell, value))
+        };
+        let under = cells
+            .iter()
+            .filter(next_line)
+            .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
+            .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        if let Some(found) = under.and_then(|c| code(c)) {
+            return Some(found);
+        }
+        // "FACTURE" over "AFFACTUREE N°  UC1_2023020_AFF" (or over "N° ..."): the title goes
+        // on over the next line and ends with a number mark, the code right of it.
+        let reach = title.bbox.x1 + 3.0 * title.bbox.height();
+        let mark = cells.iter().filter(next_line).find(|c| {
+            let words = label_words(&c.text);
+            c.bbox.x0 >= title.bbox.x0 - title.bbox.height()
+                && c.bbox.x0 <= reach
+                && words.len() <= 3
+                && words
+                    .last()
+                    .is_some_and(|w| NUMBER_MARKS.contains(&w.as_str()))
+        })?;
+        let value = cells
+            .iter()
+            .filter(|c| c.page == mark.page && c.bbox.x0 > mark.bbox.x1)
+            .filter(|c| c.bbox.vertical_overlap(&mark.bbox) > 0.5)
+            .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))?;
+        code(value)
+    })
+}
+
+/// Whether a word printed with the document's title can be its number: a code of three or more
+/// characters with a figure, neither an amount nor a date.
+fn is_document_code(value: &str, order: DateOrder) -> bool {
+    value.chars().count() >= 3
+        && value.chars().any(|c| c.is_ascii_digit())
+        && !looks_like_money(value)
+        && find_date(value, order).is_none()
+}
+
+/// A heading whose spaces OCR dropped gets them back where a number starts: after a number
+/// mark ("Nr.E2018092011804") and after the document's title ("FactureFA-2017-0010",
+/// "Facturen°2022030201155"), when what follows holds a digit.
+pub(super) fn unglue_heading(text: &str) -> String {
+    // By characters: a word's first n characters against a lower-case prefix, so a letter
+    // whose lower case has another length never puts the cut inside a character.
+    let after = |word: &str, prefix: &str| -> Option<usize> {
+        let n = prefix.chars().count();
+        let (cut, _) = word.char_indices().nth(n)?;
+        (word[..cut].to_lowercase() == prefix).then_some(cut)
+    };
+    let with_digit =
+        |rest: &str| rest.chars().count() >= 3 && rest.chars().any(|c| c.is_ascii_digit());
+    let after_mark = |word: &str| -> Option<usize> {
+        ["nr.", "no.", "n°", "nº", "nr:", "no:"]
+            .iter()
+            .find_map(|mark| after(word, mark))
+            .filter(|&cut| with_digit(&word[cut..]))
+    };
+    let split = |word: &str| -> Option<usize> {
+        if let Some(cut) = after_mark(word) {
+            return Some(cut);
+        }
+        INVOICE_WORDS
+            .iter()
+            .filter(|t| t.chars().count() >= 6 && !t.contains(' '))
+            .find_map(|t| after(word, t))
+            .filter(|&cut| {
+                let tail = &word[cut..];
+                // The number, or its mark and then the number ("Facturen°2022030201155").
+                (tail
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    && with_digit(tail))
+                    || after_mark(tail).is_some()
+            })
+    };
+    text.split_whitespace()
+        .map(|w| match split(w) {
+            Some(cut) => {
+                let tail = &w[cut..];
+                // A title glued to the number's mark and the number: both spaces come back.
+                match after_mark(tail) {
+                    Some(m) => format!("{} {} {}", &w[..cut], &tail[..m], &tail[m..]),
+                    None => format!("{} {}", &w[..cut], tail),
+                }
+            }
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The date in the heading that carries the document's number ("... Nr. 471102 vom
+/// 05.03.2018"): the date of issue, where a form prints other dates (its own version, the
+/// delivery) before it.
+pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Field> {
+    let (row, cell) = rows.iter().enumerate().find_map(|(i, r)| {
+        r.cells
+            .iter()
+            .find(|c| c.page == number.page && c.bbox == number.bbox)
+            .map(|c| (i, c))
+    })?;
+    let at = cell.text.find(&number.raw)? + number.raw.len();
+    let rest = &cell.text[at..];
+    if let Some((iso, raw)) = find_date(rest, order) {
+        return Some(field(iso, cell, &raw));
+    }
+    // "... Nr. 01.234.567.8-2018-1 vom" / "06.12.2018": the heading wrapped before its date,
+    // which then opens the next line.
+    let last = rest.split_whitespace().last()?.to_lowercase();
+    if !DATE_CONNECTORS.contains(&last.as_str()) {
+        return None;
+    }
+    let next = rows.get(row + 1)?.cells.first()?;
+    let (iso, raw) = find_date(&next.text, order)?;
+    next.text
+        .trim_start()
+        .starts_with(raw.as_str())
+        .then(|| field(iso, next, &raw))
+}
+
+/// Words that join a document's number to its date in a heading: "Nr. 4711 vom 05.03.2018".
+const DATE_CONNECTORS: &[&str] = &["vom", "du", "del", "dated", "van", "dd", "of"];
