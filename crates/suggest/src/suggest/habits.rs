@@ -169,6 +169,7 @@ pub struct FieldHabits {
     /// Per word (see [`words`]): its values on the lines it was on.
     pub by_word: HashMap<String, HashMap<Option<String>, u32>>,
 }
+
 /// Every field's counts for one company.
 #[derive(Debug, Clone, Default)]
 pub struct Habits {
