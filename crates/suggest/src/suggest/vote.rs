@@ -95,6 +95,9 @@ pub fn tally<'a>(
     field: Field,
 ) -> (HashMap<Option<&'a str>, Tally<'a>>, f64) {
     let mut tallies: HashMap<Option<&str>, Tally> = HashMap::new();
+    // Summed in the neighbours' order, not the map's: a float sum depends on its order, and the
+    // map's changes from run to run, which made two fits of the same history differ.
+    let mut sum = 0.0;
     for n in neighbours {
         let value = field.of(&n.record);
         if value.is_some_and(|v| !chart.allows(field, v)) {
@@ -107,7 +110,7 @@ pub fn tally<'a>(
         });
         t.weight += w;
         t.voters.push((n, w));
+        sum += w;
     }
-    let sum = tallies.values().map(|t| t.weight).sum();
     (tallies, sum)
 }
