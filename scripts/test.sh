@@ -21,6 +21,10 @@ export RUSTC_WORKSPACE_WRAPPER="$driver"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 export CARGO_INCREMENTAL=0
 
+# The production build (Dockerfile.cuda) leaves the development commands out: keep it compiling
+# and lint-free. Every dependency is compiled with the same features as in the build below
+# (`Cargo.toml` keeps it so), so only the binary crate is compiled twice.
+cargo build --locked --no-default-features -p ledgerline
 # One build for the binary and every test target: `cargo run` alone resolves features without
 # the dev-dependencies and would compile half the dependency tree a second time for the tests.
 cargo build --locked --all-targets
@@ -37,9 +41,6 @@ if ((${#missing[@]})); then
 fi
 "${CARGO_TARGET_DIR:-target}/debug/ledgerline" models fetch
 # Tests run two at a time on two cores, so candle's thread pool (sized by this variable, as
-# rayon's is) only spins waiting for a core: with one thread its two tests took 115 s, not 141.
+# rayon's is) only spins waiting for a core: with one thread its two tests took 115 s, not 142,
+# on a machine as busy as the tests keep it.
 RAYON_NUM_THREADS=1 cargo test --locked --all-targets
-
-# The production build (Dockerfile.cuda) leaves the development commands out: keep it compiling.
-unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
-cargo clippy --locked --no-default-features -p ledgerline -- -D warnings

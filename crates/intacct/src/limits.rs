@@ -70,7 +70,9 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
+    // On the real clock: a paused one needs tokio's test-util, which would make the production
+    // build compile tokio, and all that sits on it, a second time.
+    #[tokio::test]
     async fn requests_are_spread_to_the_rate() {
         let limiter = RateLimiter::new(&RateLimits {
             max_concurrent: 10,
@@ -82,7 +84,8 @@ mod tests {
         }
         // Five starts at 100 ms spacing: the fifth waits 400 ms.
         assert!(start.elapsed() >= Duration::from_millis(400));
-        assert!(start.elapsed() < Duration::from_millis(500));
+        // Not a second spacing: a busy machine may add a little, never 400 ms.
+        assert!(start.elapsed() < Duration::from_millis(800));
     }
 
     #[tokio::test]
