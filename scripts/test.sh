@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Everything CI checks, from a fresh clone: install the models (idempotent), then format, lints
-# and tests. Needs only cargo (with clippy) and Python's pip; protoc is not needed (protox
-# compiles the API).
+# Everything CI checks, from a fresh clone: format, then the builds with the lints, then the
+# models (installed idempotently) and the tests. Needs only cargo (with clippy) and Python's pip;
+# protoc is not needed (protox compiles the API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
