@@ -145,6 +145,10 @@ pub enum EvalCommand {
         /// How the evaluation's index keeps its vectors: none or int8.
         #[arg(long, default_value = "none")]
         index_quantization: Quantization,
+        /// With --history: write every held-out line, its truth and the top three candidates
+        /// per field with their confidences to this CSV file.
+        #[arg(long, requires = "history")]
+        lines: Option<PathBuf>,
     },
     /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
     /// indexed lines of synthetic vectors in the embedded index (or a Qdrant server).
@@ -320,6 +324,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             chart,
             decimal_comma,
             index_quantization,
+            lines,
         } => {
             let split = ledgerline::history::Date::parse(&split)
                 .with_context(|| format!("--split {split:?} is not a date; write it YYYY-MM-DD"))?;
@@ -345,15 +350,17 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 Some(until) => format!("{} ({split} to {until} held out)", history.display()),
                 None => format!("{} (from {split} held out)", history.display()),
             };
-            globals.runtime()?.block_on(suggest_file(
-                &cache,
-                &name,
-                records,
+            let eval = FileEval {
+                name: &name,
                 split,
                 chart,
                 limit,
-                index_quantization,
-            ))?;
+                quantization: index_quantization,
+                lines: lines.as_deref(),
+            };
+            globals
+                .runtime()?
+                .block_on(suggest_file(&cache, records, eval))?;
             let _ = (company_dir, oxford, no_oxford);
         }
         EvalCommand::Suggest {
@@ -469,17 +476,30 @@ fn thin(lines: Vec<HistoryRecord>, limit: Option<usize>) -> Vec<HistoryRecord> {
     }
 }
 
-/// `eval suggest --history FILE --split DATE`: any ledger in the import format, cut in time.
-async fn suggest_file(
-    cache: &ModelCache,
-    name: &str,
-    records: Vec<HistoryRecord>,
+/// What `eval suggest --history FILE` was asked beside the file's lines.
+struct FileEval<'a> {
+    name: &'a str,
     split: ledgerline::history::Date,
     chart: Option<Chart>,
     limit: Option<usize>,
     quantization: Quantization,
+    lines: Option<&'a Path>,
+}
+
+/// `eval suggest --history FILE --split DATE`: any ledger in the import format, cut in time.
+async fn suggest_file(
+    cache: &ModelCache,
+    records: Vec<HistoryRecord>,
+    FileEval {
+        name,
+        split,
+        chart,
+        limit,
+        quantization,
+        lines,
+    }: FileEval<'_>,
 ) -> anyhow::Result<()> {
-    use ledgerline::eval::suggest::{Split, evaluate};
+    use ledgerline::eval::suggest::{Split, evaluate, write_lines};
     let (train, test): (Vec<HistoryRecord>, Vec<HistoryRecord>) =
         records.into_iter().partition(|r| r.posting_date < split);
     anyhow::ensure!(
@@ -522,6 +542,14 @@ async fn suggest_file(
     let report = evaluate(name, &chart, split, &fields, &queue, &index, work.path()).await?;
     print!("{report}");
     println!("  ({:.1} s)", started.elapsed().as_secs_f64());
+    if let Some(path) = lines {
+        let file = std::fs::File::create(path).with_context(|| {
+            format!("cannot create {}; check the folder exists", path.display())
+        })?;
+        write_lines(&report, std::io::BufWriter::new(file))
+            .with_context(|| format!("writing the held-out lines to {}", path.display()))?;
+        println!("  held-out lines written to {}", path.display());
+    }
     Ok(())
 }
 

@@ -60,6 +60,21 @@ async fn held_out_quarter_meets_the_accuracy_and_calibration_floors() {
     assert!(top1(Field::Location) >= 0.9, "{report}");
     assert!(report.ece <= 0.1, "{report}");
     assert!(report.postable[0].share >= 0.05, "{report}");
+    // The per-line CSV agrees with the figures: one row per held-out line, and its "right"
+    // column gives the account's top-1.
+    let mut csv = Vec::new();
+    ledgerline::eval::suggest::write_lines(&report, &mut csv).unwrap();
+    let mut rows = csv::Reader::from_reader(&csv[..]);
+    let header = rows.headers().unwrap().clone();
+    let right = header.iter().position(|h| h == "account right").unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), report.test);
+    let right_share =
+        rows.iter().filter(|r| &r[right] == "true").count() as f64 / rows.len() as f64;
+    assert!(
+        (right_share - top1(Field::Account)).abs() < 1e-9,
+        "{right_share} {report}"
+    );
     // The calibration was persisted per company.
     let saved = Calibration::load(
         &dir.path()

@@ -71,6 +71,10 @@ pub struct SuggestReport {
     pub postable: Vec<Postable>,
     /// The ranker the import fitted, for reading what it relies on.
     pub ranker: Ranker,
+    /// Every held-out line with what was suggested for it, in the test period's order.
+    pub lines: Vec<(HistoryRecord, Suggestion)>,
+    /// The fields scored.
+    pub scored: Vec<Field>,
 }
 
 impl fmt::Display for SuggestReport {
@@ -366,7 +370,54 @@ pub async fn evaluate(
         ece: calibrate::expected_calibration_error(&conf_pairs),
         postable,
         ranker: fitted.ranker,
+        lines: split.test.into_iter().zip(test).collect(),
+        scored: fields.to_vec(),
     })
+}
+
+/// Writes one CSV row per held-out line: the line, then per scored field the truth, the top
+/// three candidates with their confidences, and whether the first was right; for reading the
+/// misses as an accountant would, in a spreadsheet.
+pub fn write_lines(report: &SuggestReport, out: impl std::io::Write) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["date".to_string(), "vendor".into(), "amount".into()];
+    for field in &report.scored {
+        let name = field.name();
+        header.push(name.to_string());
+        for k in 1..=3 {
+            header.push(format!("{name} {k}"));
+            header.push(format!("{name} {k} confidence"));
+        }
+        header.push(format!("{name} right"));
+    }
+    w.write_record(&header)?;
+    for (line, suggestion) in &report.lines {
+        let mut row = vec![
+            line.posting_date.to_string(),
+            line.vendor_name.clone().unwrap_or_default(),
+            line.amount.to_string(),
+        ];
+        for field in &report.scored {
+            row.push(field.of(line).unwrap_or_default().to_string());
+            let candidates = suggestion
+                .fields
+                .iter()
+                .find(|f| f.field == *field)
+                .map_or(&[][..], |f| &f.candidates[..]);
+            for k in 0..3 {
+                let c = candidates.get(k);
+                row.push(c.and_then(|c| c.value.clone()).unwrap_or_default());
+                row.push(
+                    c.map(|c| format!("{:.4}", c.confidence))
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(right(suggestion, line, *field, 1).to_string());
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// The joint confidence over the evaluated fields only.
