@@ -16,35 +16,16 @@ heading): columns are matched by their normalised heading, the name preferred to
 usage: scripts/ledger_harrogate.py GIT_DIR_OR_CLEAN_DIR OUT.csv.gz
 """
 import csv
-import gzip
 import io
-import os
 import re
-import subprocess
 import sys
 
+from ledger_common import is_number, sources, write
 
 # One file per month. From 2021-10 the folder also holds each month again under a longer name
 # ("2022-05-Harrogate-Borough-Council.csv", the same lines) and the council's leisure company's
 # own payments ("...-Brimhams-Active.csv"): both are left out, so no line is counted twice.
 MONTH = re.compile(r"\d{4}-\d{2}\.csv")
-
-
-def sources(src):
-    """(name, text) of every harrogate/clean CSV, from a checkout or from a bare git directory."""
-    if os.path.isdir(os.path.join(src, "objects")):
-        names = subprocess.run(
-            ["git", "--git-dir", src, "ls-tree", "--name-only", "HEAD:harrogate/clean"],
-            check=True, capture_output=True, text=True).stdout.split()
-        for name in sorted(n for n in names if MONTH.fullmatch(n)):
-            blob = subprocess.run(
-                ["git", "--git-dir", src, "show", f"HEAD:harrogate/clean/{name}"],
-                check=True, capture_output=True).stdout
-            yield name, blob.decode("utf-8-sig", "replace")
-    else:
-        for name in sorted(n for n in os.listdir(src) if MONTH.fullmatch(n)):
-            with open(os.path.join(src, name), encoding="utf-8-sig", errors="replace") as f:
-                yield name, f.read()
 
 
 def heading(h):
@@ -61,53 +42,47 @@ def column(headings, *names):
     return None
 
 
+def lines(src):
+    months = sources(src, "harrogate/clean", MONTH.fullmatch, encoding="utf-8-sig")
+    for name, text in months:
+        rows = csv.reader(io.StringIO(text))
+        headings = [heading(h) for h in next(rows)]
+        at = {
+            "account": column(headings, "expenditure code (t)", "expenditure code"),
+            "date": column(headings, "payment date", "pay date"),
+            "amount": column(headings, "net amount"),
+            "vendor": column(headings, "supplier name (t)", "supplier name"),
+            "memo": column(headings, "narrative"),
+            "department": column(headings, "service code (t)", "service code"),
+            "class": column(headings, "service label (t)", "service label"),
+        }
+        missing = [k for k, v in at.items() if v is None]
+        if missing:
+            sys.exit(f"{name}: no column for {missing} in {headings}")
+        for n, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+
+            def get(key):
+                return row[at[key]].strip() if at[key] < len(row) else ""
+
+            account, date, vendor = get("account"), get("date"), get("vendor")
+            amount = get("amount").replace(",", "").replace("£", "")
+            if not account:
+                yield "no expenditure code"
+            elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                yield "no payment date"
+            elif not vendor or "redacted" in vendor.lower():
+                yield "no or redacted supplier name"
+            elif not is_number(amount):
+                yield "amount not a number"
+            else:
+                yield [f"{name[:-4]}-{n}", date, amount, account, "", vendor, get("memo"),
+                       get("department"), get("class")]
+
+
 def main():
-    src, out = sys.argv[1], sys.argv[2]
-    kept, skipped = 0, {}
-    with gzip.open(out, "wt", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["line_id", "date", "amount", "account", "vendor_id", "vendor_name",
-                    "memo", "department", "class"])
-        for name, text in sources(src):
-            rows = csv.reader(io.StringIO(text))
-            headings = [heading(h) for h in next(rows)]
-            at = {
-                "account": column(headings, "expenditure code (t)", "expenditure code"),
-                "date": column(headings, "payment date", "pay date"),
-                "amount": column(headings, "net amount"),
-                "vendor": column(headings, "supplier name (t)", "supplier name"),
-                "memo": column(headings, "narrative"),
-                "department": column(headings, "service code (t)", "service code"),
-                "class": column(headings, "service label (t)", "service label"),
-            }
-            missing = [k for k, v in at.items() if v is None]
-            if missing:
-                sys.exit(f"{name}: no column for {missing} in {headings}")
-            for n, row in enumerate(rows, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                get = lambda k: row[at[k]].strip() if at[k] < len(row) else ""
-                account, date, vendor = get("account"), get("date"), get("vendor")
-                amount = get("amount").replace(",", "").replace("£", "")
-                reason = None
-                if not account:
-                    reason = "no expenditure code"
-                elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-                    reason = "no payment date"
-                elif not vendor or "redacted" in vendor.lower():
-                    reason = "no or redacted supplier name"
-                else:
-                    try:
-                        float(amount)
-                    except ValueError:
-                        reason = "amount not a number"
-                if reason:
-                    skipped[reason] = skipped.get(reason, 0) + 1
-                    continue
-                w.writerow([f"{name[:-4]}-{n}", date, amount, account, "", vendor,
-                            get("memo"), get("department"), get("class")])
-                kept += 1
-    print(f"{kept} lines written to {out}; skipped: {skipped}")
+    write(sys.argv[2], lines(sys.argv[1]))
 
 
 if __name__ == "__main__":

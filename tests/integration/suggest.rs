@@ -7,7 +7,8 @@ use crate::common;
 use ledgerline::company::generate::{COMPANY, Spec, generate, split};
 use ledgerline::company::{Chart, Field};
 use ledgerline::embed::{EmbedQueue, QueueParams};
-use ledgerline::eval::suggest::{Split, evaluate, suggest_all};
+use ledgerline::eval::suggest::{Split, SuggestReport, evaluate, suggest_all};
+use ledgerline::history::HistoryRecord;
 use ledgerline::import::{ImportError, read_file};
 use ledgerline::index::{EdgeIndex, VectorIndex};
 use ledgerline::suggest::habits::Habits;
@@ -247,6 +248,30 @@ async fn importing_the_same_history_twice_keeps_one_point_per_line() {
     assert!(!chart.accounts.is_empty());
 }
 
+/// A real ledger's time split evaluated as `eval suggest --history` does: `train` imported
+/// into a fresh index under `dir` (with a chart learnt from it), `test` suggested.
+async fn evaluate_real(
+    company: &str,
+    train: Vec<HistoryRecord>,
+    test: Vec<HistoryRecord>,
+    fields: &[Field],
+    dir: &std::path::Path,
+) -> SuggestReport {
+    let chart = Chart::from_history(company, &train);
+    let index = EdgeIndex::open(&dir.join("index")).unwrap();
+    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
+    let split = Split {
+        train,
+        validation: Vec::new(),
+        test,
+    };
+    let report = evaluate(company, &chart, split, fields, &queue, &index, dir)
+        .await
+        .unwrap();
+    eprintln!("{report}");
+    report
+}
+
 /// The Oxford City Council payments (`../shared/corpus/oxford-expenditure`), cut in time as
 /// `eval suggest` does: the ranker learnt at import must beat the vendor's most frequent value
 /// on a real ledger nobody here coded.
@@ -263,20 +288,16 @@ async fn a_real_council_ledger_is_coded_better_than_the_vendor_mode() {
         .flat_map(|q| q.1)
         .collect();
     let train: Vec<_> = quarters.into_iter().flat_map(|q| q.1).collect();
-    let chart = Chart::from_history(ledgerline::eval::oxford::COMPANY, &train);
     let dir = tempfile::tempdir().unwrap();
-    let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
-    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
-    let split = Split {
-        train,
-        validation: Vec::new(),
-        test: every_nth(&test, 800),
-    };
     let fields = [Field::Account, Field::Department];
-    let report = evaluate("oxford", &chart, split, &fields, &queue, &index, dir.path())
-        .await
-        .unwrap();
-    eprintln!("{report}");
+    let report = evaluate_real(
+        ledgerline::eval::oxford::COMPANY,
+        train,
+        every_nth(&test, 800),
+        &fields,
+        dir.path(),
+    )
+    .await;
     for r in &report.fields {
         // Measured: account +0.08, department +0.04 over the baseline (eval suggest).
         let floor = if r.field == Field::Account {
@@ -308,28 +329,9 @@ async fn a_real_ledger_with_descriptions_is_coded_better_than_both_baselines() {
         .into_iter()
         .filter(|r| r.posting_date >= start && r.posting_date < end)
         .partition(|r| r.posting_date < split_at);
-    let chart = Chart::from_history("HBC", &train);
     let dir = tempfile::tempdir().unwrap();
-    let index = EdgeIndex::open(&dir.path().join("index")).unwrap();
-    let queue = EmbedQueue::start(common::embedder(), QueueParams::default());
-    let split = Split {
-        train,
-        validation: Vec::new(),
-        test: every_nth(&test, 300),
-    };
     let fields = [Field::Account, Field::Department, Field::Class];
-    let report = evaluate(
-        "harrogate",
-        &chart,
-        split,
-        &fields,
-        &queue,
-        &index,
-        dir.path(),
-    )
-    .await
-    .unwrap();
-    eprintln!("{report}");
+    let report = evaluate_real("HBC", train, every_nth(&test, 300), &fields, dir.path()).await;
     let field = |f| report.fields.iter().find(|r| r.field == f).unwrap();
     // Measured (eval suggest on the same cut, 297 lines): account 0.862 against 0.805 and 0.832,
     // department 0.838 against 0.761 and 0.798, calibration error 0.029.
