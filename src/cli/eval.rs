@@ -529,6 +529,14 @@ async fn suggest_file(
         .into_iter()
         .filter(|f| *f == Field::Account || train.iter().any(|r| f.of(r).is_some()))
         .collect();
+    // Created before the minutes of evaluation, so a folder that is not there fails at once.
+    let out = lines
+        .map(|path| {
+            std::fs::File::create(path).with_context(|| {
+                format!("cannot create {}; check the folder exists", path.display())
+            })
+        })
+        .transpose()?;
     let queue = EmbedQueue::start(Embedder::from_cache(cache)?, QueueParams::default());
     let work = tempfile::tempdir()?;
     let index = EdgeIndex::open_with(&work.path().join("index"), quantization)?.exact();
@@ -542,10 +550,7 @@ async fn suggest_file(
     let report = evaluate(name, &chart, split, &fields, &queue, &index, work.path()).await?;
     print!("{report}");
     println!("  ({:.1} s)", started.elapsed().as_secs_f64());
-    if let Some(path) = lines {
-        let file = std::fs::File::create(path).with_context(|| {
-            format!("cannot create {}; check the folder exists", path.display())
-        })?;
+    if let Some((path, file)) = lines.zip(out) {
         write_lines(&report, std::io::BufWriter::new(file))
             .with_context(|| format!("writing the held-out lines to {}", path.display()))?;
         println!("  held-out lines written to {}", path.display());

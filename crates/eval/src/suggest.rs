@@ -380,7 +380,12 @@ pub async fn evaluate(
 /// misses as an accountant would, in a spreadsheet.
 pub fn write_lines(report: &SuggestReport, out: impl std::io::Write) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    let mut header = vec!["date".to_string(), "vendor".into(), "amount".into()];
+    let mut header = vec![
+        "date".to_string(),
+        "vendor".into(),
+        "description".into(),
+        "amount".into(),
+    ];
     for field in &report.scored {
         let name = field.name();
         header.push(name.to_string());
@@ -395,6 +400,7 @@ pub fn write_lines(report: &SuggestReport, out: impl std::io::Write) -> csv::Res
         let mut row = vec![
             line.posting_date.to_string(),
             line.vendor_name.clone().unwrap_or_default(),
+            line.memo.clone(),
             line.amount.to_string(),
         ];
         for field in &report.scored {
