@@ -3,6 +3,7 @@ odileeds/council-spending-data, read from a checkout or a bare git directory, an
 `history import` file they become."""
 import csv
 import gzip
+import io
 import os
 import subprocess
 import sys
@@ -43,7 +44,9 @@ def write(out, lines):
     """Writes `lines` (each a row in COLUMNS' order, or the reason a source row was left out)
     to the gzipped CSV `out`, and says how many were kept and why the others were not."""
     kept, skipped = 0, {}
-    with gzip.open(out, "wt", newline="", encoding="utf-8") as f:
+    # No time or name in the gzip header, so that a rebuild is the same file byte for byte.
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as z, \
+            io.TextIOWrapper(z, newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for line in lines:
