@@ -1,6 +1,8 @@
 //! Confidence calibration: an isotonic (pool-adjacent-violators) map per field from the vote
 //! share of the top candidate to the probability that it is right, fitted on a validation split
 //! and persisted per company as JSON, so "0.99" means right 99 times in 100 on that company.
+//! Each step's rate is shrunk toward one half by a uniform prior, so that no confidence is 0 or
+//! 1 and a high one needs many lines behind it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,14 +37,15 @@ impl Calibration {
             return;
         }
         samples.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // Blocks of (sum of outcomes, count, highest score), merged while they decrease.
+        // Blocks of (sum of outcomes, count, highest score), merged while they decrease, and
+        // where they tie, so that the rate of each step rests on as many lines as it can.
         let mut blocks: Vec<(f64, f64, f64)> = Vec::new();
         for (score, right) in samples {
             blocks.push((if right { 1.0 } else { 0.0 }, 1.0, score));
             while blocks.len() > 1 {
                 let (s2, n2, hi2) = blocks[blocks.len() - 1];
                 let (s1, n1, _) = blocks[blocks.len() - 2];
-                if s1 / n1 <= s2 / n2 {
+                if s1 / n1 < s2 / n2 {
                     break;
                 }
                 blocks.pop();
@@ -50,7 +53,19 @@ impl Calibration {
                 *last = (s1 + s2, n1 + n2, hi2);
             }
         }
-        let steps = blocks.into_iter().map(|(s, n, hi)| (hi, s / n)).collect();
+        // A block's rate as the mean of its beta posterior from a uniform prior, not the bare
+        // share: a top block of 40 lines all right says 0.976, not a certainty, so a policy
+        // that posts at 0.99 needs more evidence than a few dozen lines.
+        // The posterior means of a short block and a long one after it can fall; the running
+        // maximum keeps the map monotone.
+        let mut floor = 0.0f64;
+        let steps = blocks
+            .into_iter()
+            .map(|(s, n, hi)| {
+                floor = floor.max((s + 1.0) / (n + 2.0));
+                (hi, floor)
+            })
+            .collect();
         self.fields.insert(field, steps);
     }
 
@@ -103,9 +118,13 @@ mod tests {
             .map(|s| c.apply(Field::Account, *s))
             .collect();
         assert!(probs.windows(2).all(|w| w[0] <= w[1]), "{probs:?}");
-        assert_eq!(c.apply(Field::Account, 0.92), 1.0);
-        // 0.2 (right) and 0.3 (wrong) pool into one block of rate one half.
+        // 0.9 and 0.95, both right, pool into one block: two of two is 3/4 with the prior,
+        // never a certainty.
+        assert!((c.apply(Field::Account, 0.92) - 0.75).abs() < 1e-9);
+        // 0.2 (right) to 0.7 pool into one block of two right in four: 3/6.
         assert!((c.apply(Field::Account, 0.25) - 0.5).abs() < 1e-9);
+        // The lowest block, one wrong line, is 1/3, not an impossibility.
+        assert!((c.apply(Field::Account, 0.05) - 1.0 / 3.0).abs() < 1e-9);
         // An unfitted field passes the share through.
         assert_eq!(c.apply(Field::Class, 0.42), 0.42);
     }
