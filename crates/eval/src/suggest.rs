@@ -73,8 +73,6 @@ pub struct SuggestReport {
     pub ranker: Ranker,
     /// Every held-out line with what was suggested for it, in the test period's order.
     pub lines: Vec<(HistoryRecord, Suggestion)>,
-    /// The fields scored.
-    pub scored: Vec<Field>,
 }
 
 impl fmt::Display for SuggestReport {
@@ -268,11 +266,8 @@ pub async fn evaluate(
         .map(|line| {
             line.iter()
                 .filter(|(f, _, _)| fields.contains(f))
-                // Rounded as a served confidence is (f32): a threshold of 0.99259259 in f64
-                // stood just above the f32 0.9925926 of every held-out line at it, which
-                // passed none of them.
                 .fold((1.0f64, true), |(c, ok), (_, conf, right)| {
-                    (c.min(f64::from(*conf as f32)), ok && *right)
+                    (c.min(*conf), ok && *right)
                 })
         })
         .collect();
@@ -374,7 +369,6 @@ pub async fn evaluate(
         postable,
         ranker: fitted.ranker,
         lines: split.test.into_iter().zip(test).collect(),
-        scored: fields.to_vec(),
     })
 }
 
@@ -389,7 +383,8 @@ pub fn write_lines(report: &SuggestReport, out: impl std::io::Write) -> csv::Res
         "description".into(),
         "amount".into(),
     ];
-    for field in &report.scored {
+    let scored: Vec<Field> = report.fields.iter().map(|r| r.field).collect();
+    for field in &scored {
         let name = field.name();
         header.push(name.to_string());
         for k in 1..=3 {
@@ -406,7 +401,7 @@ pub fn write_lines(report: &SuggestReport, out: impl std::io::Write) -> csv::Res
             line.memo.clone(),
             line.amount.to_string(),
         ];
-        for field in &report.scored {
+        for field in &scored {
             row.push(field.of(line).unwrap_or_default().to_string());
             let candidates = suggestion
                 .fields

@@ -33,7 +33,9 @@ pub struct Fitted {
     /// Lines whose weights were fitted on, and lines the calibration was fitted on.
     pub fit_lines: usize,
     pub calibration_lines: usize,
-    /// Per calibration line and field: (calibrated confidence, was the top candidate right).
+    /// Per calibration line and field: (calibrated confidence, was the top candidate right);
+    /// the confidence as a served candidate carries it (f32), so a threshold set on these
+    /// compares equal with the served lines at the same calibration step.
     pub outcomes: Vec<Vec<(Field, f64, bool)>>,
 }
 
@@ -219,7 +221,7 @@ fn fit_replayed(
         .into_iter()
         .map(|line| {
             line.into_iter()
-                .map(|(f, s, ok)| (f, calibration.apply(f, s), ok))
+                .map(|(f, s, ok)| (f, f64::from(calibration.apply(f, s) as f32), ok))
                 .collect()
         })
         .collect();
