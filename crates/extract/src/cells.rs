@@ -100,12 +100,21 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
                 kept.push(line);
             }
         }
-        let cell = |line: &ledgerline_core::page::Line| Cell {
-            text: unglue_label(line.text.trim()),
-            bbox: line.bbox,
-            confidence: line.confidence,
-            page: p,
-            words: line.words.clone(),
+        let cell = |line: &ledgerline_core::page::Line| match rejoin_figure(&line.words) {
+            Some(word) => Cell {
+                text: word.text.clone(),
+                bbox: line.bbox,
+                confidence: line.confidence,
+                page: p,
+                words: vec![word],
+            },
+            None => Cell {
+                text: unglue_label(line.text.trim()),
+                bbox: line.bbox,
+                confidence: line.confidence,
+                page: p,
+                words: line.words.clone(),
+            },
         };
         let mut rows: Vec<Row> = Vec::new();
         for line in kept {
@@ -165,6 +174,37 @@ fn reading_order(cells: &mut [Cell]) {
         cells[start..end].sort_by(|a, b| a.bbox.center_y().total_cmp(&b.bbox.center_y()));
         start = end;
     }
+}
+
+/// A figure that the text layer or OCR split in two at a gap in its glyphs ("653.1 3", "22,0
+/// 14.78", "4204 .31"), when that is all the line holds, as one word. The first part must be
+/// cut short (a separator followed by one digit, or none and the second part starting with
+/// one), and the whole must be an amount with cents: a quantity beside a price ("2 14.78")
+/// stays two.
+fn rejoin_figure(words: &[Word]) -> Option<Word> {
+    let [a, b] = words else {
+        return None;
+    };
+    let figure = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | ','))
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+    };
+    if !figure(&a.text) || !figure(&b.text) || !a.text.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let cut = match a.text.rfind(['.', ',']) {
+        Some(i) => a.text.len() - i - 1 == 1,
+        None => b.text.starts_with(['.', ',']),
+    };
+    let joined = format!("{}{}", a.text, b.text);
+    let amount =
+        super::normalize::has_cents(&joined) && super::normalize::parse_amount(&joined).is_some();
+    (cut && amount).then(|| Word {
+        text: joined,
+        bbox: a.bbox.union(&b.bbox),
+        confidence: a.confidence.min(b.confidence),
+    })
 }
 
 /// A label glued to its value by OCR or a tight font, "Date:12/02/2018" or "Total
@@ -282,6 +322,40 @@ pub fn after_words(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+
+    /// A figure the text layer split at a gap in its glyphs is one figure again; a quantity
+    /// beside a price, a date and a reference stay as they are.
+    #[test]
+    fn a_figure_split_in_two_is_joined() {
+        let words = |texts: &[&str]| -> Vec<Word> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Word {
+                    text: t.to_string(),
+                    bbox: BBox::new(100.0 * i as f32, 0.0, 100.0 * i as f32 + 80.0, 20.0),
+                    confidence: 1.0,
+                })
+                .collect()
+        };
+        for (split, joined) in [
+            (["653.1", "3"], "653.13"),
+            (["22,0", "14.78"], "22,014.78"),
+            (["4204", ".31"], "4204.31"),
+        ] {
+            let word = super::rejoin_figure(&words(&split)).map(|w| w.text);
+            assert_eq!(word.as_deref(), Some(joined), "{split:?}");
+        }
+        for kept in [
+            &["2", "14.78"][..],
+            &["12.50", "3"],
+            &["653.1", "3", "4"],
+            &["19.01.", "19.01."],
+            &["001", "1"],
+        ] {
+            assert!(super::rejoin_figure(&words(kept)).is_none(), "{kept:?}");
+        }
+    }
 
     /// Lines as OCR read them from a phone photo of a real statement (pixel boxes): the
     /// address on the left sits between the balance rows on the right.

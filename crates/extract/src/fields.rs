@@ -411,7 +411,9 @@ fn value_for(
         // "Invoice | N°: | V01/15000001": a number mark set apart from its label.
         let mark = key == HeaderKey::InvoiceNumber
             && super::vocabulary::NUMBER_MARKS.contains(&label_words(bare).join(" ").as_str());
-        if mark {
+        // A stray mark between label and value ("BALANCE BROUGHT FORWARD | . | 653.13", a
+        // colon set apart) is passed over.
+        if mark || bare.is_empty() {
             continue;
         }
         if (!(find_currency(bare).is_some() || bare.eq_ignore_ascii_case("rm")) || bare.len() > 3)

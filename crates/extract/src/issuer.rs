@@ -512,6 +512,11 @@ pub fn issuer(
     {
         return Some((field(clean_name(&bank.text), bank, &bank.text), None));
     }
+    if kind == DocumentKind::BankStatement
+        && let Some((name, cell)) = bank::registered_name(rows, has_legal_form)
+    {
+        return Some((field(clean_name(&name), cell, &cell.text), None));
+    }
     let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
     let top_limit = bottom * 0.3;
     let buyer = Buyer::find(rows);

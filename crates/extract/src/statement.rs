@@ -4,7 +4,9 @@
 //! statements rarely keep to a grid: a row that starts with a date (the year often left out)
 //! and ends in one or more amounts is a transaction; rows under it without amounts (a value
 //! date, a reference, a wrapped payee) continue its description; a row that names an opening
-//! or closing balance gives that balance. Each amount's role and sign come, in this order,
+//! or closing balance gives that balance. Layouts that print the amount on a booking's last
+//! line instead (HSBC UK) are recognised by how their rows without amounts end, and there
+//! those rows start the next booking. Each amount's role and sign come, in this order,
 //! from what is printed beside it (`-`, `+`, a trailing minus, `CR`/`DR`, `S`/`H`), from the
 //! column header it stands under (debit, credit, balance), and finally from the running
 //! balance, which decides between money in and money out whenever the statement prints it.
@@ -12,15 +14,21 @@
 use rust_decimal::Decimal;
 
 use super::cells::{Row, label_words};
-use super::normalize::{DateOrder, find_date, has_cents, looks_like_money, parse_amount};
+use super::normalize::{DateOrder, find_date};
 use super::table::make_field as field;
 use super::{DocumentKind, Field, HeaderKey, Statement, Transaction, fields, issuer, take};
 use ledgerline_core::page::{BBox, Word};
 
 mod columns;
+mod figures;
 mod reconcile;
 
 use columns::{MoneyColumn, Role};
+use figures::{
+    Money, leading_money, money_in_columns, trailing_money, under_money_column, words_of,
+};
+#[cfg(test)]
+use figures::{money_token, unglue_figure};
 
 /// Reads a statement's header fields and transactions.
 pub fn read(rows: &[Row], order: DateOrder) -> Statement {
@@ -60,13 +68,27 @@ pub fn read(rows: &[Row], order: DateOrder) -> Statement {
         period_start,
         period_end,
         currency: None,
-        opening_balance: printed_opening.or(read.opening),
-        closing_balance: printed_closing.or(read.closing),
+        opening_balance: balance(printed_opening, read.opening, read.opening_level),
+        closing_balance: balance(printed_closing, read.closing, read.closing_level),
         transactions: read.transactions,
     };
     settle_signs(&mut statement);
     reconcile::signs_from_two_columns(&mut statement);
     statement
+}
+
+/// The balance a label gives: as the header's labels read it (a label with its value beside or
+/// under it, in a box), unless the rows found another figure on the label's own row. A label's
+/// value is looked for right of it and below it, so where the figure comes first ("315,35
+/// SALDO INIZIALE") the header reader takes the next row's amount instead. Where both read the
+/// same figure the header's sign stands: the rows take filler dashes ("SALDO ANTERIOR - - -
+/// 865,19") for a minus.
+fn balance(printed: Option<Field>, row: Option<Field>, level: bool) -> Option<Field> {
+    let size = |f: &Field| decimal(f).map(|d| d.abs());
+    match (printed, row) {
+        (Some(p), Some(r)) if level && size(&p) != size(&r) => Some(r),
+        (printed, row) => printed.or(row),
+    }
 }
 
 /// An account number as ledgerline keeps it: four stars and the last four digits, whatever the
@@ -107,184 +129,9 @@ struct Read {
     transactions: Vec<Transaction>,
     opening: Option<Field>,
     closing: Option<Field>,
-}
-
-/// An amount printed in a row, with what it says of its own sign.
-#[derive(Debug, Clone)]
-struct Money {
-    value: Decimal,
-    /// Some(true) when printed as money out (`-`, trailing minus, `DR`, `S`), Some(false) as
-    /// money in (`+`, `CR`, `H`), None when unsigned.
-    out: Option<bool>,
-    raw: String,
-    bbox: BBox,
-    confidence: f32,
-}
-
-impl Money {
-    /// The money one word prints, with the sign it carries.
-    fn of_word(w: &Word) -> Option<Money> {
-        let (value, out) = money_token(&w.text)?;
-        Some(Money {
-            value,
-            out,
-            raw: w.text.clone(),
-            bbox: w.bbox,
-            confidence: w.confidence,
-        })
-    }
-}
-
-fn words_of(row: &Row) -> Vec<Word> {
-    row.cells
-        .iter()
-        .flat_map(super::cells::Cell::word_list)
-        .collect()
-}
-
-/// A sign or marker printed apart from its number.
-fn marker(text: &str) -> Option<bool> {
-    match text {
-        "-" | "S" | "DR" | "Dr" | "D" => Some(true),
-        "+" | "H" | "CR" | "Cr" | "C" => Some(false),
-        _ => None,
-    }
-}
-
-/// A figure without the bar or bracket a table's rule beside it reads as ("468,80|",
-/// "350,85]").
-fn bare(text: &str) -> &str {
-    text.trim().trim_matches(['|', '[', ']']).trim()
-}
-
-/// One number with its sign read from the text around the digits.
-fn money_token(text: &str) -> Option<(Decimal, Option<bool>)> {
-    let t = bare(text);
-    let (body, out) = if let Some(rest) = t.strip_prefix('+') {
-        (rest.trim(), Some(false))
-    } else if let Some(rest) = t.strip_prefix('-') {
-        (rest.trim(), Some(true))
-    } else if let Some(rest) = t.strip_suffix('-') {
-        (rest.trim(), Some(true))
-    } else if let Some(rest) = t.strip_suffix("CR").or_else(|| t.strip_suffix("Cr")) {
-        (rest.trim(), Some(false))
-    } else if let Some(rest) = t.strip_suffix("DR").or_else(|| t.strip_suffix("Dr")) {
-        (rest.trim(), Some(true))
-    } else if t.starts_with('(') && t.ends_with(')') {
-        (&t[1..t.len() - 1], Some(true))
-    } else {
-        (t, None)
-    };
-    // A figure glued to letters ("5,90EUR" in a fee's description) is text, not a column.
-    if !looks_like_money(body) || body.chars().any(char::is_alphabetic) {
-        return None;
-    }
-    let value = parse_amount(body)?;
-    Some((value.abs(), out))
-}
-
-/// The amounts a row ends with, left to right, and the index of the first word after the
-/// description (the words before it are the row's text).
-fn trailing_money(words: &[Word]) -> (Vec<Money>, usize) {
-    let mut found: Vec<Money> = Vec::new();
-    let mut end = words.len();
-    let mut pending: Option<bool> = None;
-    let mut i = words.len();
-    while i > 0 {
-        let w = &words[i - 1];
-        if i >= 2 && money_token(&words[i - 2].text).is_some() {
-            if let Some(m) = marker(&w.text) {
-                // "580,06 S", "12.00 CR": the marker belongs to the number before it.
-                pending = Some(m);
-                i -= 1;
-                continue;
-            }
-            if crate::currency::is_currency_word(&w.text) {
-                i -= 1;
-                continue;
-            }
-            // A value-date column between the amounts ("0.00 497.51 01/07/2025 13,840.10").
-            if !found.is_empty()
-                && find_date(&w.text, DateOrder::DayFirst).is_some_and(|(_, raw)| raw == w.text)
-            {
-                i -= 1;
-                continue;
-            }
-        }
-        let Some((mut value, mut out)) = money_token(&w.text) else {
-            break;
-        };
-        let mut bbox = w.bbox;
-        let mut raw = w.text.clone();
-        let mut confidence = w.confidence;
-        // Thousands printed apart ("1 234,56"): a group of one to three digits just before.
-        if i >= 2 {
-            let prev = &words[i - 2];
-            let digits = prev.text.trim_start_matches(['-', '+']);
-            if (1..=3).contains(&digits.len())
-                && digits.chars().all(|c| c.is_ascii_digit())
-                && w.bbox.x0 - prev.bbox.x1 < 0.6 * w.bbox.height()
-                && let Some((joined, o)) = money_token(&format!("{}{}", prev.text, w.text))
-            {
-                value = joined;
-                out = out.or(o);
-                bbox = prev.bbox.union(&bbox);
-                raw = format!("{} {}", prev.text, raw);
-                confidence = confidence.min(prev.confidence);
-                i -= 1;
-            }
-        }
-        // "- 580,06", "+ 154,00": the sign printed apart, before the number.
-        if i >= 2
-            && let Some(m) = marker(&words[i - 2].text)
-            && matches!(words[i - 2].text.as_str(), "-" | "+")
-        {
-            out = out.or(Some(m));
-            bbox = words[i - 2].bbox.union(&bbox);
-            raw = format!("{} {}", words[i - 2].text, raw);
-            i -= 1;
-        }
-        found.push(Money {
-            value,
-            out: pending.take().or(out),
-            raw,
-            bbox,
-            confidence,
-        });
-        end = i - 1;
-        i -= 1;
-    }
-    found.reverse();
-    (found, end)
-}
-
-/// Whether a figure stands under one of the header's money columns; one with cents may reach
-/// right of the header's name by half its width, as right-aligned amounts do.
-fn under_money_column(text: &str, bbox: &BBox, columns: &[MoneyColumn]) -> bool {
-    let cents = has_cents(bare(text));
-    columns.iter().any(|c| {
-        let reach = if cents { c.span.width() / 2.0 } else { 0.0 };
-        bbox.x1.min(c.span.x1 + reach) - bbox.x0.max(c.span.x0) > 0.0
-    })
-}
-
-/// The amounts standing under the header's money columns when the row goes on past them
-/// ("02 May 2023 | -- | 4,000.00 | 4,204.31 | Mobile | 000000": a channel and a reference after
-/// the balance), the index of the first, which ends the description, and the index after the
-/// last, where the description starts in layouts that print the amount before it. Only
-/// figures under a money column count, so the times and numbers of a description stay in it;
-/// a figure with cents may stand right of its header by up to half the header's width, as
-/// right-aligned figures under a short name do ("1,00" under "Addebiti").
-fn money_in_columns(words: &[Word], columns: &[MoneyColumn]) -> (Vec<Money>, usize, usize) {
-    let found: Vec<(usize, Money)> = words
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| under_money_column(&w.text, &w.bbox, columns))
-        .filter_map(|(i, w)| Some((i, Money::of_word(w)?)))
-        .collect();
-    let end = found.first().map_or(words.len(), |(i, _)| *i);
-    let after = found.last().map_or(words.len(), |(i, _)| *i + 1);
-    (found.into_iter().map(|(_, m)| m).collect(), end, after)
+    /// Whether each balance stood on its label's own row, rather than under it.
+    opening_level: bool,
+    closing_level: bool,
 }
 
 /// Whether the statement prints each booking's amount right after its dates and before its
@@ -307,6 +154,51 @@ fn amounts_come_first(rows: &[Row], order: DateOrder, reference: Option<(u32, u3
     first > last
 }
 
+/// Whether the statement prints a booking's amount on its last line, under a description that
+/// starts on the dated line. Each run of rows without amounts votes by the row that ends it:
+/// an amount row without a date says the run began that booking (twice over when the run
+/// starts with a date), a dated row says the run went on with the booking above it, as value
+/// dates and references under a first line that carries the amount do.
+fn amounts_come_last(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -> bool {
+    let (mut forward, mut backward) = (0, 0);
+    // The run so far: whether it began with a date, and right under a booking's amount (else
+    // it is no continuation: an address, the period over the table).
+    let mut run: Option<(bool, bool)> = None;
+    let mut after_amount = false;
+    for row in rows {
+        let words = words_of(row);
+        if words.is_empty() {
+            continue;
+        }
+        let text = row.text();
+        if columns::header(row).is_some() || balance_row(&text).is_some() || totals_row(&text) {
+            (run, after_amount) = (None, false);
+            continue;
+        }
+        let dated = leading_date(&words, order, reference).is_some();
+        let amounts = !trailing_money(&words).0.is_empty() || !leading_money(&words).0.is_empty();
+        match (run, amounts) {
+            (None, false) => run = Some((dated, after_amount)),
+            (Some((_, continuing)), false) if dated => {
+                backward += u32::from(continuing);
+                run = Some((true, false));
+            }
+            (Some(_), false) => {}
+            (Some((began_dated, continuing)), true) => {
+                if !dated {
+                    forward += if began_dated { 2 } else { 1 };
+                } else if continuing {
+                    backward += 1;
+                }
+                run = None;
+            }
+            (None, true) => {}
+        }
+        after_amount = amounts;
+    }
+    forward >= 2 && forward > 2 * backward
+}
+
 /// Where the words after `start` stop being dates: a second date (the value date) follows the
 /// booking date in many layouts.
 fn after_dates(
@@ -322,18 +214,6 @@ fn after_dates(
         start += n;
     }
     start
-}
-
-/// The amounts a row prints first, before its text, and how many words they take. Only
-/// figures with cents count: a reference number or a quantity at the start of a description
-/// is no amount.
-fn leading_money(words: &[Word]) -> (Vec<Money>, usize) {
-    let found: Vec<Money> = words
-        .iter()
-        .map_while(|w| Money::of_word(w).filter(|_| has_cents(bare(&w.text))))
-        .collect();
-    let n = found.len();
-    (found, n)
 }
 
 /// The date a row starts with, and how many words it takes: a full date, or a day and month
@@ -532,10 +412,16 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
     // amounts in a plain amount column go the way the heading says.
     let mut section_out: Option<bool> = None;
     let amount_first = amounts_come_first(rows, order, reference);
+    // Layouts that print a booking's amount on its last line (HSBC: "16 May 19 ))) RJGZ ZGH"
+    // over "YFJHNSFH 9.45"): rows without amounts start or go on with the next booking's
+    // description, and its date, where printed, is on the first of them.
+    let amount_last = amounts_come_last(rows, order, reference);
+    let mut pending: Option<Pending> = None;
     for (r, row) in rows.iter().enumerate() {
         if let Some(found) = columns::header(row) {
             columns = found;
             open = None;
+            pending = None;
             continue;
         }
         let words = words_of(row);
@@ -588,11 +474,9 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
         let label = balance_row(&words_text(&words[..end]))
             .or_else(|| balance_row(&words_text(description)));
         if let Some(opening) = label {
-            if let Some(m) = amounts
-                .last()
-                .cloned()
-                .or_else(|| value_below(row, rows.get(r + 1)))
-            {
+            let level = level_with_label(row, &amounts).cloned();
+            let on_row = level.is_some();
+            if let Some(m) = level.or_else(|| value_below(row, rows.get(r + 1))) {
                 let value = if m.out == Some(true) {
                     -m.value
                 } else {
@@ -600,16 +484,22 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
                 };
                 let f = field(value.to_string(), m.raw, m.bbox, m.confidence, row.page);
                 if opening {
-                    read.opening.get_or_insert(f);
+                    if read.opening.is_none() {
+                        read.opening = Some(f);
+                        read.opening_level = on_row;
+                    }
                 } else {
                     read.closing = Some(f);
+                    read.closing_level = on_row;
                 }
             }
             open = None;
+            pending = None;
             continue;
         }
         if totals_row(&text) || totals_row(&words_text(description)) {
             open = None;
+            pending = None;
             continue;
         }
         if amounts.is_empty()
@@ -628,6 +518,26 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
                     && description.first().is_some_and(|w| w.bbox.x0 >= left - 2.0)
             })
         };
+        if amounts.is_empty() && amount_last {
+            if !description.is_empty() || date.is_some() {
+                let more = words_text(description);
+                let p = pending.get_or_insert_with(|| Pending {
+                    date: None,
+                    text: String::new(),
+                    bbox: row.bbox(),
+                });
+                if let Some((iso, n)) = &date {
+                    p.date = Some((
+                        iso.clone(),
+                        words_text(&words[..*n]),
+                        dates_box(&words[..*n]),
+                    ));
+                }
+                p.text = format!("{} {more}", p.text).trim().to_string();
+                p.bbox = p.bbox.union(&row.bbox());
+            }
+            continue;
+        }
         if amounts.is_empty() {
             // A value date with a reference, a wrapped payee: more of the last description.
             if continues(open)
@@ -646,21 +556,26 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
         }
         // Amounts without a date: another transaction of the day printed above, in layouts
         // that print each date once; only right under a transaction.
+        // A line before a booking that prints its own date is not part of it.
+        let before = pending.take().filter(|_| date.is_none());
         let (iso, raw_date, date_box) = match (&date, &last_date) {
             (Some((iso, n)), _) => (
                 iso.clone(),
                 words_text(&words[..*n]),
-                words[..*n]
-                    .iter()
-                    .skip(1)
-                    .fold(words[0].bbox, |b, w| b.union(&w.bbox)),
+                dates_box(&words[..*n]),
             ),
-            (None, Some((iso, page))) if *page == row.page && continues(open) => {
+            _ if before.as_ref().is_some_and(|p| p.date.is_some()) => before
+                .as_ref()
+                .and_then(|p| p.date.clone())
+                .unwrap_or_default(),
+            // Where amounts come last, a day's bookings run on under its first, across a page
+            // break too.
+            (None, Some((iso, page))) if (*page == row.page && continues(open)) || amount_last => {
                 (iso.clone(), String::new(), BBox::default())
             }
             _ => continue,
         };
-        if description.is_empty() && date.is_none() {
+        if description.is_empty() && date.is_none() && before.is_none() {
             continue;
         }
         let Some((amount, balance)) = columns::assign(&amounts, &columns) else {
@@ -674,11 +589,15 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             });
             if out { -m.value } else { m.value }
         };
-        let desc_text = words_text(description);
-        let desc_box = description.iter().skip(1).fold(
+        let mut desc_text = words_text(description);
+        let mut desc_box = description.iter().skip(1).fold(
             description.first().map_or(BBox::default(), |w| w.bbox),
             |b, w| b.union(&w.bbox),
         );
+        if let Some(p) = before {
+            desc_text = format!("{} {desc_text}", p.text).trim().to_string();
+            desc_box = p.bbox.union(&desc_box);
+        }
         let value = signed(amount.0, amount.1);
         read.transactions.push(Transaction {
             date: field(iso.clone(), raw_date, date_box, 1.0, row.page),
@@ -707,6 +626,46 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
     read
 }
 
+/// The start of a booking whose amount is printed on a later line: its date, if printed, and
+/// its text so far.
+struct Pending {
+    date: Option<(String, String, BBox)>,
+    text: String,
+    bbox: BBox,
+}
+
+/// The box around a row's leading date words.
+fn dates_box(words: &[Word]) -> BBox {
+    words
+        .iter()
+        .skip(1)
+        .fold(words.first().map_or(BBox::default(), |w| w.bbox), |b, w| {
+            b.union(&w.bbox)
+        })
+}
+
+/// The balance's figure among a row's amounts: the one level with the label. On a photo taken
+/// at an angle the next transaction's line can join the balance's row ("315,35 SALDO INIZIALE"
+/// with "400,00" half a line below), and its amount is then the last of the row.
+fn level_with_label<'a>(row: &Row, amounts: &'a [Money]) -> Option<&'a Money> {
+    let label = row.cells.iter().find(|c| balance_row(&c.text).is_some());
+    match label {
+        Some(label) if amounts.len() > 1 => {
+            let off = |m: &Money| (m.bbox.center_y() - label.bbox.center_y()).abs();
+            let last = amounts.last()?;
+            let level = amounts.iter().min_by(|a, b| off(a).total_cmp(&off(b)))?;
+            // A row read left to right ends in its balance, unless the last figure stands
+            // clearly lower or higher than the label and another does not.
+            if off(last) - off(level) > 0.3 * label.bbox.height() {
+                Some(level)
+            } else {
+                Some(last)
+            }
+        }
+        _ => amounts.last(),
+    }
+}
+
 /// A balance printed under its label in a box ("Neuer Kontostand" over "EUR + 5.314,05"): the
 /// last amount of the next row, right of the label's left edge.
 fn value_below(row: &Row, next: Option<&Row>) -> Option<Money> {
@@ -720,7 +679,18 @@ fn value_below(row: &Row, next: Option<&Row>) -> Option<Money> {
     if next.page != row.page || below.y0 - label.y1 > 2.0 * label.height() {
         return None;
     }
-    let (amounts, _) = trailing_money(&words_of(next));
+    let words = words_of(next);
+    let (amounts, end) = trailing_money(&words);
+    // A row with a label of its own ("Opening Balance" over "Payments In 4,356.35" in a
+    // summary box) gives its figure to that label.
+    let labelled = words[..end].iter().any(|w| {
+        w.bbox.x0 >= label.x0 - label.height()
+            && w.text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !super::currency::is_currency_word(&w.text)
+    });
+    if labelled {
+        return None;
+    }
     amounts
         .into_iter()
         .next_back()

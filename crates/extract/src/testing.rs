@@ -1,7 +1,7 @@
 //! Pages for the extraction tests, built from rows of words at given left edges, so a case
 //! reads as the document it stands for.
 
-use ledgerline_core::page::{BBox, Page, TextSource, Word, group_words};
+use ledgerline_core::page::{BBox, Line, Page, TextSource, Word, group_words};
 
 use crate::cells::Row;
 
@@ -60,4 +60,41 @@ pub fn ocr_page(lines: &[(&str, [f32; 4])]) -> Page {
         })
         .collect();
     a4_page(words, TextSource::Ocr)
+}
+
+/// A page of the OCR lines as the recogniser boxed them (x0, y0, x1, y1), kept apart even where
+/// two stand side by side on one baseline; each line's words share its box by characters.
+pub fn ocr_lines_page(lines: &[(&str, [f32; 4])]) -> Page {
+    let lines = lines
+        .iter()
+        .map(|(text, [x0, y0, x1, y1])| {
+            let per_char = (x1 - x0) / text.chars().count().max(1) as f32;
+            let mut at = 0usize;
+            let words = text
+                .split(' ')
+                .map(|w| {
+                    let n = w.chars().count();
+                    let x = x0 + per_char * at as f32;
+                    at += n + 1;
+                    Word {
+                        text: w.to_string(),
+                        bbox: BBox::new(x, *y0, x + per_char * n as f32, *y1),
+                        confidence: 1.0,
+                    }
+                })
+                .collect();
+            Line {
+                text: text.to_string(),
+                bbox: BBox::new(*x0, *y0, *x1, *y1),
+                confidence: 1.0,
+                source: TextSource::Ocr,
+                region: None,
+                words,
+            }
+        })
+        .collect();
+    Page {
+        lines,
+        ..a4_page(Vec::new(), TextSource::Ocr)
+    }
 }

@@ -440,3 +440,22 @@ fn value_of(found: &[(HeaderKey, Field)], key: HeaderKey) -> Option<String> {
         .find(|(k, _)| *k == key)
         .map(|(_, f)| f.value.clone())
 }
+
+/// A stray mark set apart between a label and its value (HSBC's "BALANCE BROUGHT FORWARD | . |
+/// 653.13", a colon in a column of its own) neither is the value nor ends the search for it.
+#[test]
+fn a_stray_mark_between_label_and_value_is_passed_over() {
+    for mark in [".", ":", "|"] {
+        let rows = rows_of(&[&[
+            ("BALANCE BROUGHT FORWARD", 300.0),
+            (mark, 1300.0),
+            ("653.13", 2200.0),
+        ]]);
+        let found = header_fields(&rows, DateOrder::DayFirst);
+        let opening = found
+            .iter()
+            .find(|(k, _)| *k == HeaderKey::OpeningBalance)
+            .map(|(_, f)| f.value.as_str());
+        assert_eq!(opening, Some("653.13"), "{mark}");
+    }
+}

@@ -92,3 +92,29 @@ pub(super) fn bank_name<'a>(
                 .then(a.bbox.y0.total_cmp(&b.bbox.y0))
         })
 }
+
+/// The bank's registered name where it signs on any page, with its legal form: the terms page's
+/// "HSBC UK Bank plc" alone or before ", registered in England and Wales ...". The text before
+/// the first comma is the name, and it ends in the legal form (a line that goes on after it,
+/// "Poste Italiane S.p.A. - Patrimonio BancoPosta", says more than the name); the first such line
+/// in reading order wins.
+pub(super) fn registered_name(
+    rows: &[Row],
+    has_legal_form: impl Fn(&str) -> bool,
+) -> Option<(String, &Cell)> {
+    rows.iter().flat_map(|r| r.cells.iter()).find_map(|c| {
+        let name = c.text.split(',').next()?.trim();
+        let words = plain_label_words(name);
+        let named = !words.is_empty()
+            && words.len() <= 5
+            && !words.iter().any(|w| NOT_A_NAME.contains(&w.as_str()))
+            && words
+                .iter()
+                .any(|w| BANK_WORDS.contains(&w.as_str()) || (w.len() > 6 && w.ends_with("bank")))
+            && name
+                .split_whitespace()
+                .next_back()
+                .is_some_and(&has_legal_form);
+        named.then(|| (name.to_string(), c))
+    })
+}
