@@ -80,6 +80,10 @@ const NAMES: &[(Kind, &[&str])] = &[
             "transaction description",
             "details",
             "transaction details",
+            // HSBC UK: the payment type's code and the payee, one column of text, not a
+            // "payment" column of money.
+            "payment type and details",
+            "payment details",
             "transaction",
             "transactions",
             "particulars",
@@ -220,6 +224,31 @@ fn tokens(row: &Row) -> Vec<(String, BBox)> {
         .collect()
 }
 
+/// A column name OCR split before its last letter or two ("Balanc e"), joined again where the
+/// piece names nothing and the whole is a column's name as printed.
+fn rejoin_split_names(tokens: Vec<(String, BBox)>) -> Vec<(String, BBox)> {
+    let mut out: Vec<(String, BBox)> = Vec::with_capacity(tokens.len());
+    for (text, bbox) in tokens {
+        if let Some((last, last_box)) = out.last_mut() {
+            let joined = format!("{last}{text}");
+            let exact = NAMES
+                .iter()
+                .any(|(_, names)| names.contains(&joined.as_str()));
+            if text.chars().count() <= 2
+                && text.chars().all(char::is_alphabetic)
+                && kind_of(&text).is_none()
+                && exact
+            {
+                *last = joined;
+                *last_box = last_box.union(&bbox);
+                continue;
+            }
+        }
+        out.push((text, bbox));
+    }
+    out
+}
+
 fn kind_of(phrase: &str) -> Option<Kind> {
     let currency = phrase.strip_prefix("in ").unwrap_or(phrase);
     if !currency.contains(' ') && crate::currency::is_currency_word(currency) {
@@ -258,7 +287,7 @@ fn misread(read: &str, name: &str) -> bool {
 /// The money columns of a statement's header row: a row of column names only (two unknown
 /// words at most), among them a date or description column and a money column.
 pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
-    let tokens = tokens(row);
+    let tokens = rejoin_split_names(tokens(row));
     if tokens.len() > 16 {
         return None;
     }
@@ -390,5 +419,23 @@ mod tests {
         // Short names must be read exactly, and the first letter right.
         assert!(!misread("ont", "out"));
         assert_eq!(kind_of("xredit"), None);
+    }
+
+    /// HSBC's header photographed upside down: "Balanc e", which names no column in pieces.
+    #[test]
+    fn a_name_split_before_its_last_letter_is_joined() {
+        let b = BBox::new(0.0, 0.0, 10.0, 10.0);
+        let texts = |t: &[&str]| t.iter().map(|t| (t.to_string(), b)).collect::<Vec<_>>();
+        let joined: Vec<String> = rejoin_split_names(texts(&["paid", "in", "balanc", "e"]))
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(joined, ["paid", "in", "balance"]);
+        // "in" is a word of its own, and names after a name stay apart.
+        let kept: Vec<String> = rejoin_split_names(texts(&["paid", "in", "date"]))
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(kept, ["paid", "in", "date"]);
     }
 }
