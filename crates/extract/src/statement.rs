@@ -769,4 +769,6 @@ fn settle_signs(statement: &mut Statement) {
 }
 
 #[cfg(test)]
+mod layout_tests;
+#[cfg(test)]
 mod tests;
