@@ -643,3 +643,26 @@ fn a_logo_read_in_part_gives_way_to_the_full_name_printed_under_it() {
         Some("CERVEZA, S.L.")
     );
 }
+
+/// A statement whose first lines name only the holder and the document takes the bank's
+/// registered name from the line it signs with, where the name ends in its legal form.
+#[test]
+fn a_statement_without_a_bank_line_takes_the_registered_name() {
+    let bank = |last: &str| {
+        let rows = rows_of(&[
+            &[("Your Statement", 1800.0)],
+            &[("Mr Z Testname", 250.0)],
+            &[("Account Summary", 1500.0)],
+            &[(last, 200.0)],
+        ]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::BankStatement).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        bank("HSBC UK Bank plc, registered in England and Wales number 09928412.").as_deref(),
+        Some("HSBC UK Bank plc")
+    );
+    // A line that goes on after the legal form says more than the name, and is not taken
+    // for it (the first page's reading stands).
+    let rows = rows_of(&[&[("Poste Italiane S.p.A. - Patrimonio BancoPosta", 200.0)]]);
+    assert!(bank::registered_name(&rows, has_legal_form).is_none());
+}
