@@ -530,7 +530,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
                     p.date = Some((
                         iso.clone(),
                         words_text(&words[..*n]),
-                        dates_box(&words[..*n]),
+                        words_box(&words[..*n]),
                     ));
                 }
                 p.text = format!("{} {more}", p.text).trim().to_string();
@@ -562,7 +562,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             (Some((iso, n)), _) => (
                 iso.clone(),
                 words_text(&words[..*n]),
-                dates_box(&words[..*n]),
+                words_box(&words[..*n]),
             ),
             _ if before.as_ref().is_some_and(|p| p.date.is_some()) => before
                 .as_ref()
@@ -590,10 +590,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             if out { -m.value } else { m.value }
         };
         let mut desc_text = words_text(description);
-        let mut desc_box = description.iter().skip(1).fold(
-            description.first().map_or(BBox::default(), |w| w.bbox),
-            |b, w| b.union(&w.bbox),
-        );
+        let mut desc_box = words_box(description);
         if let Some(p) = before {
             desc_text = format!("{} {desc_text}", p.text).trim().to_string();
             desc_box = p.bbox.union(&desc_box);
@@ -634,8 +631,8 @@ struct Pending {
     bbox: BBox,
 }
 
-/// The box around a row's leading date words.
-fn dates_box(words: &[Word]) -> BBox {
+/// The box around some of a row's words (its dates, its description).
+fn words_box(words: &[Word]) -> BBox {
     words
         .iter()
         .skip(1)

@@ -54,6 +54,18 @@ const NOT_A_NAME: &[&str] = &[
     "the",
 ];
 
+/// Text of at most five words that holds a bank word, or a word ending in "bank"
+/// ("Kreditbank", "FirstBank"), and none that only mentions banking.
+fn names_a_bank(text: &str) -> bool {
+    let words = plain_label_words(text);
+    !words.is_empty()
+        && words.len() <= 5
+        && !words.iter().any(|w| NOT_A_NAME.contains(&w.as_str()))
+        && words
+            .iter()
+            .any(|w| BANK_WORDS.contains(&w.as_str()) || (w.len() > 6 && w.ends_with("bank")))
+}
+
 /// A line of at most five words, no figures, left of any date on its row, that is neither a label
 /// nor a title and holds a bank word, or a word ending in "bank" ("Kreditbank", "FirstBank").
 /// The one with a legal form wins (the footer's "DEUTSCHE KREDITBANK AG" over a logo's "DKB
@@ -72,19 +84,13 @@ pub(super) fn bank_name<'a>(
             r.cells[..first_date.unwrap_or(r.cells.len())].iter()
         })
         .filter(|c| {
-            let words = plain_label_words(&c.text);
-            !words.is_empty()
-                && words.len() <= 5
+            names_a_bank(&c.text)
                 && !c
                     .text
                     .chars()
                     .any(|ch| ch.is_ascii_digit() || ch == '@' || ch == ':')
                 && label_of(c).is_none()
                 && !is_title(&c.text)
-                && !words.iter().any(|w| NOT_A_NAME.contains(&w.as_str()))
-                && words.iter().any(|w| {
-                    BANK_WORDS.contains(&w.as_str()) || (w.len() > 6 && w.ends_with("bank"))
-                })
         })
         .min_by(|a, b| {
             has_legal_form(&b.text)
@@ -104,13 +110,7 @@ pub(super) fn registered_name(
 ) -> Option<(String, &Cell)> {
     rows.iter().flat_map(|r| r.cells.iter()).find_map(|c| {
         let name = c.text.split(',').next()?.trim();
-        let words = plain_label_words(name);
-        let named = !words.is_empty()
-            && words.len() <= 5
-            && !words.iter().any(|w| NOT_A_NAME.contains(&w.as_str()))
-            && words
-                .iter()
-                .any(|w| BANK_WORDS.contains(&w.as_str()) || (w.len() > 6 && w.ends_with("bank")))
+        let named = names_a_bank(name)
             && name
                 .split_whitespace()
                 .next_back()
