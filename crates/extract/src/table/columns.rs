@@ -166,6 +166,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "eenheidsprijs",
             "prijs eenheid",
             "prijs per eenheid",
+            "prijs per stuk",
             "preis einheit",
             "hind",
             "ühiku hind",
@@ -475,6 +476,7 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
                 .flatten()
         })
         .or_else(|| compound_head(text))
+        .or_else(|| closed_compound_head(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
@@ -497,6 +499,53 @@ fn compound_head(text: &str) -> Option<ColumnKind> {
     let plain = qualifier.is_none_or(|k| matches!(k, ColumnKind::Sku));
     (figure && plain && !first.trim().is_empty()).then_some(head)
 }
+
+/// A line's amount named by a compound written as one word ("Regeltotaal", "Zeilenbetrag"),
+/// by its last part, where that is an amount's name of five letters or more and the first part
+/// is no column's name and does not make it a base, a gross, a tax's or a discount's amount
+/// ("Basisbetrag", "Steuerbetrag", "Rabattbetrag").
+fn closed_compound_head(text: &str) -> Option<ColumnKind> {
+    static HEADS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        NAMES
+            .iter()
+            .filter(|(kind, _)| *kind == ColumnKind::Amount)
+            .flat_map(|(_, names)| names.iter().cloned())
+            .filter(|n| !n.contains(' ') && n.chars().count() >= 5)
+            .collect()
+    });
+    let [word] = normalised(text).try_into().ok()?;
+    HEADS.iter().find_map(|head| {
+        let first = word.strip_suffix(head.as_str())?;
+        let plain = first.chars().count() >= 3
+            && kind_of(first).is_none_or(|k| k == ColumnKind::Sku)
+            && !QUALIFIERS.iter().any(|t| first.starts_with(t));
+        plain.then_some(ColumnKind::Amount)
+    })
+}
+
+/// First parts that make a compound some other amount than the line's, where the part alone is
+/// no column's name.
+const QUALIFIERS: &[&str] = &[
+    "basis",
+    "brutto",
+    "steuer",
+    "mwst",
+    "ust",
+    "vat",
+    "tax",
+    "btw",
+    "tva",
+    "iva",
+    "rabatt",
+    "skonto",
+    "korting",
+    "remise",
+    "sconto",
+    "descuento",
+    "rechnung",
+    "zahl",
+    "gesamt",
+];
 
 fn kind_of(text: &str) -> Option<ColumnKind> {
     let mut words = normalised(text);
@@ -582,6 +631,23 @@ fn misread_kind(words: &str) -> Option<ColumnKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Welplast's Dutch invoice heads its amounts "Regeltotaal" and its prices "Prijs per stuk";
+    /// German e-invoices print "Basisbetrag" and "Bruttosumme" beside their own line amounts.
+    #[test]
+    fn a_compound_written_as_one_word_is_named_by_its_last_part() {
+        assert_eq!(header_kind("Regeltotaal"), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("Zeilenbetrag"), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("Prijs per stuk"), Some(ColumnKind::UnitPrice));
+        // A tax's or a discount's amount, and a short or unknown first part, are not a line's.
+        assert_eq!(header_kind("Steuerbetrag"), Some(ColumnKind::TaxAmount));
+        assert_eq!(header_kind("Rabattbetrag"), None);
+        assert_eq!(header_kind("MwStbetrag"), Some(ColumnKind::TaxAmount));
+        assert_eq!(header_kind("Skontobetrag"), None);
+        assert_eq!(header_kind("Totaal"), Some(ColumnKind::Amount));
+        assert_eq!(header_kind("Basisbetrag"), None);
+        assert_eq!(header_kind("Bruttosumme"), None);
+    }
 
     #[test]
     fn a_column_name_with_its_currency_or_a_glued_percent_is_known() {
