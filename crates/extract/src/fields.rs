@@ -289,9 +289,10 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
                 continue;
             }
             // A totals row of a summary table ("Total: 255.00 15.30" under a tax summary)
-            // carries several amounts; it does not override a total already read.
-            let amounts = row
-                .cells
+            // carries several amounts after its label; it does not override a total already
+            // read. Amounts before the label belong to another box beside it ("22% | 4.700,00
+            // | 5.734,00 | Totale | 17.614,00").
+            let amounts = row.cells[c + 1..]
                 .iter()
                 .filter(|c| super::normalize::looks_like_money(&c.text))
                 .count();
@@ -323,11 +324,39 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
             if key == HeaderKey::InvoiceDate {
                 dated_by_invoice_label = names_invoice;
             }
+            // "N° facture | 38600988 du 09.12.2024": the number's own date is the invoice's,
+            // over a date labelled only "Date" (SIG's "Date | échéance" is the due date).
+            if key == HeaderKey::InvoiceNumber
+                && !dated_by_invoice_label
+                && let Some(date) = number_date(&field, order)
+            {
+                found.retain(|(k, _)| *k != HeaderKey::InvoiceDate);
+                found.push((HeaderKey::InvoiceDate, date));
+                dated_by_invoice_label = true;
+            }
             found.retain(|(k, _)| *k != key);
             found.push((key, field));
         }
     }
     found
+}
+
+/// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
+/// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
+fn number_date(number: &Field, order: DateOrder) -> Option<Field> {
+    const OF: &[&str] = &["du", "vom", "del", "dated", "of", "dd", "d.d."];
+    let words: Vec<&str> = number.raw.split_whitespace().collect();
+    let i = words
+        .iter()
+        .position(|w| OF.contains(&w.to_lowercase().as_str()))
+        .filter(|i| *i > 0)?;
+    let rest = words[i + 1..].join(" ");
+    let (iso, printed) = find_date(&rest, order)?;
+    rest.starts_with(&printed).then(|| Field {
+        value: iso,
+        raw: printed,
+        ..number.clone()
+    })
 }
 
 /// Whether a label's first `n` words name the invoice ("Invoice date", "Fecha

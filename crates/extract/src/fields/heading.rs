@@ -39,59 +39,81 @@ pub(crate) fn is_numbered_heading(text: &str) -> bool {
 /// (380) Nr. 471102 vom 05.03.2018", "Facture n° F-2024-17": a word that names the document
 /// (also inside a compound), an optional bracketed code, a number mark, then the number; or the
 /// title alone with the number after it.
+///
+/// A heading starts with its title: a cell that names the document further on ("Descrizione
+/// causale: 1° fattura di n. 3 totali") is asked only when no cell starts with one.
 pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
-    rows.iter()
-        .flat_map(|r| r.cells.iter())
-        .find_map(|cell| {
-            let text = unglue_heading(&cell.text.replace('(', " ("));
-            let words: Vec<&str> = text.split_whitespace().collect();
-            let plain = |w: &str| {
-                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
-                    .to_lowercase()
-            };
-            // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
-            let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
-            // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
-            // whatever the word.
-            let coded = |i: usize| {
-                words.get(i + 1).is_some_and(|n| {
-                    let code = n.trim_start_matches('(').trim_end_matches(')');
-                    n.starts_with('(')
-                        && code.len() == 3
-                        && code.chars().all(|c| c.is_ascii_digit())
-                })
-            };
-            let start = (0..words.len()).find(|&i| {
-                let w = plain(words[i]);
-                w.len() >= 5
-                    && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
-                        || credit(&w)
-                        || (coded(i) && w.chars().all(char::is_alphabetic))
-                        || TITLES
-                            .iter()
-                            .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
-            })?;
-            // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
-            // number and no mark.
-            let title = plain(words[0]);
-            if start == 0
-                && words.len() == 2
-                && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
-                && let value = words[1].trim_end_matches([',', ';', '.'])
-                && is_document_code(value, order)
-            {
-                return Some(field(value.to_string(), cell, value));
-            }
-            // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
-            // information for accounting purposes (751) Nr. ...".
-            let i = (start + 1..(start + 7).min(words.len()))
-                .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
-            let value = words.get(i + 1)?.trim_start_matches([':', '#']);
-            let value = value.trim_end_matches([',', ';', '.']);
-            (value.chars().any(|c| c.is_ascii_digit()) && find_date(value, order).is_none())
-                .then(|| field(value.to_string(), cell, value))
-        })
+    let cells = || rows.iter().flat_map(|r| r.cells.iter());
+    cells()
+        .find_map(|cell| heading_number(cell, order, true))
+        .or_else(|| cells().find_map(|cell| heading_number(cell, order, false)))
         .or_else(|| title_over_number(rows, order))
+}
+
+/// The number `cell` gives after a title, with the title its first word when `leading`.
+fn heading_number(cell: &Cell, order: DateOrder, leading: bool) -> Option<Field> {
+    let text = unglue_heading(&cell.text.replace('(', " ("));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plain = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '#' && c != 'º')
+            .to_lowercase()
+    };
+    // A credit note's one-word title ("Avoir", "Gutschrift") names the document as well.
+    let credit = |w: &str| !w.contains(' ') && CREDIT_WORDS.contains(&w);
+    // A title followed by its UNTDID 1001 code ("BUCHUNGSHILFE (751)") names the document
+    // whatever the word.
+    let coded = |i: usize| {
+        words.get(i + 1).is_some_and(|n| {
+            let code = n.trim_start_matches('(').trim_end_matches(')');
+            n.starts_with('(') && code.len() == 3 && code.chars().all(|c| c.is_ascii_digit())
+        })
+    };
+    let start = (0..words.len()).find(|&i| {
+        let w = plain(words[i]);
+        w.len() >= 5
+            && (INVOICE_WORDS.iter().any(|i| i.len() >= 6 && w.ends_with(i))
+                || credit(&w)
+                || (coded(i) && w.chars().all(char::is_alphabetic))
+                || TITLES
+                    .iter()
+                    .any(|t| t.len() >= 6 && !t.contains(' ') && w == *t))
+    })?;
+    if leading && start > 0 {
+        return None;
+    }
+    // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
+    // number and no mark.
+    let title = plain(words[0]);
+    if start == 0
+        && words.len() == 2
+        && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
+        && let value = words[1].trim_end_matches([',', ';', '.'])
+        && is_document_code(value, order)
+    {
+        return Some(field(value.to_string(), cell, value));
+    }
+    // Up to five words between: "Rechnung des Versicherers (575) Nr. ...", "Invoice
+    // information for accounting purposes (751) Nr. ...".
+    let i = (start + 1..(start + 7).min(words.len()))
+        .find(|&i| NUMBER_MARKS.contains(&plain(words[i]).as_str()))?;
+    let value = words.get(i + 1)?.trim_start_matches([':', '#']);
+    let value = value.trim_end_matches([',', ';', '.']);
+    let digits = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    // A series of capitals printed apart from the number ("Nr. FPR 101/22 del ...").
+    let value = match words.get(i + 2) {
+        Some(number)
+            if !digits(value)
+                && (1..=4).contains(&value.chars().count())
+                && value.chars().all(|c| c.is_ascii_uppercase())
+                && digits(number)
+                && find_date(number, order).is_none() =>
+        {
+            format!("{value} {}", number.trim_end_matches([',', ';', '.']))
+        }
+        _ => value.to_string(),
+    };
+    (digits(&value) && find_date(&value, order).is_none())
+        .then(|| field(value.clone(), cell, &value))
 }
 
 /// The title alone in a box with the number under it ("FACTURA" over "25-100101-387"): the

@@ -459,3 +459,63 @@ fn a_stray_mark_between_label_and_value_is_passed_over() {
         assert_eq!(opening, Some("653.13"), "{mark}");
     }
 }
+
+/// LEONARDI E MACERONI's invoice: a tax summary by rate beside the invoice's own box, whose
+/// "Totale" shares a row with the summary's figures for one rate; the summary's "Totale"
+/// column, read first, gave that rate's total.
+#[test]
+fn a_total_beside_a_summary_tables_figures_is_the_invoices() {
+    let rows = rows_of(&[
+        &[("Totale", 900.0)],
+        &[
+            ("11.880,00 €", 900.0),
+            ("Imposta", 1200.0),
+            ("2.114,00 €", 1500.0),
+        ],
+        &[
+            ("22%", 20.0),
+            ("4.700,00 €", 300.0),
+            ("1.034,00 €", 600.0),
+            ("5.734,00 €", 900.0),
+            ("Totale", 1200.0),
+            ("17.614,00 €", 1500.0),
+        ],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::Total).as_deref(),
+        Some("17614.00")
+    );
+}
+
+/// Eures' Italian invoice names itself mid-sentence before its footer does: "1° fattura di n.
+/// 3 totali" (the first of three invoices) is no heading, and the footer's number has its
+/// series apart ("Fattura Nr. FPR 101/22 del 06/07/2022").
+#[test]
+fn a_heading_starts_with_its_title_and_keeps_a_series_printed_apart() {
+    let rows: &[&[(&str, f32)]] = &[
+        &[(
+            "Descrizione causale: 1° fattura di n. 3 totali per acconto del 20%.",
+            100.0,
+        )],
+        &[("Fattura Nr. FPR 101/22 del 06/07/2022", 100.0)],
+    ];
+    assert_eq!(titled(rows).as_deref(), Some("FPR 101/22"));
+    // A word in capitals is no series where no number follows it.
+    assert_eq!(titled(&[&[("Invoice No. ABC", 100.0)]]), None);
+}
+
+/// SIG's water bill dates its number ("N° facture | 38600988 du 09.12.2024") and labels its due
+/// date "Date" over "échéance" in two cells: the number's date is the invoice's.
+#[test]
+fn the_date_printed_with_the_number_beats_a_bare_date_label() {
+    let rows = rows_of(&[
+        &[("N° facture", 100.0), ("38600988 du 09.12.2024", 300.0)],
+        &[("Facture Intermédiaire", 100.0), ("Date", 600.0)],
+        &[("Décembre 2024", 100.0), ("08.01.2025", 600.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    let value = |key| value_of(&found, key);
+    assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("38600988"));
+    assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2024-12-09"));
+}
