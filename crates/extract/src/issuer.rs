@@ -6,7 +6,9 @@
 use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
 use super::fields::{field, is_numbered_heading, is_title, label_of};
 use super::normalize::{DateOrder, find_date, parse_amount};
-use super::vocabulary::{LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form};
+use super::vocabulary::{
+    COPY_MARKS, LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form,
+};
 use super::{DocumentKind, Field, FieldSource};
 
 mod bank;
@@ -301,6 +303,12 @@ fn is_section_heading(text: &str) -> bool {
     SECTION_HEADINGS.iter().any(|h| unaccented(h) == words)
 }
 
+/// The mark of one printed copy ("ORIGINAL", "DUPLICADO"), set as large as a name above it.
+fn is_copy_mark(text: &str) -> bool {
+    let words = plain_label_words(text).join(" ");
+    COPY_MARKS.iter().any(|m| *m == words)
+}
+
 /// A web or mail address ("www.jamonesliebana.com", "E-mail: x@y.es"): contact details, which
 /// letterheads often print larger than the name.
 fn is_contact(text: &str) -> bool {
@@ -523,6 +531,7 @@ pub fn issuer(
     let plain = |c: &Cell| {
         !buyer.names(c)
             && !is_title(&c.text)
+            && !is_copy_mark(&c.text)
             && !is_section_heading(&c.text)
             && label_of(c).is_none()
             && find_date(&c.text, order).is_none()

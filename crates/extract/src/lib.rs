@@ -8,6 +8,7 @@
 
 mod cells;
 mod checks;
+mod copies;
 mod currency;
 mod fields;
 mod issuer;
@@ -223,7 +224,9 @@ impl Extraction {
 
 /// Classifies the document and extracts its record.
 pub fn extract(pages: &[Page]) -> Extraction {
-    let rows = cells::rows(pages);
+    let copies = copies::copied_pages(pages);
+    let mut rows = cells::rows(pages);
+    rows.retain(|r| !copies.contains(&r.page));
     let kind = classify(&rows);
     let text: Vec<String> = rows.iter().map(|r| r.text()).collect();
     let currency = fields::currency(&rows);

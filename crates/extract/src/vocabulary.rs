@@ -67,6 +67,12 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "factura n",
             "factura no",
             "nº factura",
+            // A voucher's number (Argentina's AFIP layout: "Punto de Venta: 00003 Comp. Nro:
+            // 00001360").
+            "comp nro",
+            "comprobante nro",
+            "nro de comprobante",
+            "nº de comprobante",
             // A header box's "Número" beside "Fecha" (es, it, pt): longer labels that start
             // with it ("número de pedido") win over it.
             "número",
@@ -541,6 +547,25 @@ pub const NOT_FIELDS: &[&str] = &[
 ];
 
 /// Words that title a document rather than name its issuer.
+/// What marks one printed copy of a document from another ("ORIGINAL", "DUPLICADO"): it names
+/// no one.
+pub const COPY_MARKS: &[&str] = &[
+    "original",
+    "duplicado",
+    "triplicado",
+    "copia",
+    "duplicate",
+    "triplicate",
+    "copy",
+    "customer copy",
+    "merchant copy",
+    "kopie",
+    "duplikat",
+    "copie",
+    "duplicata",
+    "duplicato",
+];
+
 pub const TITLES: &[&str] = &[
     "invoice",
     "tax invoice",
