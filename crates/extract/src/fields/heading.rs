@@ -48,6 +48,24 @@ pub fn titled_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         .find_map(|cell| heading_number(cell, order, true))
         .or_else(|| cells().find_map(|cell| heading_number(cell, order, false)))
         .or_else(|| title_over_number(rows, order))
+        .or_else(|| title_beside_number(rows, order))
+}
+
+/// The title in a cell of its own with the number in the next cell of its row ("FAKTURA
+/// INVOICE | 000203519"): every word of the title names the document, in one language or two.
+fn title_beside_number(rows: &[Row], order: DateOrder) -> Option<Field> {
+    rows.iter().find_map(|row| {
+        row.cells.windows(2).find_map(|pair| {
+            let words = label_words(&pair[0].text);
+            let title = (1..=3).contains(&words.len())
+                && words
+                    .iter()
+                    .all(|w| w.len() >= 5 && INVOICE_WORDS.contains(&w.as_str()));
+            let value = pair[1].text.trim().trim_start_matches('#');
+            (title && !value.contains(char::is_whitespace) && is_document_code(value, order))
+                .then(|| field(value.to_string(), &pair[1], value))
+        })
+    })
 }
 
 /// The number `cell` gives after a title, with the title its first word when `leading`.

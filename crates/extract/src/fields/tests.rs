@@ -519,3 +519,19 @@ fn the_date_printed_with_the_number_beats_a_bare_date_label() {
     assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("38600988"));
     assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2024-12-09"));
 }
+
+/// ArtLink's invoice prints its title in two languages and the number in the next cell.
+#[test]
+fn a_title_in_two_languages_with_the_number_beside_it_gives_the_number() {
+    let rows: &[&[(&str, f32)]] = &[&[
+        ("ArtLink Baltic OY", 30.0),
+        ("FAKTURA INVOICE", 300.0),
+        ("000203519", 420.0),
+    ]];
+    assert_eq!(titled(rows).as_deref(), Some("000203519"));
+    // A company's name beside a figure is no title.
+    assert_eq!(
+        titled(&[&[("Invoice Services Ltd", 30.0), ("4711", 300.0)]]),
+        None
+    );
+}

@@ -281,6 +281,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "discount",
             "disc",
             "disc %",
+            "dis %",
             "discount %",
             "rabatt",
             "rabatt %",
@@ -354,6 +355,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "delivery note",
             "ddt",
             "pakbon",
+            "ean",
+            "ean code",
             "hsn",
             "sac",
             "hsn sac",
@@ -477,6 +480,7 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
         })
         .or_else(|| compound_head(text))
         .or_else(|| closed_compound_head(text))
+        .or_else(|| lettered(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
@@ -498,6 +502,20 @@ fn compound_head(text: &str) -> Option<ColumnKind> {
     let qualifier = kind_of(first);
     let plain = qualifier.is_none_or(|k| matches!(k, ColumnKind::Sku));
     (figure && plain && !first.trim().is_empty()).then_some(head)
+}
+
+/// A column name with a letter after it that tells two such columns apart ("Qty.O" and "Qty.S",
+/// the quantities ordered and shipped).
+fn lettered(text: &str) -> Option<ColumnKind> {
+    let words = normalised(text);
+    match words.as_slice() {
+        [name, letter]
+            if letter.chars().count() == 1 && letter.chars().all(char::is_alphabetic) =>
+        {
+            kind_of(name).filter(|k| *k != ColumnKind::Unnamed)
+        }
+        _ => None,
+    }
 }
 
 /// A line's amount named by a compound written as one word ("Regeltotaal", "Zeilenbetrag"),
@@ -646,6 +664,9 @@ mod tests {
         assert_eq!(header_kind("Skontobetrag"), None);
         assert_eq!(header_kind("Totaal"), Some(ColumnKind::Amount));
         assert_eq!(header_kind("Basisbetrag"), None);
+        // ArtLink's quantities ordered and shipped.
+        assert_eq!(header_kind("QTY.O"), Some(ColumnKind::Quantity));
+        assert_eq!(header_kind("QTY.S"), Some(ColumnKind::Quantity));
         assert_eq!(header_kind("Bruttosumme"), None);
     }
 
