@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::cells::{Cell, Row, plain_label_words, unaccented};
+use crate::cells::{Cell, Row, plain_label_words};
 
 /// Headings of the customer's block, as label words without accents. Only a cell that says
 /// nothing else counts, so "To" in a sentence or "Customer number: 42" never opens a block.
@@ -42,6 +42,10 @@ const BUYER_HEADINGS: &[&str] = &[
     "acheteur",
     "cliente",
     "facturar a",
+    // "Señor/es: SEGUROS LA SEGUNDA", the addressee of an Argentine invoice.
+    "señor/es",
+    "señores",
+    "sres",
     "destinatario",
     "cessionario committente",
     "klant",
@@ -70,6 +74,16 @@ impl Buyer {
         let mut lines = HashSet::new();
         for (i, row) in rows.iter().enumerate().filter(|(_, r)| r.page == 0) {
             for (at, heading) in row.cells.iter().enumerate() {
+                // A heading and the name in one cell ("Señor/es: SEGUROS LA SEGUNDA"): the
+                // cell is the block's first line.
+                if let Some((label, name)) = heading.text.split_once(':')
+                    && is_heading(label)
+                    && !name.trim().is_empty()
+                {
+                    lines.insert(key(&heading.text));
+                    lines.extend(block_under(&rows[i + 1..], heading));
+                    continue;
+                }
                 if !is_heading(&heading.text) {
                     continue;
                 }
@@ -134,5 +148,5 @@ fn key(text: &str) -> String {
 
 fn is_heading(text: &str) -> bool {
     let words = key(text);
-    BUYER_HEADINGS.iter().any(|h| unaccented(h) == words)
+    BUYER_HEADINGS.iter().any(|h| key(h) == words)
 }

@@ -666,3 +666,26 @@ fn a_statement_without_a_bank_line_takes_the_registered_name() {
     let rows = rows_of(&[&[("Poste Italiane S.p.A. - Patrimonio BancoPosta", 200.0)]]);
     assert!(bank::registered_name(&rows, has_legal_form).is_none());
 }
+
+/// Andereggen's Argentine invoice addresses its customer with the name in the label's cell
+/// ("Señor/es: SEGUROS LA SEGUNDA"), in larger type than the issuer's name above it.
+#[test]
+fn a_customer_named_in_its_labels_cell_is_not_the_issuer() {
+    let buyer = Buyer::find(&rows_of(&[
+        &[("OSCAR ALFREDO ANDEREGGEN", 20.0)],
+        &[
+            ("Señor/es: SEGUROS LA SEGUNDA", 20.0),
+            ("Cuenta Nro.:", 400.0),
+        ],
+        &[("Domicilio: Calle J.M. ROSAS 957", 20.0)],
+    ]));
+    let cell = |text: &str| Cell {
+        text: text.to_string(),
+        bbox: BBox::new(20.0, 0.0, 200.0, 10.0),
+        confidence: 1.0,
+        page: 0,
+        words: vec![],
+    };
+    assert!(buyer.names(&cell("Señor/es: SEGUROS LA SEGUNDA")));
+    assert!(!buyer.names(&cell("OSCAR ALFREDO ANDEREGGEN")));
+}
