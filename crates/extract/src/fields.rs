@@ -173,6 +173,15 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 {
                     format!("{series}{sep}{number}")
                 }
+                // The same with the space after the separator only, as OCR reads "014-03"
+                // ("014- 03").
+                [series, number, ..]
+                    if series.ends_with(['-', '/'])
+                        && digits(series)
+                        && number.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    format!("{series}{number}")
+                }
                 // A number and its series under "Número // Serie", read without the spaces
                 // ("002500559//V"): a double slash separates, where one is part of a number.
                 [first, ..] => {
@@ -185,7 +194,9 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
             // ("FS/22/09/51", "R-2024-03-01") is still a number.
             let a_date = find_date(&token, order)
                 .is_some_and(|(_, date)| date.chars().count() + 2 >= token.chars().count());
-            (digits(&token) && !a_date).then_some(token)
+            // An amount grouped in thousands ("14,049.5") is some total's figure.
+            let grouped = crate::normalize::is_grouped_amount(&token);
+            (digits(&token) && !a_date && !grouped).then_some(token)
         }
         HeaderKey::Period => {
             let (first, raw_first) = find_date(raw, order)?;

@@ -154,6 +154,22 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     Some(value)
 }
 
+/// Whether a figure is an amount grouped in thousands with decimals ("14,049.5", "1.234,56"),
+/// however many decimals OCR or the printer kept: no document number looks like that.
+pub fn is_grouped_amount(text: &str) -> bool {
+    let t = text.trim();
+    [(',', '.'), ('.', ',')].iter().any(|(group, point)| {
+        t.split_once(*group).is_some_and(|(head, tail)| {
+            let tail: Vec<char> = tail.chars().collect();
+            (1..=3).contains(&head.len())
+                && head.chars().all(|c| c.is_ascii_digit())
+                && tail.len() >= 5
+                && tail[3] == *point
+                && tail.iter().enumerate().all(|(i, c)| i == 3 || c.is_ascii_digit())
+        })
+    })
+}
+
 /// True when the text has the shape of an amount with cents ("12.00", "1.234,56", "(5.00)"),
 /// which plain counts and years do not have.
 pub fn looks_like_money(text: &str) -> bool {

@@ -5,7 +5,7 @@
 use super::field;
 use crate::Field;
 use crate::cells::{Cell, Row, label_words};
-use crate::normalize::{DateOrder, find_date, looks_like_money};
+use crate::normalize::{DateOrder, find_date, is_grouped_amount, looks_like_money};
 use crate::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, NUMBER_MARKS, TITLES};
 
 pub(crate) fn is_title(text: &str) -> bool {
@@ -192,6 +192,7 @@ fn is_document_code(value: &str, order: DateOrder) -> bool {
     value.chars().count() >= 3
         && value.chars().any(|c| c.is_ascii_digit())
         && !looks_like_money(value)
+        && !is_grouped_amount(value)
         && find_date(value, order).is_none()
 }
 

@@ -535,3 +535,21 @@ fn a_title_in_two_languages_with_the_number_beside_it_gives_the_number() {
         None
     );
 }
+
+/// SNG Engineering's scanned invoice, as OCR reads its number ("014- 03"); Fortin Fierros'
+/// totals row, whose subtotal ("14,049.5") a label took for the number.
+#[test]
+fn a_number_split_after_its_hyphen_is_joined_and_an_amount_is_no_number() {
+    let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
+    assert_eq!(number("014- 03").as_deref(), Some("014-03"));
+    assert_eq!(number("14,049.5"), None);
+    assert_eq!(number("1,234.56"), None);
+    // A number with a comma that is no amount stays.
+    assert_eq!(number("12,3456").as_deref(), Some("12,3456"));
+    assert_eq!(number("INV-2024- 7").as_deref(), Some("INV-2024-7"));
+    // Nor is the subtotal under a word that titles invoices ("Subtotal" over "14,049.5").
+    assert_eq!(
+        titled(&[&[("Subtotal", 100.0)], &[("14,049.5", 100.0)]]),
+        None
+    );
+}
