@@ -140,7 +140,8 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
     match key {
         HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order)
             .map(|d| d.0)
-            .or_else(|| misread_date(raw)),
+            .or_else(|| misread_date(raw))
+            .or_else(|| find_date(&unspaced_date(raw)?, order).map(|d| d.0)),
         HeaderKey::Subtotal
         | HeaderKey::Tax
         | HeaderKey::Total
@@ -207,6 +208,21 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
         HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
         HeaderKey::NotAField => None,
     }
+}
+
+/// A date printed with spaces around its separators ("08 / 02 / 23"), closed up; None when
+/// there are none to close.
+fn unspaced_date(raw: &str) -> Option<String> {
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let figure = |w: &str| (1..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit());
+    let at = words.windows(5).position(|w| {
+        figure(w[0])
+            && figure(w[2])
+            && figure(w[4])
+            && matches!(w[1], "/" | "." | "-")
+            && w[1] == w[3]
+    })?;
+    Some(words[at..at + 5].concat())
 }
 
 /// An amount after the rest of its label in brackets ("Total Sales (Inclusive GST) RM 137.15",

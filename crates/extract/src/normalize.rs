@@ -165,7 +165,10 @@ pub fn is_grouped_amount(text: &str) -> bool {
                 && head.chars().all(|c| c.is_ascii_digit())
                 && tail.len() >= 5
                 && tail[3] == *point
-                && tail.iter().enumerate().all(|(i, c)| i == 3 || c.is_ascii_digit())
+                && tail
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 3 || c.is_ascii_digit())
         })
     })
 }

@@ -553,3 +553,13 @@ fn a_number_split_after_its_hyphen_is_joined_and_an_amount_is_no_number() {
         None
     );
 }
+
+/// Fortin Fierros' invoice prints its date with spaces around the slashes.
+#[test]
+fn a_date_spaced_around_its_separators_is_read() {
+    let date = |raw| accept(HeaderKey::InvoiceDate, raw, DateOrder::DayFirst);
+    assert_eq!(date("08 / 02 / 23").as_deref(), Some("2023-02-08"));
+    assert_eq!(date("08 / 02 / 2023").as_deref(), Some("2023-02-08"));
+    // Figures with a slash between them and no third are no date.
+    assert_eq!(date("1 / 2"), None);
+}
