@@ -275,6 +275,14 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
 /// A summary row's description: its reference (with a figure in it, so a "Total" row has
 /// none) and its date, as printed.
 fn reference_and_date(parts: &[Vec<Word>], cols: &[Column]) -> Option<(String, BBox, f32)> {
+    // A code's column that also holds the item's name, the name's own column being unnamed
+    // ("21623 Artesta White 20x30" under "ITEM", beside "EAN CODE"): the name describes it.
+    let lettered = |w: &Word| w.text.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+    if let Some(named) =
+        (0..cols.len()).find(|&i| cols[i].kind == ColumnKind::Sku && parts[i].iter().any(lettered))
+    {
+        return join(&parts[named]);
+    }
     let reference = cols.iter().position(|c| c.kind == ColumnKind::Sku)?;
     let (text, _, _) = join(&parts[reference])?;
     if !text.chars().any(|c| c.is_ascii_digit()) {

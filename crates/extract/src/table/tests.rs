@@ -796,3 +796,45 @@ fn a_description_beside_the_amounts_currency_still_describes_the_item() {
         .collect();
     assert_eq!(read, [("August 2022 Sponsored Jobs", "80.65")]);
 }
+
+/// ArtLink Baltic's invoice names an EAN column and an item-number column but not the column
+/// of the names printed right of the item numbers: the names describe the lines.
+#[test]
+fn an_items_name_beside_its_code_under_no_header_describes_it() {
+    let got = items(&[
+        &[
+            ("EAN CODE", 30.0),
+            ("ITEM", 110.0),
+            ("QTY.O", 330.0),
+            ("QTY.S", 375.0),
+            ("PRICE", 420.0),
+            ("DIS%", 470.0),
+            ("TOTAL", 520.0),
+        ],
+        &[
+            ("4740100216234", 30.0),
+            ("21623", 110.0),
+            ("Artesta White 20x30", 150.0),
+            ("8", 340.0),
+            ("8", 385.0),
+            ("3,65", 425.0),
+            ("29,20", 530.0),
+        ],
+        &[
+            ("4740100216241", 30.0),
+            ("21624", 110.0),
+            ("Artesta White 30x40", 150.0),
+            ("1", 340.0),
+            ("1", 385.0),
+            ("4,75", 425.0),
+            ("4,75", 530.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            ("21623 Artesta White 20x30".to_string(), "29.20".to_string()),
+            ("21624 Artesta White 30x40".to_string(), "4.75".to_string()),
+        ]
+    );
+}
