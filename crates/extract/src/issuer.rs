@@ -607,6 +607,7 @@ pub fn issuer(
         }
     };
     let name = letterhead::postal_name(&first, name, bottom).unwrap_or(name);
+    let name = letterhead::below_department(&first, name, plain).unwrap_or(name);
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.

@@ -4,7 +4,7 @@
 
 use super::domain;
 use super::{has_legal_form, is_postal_line};
-use crate::cells::{Cell, Row, label_words};
+use crate::cells::{Cell, Row, label_words, plain_label_words, unaccented};
 
 /// The name at the head of a postal address block whose words the heading `name` contains, or
 /// which starts with the heading's words: a letterhead prints "LOGO LE FOURNISSEUR" or "Acme —
@@ -91,3 +91,47 @@ fn under<'a>(first: &[&'a Row], name: &Cell, bottom: f32) -> impl Iterator<Item 
         .flat_map(|r| r.cells.iter())
         .filter(move |c| c.bbox.y0 > top && c.bbox.y0 <= limit)
 }
+
+/// A department of the issuer heading its letterhead ("Service Clients SIG" over "Services
+/// Industriels de Genève"): the issuer is the line under it.
+pub(super) fn below_department<'a>(
+    first: &[&'a Row],
+    name: &'a Cell,
+    plain: impl Fn(&Cell) -> bool,
+) -> Option<&'a Cell> {
+    let words = plain_label_words(&name.text).join(" ");
+    if !DEPARTMENTS
+        .iter()
+        .any(|d| words.starts_with(&unaccented(d)))
+    {
+        return None;
+    }
+    let height = name.bbox.height();
+    first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| {
+            c.bbox.y0 > name.bbox.y0 + height * 0.5
+                && c.bbox.y0 - name.bbox.y1 < height * 1.5
+                && (c.bbox.x0 - name.bbox.x0).abs() < height
+        })
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))
+        .filter(|c| plain(c))
+}
+
+/// A department's name at the head of a letterhead, in the languages of the vocabulary.
+const DEPARTMENTS: &[&str] = &[
+    "service clients",
+    "service client",
+    "customer service",
+    "customer services",
+    "kundenservice",
+    "kundendienst",
+    "servicio al cliente",
+    "atención al cliente",
+    "servizio clienti",
+    "klantenservice",
+    "accounts department",
+    "billing department",
+    "buchhaltung",
+];

@@ -689,3 +689,18 @@ fn a_customer_named_in_its_labels_cell_is_not_the_issuer() {
     assert!(buyer.names(&cell("Señor/es: SEGUROS LA SEGUNDA")));
     assert!(!buyer.names(&cell("OSCAR ALFREDO ANDEREGGEN")));
 }
+
+/// SIG's water bill heads its letterhead with the customer service before the company.
+#[test]
+fn a_department_heading_the_letterhead_gives_way_to_the_company_under_it() {
+    assert_eq!(
+        letterhead_name(&[
+            &[("Service Clients SIG", 60.0)],
+            &[("Services Industriels de Genève", 60.0)],
+            &[("Case postale 2777", 60.0)],
+            &[("1211 Genève 2", 60.0)],
+        ])
+        .as_deref(),
+        Some("Services Industriels de Genève")
+    );
+}
