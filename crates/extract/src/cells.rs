@@ -100,21 +100,18 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
                 kept.push(line);
             }
         }
-        let cell = |line: &ledgerline_core::page::Line| match rejoin_figure(&line.words) {
-            Some(word) => Cell {
-                text: word.text.clone(),
+        let cell = |line: &ledgerline_core::page::Line| {
+            let (text, words) = match rejoin_figure(&line.words) {
+                Some(word) => (word.text.clone(), vec![word]),
+                None => (unglue_label(line.text.trim()), line.words.clone()),
+            };
+            Cell {
+                text,
                 bbox: line.bbox,
                 confidence: line.confidence,
                 page: p,
-                words: vec![word],
-            },
-            None => Cell {
-                text: unglue_label(line.text.trim()),
-                bbox: line.bbox,
-                confidence: line.confidence,
-                page: p,
-                words: line.words.clone(),
-            },
+                words,
+            }
         };
         let mut rows: Vec<Row> = Vec::new();
         for line in kept {

@@ -371,11 +371,10 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
 /// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
 /// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
 fn number_date(number: &Field, order: DateOrder) -> Option<Field> {
-    const OF: &[&str] = &["du", "vom", "del", "dated", "of", "dd", "d.d."];
     let words: Vec<&str> = number.raw.split_whitespace().collect();
     let i = words
         .iter()
-        .position(|w| OF.contains(&w.to_lowercase().as_str()))
+        .position(|w| heading::DATE_CONNECTORS.contains(&w.to_lowercase().as_str()))
         .filter(|i| *i > 0)?;
     let rest = words[i + 1..].join(" ");
     let (iso, printed) = find_date(&rest, order)?;

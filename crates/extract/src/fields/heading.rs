@@ -61,9 +61,7 @@ fn title_beside_number(rows: &[Row], order: DateOrder) -> Option<Field> {
                 && words
                     .iter()
                     .all(|w| w.len() >= 5 && INVOICE_WORDS.contains(&w.as_str()));
-            let value = pair[1].text.trim().trim_start_matches('#');
-            (title && !value.contains(char::is_whitespace) && is_document_code(value, order))
-                .then(|| field(value.to_string(), &pair[1], value))
+            title.then(|| code_cell(&pair[1], order)).flatten()
         })
     })
 }
@@ -152,17 +150,12 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
                 && c.bbox.y0 >= title.bbox.y0 + title.bbox.height() * 0.6
                 && c.bbox.y0 - title.bbox.y1 < title.bbox.height() * 1.5
         };
-        let code = |cell: &Cell| {
-            let value = cell.text.trim().trim_start_matches('#');
-            (!value.contains(char::is_whitespace) && is_document_code(value, order))
-                .then(|| field(value.to_string(), cell, value))
-        };
         let under = cells
             .iter()
             .filter(next_line)
             .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
             .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
-        if let Some(found) = under.and_then(|c| code(c)) {
+        if let Some(found) = under.and_then(|c| code_cell(c, order)) {
             return Some(found);
         }
         // "FACTURE" over "AFFACTUREE N°  UC1_2023020_AFF" (or over "N° ..."): the title goes
@@ -182,8 +175,15 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
             .filter(|c| c.page == mark.page && c.bbox.x0 > mark.bbox.x1)
             .filter(|c| c.bbox.vertical_overlap(&mark.bbox) > 0.5)
             .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))?;
-        code(value)
+        code_cell(value, order)
     })
+}
+
+/// A cell that holds one document code and nothing else ("25-100101-387", "#000203519").
+fn code_cell(cell: &Cell, order: DateOrder) -> Option<Field> {
+    let value = cell.text.trim().trim_start_matches('#');
+    (!value.contains(char::is_whitespace) && is_document_code(value, order))
+        .then(|| field(value.to_string(), cell, value))
 }
 
 /// Whether a word printed with the document's title can be its number: a code of three or more
@@ -280,4 +280,5 @@ pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Fie
 }
 
 /// Words that join a document's number to its date in a heading: "Nr. 4711 vom 05.03.2018".
-const DATE_CONNECTORS: &[&str] = &["vom", "du", "del", "dated", "van", "dd", "of"];
+pub(super) const DATE_CONNECTORS: &[&str] =
+    &["vom", "du", "del", "dated", "van", "dd", "d.d.", "of"];
