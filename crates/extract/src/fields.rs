@@ -355,7 +355,7 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
             // over a date labelled only "Date" (SIG's "Date | échéance" is the due date).
             if key == HeaderKey::InvoiceNumber
                 && !dated_by_invoice_label
-                && let Some(date) = number_date(&field, order)
+                && let Some(date) = number_date(&field, rows, order)
             {
                 found.retain(|(k, _)| *k != HeaderKey::InvoiceDate);
                 found.push((HeaderKey::InvoiceDate, date));
@@ -370,13 +370,36 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
 
 /// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
 /// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
-fn number_date(number: &Field, order: DateOrder) -> Option<Field> {
-    let words: Vec<&str> = number.raw.split_whitespace().collect();
-    let i = words
-        .iter()
-        .position(|w| heading::DATE_CONNECTORS.contains(&w.to_lowercase().as_str()))
-        .filter(|i| *i > 0)?;
-    let rest = words[i + 1..].join(" ");
+fn number_date(number: &Field, rows: &[Row], order: DateOrder) -> Option<Field> {
+    // OCR may box the date apart, right after the number ("38600988 | du09.12.2024").
+    let next = rows.iter().find_map(|r| {
+        let cell = r
+            .cells
+            .iter()
+            .find(|c| c.page == number.page && c.bbox == number.bbox)?;
+        let gap = |n: &&Cell| n.bbox.x0 - cell.bbox.x1;
+        r.cells
+            .iter()
+            .find(|n| (-2.0..cell.bbox.height()).contains(&gap(n)))
+    });
+    let text = match next {
+        Some(next) => format!("{} {}", number.raw, next.text),
+        None => number.raw.clone(),
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let rest = words.iter().enumerate().skip(1).find_map(|(i, w)| {
+        let after = words[i + 1..].join(" ");
+        if heading::DATE_CONNECTORS.contains(&w.to_lowercase().as_str()) {
+            return Some(after);
+        }
+        // OCR glues the word to the date ("du09.12.2024").
+        heading::DATE_CONNECTORS.iter().find_map(|c| {
+            let head = w.get(..c.len())?;
+            let date = &w[c.len()..];
+            (head.eq_ignore_ascii_case(c) && date.starts_with(|ch: char| ch.is_ascii_digit()))
+                .then(|| format!("{date} {after}"))
+        })
+    })?;
     let (iso, printed) = find_date(&rest, order)?;
     rest.starts_with(&printed).then(|| Field {
         value: iso,

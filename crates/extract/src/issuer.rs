@@ -37,7 +37,7 @@ fn has_legal_form(text: &str) -> bool {
 /// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
 /// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
 fn clean_name(text: &str) -> String {
-    let text = bracket_spaces(&halfwidth(text));
+    let text = unglued(&bracket_spaces(&halfwidth(text)));
     let mut name = text.trim();
     // A signature's "Fdo." (firmado), "gez." (gezeichnet), "Signed:" before the name.
     for mark in ["Fdo.", "Fdo:", "Firmado:", "gez.", "Signed:", "Signed by"] {
@@ -121,6 +121,43 @@ fn halfwidth(text: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// The spaces OCR dropped inside a name where the words still show: a particle before a
+/// capital ("Industriels deGenève") and legal forms run into the name in capitals ("CENTRE COM
+/// HAWTHORNPTYLTD").
+fn unglued(text: &str) -> String {
+    const PARTICLES: &[&str] = &["de", "del", "della", "di", "du", "da", "van", "von", "der"];
+    const FORMS: &[&str] = &["LTD", "PTY", "GMBH", "BHD", "SDN", "LLC"];
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        let particle = PARTICLES.iter().find(|p| {
+            word.strip_prefix(**p).is_some_and(|rest| {
+                let mut chars = rest.chars();
+                chars.next().is_some_and(char::is_uppercase)
+                    && chars.next().is_some_and(char::is_lowercase)
+            })
+        });
+        if let Some(p) = particle {
+            words.push((*p).to_string());
+            words.push(word[p.len()..].to_string());
+            continue;
+        }
+        let mut stem = word;
+        let mut forms = Vec::new();
+        if stem.chars().all(|c| c.is_ascii_uppercase()) {
+            while let Some(form) = FORMS.iter().find(|f| {
+                stem.strip_suffix(**f)
+                    .is_some_and(|rest| rest.chars().count() >= 3)
+            }) {
+                forms.push(*form);
+                stem = &stem[..stem.len() - form.len()];
+            }
+        }
+        words.push(stem.to_string());
+        words.extend(forms.iter().rev().map(|f| (*f).to_string()));
+    }
+    words.join(" ")
 }
 
 /// A space on the outer side of each bracket, where OCR glued it to a word: "C0.(M)BHD" is
@@ -608,6 +645,7 @@ pub fn issuer(
     };
     let name = letterhead::postal_name(&first, name, bottom).unwrap_or(name);
     let name = letterhead::below_department(&first, name, plain).unwrap_or(name);
+    let name = letterhead::spelled_out(&first, name, bottom, plain).unwrap_or(name);
     let height = name.bbox.height();
     // Address lines are smaller than the name, left-aligned with it or at the left margin, and
     // follow within a couple of line heights of each other.

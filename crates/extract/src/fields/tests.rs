@@ -518,6 +518,35 @@ fn the_date_printed_with_the_number_beats_a_bare_date_label() {
     let value = |key| value_of(&found, key);
     assert_eq!(value(HeaderKey::InvoiceNumber).as_deref(), Some("38600988"));
     assert_eq!(value(HeaderKey::InvoiceDate).as_deref(), Some("2024-12-09"));
+    // As OCR reads the bill's scan: the word glued to the date.
+    let rows = rows_of(&[
+        &[("N° facture", 100.0), ("38600988 du09.12.2024", 300.0)],
+        &[("Facture Intermédiaire", 100.0), ("Date", 600.0)],
+        &[("Décembre 2024", 100.0), ("08.01.2025", 600.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceDate).as_deref(),
+        Some("2024-12-09")
+    );
+    // And where OCR boxed the date apart from the number.
+    let page = crate::testing::ocr_lines_page(&[
+        ("N° facture", [1347.0, 976.0, 1536.0, 1033.0]),
+        ("38600988", [1623.0, 979.0, 1812.0, 1026.0]),
+        ("du09.12.2024", [1815.0, 975.0, 2077.0, 1031.0]),
+        ("Facture Intermédiaire", [488.0, 1283.0, 1267.0, 1365.0]),
+        ("Date", [2093.0, 1275.0, 2204.0, 1334.0]),
+        ("08.01.2025", [2046.0, 1380.0, 2250.0, 1436.0]),
+    ]);
+    let found = header_fields(&crate::cells::rows(&[page]), DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("38600988")
+    );
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceDate).as_deref(),
+        Some("2024-12-09")
+    );
 }
 
 /// ArtLink's invoice prints its title in two languages and the number in the next cell.

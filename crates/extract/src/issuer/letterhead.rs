@@ -40,6 +40,44 @@ pub(super) fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) ->
     })
 }
 
+/// The company's name that a logo in initials abbreviates ("SIG" beside "Services Industriels
+/// de Genève"): the logo is what OCR reads largest, the name is what the company signs with.
+/// The initials are the capitals that open a word or follow a small letter, so a name OCR read
+/// without a space ("deGenève") still spells them.
+pub(super) fn spelled_out<'a>(
+    first: &[&'a Row],
+    name: &Cell,
+    bottom: f32,
+    plain: impl Fn(&Cell) -> bool,
+) -> Option<&'a Cell> {
+    let logo = name.text.trim();
+    if !(2..=5).contains(&logo.chars().count()) || !logo.chars().all(|c| c.is_uppercase()) {
+        return None;
+    }
+    let initials = |text: &str| {
+        let mut previous = ' ';
+        let mut out = String::new();
+        for c in text.chars() {
+            if c.is_uppercase() && !previous.is_uppercase() {
+                out.push(c);
+            }
+            previous = c;
+        }
+        out
+    };
+    first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| c.bbox.y0 <= bottom * 0.4 && c.text.split_whitespace().count() >= 2)
+        .filter(|c| initials(&c.text) == logo && plain(c))
+        .min_by(|a, b| distance(a, name).total_cmp(&distance(b, name)))
+}
+
+/// How far apart two cells' top-left corners are.
+fn distance(a: &Cell, b: &Cell) -> f32 {
+    (a.bbox.x0 - b.bbox.x0).hypot(a.bbox.y0 - b.bbox.y0)
+}
+
 /// The first word of a name that OCR boxed apart from the rest on the same line, its type a
 /// little smaller ("TMELUZ" right against "EMPRENDEDORES S.L."): a plain word, in the name's
 /// case, ending where the name begins.

@@ -704,3 +704,55 @@ fn a_department_heading_the_letterhead_gives_way_to_the_company_under_it() {
         Some("Services Industriels de Genève")
     );
 }
+
+/// SIG's water bill as OCR reads its scan: the logo "SIG" is the largest type, the company's
+/// name beside it lost a space ("deGenève").
+#[test]
+fn a_logo_in_initials_gives_way_to_the_name_it_abbreviates() {
+    let name = |logo: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("Service Clients SIG", [492.0, 155.0, 923.0, 210.0]),
+            (
+                "Services Industriels deGenève",
+                [489.0, 204.0, 1138.0, 262.0],
+            ),
+            (logo, [138.0, 266.0, 378.0, 348.0]),
+            ("Case postale 2777", [488.0, 253.0, 888.0, 316.0]),
+            ("1211 Genève 2", [488.0, 304.0, 822.0, 363.0]),
+            ("Monsieur Philippe RAEMY", [1351.0, 467.0, 1856.0, 522.0]),
+            ("Facture Intermédiaire", [490.0, 1281.0, 1265.0, 1361.0]),
+            ("Merci", [490.0, 3000.0, 700.0, 3050.0]),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("SIG").as_deref(),
+        Some("Services Industriels de Genève")
+    );
+    // Initials the name does not spell leave the logo as it is.
+    assert_eq!(name("SGI").as_deref(), Some("SGI"));
+}
+
+#[test]
+fn words_ocr_ran_together_in_a_name_are_spaced() {
+    assert_eq!(
+        clean_name("CENTRE COM HAWTHORNPTYLTD"),
+        "CENTRE COM HAWTHORN PTY LTD"
+    );
+    assert_eq!(
+        clean_name("CENTRE COM HAWTHORN PTYLTD"),
+        "CENTRE COM HAWTHORN PTY LTD"
+    );
+    assert_eq!(
+        clean_name("Services Industriels deGenève"),
+        "Services Industriels de Genève"
+    );
+    // Words that only end like a legal form, or hold a capital after their first letters,
+    // stay as they are.
+    assert_eq!(clean_name("CELTD AMSDN"), "CELTD AMSDN");
+    assert_eq!(
+        clean_name("McDonald deVries iPhone"),
+        "McDonald de Vries iPhone"
+    );
+}
