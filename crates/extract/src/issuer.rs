@@ -633,7 +633,9 @@ pub fn issuer(
                 })
                 // Type all of one size, topped by a header box of labels and values ("Fin
                 // d'engagement : Date échue"): no name is better than a field's value.
-                .or(largest.filter(|c| !is_labelled_value(&c.text)));
+                .or(largest
+                    .filter(|c| !is_labelled_value(&c.text))
+                    .map(|c| letterhead::stack_top(&first, c, plain)));
             // No line names the issuer: the logo does, and its domain may spell it.
             let Some(found) = found else {
                 return domain::PageDomains::of(rows, &buyer)

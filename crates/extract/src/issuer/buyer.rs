@@ -84,6 +84,12 @@ impl Buyer {
                     lines.extend(block_under(&rows[i + 1..], heading));
                     continue;
                 }
+                // "Spett.le Sig. Mattia Iacazio": a salutation opens the addressee's name.
+                if at == 0 && is_salutation(&heading.text) {
+                    lines.insert(key(&heading.text));
+                    lines.extend(block_under(&rows[i + 1..], heading));
+                    continue;
+                }
                 if !is_heading(&heading.text) {
                     continue;
                 }
@@ -149,4 +155,27 @@ fn key(text: &str) -> String {
 fn is_heading(text: &str) -> bool {
     let words = key(text);
     BUYER_HEADINGS.iter().any(|h| key(h) == words)
+}
+
+/// Words that open an addressee's name on a letter and never a sender's: "Spett.le Ditta
+/// Rossi", "Messrs. Smith & Co", "Herrn Max Mustermann".
+const SALUTATIONS: &[&str] = &[
+    "spett.le",
+    "spettabile",
+    "spett.",
+    "gent.mo",
+    "gent.ma",
+    "gentile",
+    "egr.",
+    "egregio",
+    "messrs",
+    "messrs.",
+    "herrn",
+];
+
+/// Whether a line opens with a salutation and goes on with a name.
+fn is_salutation(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let first = words.next().map(str::to_lowercase);
+    first.is_some_and(|w| SALUTATIONS.contains(&w.as_str())) && words.next().is_some()
 }

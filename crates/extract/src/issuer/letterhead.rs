@@ -78,6 +78,33 @@ fn distance(a: &Cell, b: &Cell) -> f32 {
     (a.bbox.x0 - b.bbox.x0).hypot(a.bbox.y0 - b.bbox.y0)
 }
 
+/// The first line of the block a line heads or sits in: type of one size set line under line,
+/// left-aligned, as a name over its street and town. OCR boxes vary by a tenth or more with
+/// the glyphs ("00143 – Roma" taller than "Dott. Arch. Silvia Guzzini" over it), so the
+/// tallest of a block's lines need not be its first.
+pub(super) fn stack_top<'a>(
+    first: &[&'a Row],
+    line: &'a Cell,
+    plain: impl Fn(&Cell) -> bool,
+) -> &'a Cell {
+    let mut top = line;
+    loop {
+        let height = top.bbox.height();
+        let over = first.iter().flat_map(|r| r.cells.iter()).find(|c| {
+            let gap = top.bbox.y0 - c.bbox.y1;
+            (-height * 0.3..height * 0.5).contains(&gap)
+                && c.bbox.y0 < top.bbox.y0
+                && (c.bbox.x0 - top.bbox.x0).abs() < height * 0.5
+                && (height * 0.8..height * 1.1).contains(&c.bbox.height())
+                && plain(c)
+        });
+        match over {
+            Some(c) => top = c,
+            None => return top,
+        }
+    }
+}
+
 /// The first word of a name that OCR boxed apart from the rest on the same line, its type a
 /// little smaller ("TMELUZ" right against "EMPRENDEDORES S.L."): a plain word, in the name's
 /// case, ending where the name begins.

@@ -756,3 +756,69 @@ fn words_ocr_ran_together_in_a_name_are_spaced() {
         "McDonald de Vries iPhone"
     );
 }
+
+/// Guzzini's invoice as OCR reads its scan: the type is all one size, and the addressee's line
+/// ("Spett.le Sig. ...") and a postcode line come out a little taller than the name.
+#[test]
+fn an_addressee_opened_by_a_salutation_is_never_the_issuer() {
+    let name = |addressee: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("Dott. Arch. Silvia Guzzini", [232.0, 299.0, 820.0, 360.0]),
+            ("Via Fratelli Laurana, 9", [232.0, 358.0, 749.0, 418.0]),
+            ("00143 – Roma", [232.0, 417.0, 583.0, 483.0]),
+            ("P.IVA 11639321006", [230.0, 539.0, 692.0, 599.0]),
+            (addressee, [1624.0, 715.0, 2254.0, 784.0]),
+            ("Via delle Fiocine, n.º45,", [1694.0, 779.0, 2250.0, 840.0]),
+            ("00054, Fiumicino (RM)", [1702.0, 842.0, 2251.0, 897.0]),
+            ("Fattura N. 11", [227.0, 954.0, 529.0, 1018.0]),
+            ("del 10/04/2022", [231.0, 1015.0, 609.0, 1080.0]),
+            ("Onorario", [229.0, 1858.0, 445.0, 1916.0]),
+            (
+                "IBAN IT00X0000000000000000000000",
+                [229.0, 3258.0, 1445.0, 3316.0],
+            ),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("Spett.le Sig. Mattia lacazio").as_deref(),
+        Some("Dott. Arch. Silvia Guzzini")
+    );
+}
+
+/// Guzzini's letterhead as OCR boxed it on a turned scan: the postcode line boxed tallest, the
+/// street over it next: the block's first line is the name.
+#[test]
+fn the_first_line_of_a_block_in_one_type_size_is_the_name() {
+    let name = |first: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            (first, [228.0, 301.0, 820.0, 362.0]),
+            ("Via Fratelli Laurana, 9", [226.0, 359.0, 753.0, 425.0]),
+            ("00143 – Roma", [228.0, 415.0, 585.0, 488.0]),
+            ("P.IVA 11639321006", [228.0, 541.0, 692.0, 601.0]),
+            (
+                "Spett.le Sig. Mattia lacazio",
+                [1619.0, 720.0, 2254.0, 786.0],
+            ),
+            ("Via delle Fiocine, n.º45,", [1686.0, 779.0, 2251.0, 845.0]),
+            ("Fattura N. 11", [223.0, 955.0, 530.0, 1024.0]),
+            ("Onorario", [229.0, 1858.0, 445.0, 1916.0]),
+            (
+                "IBAN IT00X0000000000000000000000",
+                [229.0, 3058.0, 1445.0, 3110.0],
+            ),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("Dott. Arch. Silvia Guzzini").as_deref(),
+        Some("Dott. Arch. Silvia Guzzini")
+    );
+    // A line that is no name (a mail address) does not head the block.
+    assert_eq!(
+        name("e: studio@guzzini.example").as_deref(),
+        Some("Via Fratelli Laurana, 9")
+    );
+}
