@@ -129,6 +129,9 @@ fn halfwidth(text: &str) -> String {
 fn unglued(text: &str) -> String {
     const PARTICLES: &[&str] = &["de", "del", "della", "di", "du", "da", "van", "von", "der"];
     const FORMS: &[&str] = &["LTD", "PTY", "GMBH", "BHD", "SDN", "LLC"];
+    const DOTTED: &[&str] = &[
+        "S.R.L.", "S.P.A.", "S.A.S.", "S.N.C.", "S.L.U.", "S.L.", "S.A.", "B.V.", "N.V.",
+    ];
     let mut words: Vec<String> = Vec::new();
     for word in text.split(' ') {
         let particle = PARTICLES.iter().find(|p| {
@@ -141,6 +144,21 @@ fn unglued(text: &str) -> String {
         if let Some(p) = particle {
             words.push((*p).to_string());
             words.push(word[p.len()..].to_string());
+            continue;
+        }
+        // "MACERONIS.R.L.": a dotted form run into the name's last word.
+        let dotted = DOTTED.iter().find(|f| {
+            word.len() > f.len()
+                && word.is_char_boundary(word.len() - f.len())
+                && word[word.len() - f.len()..].eq_ignore_ascii_case(f)
+                && word[..word.len() - f.len()].chars().count() >= 3
+                && word[..word.len() - f.len()]
+                    .chars()
+                    .all(char::is_alphabetic)
+        });
+        if let Some(form) = dotted {
+            words.push(word[..word.len() - form.len()].to_string());
+            words.push(word[word.len() - form.len()..].to_string());
             continue;
         }
         let mut stem = word;

@@ -22,6 +22,28 @@ pub(crate) fn is_title(text: &str) -> bool {
         .any(|t| w == *t || squeezed == t.replace(' ', ""))
         || compound
         || w.starts_with("page ")
+        || is_page_number(text)
+}
+
+/// A page's number as a page prints it in a corner: "Pag.1/2", "Seite 2 von 3", "Página 1 de
+/// 2", "Page 3": no name, however large OCR boxed it.
+fn is_page_number(text: &str) -> bool {
+    const PAGE: &[&str] = &[
+        "pagina", "página", "page", "pag", "seite", "blatt", "hoja", "blad",
+    ];
+    const OF: &[&str] = &["of", "di", "de", "von", "sur", "van", "/"];
+    let lower = text.trim().to_lowercase();
+    let Some(rest) = PAGE.iter().find_map(|p| lower.strip_prefix(p)) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(['.', ':', ' ']).replace('/', " / ");
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let number = |w: &&str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    match words[..] {
+        [n] => number(&n),
+        [n, of, total] => number(&n) && OF.contains(&of) && number(&total),
+        _ => false,
+    }
 }
 
 /// A heading that names the document and carries its number ("FACTURE N°052273", "Invoice

@@ -592,3 +592,25 @@ fn a_date_spaced_around_its_separators_is_read() {
     // Figures with a slash between them and no third are no date.
     assert_eq!(date("1 / 2"), None);
 }
+
+/// Page numbers as corners print them are titles, never a name or a label's value.
+#[test]
+fn a_page_number_is_a_title() {
+    for text in [
+        "Pag.1/2",
+        "Seite 2 von 3",
+        "Página 1 de 2",
+        "Page 3",
+        "pagina 1 di 2",
+    ] {
+        assert!(is_title(text), "{text}");
+    }
+    for text in [
+        "Pagani S.p.A.",
+        "Seiten 12",
+        "Pag. 1/2 Verdi",
+        "Hoja Verde 2",
+    ] {
+        assert!(!is_title(text), "{text}");
+    }
+}

@@ -748,9 +748,15 @@ fn words_ocr_ran_together_in_a_name_are_spaced() {
         clean_name("Services Industriels deGenève"),
         "Services Industriels de Genève"
     );
+    assert_eq!(
+        clean_name("LEONARDI E MACERONIS.R.L."),
+        "LEONARDI E MACERONI S.R.L."
+    );
+    assert_eq!(clean_name("Caffè RossiS.p.A."), "Caffè Rossi S.p.A.");
     // Words that only end like a legal form, or hold a capital after their first letters,
     // stay as they are.
     assert_eq!(clean_name("CELTD AMSDN"), "CELTD AMSDN");
+    assert_eq!(clean_name("CO.S.A. ABC"), "CO.S.A. ABC");
     assert_eq!(
         clean_name("McDonald deVries iPhone"),
         "McDonald de Vries iPhone"
