@@ -183,6 +183,16 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 {
                     format!("{series}{number}")
                 }
+                // A number printed in groups of figures ("726 752 5181", Telekom's): one
+                // number, as printed.
+                groups
+                    if groups.len() >= 3
+                        && groups.iter().all(|g| {
+                            (2..=5).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit())
+                        }) =>
+                {
+                    groups.join(" ")
+                }
                 // A number and its series under "Número // Serie", read without the spaces
                 // ("002500559//V"): a double slash separates, where one is part of a number.
                 [first, ..] => {

@@ -371,6 +371,51 @@ fn is_contact(text: &str) -> bool {
     t.contains("www.") || t.contains("http") || t.contains('@')
 }
 
+/// A letter's greeting to the customer ("Hola Antonio,", "Guten Tag Levent Cetin,", "Dear
+/// customer,"), which utility bills set large at the top.
+fn is_greeting(text: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "hola",
+        "hello",
+        "hi",
+        "dear",
+        "bonjour",
+        "hallo",
+        "guten",
+        "sehr",
+        "liebe",
+        "lieber",
+        "estimado",
+        "estimada",
+        "estimados",
+        "gentile",
+        "gentili",
+        "caro",
+        "cara",
+        "beste",
+        "geachte",
+        "querido",
+        "querida",
+        "buenos",
+        "buongiorno",
+    ];
+    let text = text.trim();
+    let first = text
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_end_matches([',', '!']).to_lowercase());
+    first.is_some_and(|w| OPENERS.contains(&w.as_str())) && text.ends_with([',', '!'])
+}
+
+/// A sentence of the letter's body ("aquí tienes tu factura de electricidad"): four words or
+/// more, the first in small letters. Names start with a capital, or are one word ("e·on").
+/// A name OCR read without its capital ("erbang Alaf Restaurants Sdn Bhd") keeps its legal form.
+fn is_sentence(text: &str) -> bool {
+    text.split_whitespace().count() >= 4
+        && text.trim_start().starts_with(char::is_lowercase)
+        && !has_legal_form(text)
+}
+
 /// A label and its value in one cell ("Fin d'engagement : Date échue", "Kundennr.: A-17"): a
 /// short label, a colon, a value. A name may end in a colon ("ACME:"), or run on into its
 /// contacts ("GARDENIA BAKERIES (KL) SDN BHD ... Tel: 03-5542"); neither is a label.
@@ -593,6 +638,8 @@ pub fn issuer(
             && parse_amount(&c.text).is_none()
             && !is_reference(&c.text)
             && !is_contact(&c.text)
+            && !is_greeting(&c.text)
+            && !is_sentence(&c.text)
             && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
     };
     if kind == DocumentKind::Receipt {

@@ -99,6 +99,13 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "fakturanr",
             "faktura nr",
             "kreditfakturanummer",
+            // ro
+            "nr factura",
+            "nr factură",
+            "numar factura",
+            "număr factură",
+            "factura nr",
+            "factură nr",
         ],
     ),
     (
@@ -140,6 +147,11 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "arve kpv",
             "fakturadatum",
             "fakturadato",
+            // ro
+            "data emitere",
+            "data emiterii",
+            "data facturii",
+            "data facturare",
         ],
     ),
     (
@@ -158,6 +170,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "échéance",
             "fecha de vencimiento",
             "vencimiento",
+            "data scadenta",
+            "data scadentă",
+            "scadenta",
             "data scadenza",
             "scadenza",
             "vervaldatum",
@@ -404,6 +419,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "reste à payer",
             // es
             "total a pagar",
+            // ro
+            "total de plata",
+            "total de plată",
             // it
             "totale da pagare",
             "netto a pagare",

@@ -571,6 +571,9 @@ fn a_title_in_two_languages_with_the_number_beside_it_gives_the_number() {
 fn a_number_split_after_its_hyphen_is_joined_and_an_amount_is_no_number() {
     let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
     assert_eq!(number("014- 03").as_deref(), Some("014-03"));
+    // Telekom prints its numbers in groups of figures.
+    assert_eq!(number("726 752 5181").as_deref(), Some("726 752 5181"));
+    assert_eq!(number("4711 Kunde 12").as_deref(), Some("4711"));
     assert_eq!(number("14,049.5"), None);
     assert_eq!(number("1,234.56"), None);
     // A number with a comma that is no amount stays.
@@ -613,4 +616,16 @@ fn a_page_number_is_a_title() {
     ] {
         assert!(!is_title(text), "{text}");
     }
+}
+/// Romanian labels as E.ON's scanned bill prints them, OCR reading "ă" as "ā".
+#[test]
+fn romanian_labels_are_read_whatever_their_diacritics() {
+    let label = |t: &str| {
+        let rows = rows_of(&[&[(t, 100.0)]]);
+        label_of(&rows[0].cells[0]).map(|(k, _)| k)
+    };
+    assert_eq!(label("Datā emitere"), Some(HeaderKey::InvoiceDate));
+    assert_eq!(label("Data scadentā"), Some(HeaderKey::DueDate));
+    assert_eq!(label("Nr. Factura:"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Total de plată"), Some(HeaderKey::AmountDue));
 }

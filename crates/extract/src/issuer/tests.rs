@@ -828,3 +828,22 @@ fn the_first_line_of_a_block_in_one_type_size_is_the_name() {
         Some("Via Fratelli Laurana, 9")
     );
 }
+
+#[test]
+fn a_greeting_is_no_name() {
+    for text in [
+        "Hola Antonio,",
+        "Guten Tag Levent Cetin,",
+        "Dear customer,",
+        "Bonjour !",
+    ] {
+        assert!(is_greeting(text), "{text}");
+    }
+    for text in ["Hello Fresh GmbH", "Hola Moda S.L.", "Dear & Co, Ltd"] {
+        assert!(!is_greeting(text), "{text}");
+    }
+    assert!(is_sentence("aquí tienes tu factura de electricidad"));
+    assert!(!is_sentence("e·on"));
+    assert!(!is_sentence("erbang Alaf Restaurants Sdn Bhd"));
+    assert!(!is_sentence("Gaolania Servicios S.L"));
+}

@@ -424,6 +424,10 @@ const NET_AMOUNTS: &[&str] = &[
     "net",
     "line amount excl vat",
     "amount excl vat",
+    "amount excl",
+    "total excl vat",
+    "total excl tax",
+    "total excl",
     "nettobetrag",
     "montant ht",
     "total ht",
@@ -481,6 +485,7 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
         .or_else(|| compound_head(text))
         .or_else(|| closed_compound_head(text))
         .or_else(|| lettered(text))
+        .or_else(|| two_names(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
@@ -502,6 +507,18 @@ fn compound_head(text: &str) -> Option<ColumnKind> {
     let qualifier = kind_of(first);
     let plain = qualifier.is_none_or(|k| matches!(k, ColumnKind::Sku));
     (figure && plain && !first.trim().is_empty()).then_some(head)
+}
+
+/// A quantity's column and its unit's named in one cell ("Quantity Unit", "Menge Einheit"):
+/// the figures under it are the quantity's, the unit's column holds words.
+fn two_names(text: &str) -> Option<ColumnKind> {
+    const UNITS: &[&str] = &[
+        "unit", "units", "uom", "einheit", "me", "unité", "unidad", "eenheid",
+    ];
+    let words = normalised(text);
+    let (unit, quantity) = words.split_last()?;
+    (UNITS.contains(&unit.as_str()) && kind_of(&quantity.join(" ")) == Some(ColumnKind::Quantity))
+        .then_some(ColumnKind::Quantity)
 }
 
 /// A column name with a letter after it that tells two such columns apart ("Qty.O" and "Qty.S",

@@ -838,3 +838,27 @@ fn an_items_name_beside_its_code_under_no_header_describes_it() {
         ]
     );
 }
+
+/// Puls Nutrition's header: "Description | Quantity Unit | Price | Total excl." over "VAT".
+#[test]
+fn a_quantity_named_with_its_unit_and_a_total_before_tax_are_known() {
+    assert_eq!(
+        columns::header_kind("Quantity Unit"),
+        Some(ColumnKind::Quantity)
+    );
+    assert_eq!(
+        columns::header_kind("Menge Einheit"),
+        Some(ColumnKind::Quantity)
+    );
+    assert_eq!(
+        columns::header_kind("Total excl."),
+        Some(ColumnKind::Amount)
+    );
+    assert_eq!(
+        columns::header_kind("Total excl. VAT"),
+        Some(ColumnKind::Amount)
+    );
+    assert!(columns::is_net_amount("Total excl. VAT"));
+    // Two names that are not a quantity and its unit stay unknown together.
+    assert_eq!(columns::header_kind("Description Price"), None);
+}
