@@ -239,10 +239,12 @@ fn unspaced_date(raw: &str) -> Option<String> {
 /// OCR reading "8ST" for "GST"): the bracket qualifies the label.
 fn without_qualifier(raw: &str) -> &str {
     match raw.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        // The label's colon may follow the bracket ("Order total (incl. VAT): 23515.84 €").
         Some((inside, rest))
-            if inside.chars().any(char::is_alphabetic) && !rest.trim().is_empty() =>
+            if inside.chars().any(char::is_alphabetic)
+                && !rest.trim().trim_start_matches(':').trim().is_empty() =>
         {
-            rest.trim()
+            rest.trim().trim_start_matches(':').trim_start()
         }
         _ => raw,
     }

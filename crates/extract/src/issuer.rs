@@ -407,6 +407,28 @@ fn is_greeting(text: &str) -> bool {
     first.is_some_and(|w| OPENERS.contains(&w.as_str())) && text.ends_with([',', '!'])
 }
 
+/// A legal form spelled out in the register's wording ("Société par actions simplifiée
+/// unipersonnelle (SASU) au capital de ..."): what the company is, not its name.
+fn is_spelled_form(text: &str) -> bool {
+    const SPELLED: &[&str] = &[
+        "societe par actions simplifiee",
+        "societe a responsabilite limitee",
+        "societe anonyme",
+        "sociedad limitada",
+        "sociedad anonima",
+        "sociedad de responsabilidad limitada",
+        "gesellschaft mit beschrankter haftung",
+        "societa a responsabilita limitata",
+        "societa per azioni",
+        "besloten vennootschap",
+        "naamloze vennootschap",
+        "private limited company",
+        "public limited company",
+    ];
+    let words = plain_label_words(text).join(" ");
+    SPELLED.iter().any(|s| words.starts_with(s))
+}
+
 /// A sentence of the letter's body ("aquí tienes tu factura de electricidad"): four words or
 /// more, the first in small letters. Names start with a capital, or are one word ("e·on").
 /// A name OCR read without its capital ("erbang Alaf Restaurants Sdn Bhd") keeps its legal form.
@@ -834,7 +856,7 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
     first
         .iter()
         .flat_map(|r| r.cells.iter())
-        .filter(|c| plain(c))
+        .filter(|c| plain(c) && !is_spelled_form(&c.text))
         .filter_map(|c| {
             let name = clean_name(&c.text);
             let words = label_words(&name);

@@ -323,6 +323,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
         HeaderKey::Total,
         &[
             "grand total",
+            "order total",
             "total incl vat",
             "total incl. vat",
             "total due",

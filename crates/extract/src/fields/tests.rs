@@ -629,3 +629,16 @@ fn romanian_labels_are_read_whatever_their_diacritics() {
     assert_eq!(label("Nr. Factura:"), Some(HeaderKey::InvoiceNumber));
     assert_eq!(label("Total de plată"), Some(HeaderKey::AmountDue));
 }
+/// NaskorSports' last page: "Order total (incl. VAT): 23515.84 €".
+#[test]
+fn a_bracketed_qualifier_before_the_colon_leaves_the_amount() {
+    let rows = rows_of(&[&[
+        ("KvK: 52876144", 100.0),
+        ("Order total (incl. VAT): 23515.84 €", 1741.0),
+    ]]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::Total).as_deref(),
+        Some("23515.84")
+    );
+}

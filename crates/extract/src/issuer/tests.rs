@@ -847,3 +847,13 @@ fn a_greeting_is_no_name() {
     assert!(!is_sentence("erbang Alaf Restaurants Sdn Bhd"));
     assert!(!is_sentence("Gaolania Servicios S.L"));
 }
+
+#[test]
+fn a_legal_form_spelled_out_is_no_name() {
+    assert!(is_spelled_form(
+        "Société par actions simplifiée unipersonnelle (SASU) au capital de 1 000 €"
+    ));
+    assert!(is_spelled_form("Gesellschaft mit beschränkter Haftung"));
+    assert!(!is_spelled_form("Société Générale S.A."));
+    assert!(!is_spelled_form("S.A.S. LIOT"));
+}

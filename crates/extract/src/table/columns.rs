@@ -45,6 +45,19 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         ColumnKind::Description,
         &[
             "description",
+            // A product's brand and flavour, printed in columns of their own beside its name,
+            // are part of what the line sells.
+            "brand",
+            "flavour",
+            "flavor",
+            "marke",
+            "geschmack",
+            "marque",
+            "goût",
+            "marca",
+            "sabor",
+            "gusto",
+            "smaak",
             "item description",
             "item name",
             "product name",
@@ -486,6 +499,7 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
         .or_else(|| closed_compound_head(text))
         .or_else(|| lettered(text))
         .or_else(|| two_names(text))
+        .or_else(|| qualified(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
@@ -507,6 +521,21 @@ fn compound_head(text: &str) -> Option<ColumnKind> {
     let qualifier = kind_of(first);
     let plain = qualifier.is_none_or(|k| matches!(k, ColumnKind::Sku));
     (figure && plain && !first.trim().is_empty()).then_some(head)
+}
+
+/// A name with a bracketed note on what its figures leave out ("Sum (ex.)", "Total (net)"):
+/// the name's column. A note that they include tax ("Amount (incl. VAT)") makes them gross,
+/// which no name here is.
+fn qualified(text: &str) -> Option<ColumnKind> {
+    let (name, note) = text.split_once('(')?;
+    let note = note.to_lowercase();
+    let gross = ["incl", "inkl", "gross", "brutto", "ttc", "iva incl"]
+        .iter()
+        .any(|g| note.contains(g));
+    (!gross && !name.trim().is_empty())
+        .then(|| kind_of(name.trim()))
+        .flatten()
+        .filter(|k| *k != ColumnKind::Unnamed)
 }
 
 /// A quantity's column and its unit's named in one cell ("Quantity Unit", "Menge Einheit"):

@@ -862,3 +862,14 @@ fn a_quantity_named_with_its_unit_and_a_total_before_tax_are_known() {
     // Two names that are not a quantity and its unit stay unknown together.
     assert_eq!(columns::header_kind("Description Price"), None);
 }
+/// NaskorSports' header: "Brand | Product | Flavour | Price | Quantity | VAT | Sum (ex.)".
+#[test]
+fn a_brand_and_a_flavour_describe_and_a_bracketed_note_keeps_the_name() {
+    assert_eq!(columns::header_kind("Brand"), Some(ColumnKind::Description));
+    assert_eq!(
+        columns::header_kind("Flavour"),
+        Some(ColumnKind::Description)
+    );
+    assert_eq!(columns::header_kind("Sum (ex.)"), Some(ColumnKind::Amount));
+    assert_eq!(columns::header_kind("Sum (incl. VAT)"), None);
+}
