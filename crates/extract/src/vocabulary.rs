@@ -100,6 +100,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "faktura nr",
             "kreditfakturanummer",
             // ro
+            "serie nr factura",
+            "seria nr factura",
             "nr factura",
             "nr factură",
             "numar factura",
@@ -674,6 +676,8 @@ pub const SELLER_HEADINGS: &[&str] = &[
     "lieferantendaten",
     "leverancier",
     "crediteur",
+    "émetteur",
+    "furnizor",
 ];
 
 /// Whether `text` (label words without accents, `plain_label_words`, joined by spaces) names

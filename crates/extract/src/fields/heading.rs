@@ -4,7 +4,7 @@
 
 use super::field;
 use crate::Field;
-use crate::cells::{Cell, Row, label_words};
+use crate::cells::{Cell, Row, label_words, unaccented};
 use crate::normalize::{DateOrder, find_date, is_grouped_amount, looks_like_money};
 use crate::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, NUMBER_MARKS, TITLES};
 
@@ -121,11 +121,14 @@ fn heading_number(cell: &Cell, order: DateOrder, leading: bool) -> Option<Field>
     }
     // "Facture FA-2017-0009", "Avoir AV-2017-0005": the title alone on its line with the
     // number and no mark.
+    // A word may qualify the title ("Facture client 2002093", "Factură fiscală").
     let title = plain(words[0]);
+    let qualified =
+        words.len() == 3 && TITLE_QUALIFIERS.contains(&unaccented(&plain(words[1])).as_str());
     if start == 0
-        && words.len() == 2
+        && (words.len() == 2 || qualified)
         && (INVOICE_WORDS.contains(&title.as_str()) || credit(&title))
-        && let value = words[1].trim_end_matches([',', ';', '.'])
+        && let value = words[words.len() - 1].trim_end_matches([',', ';', '.'])
         && is_document_code(value, order)
     {
         return Some(field(value.to_string(), cell, value));
@@ -300,6 +303,17 @@ pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Fie
         .starts_with(raw.as_str())
         .then(|| field(iso, next, &raw))
 }
+
+/// Words that say which kind of invoice a title names, between it and its number.
+const TITLE_QUALIFIERS: &[&str] = &[
+    "client",
+    "cliente",
+    "fiscale",
+    "fiscal",
+    "fiscala",
+    "commerciale",
+    "commercial",
+];
 
 /// Words that join a document's number to its date in a heading: "Nr. 4711 vom 05.03.2018".
 pub(super) const DATE_CONNECTORS: &[&str] =

@@ -86,6 +86,12 @@ fn a_title_alone_with_a_code_is_the_documents_number() {
         titled(&[&[("Facture FA-2017-0009", 100.0)]]).as_deref(),
         Some("FA-2017-0009")
     );
+    // A word saying which kind of invoice ("Facture client", STE TAM's scanned invoice).
+    assert_eq!(
+        titled(&[&[("Facture client 2002093", 100.0)]]).as_deref(),
+        Some("2002093")
+    );
+    assert_eq!(titled(&[&[("Facture Dupont 2002093", 100.0)]]), None);
     assert_eq!(
         titled(&[&[(
             "Invoice information for accounting purposes (751) Nr. 4711",

@@ -66,6 +66,8 @@ const BUYER_HEADINGS: &[&str] = &[
     "ostja",
     "saaja",
     "arve saaja",
+    "cumparator",
+    "cumpărător",
 ];
 
 /// How many rows under its heading a customer's block may run: name, contact, street, town,
