@@ -7,17 +7,29 @@ use std::cell::Cell;
 use rust_decimal::Decimal;
 
 thread_local! {
-    /// The decimal separator of the document being read on this thread, where its amounts
-    /// agree on one (see [`decimal_separator`]).
-    static DECIMAL: Cell<Option<char>> = const { Cell::new(None) };
+    /// How the document being read on this thread writes its decimals, where its amounts agree
+    /// (see [`decimal_separator`]).
+    static DECIMAL: Cell<Option<DecimalMark>> = const { Cell::new(None) };
+}
+
+/// How a document marks the decimals of its amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecimalMark {
+    /// Cents after this separator, and three digits after it are decimals too.
+    Only(char),
+    /// Amounts in thousandths (dinars and millimes: "927,000", "0,600", "158.879"), after
+    /// either separator.
+    Thousandths,
 }
 
 /// The separator a document's amounts with cents use, when they all use the same one:
 /// "194,69", "25,31" and "0,00" with no "12.50" anywhere make ',' the decimal separator.
 /// With it, a figure with three digits after that separator is a decimal ("194,690" on an
 /// Estonian hotel's invoice, a quantity "4,000" on a German one), not a thousands group.
-pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<char> {
-    let (mut comma, mut dot) = (0, 0);
+/// A document with no cents at all whose figures under one unit print three digits after the
+/// separator ("0,600", "0.000": no thousands group starts with a zero) counts in thousandths.
+pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<DecimalMark> {
+    let (mut comma, mut dot, mut thousandths) = (0, 0, 0);
     for token in texts.flat_map(str::split_whitespace) {
         let t = token.trim_end_matches(|c: char| !c.is_ascii_digit());
         let b = t.as_bytes();
@@ -29,24 +41,29 @@ pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<cha
                 _ => {}
             }
         }
+        let t = t.trim_start_matches(['-', '(']);
+        if t.len() == 5 && t.starts_with("0,") || t.len() == 5 && t.starts_with("0.") {
+            thousandths += usize::from(t[2..].chars().all(|c| c.is_ascii_digit()));
+        }
     }
     match (comma, dot) {
-        (c, 0) if c >= 2 => Some(','),
-        (0, d) if d >= 2 => Some('.'),
+        (c, 0) if c >= 2 => Some(DecimalMark::Only(',')),
+        (0, d) if d >= 2 => Some(DecimalMark::Only('.')),
+        (0, 0) if thousandths >= 2 => Some(DecimalMark::Thousandths),
         _ => None,
     }
 }
 
-/// Runs `read` with `separator` as the decimal separator of the document it reads, on this
-/// thread; [`parse_amount`] reads three decimals after it.
-pub fn with_decimal_separator<T>(separator: Option<char>, read: impl FnOnce() -> T) -> T {
-    struct Restore(Option<char>);
+/// Runs `read` with `mark` as the decimal mark of the document it reads, on this thread;
+/// [`parse_amount`] reads three decimals after it.
+pub fn with_decimal_separator<T>(mark: Option<DecimalMark>, read: impl FnOnce() -> T) -> T {
+    struct Restore(Option<DecimalMark>);
     impl Drop for Restore {
         fn drop(&mut self) {
             DECIMAL.with(|d| d.set(self.0));
         }
     }
-    let _restore = Restore(DECIMAL.with(|d| d.replace(separator)));
+    let _restore = Restore(DECIMAL.with(|d| d.replace(mark)));
     read()
 }
 
@@ -118,10 +135,15 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     // Three are decimals where the document's amounts use that separator for cents, and it
     // appears once.
     let three = |i: usize| {
-        let sep = s[i..].chars().next();
-        s.len() - i - 1 == 3
-            && sep == DECIMAL.with(Cell::get)
-            && s.matches(sep.unwrap_or(' ')).count() == 1
+        let Some(sep) = s[i..].chars().next() else {
+            return false;
+        };
+        let marked = match DECIMAL.with(Cell::get) {
+            Some(DecimalMark::Only(c)) => c == sep,
+            Some(DecimalMark::Thousandths) => true,
+            None => false,
+        };
+        s.len() - i - 1 == 3 && marked && s.matches(sep).count() == 1
     };
     let (int_part, frac_part) = match last_sep {
         Some(i) if matches!(s.len() - i - 1, 1 | 2 | 4) || three(i) => (&s[..i], &s[i + 1..]),
@@ -586,7 +608,7 @@ mod tests {
             "13% 194,69 25,31 220,00 EUR",
         ];
         let separator = decimal_separator(estonian.into_iter());
-        assert_eq!(separator, Some(','));
+        assert_eq!(separator, Some(DecimalMark::Only(',')));
         with_decimal_separator(separator, || {
             assert_eq!(parse_amount("194,690"), Some(d("194.690")));
             assert_eq!(parse_amount("1.234,567"), Some(d("1234.567")));
@@ -598,7 +620,7 @@ mod tests {
         assert_eq!(parse_amount("194,690"), Some(d("194690")));
         let american = ["Subtotal 1,500 items 12.50", "Total 1,512.50"];
         let separator = decimal_separator(american.into_iter());
-        assert_eq!(separator, Some('.'));
+        assert_eq!(separator, Some(DecimalMark::Only('.')));
         with_decimal_separator(separator, || {
             assert_eq!(parse_amount("1,500"), Some(d("1500")));
             assert_eq!(parse_amount("4.000"), Some(d("4.000")));
@@ -606,6 +628,27 @@ mod tests {
         // Both in use, or too little evidence: no separator, no change.
         assert_eq!(decimal_separator(["12,50 12.50 1,00"].into_iter()), None);
         assert_eq!(decimal_separator(["12,50"].into_iter()), None);
+    }
+
+    /// STE TAM's and Best Buy Tunisie's scanned invoices count in dinars and millimes, with
+    /// either separator: "926,400", "TVA 0.000", "Timbre 0,600".
+    #[test]
+    fn a_document_without_cents_whose_zero_figures_have_three_decimals_counts_in_thousandths() {
+        let tunisian = [
+            "TOTAL HT 926,400",
+            "0% 0.000 11.122",
+            "MT Timbre 0,600",
+            "TOTAL 927,000",
+        ];
+        let mark = decimal_separator(tunisian.into_iter());
+        assert_eq!(mark, Some(DecimalMark::Thousandths));
+        with_decimal_separator(mark, || {
+            assert_eq!(parse_amount("927,000"), Some(d("927.000")));
+            assert_eq!(parse_amount("158.879"), Some(d("158.879")));
+            assert_eq!(parse_amount("1.234,567"), Some(d("1234.567")));
+        });
+        // One such figure is too little: a weight "0,500 kg" beside whole amounts.
+        assert_eq!(decimal_separator(["0,500 kg 1,500"].into_iter()), None);
     }
 
     #[test]

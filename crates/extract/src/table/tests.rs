@@ -873,3 +873,14 @@ fn a_brand_and_a_flavour_describe_and_a_bracketed_note_keeps_the_name() {
     assert_eq!(columns::header_kind("Sum (ex.)"), Some(ColumnKind::Amount));
     assert_eq!(columns::header_kind("Sum (incl. VAT)"), None);
 }
+/// Column names from Best Buy Tunisie's and APA CTTA's scanned invoices (fr, ro).
+#[test]
+fn french_total_before_tax_and_romanian_column_names_are_known() {
+    let kind = columns::header_kind;
+    assert_eq!(kind("P.T.H.T"), Some(ColumnKind::Amount));
+    assert!(columns::is_net_amount("P.T.H.T"));
+    assert_eq!(kind("Denumirea produselor"), Some(ColumnKind::Description));
+    assert_eq!(kind("Cantitate"), Some(ColumnKind::Quantity));
+    assert_eq!(kind("Pret unitar"), Some(ColumnKind::UnitPrice));
+    assert_eq!(kind("Valoare"), Some(ColumnKind::Amount));
+}
