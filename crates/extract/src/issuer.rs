@@ -494,6 +494,17 @@ fn sender_line(rows: &[Row]) -> Option<Field> {
                 && parts[0].chars().filter(|c| c.is_alphabetic()).count() >= 3;
             let known = (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1])))
                 && has_legal_form(&name);
+            // Commas set the parts apart too ("MMW GmbH, Lindenstrasse 16-22, 73333 Gingen"),
+            // where the first names a company by its legal form and the last is a postcode
+            // and town: a comma inside a name ("Acme, Inc.") is not followed by those.
+            let commas: Vec<&str> = cell.text.split(", ").map(str::trim).collect();
+            let comma_known = commas.len() >= 3
+                && commas.last().is_some_and(postcode)
+                && has_legal_form(commas[0])
+                && !commas[0].contains(|c: char| c.is_ascii_digit());
+            if comma_known && !known && !shaped {
+                return Some(field(clean_name(commas[0]), cell, &cell.text));
+            }
             (known || shaped).then(|| field(name, cell, &cell.text))
         })
 }
@@ -861,6 +872,11 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
             let name = clean_name(&c.text);
             let words = label_words(&name);
             let last = name.split_whitespace().last()?;
+            // A weight's unit is no legal form ("Package 0.188 kg)" is not a KG).
+            let before = name.split_whitespace().rev().nth(1).unwrap_or_default();
+            if before.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
             let ends_in_form = is_legal_form(last)
                 || LEGAL_FORMS
                     .iter()

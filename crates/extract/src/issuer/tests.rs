@@ -127,6 +127,12 @@ fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
     // Contact details and a name without a postcode last are not a sender line.
     assert_eq!(sender("Tel: 030 1234 · Fax: 030 1235 · 10115 Berlin"), None);
     assert_eq!(sender("Seller Company · Seller St · Seller City"), None);
+    // MMW's sender line, set apart by commas; a comma inside a name is no sender line.
+    assert_eq!(
+        sender("MMW GmbH, Lindenstrasse 16-22, 73333 Gingen").as_deref(),
+        Some("MMW GmbH")
+    );
+    assert_eq!(sender("Acme, Inc., Suite 5"), None);
 }
 
 #[test]
@@ -856,4 +862,23 @@ fn a_legal_form_spelled_out_is_no_name() {
     assert!(is_spelled_form("Gesellschaft mit beschränkter Haftung"));
     assert!(!is_spelled_form("Société Générale S.A."));
     assert!(!is_spelled_form("S.A.S. LIOT"));
+}
+
+/// Puls Nutrition's photographed invoice: its footer lost, a courier line's weight ends in
+/// "kg)", which is no limited partnership.
+#[test]
+fn a_weight_is_no_footer_company() {
+    let rows = rows_of(&[
+        &[("Invoice to:", 100.0)],
+        &[("Fitness World Nutrition", 100.0)],
+        &[("Package 0.188 kg)", 100.0)],
+    ]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    let rows = rows_of(&[&[("Müller Transporte KG", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert_eq!(
+        footer_company(&first, |_| true).map(|c| c.text.as_str()),
+        Some("Müller Transporte KG")
+    );
 }
