@@ -536,24 +536,38 @@ fn value_for(
     // the grid may come between ("28031 MADRID" between "NÚMERO" and its value).
     let overlapping =
         |b: &&Cell| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none();
-    let below = rows[r + 1..]
-        .iter()
-        .take_while(|b| {
-            b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 2.5 * cell.bbox.height()
-        })
-        .find(|b| b.cells.iter().any(|c| overlapping(&c)))?;
-    let mut beneath = below.cells.iter().filter(overlapping);
-    let under = beneath.next()?;
-    // A series of a character or two beside the number under one label ("NÚMERO" over "1
-    // 250231"): the number is the one after it.
-    if key == HeaderKey::InvoiceNumber
-        && under.text.trim().chars().count() <= 2
-        && let Some(number) = beneath.next()
-        && let Some(v) = accept(key, &number.text, order)
-    {
-        return Some(field(v, number, &number.text));
+    // A date's label printed in two languages, one over the other ("Invoice Date/" over
+    // "Számla dátuma"): the value is under its last line, so a line of words is passed over.
+    let mut below_rows = rows[r + 1..].iter().take_while(|b| {
+        b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 2.5 * cell.bbox.height()
+    });
+    let mut translations = 0;
+    loop {
+        let below = below_rows.find(|b| b.cells.iter().any(|c| overlapping(&c)))?;
+        let mut beneath = below.cells.iter().filter(overlapping);
+        let under = beneath.next()?;
+        // A series of a character or two beside the number under one label ("NÚMERO" over "1
+        // 250231"): the number is the one after it.
+        if key == HeaderKey::InvoiceNumber
+            && under.text.trim().chars().count() <= 2
+            && let Some(number) = beneath.next()
+            && let Some(v) = accept(key, &number.text, order)
+        {
+            return Some(field(v, number, &number.text));
+        }
+        if let Some(v) = accept(key, &under.text, order) {
+            return Some(field(v, under, &under.text));
+        }
+        // Only a date's: a figure further down is too easily some other line's.
+        let dated = matches!(key, HeaderKey::InvoiceDate | HeaderKey::DueDate);
+        let words = dated
+            && !under.text.contains(|c: char| c.is_ascii_digit())
+            && under.text.split_whitespace().count() <= 4;
+        translations += 1;
+        if !words || translations > 1 {
+            return None;
+        }
     }
-    accept(key, &under.text, order).map(|v| field(v, under, &under.text))
 }
 
 /// The first date printed anywhere, in reading order, on a row no label marks as another date

@@ -648,3 +648,30 @@ fn a_bracketed_qualifier_before_the_colon_leaves_the_amount() {
         Some("23515.84")
     );
 }
+
+/// BioTechUSA's header box prints each label in English over Hungarian, the value under both.
+#[test]
+fn a_label_over_its_translation_has_its_value_under_both() {
+    let rows = rows_of(&[
+        &[
+            ("Delivery Date/", 730.0),
+            ("Invoice Date/", 1277.0),
+            ("Due Date/", 1823.0),
+        ],
+        &[
+            ("Teljesítés dátuma", 730.0),
+            ("Számla dátuma", 1277.0),
+            ("Fizetési határidő", 1823.0),
+        ],
+        &[("6/27/25", 730.0), ("6/30/25", 1277.0), ("7/30/25", 1823.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::MonthFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceDate).as_deref(),
+        Some("2025-06-30")
+    );
+    assert_eq!(
+        value_of(&found, HeaderKey::DueDate).as_deref(),
+        Some("2025-07-30")
+    );
+}
