@@ -563,7 +563,15 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                     .and_then(|i| join(&parts[i]))
             };
             let description = get(ColumnKind::Description)
-                .or_else(|| listed.then(|| reference_and_date(&parts, &cols)).flatten());
+                .or_else(|| listed.then(|| reference_and_date(&parts, &cols)).flatten())
+                // Words under a period's column that are no date ("Zeitraum 01.04.26 -
+                // 30.04.26" over "1. MagentaZuhause XXL"): the product the period is billed for.
+                .or_else(|| {
+                    get(ColumnKind::Date).filter(|(t, _, _)| {
+                        !crate::normalize::is_any_date(t)
+                            && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    })
+                });
             let priced = is_priced(&parts);
             // An item's own code starts it, even before its figures.
             let coded =

@@ -449,6 +449,7 @@ const NET_AMOUNTS: &[&str] = &[
     "total excl tax",
     "total excl",
     "nettobetrag",
+    "netto",
     "montant ht",
     "total ht",
     "p.t.ht",
@@ -512,6 +513,7 @@ pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
         .or_else(|| lettered(text))
         .or_else(|| two_names(text))
         .or_else(|| qualified(text))
+        .or_else(|| numbered_compound(text))
         .or_else(|| {
             let mut parts = text.split('/').filter(|p| !p.trim().is_empty());
             (text.contains('/') && !text.contains(' '))
@@ -548,6 +550,16 @@ fn qualified(text: &str) -> Option<ColumnKind> {
         .then(|| kind_of(name.trim()))
         .flatten()
         .filter(|k| *k != ColumnKind::Unnamed)
+}
+
+/// A German compound naming a number ("Verrechnungsnr.", "Bestellnummer"): a reference's
+/// column, as "Art.-Nr." is.
+fn numbered_compound(text: &str) -> Option<ColumnKind> {
+    let [word] = normalised(text).try_into().ok()?;
+    let stem = word
+        .strip_suffix("nummer")
+        .or_else(|| word.strip_suffix("nr"))?;
+    (stem.chars().count() >= 4 && stem.chars().all(char::is_alphabetic)).then_some(ColumnKind::Sku)
 }
 
 /// A quantity's column and its unit's named in one cell ("Quantity Unit", "Menge Einheit"):

@@ -93,7 +93,9 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
             let currency = words[i].text.chars().count() <= 3
                 && crate::currency::find_currency(&words[i].text).is_some();
             let Some((kind, n, net)) = found else {
-                if currency {
+                // The period a column covers, printed in its name ("Zeitraum 01.04.26 -
+                // 30.04.26"), names nothing more.
+                if currency || crate::normalize::is_any_date(&words[i].text) {
                     i += 1;
                     continue;
                 }

@@ -884,3 +884,33 @@ fn french_total_before_tax_and_romanian_column_names_are_known() {
     assert_eq!(kind("Pret unitar"), Some(ColumnKind::UnitPrice));
     assert_eq!(kind("Valoare"), Some(ColumnKind::Amount));
 }
+
+/// Telekom's detailed bill: the period heads the column the products are listed in.
+#[test]
+fn a_period_in_a_header_names_nothing_more_and_its_column_may_hold_the_products() {
+    let got = items(&[
+        &[
+            ("Zeitraum 01.04.26 - 30.04.26", 259.0),
+            ("Details", 1334.0),
+            ("Verrechnungsnr.", 1694.0),
+            ("Netto", 2241.0),
+        ],
+        &[
+            ("1. MagentaZuhause XXL", 196.0),
+            ("0045 2264 5948", 1694.0),
+            ("50,37 €", 2207.0),
+        ],
+        &[
+            ("2. MagentaEINS Vorteil", 196.0),
+            ("0045 2624 4562", 1694.0),
+            ("0,00 €", 2227.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            ("1. MagentaZuhause XXL".to_string(), "50.37".to_string()),
+            ("2. MagentaEINS Vorteil".to_string(), "0.00".to_string())
+        ]
+    );
+}
