@@ -27,6 +27,10 @@ fn ends_table(text: &str) -> bool {
         "summe",
         "gesamtsumme",
         "gesamtbetrag",
+        "gesamt netto",
+        "gesamt brutto",
+        // "zzgl. Frachtkosten": what is added to the goods under the table.
+        "zzgl",
         "rechnungsbetrag",
         "bruttosumme",
         "belegsummen",

@@ -103,6 +103,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "material",
             "materiaal",
             "tekst",
+            "text",
             "nimetus",
             "kirjeldus",
             "toode",
@@ -322,6 +323,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         ColumnKind::Sku,
         &[
             "item",
+            "nummer",
             "sku",
             "code",
             "ref",

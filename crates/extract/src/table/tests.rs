@@ -914,3 +914,9 @@ fn a_period_in_a_header_names_nothing_more_and_its_column_may_hold_the_products(
         ]
     );
 }
+/// MMW's header: "Pos Nummer Text | Menge | Einzelpreis Gesamtpreis".
+#[test]
+fn german_number_and_text_columns_are_named() {
+    assert_eq!(columns::header_kind("Nummer"), Some(ColumnKind::Sku));
+    assert_eq!(columns::header_kind("Text"), Some(ColumnKind::Description));
+}
