@@ -205,6 +205,8 @@ fn labelled_seller(rows: &[Row]) -> Option<Field> {
     let is_heading = |text: &str| {
         let words = plain_label_words(text).join(" ");
         exact(text)
+            // A heading in two languages ("Supplier/ Szállító:") is one when either half is.
+            || text.split('/').any(exact)
             || SELLER_HEADING_ENDS
                 .iter()
                 .any(|end| words == *end || words.ends_with(&format!(" {end}")))

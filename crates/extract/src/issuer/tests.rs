@@ -882,3 +882,20 @@ fn a_weight_is_no_footer_company() {
         Some("Müller Transporte KG")
     );
 }
+
+/// BioTechUSA's invoice heads its blocks in English and Hungarian; its logo is a brand's.
+#[test]
+fn a_seller_heading_in_two_languages_names_the_issuer() {
+    let rows = rows_of(&[
+        &[("Supplier/ Szállító:", 176.0), ("Customer/ Vevő:", 1271.0)],
+        &[
+            ("BioTechUSA Kft.", 177.0),
+            ("Fitness World Nutrition", 1271.0),
+        ],
+        &[("Huszti út 60.", 178.0), ("9 rue des colonnes", 1269.0)],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("BioTechUSA Kft.")
+    );
+}
