@@ -117,6 +117,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         ColumnKind::Quantity,
         &[
             "qty",
+            // A quantity's column headed by its initial beside "U" (the unit): "U | Q".
+            "q",
             "cantitate",
             "cant",
             "quantity",
@@ -302,6 +304,9 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "discount",
             "disc",
             "disc %",
+            // Italian "sconto", as "%DS." abbreviates it.
+            "% ds",
+            "ds",
             "dis %",
             "discount %",
             "rabatt",

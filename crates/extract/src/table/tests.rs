@@ -920,3 +920,10 @@ fn german_number_and_text_columns_are_named() {
     assert_eq!(columns::header_kind("Nummer"), Some(ColumnKind::Sku));
     assert_eq!(columns::header_kind("Text"), Some(ColumnKind::Description));
 }
+
+/// IAF Network's header: "ITEM | DESCRIPTION | U | Q | UNIT PRICE | %DS. | AMOUNT | VAT".
+#[test]
+fn a_quantity_by_its_initial_and_an_italian_discount_are_named() {
+    assert_eq!(columns::header_kind("Q"), Some(ColumnKind::Quantity));
+    assert_eq!(columns::header_kind("%DS."), Some(ColumnKind::Discount));
+}
