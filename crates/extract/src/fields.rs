@@ -158,11 +158,23 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
             .map(|d: Decimal| d.to_string()),
         HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
             // "#4hrb48vz": the mark says "number", it is not part of it.
-            let tokens: Vec<&str> = raw
+            let mut tokens: Vec<&str> = raw
                 .split_whitespace()
                 .map(|t| t.trim_start_matches('#'))
                 .filter(|t| !t.is_empty())
                 .collect();
+            // A number mark printed with the value, under its label ("nr
+            // FA/31975/05/2024/MAG").
+            if tokens.len() >= 2
+                && super::vocabulary::NUMBER_MARKS.contains(
+                    &tokens[0]
+                        .trim_end_matches([':', '.'])
+                        .to_lowercase()
+                        .as_str(),
+                )
+            {
+                tokens.remove(0);
+            }
             let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
             // A series and a number printed with a spaced separator: "25 - 5469"; but not a
             // number and its date sharing a cell ("94165608 / 30.08.2018").

@@ -305,6 +305,29 @@ fn column_name(
 ) -> Option<Field> {
     let page = rows[heading].page;
     let height = cell.bbox.height();
+    // The name may stand in the heading's row, the heading set small over its start ("Seller"
+    // over "OSTROVIT SPÓŁKA Z OGRANICZONĄ"), its legal form wrapped onto the next line.
+    if let Some(name) = rows[heading].cells.iter().find(|c| {
+        !std::ptr::eq(*c, cell)
+            && c.bbox.x0 < cell.bbox.x1
+            && c.bbox.x1 > cell.bbox.x1
+            && !is_heading(&c.text)
+            && label_of(c).is_none()
+            && !c.text.contains(|ch: char| ch == ':' || ch.is_ascii_digit())
+    }) {
+        let wrapped = rows.get(heading + 1).and_then(|r| {
+            r.cells
+                .iter()
+                .find(|c| (c.bbox.x0 - name.bbox.x0).abs() < height && r.page == page)
+        });
+        if let Some(rest) = wrapped
+            && !has_legal_form(&name.text)
+            && has_legal_form(&format!("{} {}", name.text, rest.text))
+        {
+            return Some(joined_name(name, rest, &rest.text));
+        }
+        return Some(field(clean_name(name.text.trim()), name, name.text.trim()));
+    }
     rows[heading + 1..]
         .iter()
         .take(6)

@@ -26,6 +26,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "invoice no",
             // The title run into the label: "VAT Invoice no. FS/22/09/51", "Tax Invoice No".
             "vat invoice no",
+            "vat invoice number",
+            "vat invoice nr",
             "tax invoice no",
             "tax invoice number",
             "invoice nr",

@@ -579,6 +579,11 @@ fn a_number_split_after_its_hyphen_is_joined_and_an_amount_is_no_number() {
     assert_eq!(number("014- 03").as_deref(), Some("014-03"));
     // Telekom prints its numbers in groups of figures.
     assert_eq!(number("726 752 5181").as_deref(), Some("726 752 5181"));
+    // Ostrovit prints the mark with the number under its label.
+    assert_eq!(
+        number("nr FA/31975/05/2024/MAG").as_deref(),
+        Some("FA/31975/05/2024/MAG")
+    );
     assert_eq!(number("4711 Kunde 12").as_deref(), Some("4711"));
     assert_eq!(number("14,049.5"), None);
     assert_eq!(number("1,234.56"), None);
@@ -673,5 +678,19 @@ fn a_label_over_its_translation_has_its_value_under_both() {
     assert_eq!(
         value_of(&found, HeaderKey::DueDate).as_deref(),
         Some("2025-07-30")
+    );
+}
+/// Ostrovit's header box: "VAT Invoice Number" over "nr FA/31975/05/2024/MAG".
+#[test]
+fn a_vat_invoice_number_label_names_the_number_not_the_tax() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Seller", [152.0, 172.0, 240.0, 200.0]),
+        ("VAT Invoice Number", [1522.0, 172.0, 2034.0, 240.0]),
+        ("nr FA/31975/05/2024/MAG", [1501.0, 263.0, 2055.0, 310.0]),
+    ]);
+    let found = header_fields(&crate::cells::rows(&[page]), DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("FA/31975/05/2024/MAG")
     );
 }

@@ -899,3 +899,25 @@ fn a_seller_heading_in_two_languages_names_the_issuer() {
         Some("BioTechUSA Kft.")
     );
 }
+
+/// Ostrovit's invoice sets "Seller" small over the start of its name, whose Polish legal form
+/// wraps onto the next line.
+#[test]
+fn a_name_beside_its_heading_takes_its_wrapped_legal_form() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Seller", [152.0, 172.0, 240.0, 200.0]),
+        (
+            "OSTROVIT SPÓŁKA Z OGRANICZONĄ",
+            [137.0, 190.0, 814.0, 250.0],
+        ),
+        ("VAT Invoice Number", [1522.0, 172.0, 2034.0, 240.0]),
+        ("ODPOWIEDZIALNOŚCIĄ", [137.0, 263.0, 577.0, 310.0]),
+        ("Sitarska 16", [137.0, 312.0, 313.0, 360.0]),
+        ("18-300 Zambrów", [137.0, 366.0, 405.0, 410.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("OSTROVIT SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ")
+    );
+}

@@ -59,6 +59,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "gusto",
             "smaak",
             "item description",
+            "product/service name",
+            "product service name",
             "item name",
             "product name",
             "service",
@@ -176,6 +178,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "p.u",
             "p.u ht",
             "pret unitar",
+            "gross price",
             "precio",
             "precio unitario",
             "p unidad",
@@ -329,6 +332,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         &[
             "item",
             "nummer",
+            // Poland's statistical classification of goods, printed per line.
+            "pkwiu",
             "sku",
             "code",
             "ref",

@@ -927,3 +927,17 @@ fn a_quantity_by_its_initial_and_an_italian_discount_are_named() {
     assert_eq!(columns::header_kind("Q"), Some(ColumnKind::Quantity));
     assert_eq!(columns::header_kind("%DS."), Some(ColumnKind::Discount));
 }
+/// Ostrovit's header: "No. Product/service name | PKWiU | Quantity | U om | VAT Rate | Gross
+/// price EUR | Gross value EUR".
+#[test]
+fn a_polish_invoice_s_columns_are_named() {
+    assert_eq!(
+        columns::header_kind("Product/service name"),
+        Some(ColumnKind::Description)
+    );
+    assert_eq!(columns::header_kind("PKWiU"), Some(ColumnKind::Sku));
+    assert_eq!(
+        columns::header_kind("Gross price EUR"),
+        Some(ColumnKind::UnitPrice)
+    );
+}

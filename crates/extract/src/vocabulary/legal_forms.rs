@@ -59,6 +59,10 @@ pub const LEGAL_FORMS: &[&str] = &[
     "aps",
     "kft",
     "sro",
+    // Poland's limited company, spelled out or abbreviated ("Sp. z o.o.").
+    "spółka z ograniczoną odpowiedzialnością",
+    "sp z o o",
+    "spółka akcyjna",
     // "Gesellschaft mbH", and the German sole trader's "e.K." ("eG" is left out: "e.g.").
     "mbh",
     "ek",
