@@ -906,8 +906,18 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
                 || LEGAL_FORMS
                     .iter()
                     .any(|form| form.contains(' ') && words.join(" ").ends_with(form));
+            // French companies may print the form first ("S.A.S. LIOT"), before a name in
+            // capitals.
+            let first = name.split_whitespace().next().unwrap_or_default();
+            let starts_with_form = first.contains('.')
+                && is_legal_form(first)
+                && (2..=5).contains(&words.len())
+                && name
+                    .split_whitespace()
+                    .skip(1)
+                    .all(|w| !w.chars().any(char::is_lowercase));
             // "Compañía Vinícola del Norte de España S.A.": long names are spelled out.
-            (ends_in_form && words.len() <= 8).then_some((words.len(), c))
+            ((ends_in_form || starts_with_form) && words.len() <= 8).then_some((words.len(), c))
         })
         .min_by_key(|(words, _)| *words)
         .map(|(_, c)| c)

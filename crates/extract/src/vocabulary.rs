@@ -351,6 +351,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "summe",
             // fr
             "total ttc",
+            // "TTC EUR | 5286,36": the total with taxes, its "total" left out; alone, "TTC"
+            // heads a column.
+            "ttc eur",
             "montant ttc",
             "montant total",
             // es

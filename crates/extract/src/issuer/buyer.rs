@@ -139,14 +139,21 @@ fn block_under(rows: &[Row], anchor: &Cell) -> Vec<String> {
     let height = anchor.bbox.height();
     let mut last = anchor.bbox.y1;
     let mut lines = Vec::new();
+    // A heading centred over its block ("Adresse de Livraison" over "FITNESS WORLD NUTRITION
+    // LIV"): the block's first line spans its middle, the others align with that line.
+    let middle = (anchor.bbox.x0 + anchor.bbox.x1) / 2.0;
+    let mut left: Option<f32> = None;
     for below in rows.iter().take(BLOCK_ROWS).take_while(|r| r.page == 0) {
-        let Some(cell) = below
-            .cells
-            .iter()
-            .find(|c| (c.bbox.x0 - anchor.bbox.x0).abs() < height * 1.5)
-        else {
+        let Some(cell) = below.cells.iter().find(|c| match left {
+            Some(x) => (c.bbox.x0 - x).abs() < height * 1.5,
+            None => {
+                (c.bbox.x0 - anchor.bbox.x0).abs() < height * 1.5
+                    || (c.bbox.x0 < middle && c.bbox.x1 > middle)
+            }
+        }) else {
             continue;
         };
+        left.get_or_insert(cell.bbox.x0);
         if cell.bbox.y0 - last > height * 3.0 || is_heading(&cell.text) {
             break;
         }

@@ -875,6 +875,16 @@ fn a_weight_is_no_footer_company() {
     ]);
     let first: Vec<&Row> = rows.iter().collect();
     assert!(footer_company(&first, |_| true).is_none());
+    // The form first, as French companies print it under "Adresse de règlement".
+    let rows = rows_of(&[&[("S.A.S. LIOT", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert_eq!(
+        footer_company(&first, |_| true).map(|c| c.text.as_str()),
+        Some("S.A.S. LIOT")
+    );
+    let rows = rows_of(&[&[("SA de bonnes raisons", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
     let rows = rows_of(&[&[("Müller Transporte KG", 100.0)]]);
     let first: Vec<&Row> = rows.iter().collect();
     assert_eq!(
