@@ -25,11 +25,13 @@ const SELLER_HEADING_ENDS: &[&str] = &["provided by", "sold by", "issued by", "b
 /// "... S.L.", "... B.V."): a form of several words, or one word whatever its dots.
 fn has_legal_form(text: &str) -> bool {
     let words = label_words(text);
-    let padded = format!(" {} ", words.join(" "));
+    // Forms of several words are compared without accents: OCR reads "SPÓŁKA Z OGRANICZONĄ"
+    // as "SPÓLKA Z OGRANICZONA".
+    let padded = format!(" {} ", plain_label_words(text).join(" "));
     LEGAL_FORMS
         .iter()
         .filter(|form| form.contains(' '))
-        .any(|form| padded.contains(&format!(" {form} ")))
+        .any(|form| padded.contains(&format!(" {} ", unaccented(form))))
         || words.iter().any(|w| is_legal_form(w))
 }
 
