@@ -6,16 +6,21 @@
 use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
 use super::fields::{field, is_numbered_heading, is_title, label_of};
 use super::normalize::{DateOrder, find_date, parse_amount};
-use super::vocabulary::{
-    COPY_MARKS, LEGAL_FORMS, SECTION_HEADINGS, SELLER_HEADINGS, is_legal_form,
-};
+use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
 mod bank;
 mod buyer;
 mod domain;
 mod letterhead;
+mod lines;
+mod name;
 use buyer::Buyer;
+use lines::{
+    is_contact, is_copy_mark, is_greeting, is_labelled_value, is_reference, is_section_heading,
+    is_sentence, is_spelled_form,
+};
+use name::clean_name;
 
 /// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
 /// what comes before it varies with the goods.
@@ -33,168 +38,6 @@ fn has_legal_form(text: &str) -> bool {
         .filter(|form| form.contains(' '))
         .any(|form| padded.contains(&format!(" {} ", unaccented(form))))
         || words.iter().any(|w| is_legal_form(w))
-}
-
-/// A company name as printed without what follows it on the same line: a registration number
-/// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
-/// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
-fn clean_name(text: &str) -> String {
-    let text = unglued(&bracket_spaces(&halfwidth(text)));
-    let mut name = text.trim();
-    // A signature's "Fdo." (firmado), "gez." (gezeichnet), "Signed:" before the name.
-    for mark in ["Fdo.", "Fdo:", "Firmado:", "gez.", "Signed:", "Signed by"] {
-        if let Some(rest) = name.strip_prefix(mark)
-            && rest.starts_with(' ')
-        {
-            name = rest.trim_start();
-        }
-    }
-    // The address after the legal form goes first: a separator inside it ("S.A. CTRA.
-    // LOGROÑO - LAGUARDIA KM. 4,8 01300") would otherwise keep its first half.
-    name = without_address(name);
-    for separator in [" - ", " | ", " · ", " – ", "·", "•"] {
-        if let Some((head, _)) = name.split_once(separator)
-            && head.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        {
-            name = head.trim();
-        }
-    }
-    if let Some(open) = name.rfind('(')
-        && name[open..].chars().any(|c| c.is_ascii_digit())
-        && name[..open].chars().filter(|c| c.is_alphabetic()).count() >= 3
-    {
-        name = name[..open].trim();
-    }
-    without_address(name).to_string()
-}
-
-/// Words that open a post-box address ("Postbus 3101", "Postfach 10 20 30", "P.O. Box 12").
-const POST_BOXES: &[&str] = &[
-    "postbus", "postfach", "po", "p.o.", "bp", "b.p.", "apartado", "casella", "boîte", "pob",
-];
-
-/// Whether what follows a legal form on its line is an address: a post box, or a street and a
-/// postcode set apart by a comma ("Ploegweg 15, 5232 BR 's-Hertogenbosch").
-fn is_address(rest: &str) -> bool {
-    let first = rest
-        .split_whitespace()
-        .next()
-        .map(|w| w.trim_end_matches([':', ',']).to_lowercase());
-    let postcode = rest
-        .split(|c: char| !c.is_ascii_digit())
-        .any(|run| run.len() >= 4);
-    first.is_some_and(|w| POST_BOXES.contains(&w.as_str())) || (rest.contains(',') && postcode)
-}
-
-/// A name with its address run on after the legal form, as OCR reads a letterhead line
-/// ("Au bon moulin SARL -1242 chemin de l'olive", "ACME GmbH, Hauptstr. 5") or a window
-/// envelope's sender line ("Lenze B.V. Postbus 3101, 5203 DC 's-Hertogenbosch"): cut after the
-/// legal form when a separator, a house number or an address follows it.
-fn without_address(name: &str) -> &str {
-    let mut at = 0;
-    for word in name.split_inclusive(char::is_whitespace) {
-        let end = at + word.len();
-        let bare = word.trim().trim_end_matches(['-', ',', '·', '|']);
-        if at > 0 && is_legal_form(bare) {
-            let glued = word.trim().len() > bare.len();
-            let rest = name[end..].trim_start();
-            let next = rest.chars().next();
-            if glued
-                || next
-                    .is_some_and(|c| matches!(c, '-' | ',' | '·' | '|' | '–') || c.is_ascii_digit())
-                || is_address(rest)
-            {
-                // Words carry no leading space, so `bare` is a prefix of `word`.
-                return name[..at + bare.len()].trim();
-            }
-        }
-        at = end;
-    }
-    name
-}
-
-/// Fullwidth forms of ASCII ("（M)BHD（126926-H)") as plain ASCII: recognisers trained on CJK
-/// text print them in Latin names, where they mean the ordinary characters.
-fn halfwidth(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
-}
-
-/// The spaces OCR dropped inside a name where the words still show: a particle before a
-/// capital ("Industriels deGenève") and legal forms run into the name in capitals ("CENTRE COM
-/// HAWTHORNPTYLTD").
-fn unglued(text: &str) -> String {
-    const PARTICLES: &[&str] = &["de", "del", "della", "di", "du", "da", "van", "von", "der"];
-    const FORMS: &[&str] = &["LTD", "PTY", "GMBH", "BHD", "SDN", "LLC"];
-    const DOTTED: &[&str] = &[
-        "S.R.L.", "S.P.A.", "S.A.S.", "S.N.C.", "S.L.U.", "S.L.", "S.A.", "B.V.", "N.V.",
-    ];
-    let mut words: Vec<String> = Vec::new();
-    for word in text.split(' ') {
-        let particle = PARTICLES.iter().find(|p| {
-            word.strip_prefix(**p).is_some_and(|rest| {
-                let mut chars = rest.chars();
-                chars.next().is_some_and(char::is_uppercase)
-                    && chars.next().is_some_and(char::is_lowercase)
-            })
-        });
-        if let Some(p) = particle {
-            words.push((*p).to_string());
-            words.push(word[p.len()..].to_string());
-            continue;
-        }
-        // "MACERONIS.R.L.": a dotted form run into the name's last word.
-        let dotted = DOTTED.iter().find(|f| {
-            word.len() > f.len()
-                && word.is_char_boundary(word.len() - f.len())
-                && word[word.len() - f.len()..].eq_ignore_ascii_case(f)
-                && word[..word.len() - f.len()].chars().count() >= 3
-                && word[..word.len() - f.len()]
-                    .chars()
-                    .all(char::is_alphabetic)
-        });
-        if let Some(form) = dotted {
-            words.push(word[..word.len() - form.len()].to_string());
-            words.push(word[word.len() - form.len()..].to_string());
-            continue;
-        }
-        let mut stem = word;
-        let mut forms = Vec::new();
-        if stem.chars().all(|c| c.is_ascii_uppercase()) {
-            while let Some(form) = FORMS.iter().find(|f| {
-                stem.strip_suffix(**f)
-                    .is_some_and(|rest| rest.chars().count() >= 3)
-            }) {
-                forms.push(*form);
-                stem = &stem[..stem.len() - form.len()];
-            }
-        }
-        words.push(stem.to_string());
-        words.extend(forms.iter().rev().map(|f| (*f).to_string()));
-    }
-    words.join(" ")
-}
-
-/// A space on the outer side of each bracket, where OCR glued it to a word: "C0.(M)BHD" is
-/// "C0. (M) BHD", so that the legal form is a word of its own again.
-fn bracket_spaces(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '(' && i > 0 && !chars[i - 1].is_whitespace() && chars[i - 1] != '(' {
-            out.push(' ');
-        }
-        out.push(c);
-        if c == ')' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
-            out.push(' ');
-        }
-    }
-    out
 }
 
 /// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
@@ -377,111 +220,6 @@ fn is_postal_line(text: &str) -> bool {
                 && code.chars().all(|c| c.is_ascii_digit())
                 && words[i + 1].starts_with(char::is_alphabetic)
         })
-}
-
-/// A section's heading ("Summary", "Übersicht"), set as large as a name.
-fn is_section_heading(text: &str) -> bool {
-    let words = plain_label_words(text).join(" ");
-    SECTION_HEADINGS.iter().any(|h| unaccented(h) == words)
-}
-
-/// The mark of one printed copy ("ORIGINAL", "DUPLICADO"), set as large as a name above it.
-fn is_copy_mark(text: &str) -> bool {
-    let words = plain_label_words(text).join(" ");
-    COPY_MARKS.iter().any(|m| *m == words)
-}
-
-/// A web or mail address ("www.jamonesliebana.com", "E-mail: x@y.es"): contact details, which
-/// letterheads often print larger than the name.
-fn is_contact(text: &str) -> bool {
-    let t = text.to_lowercase();
-    t.contains("www.") || t.contains("http") || t.contains('@')
-}
-
-/// A letter's greeting to the customer ("Hola Antonio,", "Guten Tag Levent Cetin,", "Dear
-/// customer,"), which utility bills set large at the top.
-fn is_greeting(text: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "hola",
-        "hello",
-        "hi",
-        "dear",
-        "bonjour",
-        "hallo",
-        "guten",
-        "sehr",
-        "liebe",
-        "lieber",
-        "estimado",
-        "estimada",
-        "estimados",
-        "gentile",
-        "gentili",
-        "caro",
-        "cara",
-        "beste",
-        "geachte",
-        "querido",
-        "querida",
-        "buenos",
-        "buongiorno",
-    ];
-    let text = text.trim();
-    let first = text
-        .split_whitespace()
-        .next()
-        .map(|w| w.trim_end_matches([',', '!']).to_lowercase());
-    first.is_some_and(|w| OPENERS.contains(&w.as_str())) && text.ends_with([',', '!'])
-}
-
-/// A legal form spelled out in the register's wording ("Société par actions simplifiée
-/// unipersonnelle (SASU) au capital de ..."): what the company is, not its name.
-fn is_spelled_form(text: &str) -> bool {
-    const SPELLED: &[&str] = &[
-        "societe par actions simplifiee",
-        "societe a responsabilite limitee",
-        "societe anonyme",
-        "sociedad limitada",
-        "sociedad anonima",
-        "sociedad de responsabilidad limitada",
-        "gesellschaft mit beschrankter haftung",
-        "societa a responsabilita limitata",
-        "societa per azioni",
-        "besloten vennootschap",
-        "naamloze vennootschap",
-        "private limited company",
-        "public limited company",
-    ];
-    let words = plain_label_words(text).join(" ");
-    SPELLED.iter().any(|s| words.starts_with(s))
-}
-
-/// A sentence of the letter's body ("aquí tienes tu factura de electricidad"): four words or
-/// more, the first in small letters. Names start with a capital, or are one word ("e·on").
-/// A name OCR read without its capital ("erbang Alaf Restaurants Sdn Bhd") keeps its legal form.
-fn is_sentence(text: &str) -> bool {
-    text.split_whitespace().count() >= 4
-        && text.trim_start().starts_with(char::is_lowercase)
-        && !has_legal_form(text)
-}
-
-/// A label and its value in one cell ("Fin d'engagement : Date échue", "Kundennr.: A-17"): a
-/// short label, a colon, a value. A name may end in a colon ("ACME:"), or run on into its
-/// contacts ("GARDENIA BAKERIES (KL) SDN BHD ... Tel: 03-5542"); neither is a label.
-fn is_labelled_value(text: &str) -> bool {
-    text.split_once(':').is_some_and(|(label, value)| {
-        label.chars().any(char::is_alphabetic)
-            && label.split_whitespace().count() <= 3
-            && value.chars().any(char::is_alphanumeric)
-            && !has_legal_form(text)
-    })
-}
-
-/// A reference printed large in a heading ("UC1_2023020_AFF", "R87654321"): one word with
-/// several figures, which no company name is.
-fn is_reference(text: &str) -> bool {
-    let text = text.trim();
-    !text.contains(char::is_whitespace) && text.chars().filter(char::is_ascii_digit).count() >= 3
 }
 
 /// The sender line of a window envelope letter: one small line of name, street and town set
@@ -925,5 +663,7 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
         .map(|(_, c)| c)
 }
 
+#[cfg(test)]
+mod blind_tests;
 #[cfg(test)]
 mod tests;

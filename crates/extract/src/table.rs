@@ -648,6 +648,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
 }
 
 #[cfg(test)]
+mod blind_tests;
+#[cfg(test)]
 mod placement_tests;
 #[cfg(test)]
 mod tests;

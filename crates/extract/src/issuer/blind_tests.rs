@@ -1,0 +1,226 @@
+//! Unit tests of the issuer readers from invoices read blind (2026-12-07): each case as the
+//! page, or OCR on its photo, printed it.
+
+use super::*;
+use crate::testing::rows_of;
+
+/// SIG's water bill as OCR reads its scan: the logo "SIG" is the largest type, the company's
+/// name beside it lost a space ("deGenève").
+#[test]
+fn a_logo_in_initials_gives_way_to_the_name_it_abbreviates() {
+    let name = |logo: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("Service Clients SIG", [492.0, 155.0, 923.0, 210.0]),
+            (
+                "Services Industriels deGenève",
+                [489.0, 204.0, 1138.0, 262.0],
+            ),
+            (logo, [138.0, 266.0, 378.0, 348.0]),
+            ("Case postale 2777", [488.0, 253.0, 888.0, 316.0]),
+            ("1211 Genève 2", [488.0, 304.0, 822.0, 363.0]),
+            ("Monsieur Philippe RAEMY", [1351.0, 467.0, 1856.0, 522.0]),
+            ("Facture Intermédiaire", [490.0, 1281.0, 1265.0, 1361.0]),
+            ("Merci", [490.0, 3000.0, 700.0, 3050.0]),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("SIG").as_deref(),
+        Some("Services Industriels de Genève")
+    );
+    // Initials the name does not spell leave the logo as it is.
+    assert_eq!(name("SGI").as_deref(), Some("SGI"));
+}
+
+#[test]
+fn words_ocr_ran_together_in_a_name_are_spaced() {
+    assert_eq!(
+        clean_name("CENTRE COM HAWTHORNPTYLTD"),
+        "CENTRE COM HAWTHORN PTY LTD"
+    );
+    assert_eq!(
+        clean_name("CENTRE COM HAWTHORN PTYLTD"),
+        "CENTRE COM HAWTHORN PTY LTD"
+    );
+    assert_eq!(
+        clean_name("Services Industriels deGenève"),
+        "Services Industriels de Genève"
+    );
+    assert_eq!(
+        clean_name("LEONARDI E MACERONIS.R.L."),
+        "LEONARDI E MACERONI S.R.L."
+    );
+    assert_eq!(clean_name("Caffè RossiS.p.A."), "Caffè Rossi S.p.A.");
+    // Words that only end like a legal form, or hold a capital after their first letters,
+    // stay as they are.
+    assert_eq!(clean_name("CELTD AMSDN"), "CELTD AMSDN");
+    assert_eq!(clean_name("CO.S.A. ABC"), "CO.S.A. ABC");
+    assert_eq!(
+        clean_name("McDonald deVries iPhone"),
+        "McDonald de Vries iPhone"
+    );
+}
+
+/// Guzzini's invoice as OCR reads its scan: the type is all one size, and the addressee's line
+/// ("Spett.le Sig. ...") and a postcode line come out a little taller than the name.
+#[test]
+fn an_addressee_opened_by_a_salutation_is_never_the_issuer() {
+    let name = |addressee: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("Dott. Arch. Silvia Guzzini", [232.0, 299.0, 820.0, 360.0]),
+            ("Via Fratelli Laurana, 9", [232.0, 358.0, 749.0, 418.0]),
+            ("00143 – Roma", [232.0, 417.0, 583.0, 483.0]),
+            ("P.IVA 11639321006", [230.0, 539.0, 692.0, 599.0]),
+            (addressee, [1624.0, 715.0, 2254.0, 784.0]),
+            ("Via delle Fiocine, n.º45,", [1694.0, 779.0, 2250.0, 840.0]),
+            ("00054, Fiumicino (RM)", [1702.0, 842.0, 2251.0, 897.0]),
+            ("Fattura N. 11", [227.0, 954.0, 529.0, 1018.0]),
+            ("del 10/04/2022", [231.0, 1015.0, 609.0, 1080.0]),
+            ("Onorario", [229.0, 1858.0, 445.0, 1916.0]),
+            (
+                "IBAN IT00X0000000000000000000000",
+                [229.0, 3258.0, 1445.0, 3316.0],
+            ),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("Spett.le Sig. Mattia lacazio").as_deref(),
+        Some("Dott. Arch. Silvia Guzzini")
+    );
+}
+
+/// Guzzini's letterhead as OCR boxed it on a turned scan: the postcode line boxed tallest, the
+/// street over it next: the block's first line is the name.
+#[test]
+fn the_first_line_of_a_block_in_one_type_size_is_the_name() {
+    let name = |first: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            (first, [228.0, 301.0, 820.0, 362.0]),
+            ("Via Fratelli Laurana, 9", [226.0, 359.0, 753.0, 425.0]),
+            ("00143 – Roma", [228.0, 415.0, 585.0, 488.0]),
+            ("P.IVA 11639321006", [228.0, 541.0, 692.0, 601.0]),
+            (
+                "Spett.le Sig. Mattia lacazio",
+                [1619.0, 720.0, 2254.0, 786.0],
+            ),
+            ("Via delle Fiocine, n.º45,", [1686.0, 779.0, 2251.0, 845.0]),
+            ("Fattura N. 11", [223.0, 955.0, 530.0, 1024.0]),
+            ("Onorario", [229.0, 1858.0, 445.0, 1916.0]),
+            (
+                "IBAN IT00X0000000000000000000000",
+                [229.0, 3058.0, 1445.0, 3110.0],
+            ),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("Dott. Arch. Silvia Guzzini").as_deref(),
+        Some("Dott. Arch. Silvia Guzzini")
+    );
+    // A line that is no name (a mail address) does not head the block.
+    assert_eq!(
+        name("e: studio@guzzini.example").as_deref(),
+        Some("Via Fratelli Laurana, 9")
+    );
+}
+
+#[test]
+fn a_greeting_is_no_name() {
+    for text in [
+        "Hola Antonio,",
+        "Guten Tag Levent Cetin,",
+        "Dear customer,",
+        "Bonjour !",
+    ] {
+        assert!(is_greeting(text), "{text}");
+    }
+    for text in ["Hello Fresh GmbH", "Hola Moda S.L.", "Dear & Co, Ltd"] {
+        assert!(!is_greeting(text), "{text}");
+    }
+    assert!(is_sentence("aquí tienes tu factura de electricidad"));
+    assert!(!is_sentence("e·on"));
+    assert!(!is_sentence("erbang Alaf Restaurants Sdn Bhd"));
+    assert!(!is_sentence("Gaolania Servicios S.L"));
+}
+
+#[test]
+fn a_legal_form_spelled_out_is_no_name() {
+    assert!(is_spelled_form(
+        "Société par actions simplifiée unipersonnelle (SASU) au capital de 1 000 €"
+    ));
+    assert!(is_spelled_form("Gesellschaft mit beschränkter Haftung"));
+    assert!(!is_spelled_form("Société Générale S.A."));
+    assert!(!is_spelled_form("S.A.S. LIOT"));
+}
+
+/// Puls Nutrition's photographed invoice: its footer lost, a courier line's weight ends in
+/// "kg)", which is no limited partnership.
+#[test]
+fn a_weight_is_no_footer_company() {
+    let rows = rows_of(&[
+        &[("Invoice to:", 100.0)],
+        &[("Fitness World Nutrition", 100.0)],
+        &[("Package 0.188 kg)", 100.0)],
+    ]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    // The form first, as French companies print it under "Adresse de règlement".
+    let rows = rows_of(&[&[("S.A.S. LIOT", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert_eq!(
+        footer_company(&first, |_| true).map(|c| c.text.as_str()),
+        Some("S.A.S. LIOT")
+    );
+    let rows = rows_of(&[&[("SA de bonnes raisons", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    let rows = rows_of(&[&[("Müller Transporte KG", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert_eq!(
+        footer_company(&first, |_| true).map(|c| c.text.as_str()),
+        Some("Müller Transporte KG")
+    );
+}
+
+/// BioTechUSA's invoice heads its blocks in English and Hungarian; its logo is a brand's.
+#[test]
+fn a_seller_heading_in_two_languages_names_the_issuer() {
+    let rows = rows_of(&[
+        &[("Supplier/ Szállító:", 176.0), ("Customer/ Vevő:", 1271.0)],
+        &[
+            ("BioTechUSA Kft.", 177.0),
+            ("Fitness World Nutrition", 1271.0),
+        ],
+        &[("Huszti út 60.", 178.0), ("9 rue des colonnes", 1269.0)],
+    ]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("BioTechUSA Kft.")
+    );
+}
+
+/// Ostrovit's invoice sets "Seller" small over the start of its name, whose Polish legal form
+/// wraps onto the next line.
+#[test]
+fn a_name_beside_its_heading_takes_its_wrapped_legal_form() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Seller", [152.0, 172.0, 240.0, 200.0]),
+        (
+            "OSTROVIT SPÓŁKA Z OGRANICZONĄ",
+            [137.0, 190.0, 814.0, 250.0],
+        ),
+        ("VAT Invoice Number", [1522.0, 172.0, 2034.0, 240.0]),
+        ("ODPOWIEDZIALNOŚCIĄ", [137.0, 263.0, 577.0, 310.0]),
+        ("Sitarska 16", [137.0, 312.0, 313.0, 360.0]),
+        ("18-300 Zambrów", [137.0, 366.0, 405.0, 410.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        labelled_seller(&rows).map(|f| f.value).as_deref(),
+        Some("OSTROVIT SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ")
+    );
+}

@@ -1,0 +1,107 @@
+//! Column names and tables from invoices read blind (2026-12-07), as their pages print them.
+
+use super::tests::items;
+use super::{ColumnKind, columns};
+
+/// Puls Nutrition's header: "Description | Quantity Unit | Price | Total excl." over "VAT".
+#[test]
+fn a_quantity_named_with_its_unit_and_a_total_before_tax_are_known() {
+    assert_eq!(
+        columns::header_kind("Quantity Unit"),
+        Some(ColumnKind::Quantity)
+    );
+    assert_eq!(
+        columns::header_kind("Menge Einheit"),
+        Some(ColumnKind::Quantity)
+    );
+    assert_eq!(
+        columns::header_kind("Total excl."),
+        Some(ColumnKind::Amount)
+    );
+    assert_eq!(
+        columns::header_kind("Total excl. VAT"),
+        Some(ColumnKind::Amount)
+    );
+    assert!(columns::is_net_amount("Total excl. VAT"));
+    // Two names that are not a quantity and its unit stay unknown together.
+    assert_eq!(columns::header_kind("Description Price"), None);
+}
+/// NaskorSports' header: "Brand | Product | Flavour | Price | Quantity | VAT | Sum (ex.)".
+#[test]
+fn a_brand_and_a_flavour_describe_and_a_bracketed_note_keeps_the_name() {
+    assert_eq!(columns::header_kind("Brand"), Some(ColumnKind::Description));
+    assert_eq!(
+        columns::header_kind("Flavour"),
+        Some(ColumnKind::Description)
+    );
+    assert_eq!(columns::header_kind("Sum (ex.)"), Some(ColumnKind::Amount));
+    assert_eq!(columns::header_kind("Sum (incl. VAT)"), None);
+}
+/// Column names from Best Buy Tunisie's and APA CTTA's scanned invoices (fr, ro).
+#[test]
+fn french_total_before_tax_and_romanian_column_names_are_known() {
+    let kind = columns::header_kind;
+    assert_eq!(kind("P.T.H.T"), Some(ColumnKind::Amount));
+    assert!(columns::is_net_amount("P.T.H.T"));
+    assert_eq!(kind("Denumirea produselor"), Some(ColumnKind::Description));
+    assert_eq!(kind("Cantitate"), Some(ColumnKind::Quantity));
+    assert_eq!(kind("Pret unitar"), Some(ColumnKind::UnitPrice));
+    assert_eq!(kind("Valoare"), Some(ColumnKind::Amount));
+}
+
+/// Telekom's detailed bill: the period heads the column the products are listed in.
+#[test]
+fn a_period_in_a_header_names_nothing_more_and_its_column_may_hold_the_products() {
+    let got = items(&[
+        &[
+            ("Zeitraum 01.04.26 - 30.04.26", 259.0),
+            ("Details", 1334.0),
+            ("Verrechnungsnr.", 1694.0),
+            ("Netto", 2241.0),
+        ],
+        &[
+            ("1. MagentaZuhause XXL", 196.0),
+            ("0045 2264 5948", 1694.0),
+            ("50,37 €", 2207.0),
+        ],
+        &[
+            ("2. MagentaEINS Vorteil", 196.0),
+            ("0045 2624 4562", 1694.0),
+            ("0,00 €", 2227.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [
+            ("1. MagentaZuhause XXL".to_string(), "50.37".to_string()),
+            ("2. MagentaEINS Vorteil".to_string(), "0.00".to_string())
+        ]
+    );
+}
+/// MMW's header: "Pos Nummer Text | Menge | Einzelpreis Gesamtpreis".
+#[test]
+fn german_number_and_text_columns_are_named() {
+    assert_eq!(columns::header_kind("Nummer"), Some(ColumnKind::Sku));
+    assert_eq!(columns::header_kind("Text"), Some(ColumnKind::Description));
+}
+
+/// IAF Network's header: "ITEM | DESCRIPTION | U | Q | UNIT PRICE | %DS. | AMOUNT | VAT".
+#[test]
+fn a_quantity_by_its_initial_and_an_italian_discount_are_named() {
+    assert_eq!(columns::header_kind("Q"), Some(ColumnKind::Quantity));
+    assert_eq!(columns::header_kind("%DS."), Some(ColumnKind::Discount));
+}
+/// Ostrovit's header: "No. Product/service name | PKWiU | Quantity | U om | VAT Rate | Gross
+/// price EUR | Gross value EUR".
+#[test]
+fn a_polish_invoice_s_columns_are_named() {
+    assert_eq!(
+        columns::header_kind("Product/service name"),
+        Some(ColumnKind::Description)
+    );
+    assert_eq!(columns::header_kind("PKWiU"), Some(ColumnKind::Sku));
+    assert_eq!(
+        columns::header_kind("Gross price EUR"),
+        Some(ColumnKind::UnitPrice)
+    );
+}
