@@ -239,7 +239,9 @@ pub fn label_words(text: &str) -> Vec<String> {
         .map(|w| {
             // The ordinal sign of "Nº" counts as alphabetic; OCR reads it as the degree sign
             // of "N°", which is punctuation: both go, so either reads "n".
-            let w = w.trim_matches(|c: char| (!c.is_alphanumeric() && c != '%') || c == 'º');
+            let w = w.trim_matches(|c: char| {
+                (!c.is_alphanumeric() && c != '%') || c == 'º' || is_marker(c)
+            });
             // OCR reads a lower-case "l" after lower-case letters as a capital "I" ("TotaI").
             let mut out = String::with_capacity(w.len());
             let mut previous_lower = false;
@@ -251,6 +253,12 @@ pub fn label_words(text: &str) -> Vec<String> {
         })
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// A circled or parenthesised figure ("②", "⑬"), which invoices print as a footnote's mark
+/// beside a label or a number: no part of either.
+pub fn is_marker(c: char) -> bool {
+    ('\u{2460}'..='\u{24FF}').contains(&c) || ('\u{2776}'..='\u{2793}').contains(&c)
 }
 
 /// Levenshtein distance over characters, in O(len(b)) memory: how far OCR's reading of a name

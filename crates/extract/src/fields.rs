@@ -44,11 +44,10 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
             })
             .collect()
     });
-    let text = plain_label_words(&cell.text);
-    let longest = |labels: &[(HeaderKey, Vec<String>, usize)]| {
+    let longest = |text: &[String], labels: &[(HeaderKey, Vec<String>, usize)]| {
         let mut best: Option<(HeaderKey, usize, usize)> = None;
         for (key, label, chars) in labels {
-            if let Some(n) = plain_prefix(&text, label)
+            if let Some(n) = plain_prefix(text, label)
                 && best.is_none_or(|b| *chars > b.2)
             {
                 best = Some((*key, n, *chars));
@@ -56,7 +55,21 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
         }
         best.map(|(k, n, _)| (k, n))
     };
-    longest(&PLAIN).or_else(|| longest(&MISREAD))
+    let text = plain_label_words(&cell.text);
+    longest(&text, &PLAIN)
+        .or_else(|| longest(&text, &MISREAD))
+        .or_else(|| {
+            // A label in several languages, set apart by slashes and with no value in its
+            // cell ("Beleg-Nr../Document No./"): one of its parts is a whole label.
+            if !cell.text.contains('/') || cell.text.contains(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            cell.text.split('/').find_map(|part| {
+                let words = plain_label_words(part);
+                let (key, n) = longest(&words, &PLAIN)?;
+                (n == words.len() && n > 0).then_some((key, text.len()))
+            })
+        })
 }
 
 /// Whether a candidate value for `key` is rather another field's label. Payment terms are the
@@ -160,7 +173,10 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
             // "#4hrb48vz": the mark says "number", it is not part of it.
             let mut tokens: Vec<&str> = raw
                 .split_whitespace()
-                .map(|t| t.trim_start_matches('#'))
+                .map(|t| {
+                    t.trim_start_matches('#')
+                        .trim_end_matches(crate::cells::is_marker)
+                })
                 .filter(|t| !t.is_empty())
                 .collect();
             // A number mark printed with the value, under its label ("nr
@@ -548,8 +564,8 @@ fn value_for(
     // the grid may come between ("28031 MADRID" between "NÚMERO" and its value).
     let overlapping =
         |b: &&Cell| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none();
-    // A date's label printed in two languages, one over the other ("Invoice Date/" over
-    // "Számla dátuma"): the value is under its last line, so a line of words is passed over.
+    // A label printed in two languages, one over the other ("Invoice Date/" over "Számla
+    // dátuma"): the value is under its last line, so that line is passed over.
     let mut below_rows = rows[r + 1..].iter().take_while(|b| {
         b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 2.5 * cell.bbox.height()
     });
@@ -570,11 +586,17 @@ fn value_for(
         if let Some(v) = accept(key, &under.text, order) {
             return Some(field(v, under, &under.text));
         }
-        // Only a date's: a figure further down is too easily some other line's.
+        // Only a date's, or a number's whose translation starts with a number mark ("No. du
+        // document/Num. de comprobante"): a figure further down is too easily some other
+        // line's.
         let dated = matches!(key, HeaderKey::InvoiceDate | HeaderKey::DueDate);
-        let words = dated
-            && !under.text.contains(|c: char| c.is_ascii_digit())
-            && under.text.split_whitespace().count() <= 4;
+        let marked = key == HeaderKey::InvoiceNumber
+            && under.text.split_whitespace().next().is_some_and(|w| {
+                super::vocabulary::NUMBER_MARKS
+                    .contains(&w.trim_end_matches(['.', ':']).to_lowercase().as_str())
+            });
+        let words = !under.text.contains(|c: char| c.is_ascii_digit())
+            && ((dated && under.text.split_whitespace().count() <= 4) || marked);
         translations += 1;
         if !words || translations > 1 {
             return None;

@@ -230,11 +230,17 @@ pub fn extract(pages: &[Page]) -> Extraction {
     let kind = classify(&rows);
     let text: Vec<String> = rows.iter().map(|r| r.text()).collect();
     let currency = fields::currency(&rows);
+    let separator = normalize::decimal_separator(text.iter().map(String::as_str));
+    // A "$" with decimal commas ("10.356,06") is a Latin American peso's, whose dates put the
+    // day first: only a dollar written the American way breaks a tie for the month.
+    let comma = separator == Some(normalize::DecimalMark::Only(','));
     let order = normalize::date_order(
         text.iter().map(String::as_str),
-        currency.as_ref().map(|c| c.value.as_str()),
+        currency
+            .as_ref()
+            .map(|c| c.value.as_str())
+            .filter(|c| !(comma && *c == "USD")),
     );
-    let separator = normalize::decimal_separator(text.iter().map(String::as_str));
     normalize::with_decimal_separator(separator, || read(&rows, kind, order, currency))
 }
 
@@ -302,11 +308,15 @@ fn classify(rows: &[Row]) -> DocumentKind {
         CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, SELF_BILLING_WORDS,
         STATEMENT_WORDS, TILL_WORDS, TO_BE_PAID_WORDS, count,
     };
-    let text = rows
+    let mut text = rows
         .iter()
         .map(|r| plain_label_words(&r.text()).join(" "))
         .collect::<Vec<_>>()
         .join("\n");
+    // An exchange rate ("tipo de cambio", "taux de change") is no change handed back at a till.
+    for rate in ["tipo de cambio", "taux de change", "tasso di cambio"] {
+        text = text.replace(rate, " ");
+    }
     let statement = count(&text, STATEMENT_WORDS);
     let invoice = count(&text, INVOICE_WORDS);
     let credit = CREDIT_WORDS
@@ -431,6 +441,36 @@ mod tests {
     use super::*;
     use crate::testing::rows_of;
 
+    /// An Argentine invoice in pesos ("$", decimal commas): "01/11/2022" is the 1st of
+    /// November; a dollar written the American way puts the month first.
+    #[test]
+    fn a_dollar_sign_with_decimal_commas_dates_day_first() {
+        let date = |amounts: [&str; 2]| {
+            let page = crate::testing::rows_page(
+                &[
+                    &[("Factura", 1489.0)],
+                    &[("Fecha", 1300.0), ("01/11/2022", 1662.0)],
+                    &[("Sub Total", 926.0), (amounts[0], 1261.0)],
+                    &[("Total", 1500.0), ("$", 1798.0), (amounts[1], 1946.0)],
+                ],
+                |t| 9.0 * t.len() as f32,
+                ledgerline_core::page::TextSource::TextLayer,
+            );
+            extract(&[page])
+                .invoice
+                .and_then(|i| i.invoice_date)
+                .map(|d| d.value)
+        };
+        assert_eq!(
+            date(["10.356,06", "12.530,83"]).as_deref(),
+            Some("2022-11-01")
+        );
+        assert_eq!(
+            date(["10,356.06", "12,530.83"]).as_deref(),
+            Some("2022-01-11")
+        );
+    }
+
     #[test]
     fn statements_are_known_by_their_words_in_several_languages() {
         let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));
@@ -476,6 +516,17 @@ mod tests {
         at_the_till.push(&[("Cash", 100.0), ("50.00", 900.0)]);
         at_the_till.push(&[("Change", 100.0), ("2.10", 900.0)]);
         assert_eq!(kind(&at_the_till), DocumentKind::Receipt);
+        // An Argentine invoice converts at the bank's exchange rate ("tipo de cambio").
+        assert_eq!(
+            kind(&[
+                &[("Factura", 1489.0)],
+                &[("Precio", 1966.0), ("Importe", 2178.0)],
+                &[("U$S 79,86 al tipo de cambio vendedor", 129.0)],
+                &[("al tipo de cambio Vendedor del Banco Nación", 129.0)],
+                &[("Sub Total", 926.0), ("IVA", 1341.0)],
+            ]),
+            DocumentKind::Invoice
+        );
         // A labelled invoice number is the second invoice word a short invoice needs.
         assert_eq!(
             kind(&[

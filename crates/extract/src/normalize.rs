@@ -30,7 +30,11 @@ pub enum DecimalMark {
 /// separator ("0,600", "0.000": no thousands group starts with a zero) counts in thousandths.
 pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<DecimalMark> {
     let (mut comma, mut dot, mut thousandths) = (0, 0, 0);
-    for token in texts.flat_map(str::split_whitespace) {
+    // A rate is no amount: "(IVA 21.00%)" beside "10.356,06" on an Argentine invoice.
+    for token in texts
+        .flat_map(str::split_whitespace)
+        .filter(|t| !t.contains('%'))
+    {
         let t = token.trim_end_matches(|c: char| !c.is_ascii_digit());
         let b = t.as_bytes();
         let n = b.len();
@@ -628,6 +632,13 @@ mod tests {
         // Both in use, or too little evidence: no separator, no change.
         assert_eq!(decimal_separator(["12,50 12.50 1,00"].into_iter()), None);
         assert_eq!(decimal_separator(["12,50"].into_iter()), None);
+        // A rate printed the other way does not count against the amounts.
+        assert_eq!(
+            decimal_separator(
+                ["PARAQUAT (IVA 21.00%) 10.356,06", "2.174,77 12.530,83"].into_iter()
+            ),
+            Some(DecimalMark::Only(','))
+        );
     }
 
     /// STE TAM's and Best Buy Tunisie's scanned invoices count in dinars and millimes, with

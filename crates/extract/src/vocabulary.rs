@@ -328,6 +328,9 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
         &[
             "grand total",
             "order total",
+            "factuurtotaal",
+            "factuur totaal",
+            "rechnungstotal",
             "total incl vat",
             "total incl. vat",
             "total due",
@@ -570,6 +573,16 @@ pub const NOT_FIELDS: &[&str] = &[
     "numero cliente",
     "numero di cliente",
     "invoice customer number",
+    "code client",
+    // A contact person's label, printed beside the addressee.
+    "contactpersoon",
+    "contact person",
+    "ansprechpartner",
+    "interlocuteur",
+    "client code",
+    "customer code",
+    "código cliente",
+    "codice cliente",
 ];
 
 /// Words that title a document rather than name its issuer.

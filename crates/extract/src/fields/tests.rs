@@ -694,3 +694,36 @@ fn a_vat_invoice_number_label_names_the_number_not_the_tax() {
         Some("FA/31975/05/2024/MAG")
     );
 }
+
+/// Labels from the third blind set: Mercedes-Benz Heritage's label in four languages over
+/// its value, METRO's circled footnote marks, ROC van Twente's "factuurtotaal", TAI YAT's
+/// "Code Client".
+#[test]
+fn labels_in_several_languages_with_marks_are_read() {
+    let rows = rows_of(&[
+        &[("Beleg-Nr../Document No./", 1508.0)],
+        &[("No. du document/Num. de comprobante", 1508.0)],
+        &[("458c10e4-fbd7-4a7f-948a-e22c8c3a00c1", 1508.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("458c10e4-fbd7-4a7f-948a-e22c8c3a00c1")
+    );
+    let rows = rows_of(&[
+        &[("Nº FACTURE", 54.0), ("0/0(135)0011/021322②", 585.0)],
+        &[("⑬ Total à payer", 1329.0), ("1638,80", 1754.0)],
+        &[("factuurtotaal", 266.0), ("95,00", 2174.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("0/0(135)0011/021322")
+    );
+    assert_eq!(value_of(&found, HeaderKey::Total).as_deref(), Some("95.00"));
+    let label = |t: &str| label_of(&rows_of(&[&[(t, 100.0)]])[0].cells[0]).map(|(k, _)| k);
+    assert_eq!(label("⑬ Total à payer"), Some(HeaderKey::AmountDue));
+    assert_eq!(label("Code Client"), Some(HeaderKey::NotAField));
+    // A slash inside a label's value is no second language.
+    assert_eq!(label("Rechnung 2024/17"), label("Rechnung 2024"));
+}

@@ -224,3 +224,26 @@ fn a_name_beside_its_heading_takes_its_wrapped_legal_form() {
         Some("OSTROVIT SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ")
     );
 }
+
+/// ROC van Twente's invoice opens the addressee with "Mevrouw"; its own name is only a logo.
+#[test]
+fn an_addressee_opened_by_mevrouw_is_no_issuer() {
+    let rows = rows_of(&[
+        &[("factuur", 259.0)],
+        &[("Mevrouw M.S. Post", 277.0), ("contactpersoon", 1607.0)],
+        &[("Fugastraat 10", 277.0)],
+        &[("7534 GC ENSCHEDE", 277.0)],
+    ]);
+    let buyer = buyer::Buyer::find(&rows);
+    assert!(buyer.names(&rows[1].cells[0]));
+}
+
+/// "MR. D.I.Y." names a Malaysian hardware chain, not an addressee.
+#[test]
+fn a_shop_named_mr_is_no_addressee() {
+    let rows = rows_of(&[
+        &[("MR. D.I.Y. (M) SDN BHD", 100.0)],
+        &[("LOT 1851-A", 100.0)],
+    ]);
+    assert!(!buyer::Buyer::find(&rows).found());
+}

@@ -177,7 +177,8 @@ fn is_heading(text: &str) -> bool {
 }
 
 /// Words that open an addressee's name on a letter and never a sender's: "Spett.le Ditta
-/// Rossi", "Messrs. Smith & Co", "Herrn Max Mustermann".
+/// Rossi", "Messrs. Smith & Co", "Herrn Max Mustermann", "Mevrouw M.S. Post". Not "Mr.": a
+/// shop may take it for its name ("MR. D.I.Y. SDN BHD").
 const SALUTATIONS: &[&str] = &[
     "spett.le",
     "spettabile",
@@ -190,6 +191,18 @@ const SALUTATIONS: &[&str] = &[
     "messrs",
     "messrs.",
     "herrn",
+    "frau",
+    "mevrouw",
+    "meneer",
+    "mevr.",
+    "dhr.",
+    "monsieur",
+    "madame",
+    "mme",
+    "señor",
+    "señora",
+    "sr.",
+    "sra.",
 ];
 
 /// Whether a line opens with a salutation and goes on with a name.
