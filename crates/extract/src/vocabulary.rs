@@ -261,6 +261,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "gesamtbetrag netto",
             "zwischensumme",
             "total ht",
+            "total h.t.",
             "montant ht",
             "sous-total",
             "base imponible",

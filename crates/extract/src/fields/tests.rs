@@ -724,6 +724,7 @@ fn labels_in_several_languages_with_marks_are_read() {
     let label = |t: &str| label_of(&rows_of(&[&[(t, 100.0)]])[0].cells[0]).map(|(k, _)| k);
     assert_eq!(label("⑬ Total à payer"), Some(HeaderKey::AmountDue));
     assert_eq!(label("Code Client"), Some(HeaderKey::NotAField));
+    assert_eq!(label("Total H.T. :"), Some(HeaderKey::Subtotal));
     // A slash inside a label's value is no second language.
     assert_eq!(label("Rechnung 2024/17"), label("Rechnung 2024"));
 }
