@@ -105,3 +105,30 @@ fn a_polish_invoice_s_columns_are_named() {
         Some(ColumnKind::UnitPrice)
     );
 }
+
+/// Mercedes-Benz Heritage's header: "Pos. | Material Bezeichnung | Menge | Preis/Einheit |
+/// Rabatt | Wert/EUR".
+#[test]
+fn a_german_value_column_holds_the_amount() {
+    assert_eq!(columns::header_kind("Wert/EUR"), Some(ColumnKind::Amount));
+    let got = items(&[
+        &[
+            ("Pos.", 233.0),
+            ("Material Bezeichnung", 396.0),
+            ("Menge", 1317.0),
+            ("Preis/Einheit", 1663.0),
+            ("Rabatt", 1984.0),
+            ("Wert/EUR", 2207.0),
+        ],
+        &[
+            ("1 Erwachsener", 357.0),
+            ("2", 1333.0),
+            ("13.45", 1746.0),
+            ("0.00", 1989.0),
+            ("26.89", 2246.0),
+        ],
+        &[("Summe", 396.0), ("33.61", 2246.0)],
+    ]);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, "26.89");
+}

@@ -209,6 +209,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         ColumnKind::Amount,
         &[
             "amount",
+            // German "Wert" (value), as Mercedes-Benz prints "Wert/EUR".
+            "wert",
             "total",
             "line total",
             "subtotal",
