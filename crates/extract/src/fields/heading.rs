@@ -36,7 +36,10 @@ fn is_page_number(text: &str) -> bool {
     let Some(rest) = PAGE.iter().find_map(|p| lower.strip_prefix(p)) else {
         return false;
     };
-    let rest = rest.trim_start_matches(['.', ':', ' ']).replace('/', " / ");
+    // Any stop or colon between, a fullwidth one too ("PAGE：1/2" as OCR reads it).
+    let rest = rest
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .replace('/', " / ");
     let words: Vec<&str> = rest.split_whitespace().collect();
     let number = |w: &&str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
     match words[..] {

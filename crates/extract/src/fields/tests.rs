@@ -616,6 +616,7 @@ fn a_page_number_is_a_title() {
         "Página 1 de 2",
         "Page 3",
         "pagina 1 di 2",
+        "PAGE：1/2",
     ] {
         assert!(is_title(text), "{text}");
     }
