@@ -227,51 +227,73 @@ fn is_postal_line(text: &str) -> bool {
 /// name and postcode with town ("ING-DiBa AG · 60628 Frankfurt am Main", a post-box address),
 /// whose first part names a company by its legal form.
 fn sender_line(rows: &[Row]) -> Option<Field> {
-    let bottom = rows
-        .iter()
-        .filter(|r| r.page == 0)
-        .map(|r| r.bbox().y1)
-        .fold(0.0f32, f32::max);
+    let bottom = page_bottom(rows);
     rows.iter()
         .filter(|r| r.page == 0 && r.bbox().y0 <= bottom * 0.4)
         .flat_map(|r| r.cells.iter())
-        .find_map(|cell| {
-            // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt") and the
-            // one after a dash before a postcode ("Postfach 710252 -68222 Mannheim").
-            // The parts are trimmed, so a dash that had its space gains a second one harmlessly.
-            let text = cell.text.replace(" -", " - ");
-            let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
-                .iter()
-                .map(|sep| text.split(sep).map(str::trim).collect::<Vec<_>>())
-                .max_by_key(Vec::len)
-                .unwrap_or_default();
-            let postcode = |part: &&str| {
-                let digits = part.chars().take_while(char::is_ascii_digit).count();
-                digits >= 4 && part[digits..].trim_start().starts_with(char::is_alphabetic)
-            };
-            let name = clean_name(&cell.text);
-            // Without a legal form, the shape alone: a name with no figure in it, then the
-            // street, and a postcode with its town last ("Seller Company · 123 Seller St ·
-            // Suite 100 · 12345 Seller City").
-            let shaped = parts.len() >= 3
-                && parts.last().is_some_and(postcode)
-                && !parts[0].contains(|c: char| c.is_ascii_digit() || c == ':' || c == '@')
-                && parts[0].chars().filter(|c| c.is_alphabetic()).count() >= 3;
-            let known = (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1])))
-                && has_legal_form(&name);
-            // Commas set the parts apart too ("MMW GmbH, Lindenstrasse 16-22, 73333 Gingen"),
-            // where the first names a company by its legal form and the last is a postcode
-            // and town: a comma inside a name ("Acme, Inc.") is not followed by those.
-            let commas: Vec<&str> = cell.text.split(", ").map(str::trim).collect();
-            let comma_known = commas.len() >= 3
-                && commas.last().is_some_and(postcode)
-                && has_legal_form(commas[0])
-                && !commas[0].contains(|c: char| c.is_ascii_digit());
-            if comma_known && !known && !shaped {
-                return Some(field(clean_name(commas[0]), cell, &cell.text));
-            }
-            (known || shaped).then(|| field(name, cell, &cell.text))
-        })
+        .find_map(sender_name)
+}
+
+/// The lowest line on the first page.
+fn page_bottom(rows: &[Row]) -> f32 {
+    rows.iter()
+        .filter(|r| r.page == 0)
+        .map(|r| r.bbox().y1)
+        .fold(0.0f32, f32::max)
+}
+
+/// The same line in the first page's footer ("TAI YAT DISTRIBUTION - 26, Avenue Albert
+/// EINSTEIN - 93150 LE BLANC MESNIL"): a company's own name and address, where its letterhead
+/// is only a logo.
+/// A register's line ("FOURNISSEUR F SARL au capital de 50 000 EUR - ...", "SASU au capital
+/// de 200000€") states the form and the capital, often without the name the company signs with:
+/// it is no such line.
+fn footer_line(rows: &[Row]) -> Option<Field> {
+    let bottom = page_bottom(rows);
+    rows.iter()
+        .filter(|r| r.page == 0 && r.bbox().y0 >= bottom * 0.85)
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| !c.text.to_lowercase().contains("capital"))
+        .find_map(sender_name)
+}
+
+/// The name a sender line gives: the line's shape or the legal form of its first part.
+fn sender_name(cell: &Cell) -> Option<Field> {
+    // OCR drops the spaces around a middle dot ("ING-DiBa AG·60628 Frankfurt") and the
+    // one after a dash before a postcode ("Postfach 710252 -68222 Mannheim").
+    // The parts are trimmed, so a dash that had its space gains a second one harmlessly.
+    let text = cell.text.replace(" -", " - ");
+    let parts: Vec<&str> = [" · ", " - ", " | ", " • ", " – ", "·", "•"]
+        .iter()
+        .map(|sep| text.split(sep).map(str::trim).collect::<Vec<_>>())
+        .max_by_key(Vec::len)
+        .unwrap_or_default();
+    let postcode = |part: &&str| {
+        let digits = part.chars().take_while(char::is_ascii_digit).count();
+        digits >= 4 && part[digits..].trim_start().starts_with(char::is_alphabetic)
+    };
+    let name = clean_name(&cell.text);
+    // Without a legal form, the shape alone: a name with no figure in it, then the
+    // street, and a postcode with its town last ("Seller Company · 123 Seller St ·
+    // Suite 100 · 12345 Seller City").
+    let shaped = parts.len() >= 3
+        && parts.last().is_some_and(postcode)
+        && !parts[0].contains(|c: char| c.is_ascii_digit() || c == ':' || c == '@')
+        && parts[0].chars().filter(|c| c.is_alphabetic()).count() >= 3;
+    let known =
+        (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1]))) && has_legal_form(&name);
+    // Commas set the parts apart too ("MMW GmbH, Lindenstrasse 16-22, 73333 Gingen"),
+    // where the first names a company by its legal form and the last is a postcode
+    // and town: a comma inside a name ("Acme, Inc.") is not followed by those.
+    let commas: Vec<&str> = cell.text.split(", ").map(str::trim).collect();
+    let comma_known = commas.len() >= 3
+        && commas.last().is_some_and(postcode)
+        && has_legal_form(commas[0])
+        && !commas[0].contains(|c: char| c.is_ascii_digit());
+    if comma_known && !known && !shaped {
+        return Some(field(clean_name(commas[0]), cell, &cell.text));
+    }
+    (known || shaped).then(|| field(name, cell, &cell.text))
 }
 
 /// A receipt's merchant: the first line of the header that names a company by its legal form,
@@ -400,7 +422,10 @@ pub fn issuer(
     order: DateOrder,
     kind: DocumentKind,
 ) -> Option<(Field, Option<Field>)> {
-    if let Some(seller) = labelled_seller(rows).or_else(|| sender_line(rows)) {
+    if let Some(seller) = labelled_seller(rows)
+        .or_else(|| sender_line(rows))
+        .or_else(|| footer_line(rows))
+    {
         // "Invoice issued by:" may name the clerk, not the company; a name with its legal
         // form is the company's.
         let clerk = !has_legal_form(&seller.value);

@@ -247,3 +247,36 @@ fn a_shop_named_mr_is_no_addressee() {
     ]);
     assert!(!buyer::Buyer::find(&rows).found());
 }
+
+/// TAI YAT's invoice: its name is a logo at the top, and in the footer with its address.
+#[test]
+fn a_footer_line_of_name_street_and_town_names_the_issuer() {
+    let page = |footer: &str| {
+        crate::testing::ocr_lines_page(&[
+            ("Code Client", [129.0, 587.0, 391.0, 645.0]),
+            ("L'INCONTOURNABLE", [1311.0, 592.0, 1828.0, 651.0]),
+            (
+                "1 RUE H.LACHAPELLE -31 R BOINOD",
+                [1311.0, 646.0, 2191.0, 704.0],
+            ),
+            ("75018 PARIS 18", [1311.0, 824.0, 1683.0, 882.0]),
+            ("FACTURE N° 206063", [129.0, 965.0, 701.0, 1034.0]),
+            ("2 Taro frais", [227.0, 1363.0, 430.0, 1406.0]),
+            (footer, [648.0, 3394.0, 1772.0, 3428.0]),
+        ])
+    };
+    let name = |footer: &str| {
+        let rows = crate::cells::rows(&[page(footer)]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("TAI YAT DISTRIBUTION - 26, Avenue Albert EINSTEIN - - 93150 LE BLANC MESNIL")
+            .as_deref(),
+        Some("TAI YAT DISTRIBUTION")
+    );
+    // A footer line that is no address names no one.
+    assert_ne!(
+        name("Conditions générales - voir au verso - merci").as_deref(),
+        Some("Conditions générales")
+    );
+}
