@@ -408,17 +408,24 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
     found
 }
 
+/// The row and cell a field was read from.
+fn cell_of<'a>(rows: &'a [Row], found: &Field) -> Option<(usize, &'a Cell)> {
+    rows.iter().enumerate().find_map(|(i, r)| {
+        r.cells
+            .iter()
+            .find(|c| c.page == found.page && c.bbox == found.bbox)
+            .map(|c| (i, c))
+    })
+}
+
 /// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
 /// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
 fn number_date(number: &Field, rows: &[Row], order: DateOrder) -> Option<Field> {
     // OCR may box the date apart, right after the number ("38600988 | du09.12.2024").
-    let next = rows.iter().find_map(|r| {
-        let cell = r
-            .cells
-            .iter()
-            .find(|c| c.page == number.page && c.bbox == number.bbox)?;
+    let next = cell_of(rows, number).and_then(|(r, cell)| {
         let gap = |n: &&Cell| n.bbox.x0 - cell.bbox.x1;
-        r.cells
+        rows[r]
+            .cells
             .iter()
             .find(|n| (-2.0..cell.bbox.height()).contains(&gap(n)))
     });

@@ -46,7 +46,7 @@ pub fn decimal_separator<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Dec
             }
         }
         let t = t.trim_start_matches(['-', '(']);
-        if t.len() == 5 && t.starts_with("0,") || t.len() == 5 && t.starts_with("0.") {
+        if t.len() == 5 && (t.starts_with("0,") || t.starts_with("0.")) {
             thousandths += usize::from(t[2..].chars().all(|c| c.is_ascii_digit()));
         }
     }

@@ -282,12 +282,7 @@ pub(super) fn unglue_heading(text: &str) -> String {
 /// 05.03.2018"): the date of issue, where a form prints other dates (its own version, the
 /// delivery) before it.
 pub fn titled_date(rows: &[Row], number: &Field, order: DateOrder) -> Option<Field> {
-    let (row, cell) = rows.iter().enumerate().find_map(|(i, r)| {
-        r.cells
-            .iter()
-            .find(|c| c.page == number.page && c.bbox == number.bbox)
-            .map(|c| (i, c))
-    })?;
+    let (row, cell) = super::cell_of(rows, number)?;
     let at = cell.text.find(&number.raw)? + number.raw.len();
     let rest = &cell.text[at..];
     if let Some((iso, raw)) = find_date(rest, order) {
