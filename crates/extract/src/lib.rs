@@ -302,11 +302,12 @@ fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
 
 /// Votes from vocabulary in six languages: statement words against invoice words; a till
 /// receipt by the money handed over and given back, unless the document asks to be paid later
-/// or is an invoice paid online (its number labelled, no till word); neither means Other.
+/// or is an invoice paid online (its number labelled, no till word), or by a till slip's shape
+/// with a total or a till word; none of these means Other.
 fn classify(rows: &[Row]) -> DocumentKind {
     use vocabulary::{
         CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, SELF_BILLING_WORDS,
-        STATEMENT_WORDS, TILL_WORDS, TO_BE_PAID_WORDS, count,
+        SLIP_NAMES, SLIP_TOTAL_WORDS, STATEMENT_WORDS, TILL_WORDS, TO_BE_PAID_WORDS, count,
     };
     let mut text = rows
         .iter()
@@ -327,6 +328,7 @@ fn classify(rows: &[Row]) -> DocumentKind {
         .iter()
         .any(|w| vocabulary::names(&text, w));
     let receipt = count(&text, RECEIPT_WORDS);
+    let slip = till::slip_shaped(rows) && count(&text, TO_BE_PAID_WORDS) == 0;
     if statement >= 2 && statement >= invoice {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 && !self_billed {
@@ -336,8 +338,17 @@ fn classify(rows: &[Row]) -> DocumentKind {
             || count(&text, INVOICE_NUMBER_LABELS) == 0)
     {
         DocumentKind::Receipt
+    } else if slip && count(&text, SLIP_NAMES) > 0 {
+        DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice
+    } else if slip
+        && (receipt > 0
+            || vocabulary::count_words(&text, TILL_WORDS) > 0
+            || vocabulary::count_words(&text, SLIP_TOTAL_WORDS) > 0)
+    {
+        // A narrow slip that prints a total or takes money, in words the lists above lack.
+        DocumentKind::Receipt
     } else {
         DocumentKind::Other
     }

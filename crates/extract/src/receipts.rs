@@ -288,3 +288,110 @@ fn a_german_ebon_paid_by_card_is_a_receipt_and_its_benefits_page_no_total() {
     let invoice = x.invoice.unwrap_or_default();
     assert_eq!(invoice.total.map(|f| f.value).as_deref(), Some("16.78"));
 }
+
+/// Kind, total and date of a photographed slip, from the OCR lines' boxes.
+fn slip_of(lines: &[(&str, [f32; 4])]) -> (DocumentKind, Option<String>, Option<String>) {
+    let x = extract(&[super::testing::ocr_lines_page(lines)]);
+    let invoice = x.invoice.unwrap_or_default();
+    (
+        x.kind,
+        invoice.total.map(|f| f.value),
+        invoice.invoice_date.map(|f| f.value),
+    )
+}
+
+/// A Czech supermarket slip (a phone photo) names itself in no word of the six languages: its
+/// narrow column and its "CELKEM" make it a receipt, and its total is read.
+#[test]
+fn a_narrow_slip_with_a_total_in_another_language_is_a_receipt() {
+    let tesco: &[(&str, [f32; 4])] = &[
+        ("TESCO", [470.0, 106.0, 1326.0, 356.0]),
+        ("Tesco Stores CR a.s.", [537.0, 390.0, 1107.0, 466.0]),
+        (
+            "Vrsovicka 1527/68b, 100 00 Praha 10",
+            [311.0, 417.0, 1330.0, 541.0],
+        ),
+        ("IC:45308314 DIC:CZ45308314", [427.0, 490.0, 1239.0, 586.0]),
+        ("Hypermarket Brno Bohunice", [508.0, 551.0, 1240.0, 645.0]),
+        ("KC", [1273.0, 586.0, 1418.0, 672.0]),
+        ("DONUT PRICH.COKO.58g", [286.0, 680.0, 872.0, 751.0]),
+        ("2 x", [480.0, 740.0, 592.0, 809.0]),
+        ("Kc9,90", [819.0, 733.0, 1015.0, 809.0]),
+        ("19,80B", [1160.0, 711.0, 1358.0, 799.0]),
+        ("CELKEM", [319.0, 855.0, 507.0, 918.0]),
+        ("19,80", [1163.0, 834.0, 1329.0, 906.0]),
+        ("EC/MC", [316.0, 910.0, 479.0, 978.0]),
+        ("19.80", [1163.0, 891.0, 1330.0, 967.0]),
+        ("Auth Code = 902560", [307.0, 967.0, 713.0, 1034.0]),
+        ("07.09.2017 16:03", [300.0, 1400.0, 800.0, 1470.0]),
+    ];
+    let (kind, total, date) = slip_of(tesco);
+    assert_eq!(kind, DocumentKind::Receipt);
+    assert_eq!(total.as_deref(), Some("19.80"));
+    assert_eq!(date.as_deref(), Some("2017-09-07"));
+    // The same words spread over an A4 page's width are no slip, and name no kind.
+    let wide: Vec<(&str, [f32; 4])> = tesco
+        .iter()
+        .map(|(t, [x0, y0, x1, y1])| (*t, [x0 * 3.0, *y0, x1 * 3.0, *y1]))
+        .collect();
+    assert_eq!(slip_of(&wide).0, DocumentKind::Other);
+}
+
+/// A Moldovan "bon" paid by card, its change ("REST") printed: a receipt.
+#[test]
+fn a_slip_paid_by_card_with_its_change_in_romanian_is_a_receipt() {
+    let (kind, total, _) = slip_of(&[
+        ("Nr1", [380.0, 91.0, 573.0, 178.0]),
+        ("SUPERMARKET", [314.0, 159.0, 625.0, 198.0]),
+        ("47TH PARALLEL S.R.L.", [350.0, 191.0, 528.0, 224.0]),
+        (
+            "mun.Chisinau, str.V.Docuceaev 6",
+            [296.0, 222.0, 578.0, 255.0],
+        ),
+        ("IDNO:1002600038891", [351.0, 253.0, 521.0, 285.0]),
+        ("Bon # 207", [338.0, 336.0, 428.0, 372.0]),
+        ("69081-Piine MINSK 1/", [248.0, 366.0, 437.0, 400.0]),
+        ("1-×9.50=9.50 B", [462.0, 371.0, 630.0, 402.0]),
+        ("255205-Vin perlant C", [246.0, 396.0, 443.0, 431.0]),
+        ("C1-×89.00=89.00 A", [425.0, 400.0, 632.0, 432.0]),
+        ("TOTAL LEI", [244.0, 488.0, 414.0, 525.0]),
+        ("100.00", [519.0, 491.0, 633.0, 524.0]),
+        ("CARD", [242.0, 522.0, 290.0, 556.0]),
+        ("100.00", [571.0, 522.0, 635.0, 555.0]),
+        ("REST", [241.0, 554.0, 287.0, 588.0]),
+        ("0.00", [588.0, 554.0, 635.0, 586.0]),
+    ]);
+    assert_eq!(kind, DocumentKind::Receipt);
+    assert_eq!(total.as_deref(), Some("100.00"));
+}
+
+/// A full invoice that names the simplified one it replaces ("Factura Simplificada:
+/// 3995-016-322364") and asks for the purchase ticket is still an invoice: the slip's legal
+/// name counts only on a slip's shape.
+#[test]
+fn a_full_invoice_naming_the_simplified_one_it_replaces_stays_an_invoice() {
+    let (kind, total, _) = total_of(&[
+        &[
+            ("MERCADONA S.A.", 100.0),
+            ("Razón Social: TASCA BAREA SLL", 1300.0),
+        ],
+        &[("Nº Factura: A-V2024-00000054742", 100.0)],
+        &[("Factura Simplificada: 3995-016-322364", 100.0)],
+        &[
+            ("Descripción", 100.0),
+            ("B.Imp.", 900.0),
+            ("IVA", 1200.0),
+            ("Importe", 1800.0),
+        ],
+        &[
+            ("BONITO EN ESCABECHE", 100.0),
+            ("11,8182", 900.0),
+            ("10%", 1200.0),
+            ("13,0000", 1800.0),
+        ],
+        &[("Total Factura 33,20€", 1500.0)],
+        &[("presentar el ticket de compra o este documento", 100.0)],
+    ]);
+    assert_eq!(kind, DocumentKind::Invoice);
+    assert_eq!(total.as_deref(), Some("33.20"));
+}

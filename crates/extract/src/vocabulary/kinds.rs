@@ -165,7 +165,39 @@ pub const TILL_WORDS: &[&str] = &[
     "cassiere",
     "contant",
     "wisselgeld",
+    // Beyond the six languages: cash and the change handed back (es "contado", "entregado";
+    // de "Geg." as tills shorten "gegeben"; cs, ro, pl, pt, sv/da/no, fi, hu).
+    "contado",
+    "entregado",
+    "geg",
+    "hotovost",
+    "vraceno",
+    "numerar",
+    "gotowka",
+    "reszta",
+    "troco",
+    "dinheiro",
+    "kontant",
+    "vaxel",
+    "byttepenge",
+    "kateinen",
+    "vaihtoraha",
+    "keszpenz",
+    "visszajaro",
 ];
+
+/// The one word a till slip prints before its total, in languages beyond the labels of the
+/// six: with a slip's shape (see `till::slip_shaped`), evidence of a receipt.
+pub const SLIP_TOTAL_WORDS: &[&str] = &[
+    "total", "totale", "totaal", "summe", "suma", "celkem", "totalt", "yhteensa", "osszesen",
+    "razem", "toplam", "sum",
+];
+
+/// A till slip's legal name where it also prints invoice words: a Spanish till's "simplified
+/// invoice" is the receipt the law asks for, Italy's "documento commerciale" replaced the
+/// "scontrino fiscale". On a full invoice they name the slip it replaces ("Factura
+/// Simplificada: 3995-016-322364"), so they count only on a slip's shape.
+pub const SLIP_NAMES: &[&str] = &["factura simplificada", "documento commerciale"];
 
 /// Labels of an invoice's own number: with no till word, a receipt that prints one is an
 /// invoice.
@@ -256,6 +288,15 @@ pub const RECEIPT_WORDS: &[&str] = &[
     "girocard",
     "ec-cash",
     "zahlung erfolgt",
+    // cs, ro, pl, pt, sv, da/no, fi, hu: the slip's own name.
+    "uctenka",
+    "bon fiscal",
+    "paragon fiskalny",
+    "cupom fiscal",
+    "kvitto",
+    "kvittering",
+    "kuitti",
+    "nyugta",
 ];
 
 /// Phrases only an invoice to be paid later prints; any of them rules a receipt out.
