@@ -333,12 +333,11 @@ fn classify(rows: &[Row]) -> DocumentKind {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 && !self_billed {
         DocumentKind::CreditNote
-    } else if is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
+    } else if (is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
         && (vocabulary::count_words(&text, TILL_WORDS) > 0
-            || count(&text, INVOICE_NUMBER_LABELS) == 0)
+            || count(&text, INVOICE_NUMBER_LABELS) == 0))
+        || (slip && count(&text, SLIP_NAMES) > 0)
     {
-        DocumentKind::Receipt
-    } else if slip && count(&text, SLIP_NAMES) > 0 {
         DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice
