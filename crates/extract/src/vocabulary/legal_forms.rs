@@ -78,7 +78,10 @@ pub fn is_legal_form(word: &str) -> bool {
     // A Spanish cooperative prints its form with dots ("S.Coop.", "S.COOP.P", "S. Coop.
     // And."), which tell it from the English word.
     let cooperative = w.starts_with("scoop") && word.contains('.');
-    !w.is_empty() && (LEGAL_FORMS.contains(&w.as_str()) || w == "sdn" || cooperative)
+    // The Czech and Slovak joint-stock company ("Tesco Stores ČR a.s."): dotted, unlike the
+    // English word.
+    let akciova = w == "as" && word.to_lowercase().starts_with("a.s");
+    !w.is_empty() && (LEGAL_FORMS.contains(&w.as_str()) || w == "sdn" || cooperative || akciova)
 }
 
 #[cfg(test)]
@@ -91,5 +94,6 @@ mod tests {
             assert!(is_legal_form(form), "{form}");
         }
         assert!(!is_legal_form("scoop") && !is_legal_form("Scoops"));
+        assert!(is_legal_form("a.s.") && !is_legal_form("as") && !is_legal_form("AS"));
     }
 }
