@@ -1,10 +1,10 @@
 //! Learning a company's ranker and calibration from its own latest period, at every history
-//! import. The latest lines are replayed as if they were being suggested, in chunks; each
-//! chunk sees only the habits and neighbours from before it began, as a served line sees the
-//! history imported before it (until the next import). The older chunks fit the ranker's
-//! weights (a conditional logit over each line's candidates, account first so the dimensions
-//! learn from the account the ranker would choose); the newest chunk fits the calibration, so
-//! a confidence is measured on lines the weights never saw.
+//! import. The latest lines are replayed as if they were being suggested, in two halves; each
+//! half sees only the habits and neighbours from before it began, as a served line sees the
+//! history imported before it (until the next import). The older half of that period fits
+//! the ranker's weights (a conditional logit over each line's candidates, account first so the
+//! dimensions learn from the account the ranker would choose); the newer half fits the
+//! calibration, so a confidence is measured on lines the weights never saw.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,15 +20,10 @@ use crate::index::{Neighbour, Query, VectorIndex};
 use ledgerline_core::company::{Chart, Field};
 use ledgerline_core::history::HistoryRecord;
 
-/// A replayed chunk: a sixteenth of the history, at most this many lines.
-const MAX_CHUNK: usize = 2000;
-/// Chunks replayed to fit the weights, before the one that fits the calibration. Each starts
-/// from the habits of the lines before it, so the fit sees habits as stale as a served line
-/// sees them (up to a chunk's worth of lines since the import), on three times the lines one
-/// chunk would give.
-const FIT_CHUNKS: usize = 3;
-/// Below this many lines in a chunk the prior weights and raw shares are kept.
-const MIN_CHUNK: usize = 50;
+/// The latest period replayed: an eighth of the history, at most this many lines.
+const MAX_REPLAYED: usize = 4000;
+/// Below this many replayed lines the prior weights and raw shares are kept.
+const MIN_REPLAYED: usize = 100;
 
 /// What a fit produced, and how the calibration lines fared.
 #[derive(Debug, Clone, Default)]
@@ -110,28 +105,29 @@ pub async fn fit(
     params: &VoteParams,
 ) -> Result<Fitted, SuggestError> {
     let history_lines = ledger.len();
-    let chunk = (ledger.len() / 16).min(MAX_CHUNK);
-    if chunk < MIN_CHUNK {
+    let replayed = (ledger.len() / 8).min(MAX_REPLAYED);
+    if replayed < MIN_REPLAYED {
         let mut fitted = Fitted::default();
         fitted.ranker.history_lines = history_lines;
         return Ok(fitted);
     }
-    let start = ledger.len() - (FIT_CHUNKS + 1) * chunk;
-    let mut neighbours = Vec::with_capacity(FIT_CHUNKS + 1);
-    for lines in ledger[start..].chunks(chunk) {
-        neighbours.push(neighbours_before(lines, embed, index, params).await?);
-    }
+    let start = ledger.len() - replayed;
+    let half = replayed / 2;
+    let fit_neighbours =
+        neighbours_before(&ledger[start..start + half], embed, index, params).await?;
+    let calibration_neighbours =
+        neighbours_before(&ledger[start + half..], embed, index, params).await?;
     let params = *params;
     let mut fitted = tokio::task::spawn_blocking(move || {
         let (head, tail) = ledger.split_at(start);
-        let lines: Vec<&[HistoryRecord]> = tail.chunks(chunk).collect();
-        let replayed: Vec<Replayed> = lines
-            .iter()
-            .zip(&neighbours)
-            .map(|(l, n)| (*l, n.as_slice()))
-            .collect();
-        let (calibration, fit) = replayed.split_last().expect("FIT_CHUNKS + 1 chunks");
-        fit_replayed(head, &chart, &params, fit, *calibration)
+        let (fit_lines, calibration_lines) = tail.split_at(half);
+        fit_replayed(
+            head,
+            &chart,
+            &params,
+            (fit_lines, &fit_neighbours),
+            (calibration_lines, &calibration_neighbours),
+        )
     })
     .await
     .map_err(|e| SuggestError::Interrupted(e.to_string()))?;
@@ -142,48 +138,28 @@ pub async fn fit(
 /// Lines replayed with their neighbours.
 type Replayed<'a> = (&'a [HistoryRecord], &'a [Vec<Neighbour>]);
 
-/// Replays `chunks` in order on `model`, each with the habits of `head` and the chunks before
-/// it; `model` ends with the habits of all of them.
-fn replay_chunks(
-    model: &mut CompanyModel,
-    head: &Habits,
-    params: &VoteParams,
-    chunks: &[Replayed],
-    mut seen: impl FnMut(&HistoryRecord, Suggestion, Vec<Choices>),
-) {
-    model.habits = head.clone();
-    for (lines, neighbours) in chunks {
-        replay(model, params, lines, neighbours, &mut seen);
-        for r in *lines {
-            model.habits.add(r);
-        }
-    }
-}
-
-/// The weights from the `fit` chunks, each seen with the habits of `head` and the chunks
-/// before it; then the calibration from the lines after them, seen with the habits of all.
+/// The weights from `fit`'s lines, seen with the habits of `head`; then the calibration from
+/// the lines after them, seen with the habits of both.
 fn fit_replayed(
     head: &[HistoryRecord],
     chart: &Chart,
     params: &VoteParams,
-    fit: &[Replayed],
+    (fit_lines, fit_neighbours): Replayed,
     (calibration_lines, calibration_neighbours): Replayed,
 ) -> Fitted {
-    let head = Habits::from_records(head);
     let mut model = CompanyModel {
         chart: chart.clone(),
-        habits: Habits::default(),
+        habits: Habits::from_records(head),
         ranker: Ranker::default(),
         calibration: Calibration::default(),
     };
-    let fit_lines: usize = fit.iter().map(|(l, _)| l.len()).sum();
     // Account first; then the dimensions, given the account the fitted weights choose.
     let mut examples = Vec::new();
-    replay_chunks(&mut model, &head, params, fit, |r, _, c| {
+    replay(&model, params, fit_lines, fit_neighbours, |r, _, c| {
         examples.extend(example(r, &c, Field::Account));
     });
     let mut ranker = Ranker {
-        samples: fit_lines,
+        samples: fit_lines.len(),
         ..Ranker::default()
     };
     if let Some(w) = fit_logit(&examples) {
@@ -192,7 +168,7 @@ fn fit_replayed(
     }
     model.ranker = ranker.clone();
     let mut by_field: BTreeMap<Field, Vec<Example>> = BTreeMap::new();
-    replay_chunks(&mut model, &head, params, fit, |r, _, c| {
+    replay(&model, params, fit_lines, fit_neighbours, |r, _, c| {
         for field in &Field::ALL[1..] {
             by_field
                 .entry(*field)
@@ -207,6 +183,9 @@ fn fit_replayed(
         }
     }
     model.ranker = ranker.clone();
+    for r in fit_lines {
+        model.habits.add(r);
+    }
     let mut scores: Vec<Vec<(Field, f64, bool)>> = Vec::new();
     replay(
         &model,
@@ -249,7 +228,7 @@ fn fit_replayed(
     Fitted {
         ranker,
         calibration,
-        fit_lines,
+        fit_lines: fit_lines.len(),
         calibration_lines: calibration_lines.len(),
         outcomes,
     }
