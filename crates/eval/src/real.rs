@@ -710,11 +710,18 @@ impl fmt::Display for Report {
                 writeln!(f, "  {}/{} ({part}): error: {e}", d.corpus, d.file)?;
             } else if self.per_doc {
                 let misses = &d.ledgerline.wrong;
-                let (m, _, t) = d.ledgerline.lines;
-                if !misses.is_empty() || m < t {
+                let (m, r, t) = d.ledgerline.lines;
+                if !misses.is_empty() || m < t || r > m {
+                    // Lines read beyond those that matched cost precision even where every
+                    // true line was found.
+                    let extra = if r > m {
+                        format!(" ({} more read)", r - m)
+                    } else {
+                        String::new()
+                    };
                     writeln!(
                         f,
-                        "  {}/{} ({part}): wrong: {}; lines {m}/{t}",
+                        "  {}/{} ({part}): wrong: {}; lines {m}/{t}{extra}",
                         d.corpus,
                         d.file,
                         misses.join(", ")
