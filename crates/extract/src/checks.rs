@@ -138,12 +138,40 @@ pub fn invoice(invoice: &mut Invoice) -> Vec<Check> {
     checks
 }
 
+/// Whether more rows' printed balances follow from the row below them than from the row above
+/// (a statement listed newest first, as many banks' downloads are).
+fn newest_first(transactions: &[crate::Transaction]) -> bool {
+    let balances: Vec<Option<Decimal>> = transactions
+        .iter()
+        .map(|t| t.balance.as_ref().and_then(decimal))
+        .collect();
+    let follows = |i: usize, j: usize| {
+        matches!(
+            (balances[i], balances[j], decimal(&transactions[i].amount)),
+            (Some(now), Some(before), Some(a)) if now - before == a
+        )
+    };
+    let n = transactions.len();
+    let forward = (1..n).filter(|&i| follows(i, i - 1)).count();
+    let backward = (0..n.saturating_sub(1))
+        .filter(|&i| follows(i, i + 1))
+        .count();
+    backward > forward
+}
+
 pub fn statement(statement: &mut Statement) -> Vec<Check> {
     let mut checks = Vec::new();
     let opening = statement.opening_balance.as_ref().and_then(decimal);
     let closing = statement.closing_balance.as_ref().and_then(decimal);
     let mut running = opening;
-    for (i, tx) in statement.transactions.iter_mut().enumerate() {
+    // A statement listed newest first runs its balances from the last row up.
+    let order: Vec<usize> = if newest_first(&statement.transactions) {
+        (0..statement.transactions.len()).rev().collect()
+    } else {
+        (0..statement.transactions.len()).collect()
+    };
+    for i in order {
+        let tx = &mut statement.transactions[i];
         let amount = decimal(&tx.amount);
         if let (Some(prev), Some(a)) = (running, amount) {
             let expected = prev + a;

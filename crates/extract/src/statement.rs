@@ -208,7 +208,7 @@ fn after_dates(
     reference: Option<(u32, u32)>,
 ) -> usize {
     while let Some((_, n)) = (start < words.len())
-        .then(|| leading_date(&words[start..], order, reference))
+        .then(|| date_at_start(&words[start..], order, reference))
         .flatten()
     {
         start += n;
@@ -216,9 +216,33 @@ fn after_dates(
     start
 }
 
-/// The date a row starts with, and how many words it takes: a full date, or a day and month
-/// whose year the statement's period gives.
+/// The date a row starts with, and how many words it takes (see [`date_at_start`]), after the
+/// row's serial number or transaction id where a table prints one first ("S59192340
+/// 09/11/2020 ...", "12 05.03.2024 ..."): one word with figures that is no date and no amount
+/// with cents, then a date with its year.
 fn leading_date(
+    words: &[Word],
+    order: DateOrder,
+    reference: Option<(u32, u32)>,
+) -> Option<(String, usize)> {
+    date_at_start(words, order, reference).or_else(|| {
+        let id = &words.first()?.text;
+        let is_id = id.chars().any(|c| c.is_ascii_digit())
+            && !crate::normalize::has_cents(id)
+            && find_date(id, order).is_none()
+            // Not a date OCR damaged ("05/8/2"): no separator a date prints.
+            && id.chars().all(|c| c.is_alphanumeric() || c == '-');
+        // A full date only: "002 1/2" is a statement's number and its page.
+        let (iso, n) = is_id
+            .then(|| date_at_start(&words[1..], order, None))
+            .flatten()?;
+        Some((iso, n + 1))
+    })
+}
+
+/// The date a row's first words make, and how many words it takes: a full date, or a day and
+/// month whose year the statement's period gives.
+fn date_at_start(
     words: &[Word],
     order: DateOrder,
     reference: Option<(u32, u32)>,

@@ -80,8 +80,12 @@ pub(super) fn unglue_figure(word: Word) -> Vec<Word> {
     ]
 }
 
-/// A sign or marker printed apart from its number.
+/// A sign or marker printed apart from its number, bare or in brackets ("724.00 (Cr)").
 pub(super) fn marker(text: &str) -> Option<bool> {
+    let text = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text);
     match text {
         "-" | "S" | "DR" | "Dr" | "D" => Some(true),
         "+" | "H" | "CR" | "Cr" | "C" => Some(false),
@@ -104,9 +108,15 @@ pub(super) fn money_token(text: &str) -> Option<(Decimal, Option<bool>)> {
         (rest.trim(), Some(true))
     } else if let Some(rest) = t.strip_suffix('-') {
         (rest.trim(), Some(true))
-    } else if let Some(rest) = t.strip_suffix("CR").or_else(|| t.strip_suffix("Cr")) {
+    } else if let Some(rest) = ["CR", "Cr", "(CR)", "(Cr)"]
+        .iter()
+        .find_map(|m| t.strip_suffix(m))
+    {
         (rest.trim(), Some(false))
-    } else if let Some(rest) = t.strip_suffix("DR").or_else(|| t.strip_suffix("Dr")) {
+    } else if let Some(rest) = ["DR", "Dr", "(DR)", "(Dr)"]
+        .iter()
+        .find_map(|m| t.strip_suffix(m))
+    {
         (rest.trim(), Some(true))
     } else if t.starts_with('(') && t.ends_with(')') {
         (&t[1..t.len() - 1], Some(true))

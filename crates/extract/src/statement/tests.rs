@@ -612,3 +612,84 @@ fn a_figure_ending_the_text_outside_the_money_columns_is_not_the_amount() {
         ]
     );
 }
+
+/// An Indian bank's download (Union Bank of India): each row starts with its transaction id,
+/// the amount carries its side in brackets ("724.00 (Cr)", "1517.00 (Dr)"), and the rows run
+/// newest first, so each printed balance follows from the row below it.
+#[test]
+fn rows_led_by_an_id_with_bracketed_sides_listed_newest_first() {
+    let mut s = read_rows(&[
+        &[("Statement Period From -06/10/2020 To 10/11/2020", 100.0)],
+        &[
+            ("Tran Id", 190.0),
+            ("Tran Date", 540.0),
+            ("Remarks", 1120.0),
+            ("Amount (Rs.) Balance (Rs.)", 1640.0),
+        ],
+        &[
+            ("S59192340", 180.0),
+            ("09/11/2020", 560.0),
+            ("Remark for transcation #1", 870.0),
+            ("724.00 (Cr)", 1750.0),
+            ("10193.59", 2180.0),
+        ],
+        &[
+            ("S58499734", 180.0),
+            ("09/11/2020", 560.0),
+            ("Remark for transcation #2", 870.0),
+            ("1517.00 (Dr)", 1730.0),
+            ("9469.59", 2200.0),
+        ],
+        &[
+            ("S16099989", 180.0),
+            ("03/11/2020", 560.0),
+            ("Remark for transcation #3", 870.0),
+            ("210.00 (Dr)", 1750.0),
+            ("10986.59", 2180.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2020-11-09".to_string(), "724.00".to_string()),
+            ("2020-11-09".to_string(), "-1517.00".to_string()),
+            ("2020-11-03".to_string(), "-210.00".to_string()),
+        ]
+    );
+    assert_eq!(
+        s.transactions[0].description.value,
+        "Remark for transcation #1"
+    );
+    let checks = crate::checks::statement(&mut s);
+    assert_eq!(checks.len(), 2);
+    assert!(checks.iter().all(|c| c.passed), "{checks:?}");
+}
+
+/// A date OCR damaged ("05/8/2") before the value date is no transaction id.
+#[test]
+fn a_damaged_date_is_no_row_id() {
+    let words = |texts: &[&str]| -> Vec<Word> {
+        texts
+            .iter()
+            .map(|t| Word {
+                text: t.to_string(),
+                bbox: BBox::new(0.0, 0.0, 10.0, 10.0),
+                confidence: 1.0,
+            })
+            .collect()
+    };
+    let order = DateOrder::DayFirst;
+    assert_eq!(
+        leading_date(&words(&["S59192340", "09/11/2020", "Remark"]), order, None),
+        Some(("2020-11-09".to_string(), 2))
+    );
+    assert_eq!(
+        leading_date(&words(&["05/8/2", "03/08/22", "PAGAMENTO"]), order, None),
+        None
+    );
+    // A statement's number and page ("002 1/2") make no date.
+    assert_eq!(
+        leading_date(&words(&["002", "1/2", "DE94"]), order, Some((2016, 6))),
+        None
+    );
+}
