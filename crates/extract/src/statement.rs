@@ -116,9 +116,18 @@ fn year_month(iso: &str) -> Option<(u32, u32)> {
 fn latest_date(rows: &[Row], order: DateOrder) -> Option<(u32, u32)> {
     rows.iter()
         .flat_map(|r| r.cells.iter())
-        .flat_map(|c| c.text.split_whitespace())
-        .filter_map(|t| find_date(t, order))
-        .map(|(iso, _)| iso)
+        .flat_map(|c| {
+            // A date may take up to three words ("18 Jan 2024"); each start is tried.
+            let words: Vec<&str> = c.text.split_whitespace().collect();
+            (0..words.len())
+                .filter_map(|i| {
+                    (1..=3.min(words.len() - i))
+                        .rev()
+                        .find_map(|n| find_date(&words[i..i + n].join(" "), order))
+                })
+                .map(|(iso, _)| iso)
+                .collect::<Vec<_>>()
+        })
         .max()
         .and_then(|iso| year_month(&iso))
 }
@@ -158,25 +167,53 @@ fn amounts_come_first(rows: &[Row], order: DateOrder, reference: Option<(u32, u3
 /// starts on the dated line. Each run of rows without amounts votes by the row that ends it:
 /// an amount row without a date says the run began that booking (twice over when the run
 /// starts with a date), a dated row says the run went on with the booking above it, as value
-/// dates and references under a first line that carries the amount do.
+/// dates and references under a first line that carries the amount do. A run between two
+/// amount rows also votes by its spacing, twice: lines of one booking stand closer to each
+/// other than to the next booking's (Barclays prints a card payment's date of use under the
+/// line with its amount, and only the day's first booking dated).
 fn amounts_come_last(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -> bool {
     let (mut forward, mut backward) = (0, 0);
     // The run so far: whether it began with a date, and right under a booking's amount (else
     // it is no continuation: an address, the period over the table).
     let mut run: Option<(bool, bool)> = None;
     let mut after_amount = false;
+    let mut description_left: Option<f32> = None;
+    // The last amount row's page and bottom edge, and the run's top and bottom edges.
+    let mut amount_row: Option<(usize, f32)> = None;
+    let mut span: Option<(f32, f32)> = None;
     for row in rows {
         let words = words_of(row);
         if words.is_empty() {
             continue;
         }
         let text = row.text();
+        if let Some(x) = columns::header(row).map(|_| columns::description_left(row)) {
+            description_left = x;
+        }
         if columns::header(row).is_some() || balance_row(&text).is_some() || totals_row(&text) {
-            (run, after_amount) = (None, false);
+            (run, after_amount, amount_row, span) = (None, false, None, None);
             continue;
         }
-        let dated = leading_date(&words, order, reference).is_some();
         let amounts = !trailing_money(&words).0.is_empty() || !leading_money(&words).0.is_empty();
+        let dated = leading_date(&words, order, reference).is_some()
+            && description_left.is_none_or(|x| words[0].bbox.x0 < x);
+        let b = row.bbox();
+        if amounts {
+            if let (Some((page, above)), Some((top, bottom))) = (amount_row, span)
+                && page == row.page
+            {
+                let (gap_above, gap_below) = (top - above, b.y0 - bottom);
+                if gap_above * 1.5 < gap_below {
+                    backward += 2;
+                } else if gap_below * 1.5 < gap_above {
+                    forward += 2;
+                }
+            }
+            amount_row = Some((row.page, b.y1));
+            span = None;
+        } else {
+            span = Some(span.map_or((b.y0, b.y1), |(top, _)| (top, b.y1)));
+        }
         match (run, amounts) {
             (None, false) => run = Some((dated, after_amount)),
             (Some((_, continuing)), false) if dated => {
@@ -428,6 +465,7 @@ fn words_text(words: &[Word]) -> String {
 fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -> Read {
     let mut read = Read::default();
     let mut columns: Vec<MoneyColumn> = Vec::new();
+    let mut description_left: Option<f32> = None;
     // The last transaction's page, bottom edge and description's left edge, for its
     // continuation rows.
     let mut open: Option<(usize, f32, f32)> = None;
@@ -444,6 +482,7 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
     for (r, row) in rows.iter().enumerate() {
         if let Some(found) = columns::header(row) {
             columns = found;
+            description_left = columns::description_left(row);
             open = None;
             pending = None;
             continue;
@@ -472,13 +511,19 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
             }
             read => read,
         };
-        let date = leading_date(&words[..end.max(1).min(words.len())], order, reference);
-        let mut desc_start = after_dates(
-            &words[..end],
-            date.as_ref().map_or(0, |(_, n)| *n),
-            order,
-            reference,
-        );
+        let in_description = description_left.is_some_and(|x| words[0].bbox.x0 >= x);
+        let date = leading_date(&words[..end.max(1).min(words.len())], order, reference)
+            .filter(|_| !in_description);
+        let mut desc_start = if in_description {
+            0
+        } else {
+            after_dates(
+                &words[..end],
+                date.as_ref().map_or(0, |(_, n)| *n),
+                order,
+                reference,
+            )
+        };
         // Layouts that print the amount between the dates and the description ("01/08/22
         // 01/08/22 1.500,00 BONIFICO ...", "468,80 SALDO INIZIALE").
         if amounts.is_empty() && columns.is_empty() {

@@ -284,15 +284,15 @@ fn misread(read: &str, name: &str) -> bool {
         })
 }
 
-/// The money columns of a statement's header row: a row of column names only (two unknown
-/// words at most), among them a date or description column and a money column.
-pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
+/// The column names a row prints, in order with their extents, and how many of its words name
+/// none; None for a row too long to be a header.
+fn names(row: &Row) -> Option<(Vec<(Kind, BBox)>, usize)> {
     let tokens = rejoin_split_names(tokens(row));
     if tokens.len() > 16 {
         return None;
     }
-    let (mut known, mut unknown, mut anchor) = (0, 0, false);
-    let mut money: Vec<MoneyColumn> = Vec::new();
+    let mut unknown = 0;
+    let mut names = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let found = (1..=5.min(tokens.len() - i)).rev().find_map(|n| {
@@ -317,6 +317,19 @@ pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
         let span = tokens[i + 1..i + n]
             .iter()
             .fold(tokens[i].1, |b, (_, w)| b.union(w));
+        names.push((kind, span));
+        i += n;
+    }
+    Some((names, unknown))
+}
+
+/// The money columns of a statement's header row: a row of column names only (two unknown
+/// words at most), among them a date or description column and a money column.
+pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
+    let (names, unknown) = names(row)?;
+    let (mut known, mut anchor) = (0, false);
+    let mut money: Vec<MoneyColumn> = Vec::new();
+    for (kind, span) in names {
         match kind {
             Kind::Date | Kind::Text => {
                 known += 1;
@@ -334,9 +347,20 @@ pub fn header(row: &Row) -> Option<Vec<MoneyColumn>> {
             }
             Kind::Ignored => {}
         }
-        i += n;
     }
     (anchor && !money.is_empty() && known >= 2 && unknown <= 2).then_some(money)
+}
+
+/// Where a header's description column begins, where a date column stands left of it: a date
+/// that starts under the description ("Card Payment to Amznmktplace On" over "18 Dec", the
+/// day a card was used) is the description's text, not a booking's date.
+pub fn description_left(row: &Row) -> Option<f32> {
+    let (names, _) = names(row)?;
+    let date = names.iter().position(|(k, _)| *k == Kind::Date)?;
+    names[date + 1..]
+        .iter()
+        .find(|(k, _)| *k == Kind::Text)
+        .map(|(_, b)| b.x0)
 }
 
 /// The column an amount stands under: the header it overlaps most, else the one whose right

@@ -693,3 +693,91 @@ fn a_damaged_date_is_no_row_id() {
         None
     );
 }
+
+/// Barclays: a day's date on its first booking only, each booking's amount on its first line
+/// and the card's date of use ("On 18 Dec") on the line under it, in the description column;
+/// the lines of one booking stand closer together than two bookings do.
+#[test]
+fn a_date_in_the_description_column_is_text_and_spacing_groups_a_booking() {
+    let lines: &[(&str, [f32; 4])] = &[
+        ("19 Dec 2023 - 18 Jan 2024", [1807.0, 309.0, 2240.0, 350.0]),
+        ("Date", [242.0, 1738.0, 329.0, 1780.0]),
+        ("Description", [383.0, 1738.0, 598.0, 1780.0]),
+        ("Money out", [1066.0, 1738.0, 1267.0, 1780.0]),
+        ("Money in", [1325.0, 1738.0, 1498.0, 1780.0]),
+        ("Balance", [1570.0, 1738.0, 1716.0, 1780.0]),
+        ("19 Dec Start balance", [242.0, 1809.0, 606.0, 1850.0]),
+        ("8,009.60", [1569.0, 1809.0, 1717.0, 1850.0]),
+        ("19 Dec", [242.0, 1890.0, 356.0, 1931.0]),
+        ("Card Payment to Google", [454.0, 1890.0, 851.0, 1931.0]),
+        ("7.99", [1198.0, 1890.0, 1269.0, 1931.0]),
+        ("Youtubeprem On 18 Dec", [454.0, 1935.0, 858.0, 1976.0]),
+        (
+            "Card Payment to Amznmktplace On",
+            [454.0, 2016.0, 1038.0, 2057.0],
+        ),
+        ("12.68", [1178.0, 2016.0, 1270.0, 2057.0]),
+        ("18 Dec", [454.0, 2063.0, 568.0, 2104.0]),
+        ("Cash Machine Withdrawal at", [454.0, 2143.0, 921.0, 2184.0]),
+        ("30.00", [1178.0, 2143.0, 1270.0, 2184.0]),
+        ("7,958.93", [1576.0, 2143.0, 1719.0, 2184.0]),
+        ("Timed at 15.29 On 19 Dec", [454.0, 2189.0, 786.0, 2230.0]),
+        ("20 Dec", [242.0, 2270.0, 356.0, 2311.0]),
+        (
+            "Card Payment to Amznmktplace On",
+            [454.0, 2270.0, 1038.0, 2311.0],
+        ),
+        ("18.54", [1178.0, 2270.0, 1270.0, 2311.0]),
+        ("19 Dec", [454.0, 2316.0, 568.0, 2357.0]),
+        ("Card Payment to Empire Dry", [454.0, 2396.0, 916.0, 2437.0]),
+        ("35.00", [1178.0, 2396.0, 1270.0, 2437.0]),
+        ("7,905.39", [1576.0, 2396.0, 1719.0, 2437.0]),
+        ("Cleaner On 19 Dec", [454.0, 2442.0, 758.0, 2483.0]),
+    ];
+    let page = crate::testing::ocr_lines_page(lines);
+    let s = read(&crate::cells::rows(&[page]), DateOrder::DayFirst);
+    let got: Vec<(String, String, String)> = s
+        .transactions
+        .iter()
+        .map(|t| {
+            (
+                t.date.value.clone(),
+                t.description.value.clone(),
+                t.amount.value.clone(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "2023-12-19",
+            "Card Payment to Google Youtubeprem On 18 Dec",
+            "-7.99",
+        ),
+        (
+            "2023-12-19",
+            "Card Payment to Amznmktplace On 18 Dec",
+            "-12.68",
+        ),
+        (
+            "2023-12-19",
+            "Cash Machine Withdrawal at Timed at 15.29 On 19 Dec",
+            "-30.00",
+        ),
+        (
+            "2023-12-20",
+            "Card Payment to Amznmktplace On 19 Dec",
+            "-18.54",
+        ),
+        (
+            "2023-12-20",
+            "Card Payment to Empire Dry Cleaner On 19 Dec",
+            "-35.00",
+        ),
+    ]
+    .map(|(d, t, a)| (d.to_string(), t.to_string(), a.to_string()));
+    assert_eq!(got, want);
+    assert_eq!(
+        s.opening_balance.map(|f| f.value).as_deref(),
+        Some("8009.60")
+    );
+}
