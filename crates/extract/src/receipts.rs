@@ -395,3 +395,19 @@ fn a_full_invoice_naming_the_simplified_one_it_replaces_stays_an_invoice() {
     assert_eq!(kind, DocumentKind::Invoice);
     assert_eq!(total.as_deref(), Some("33.20"));
 }
+
+/// A Brazilian electricity bill names itself in Portuguese ("NOTA FISCAL/CONTA DE ENERGIA
+/// ELÉTRICA", "Data de emissão", "Vencimento", "Total a pagar"): an invoice, and its total read.
+#[test]
+fn a_portuguese_bill_is_an_invoice() {
+    let (kind, total, _) = total_of(&[
+        &[("Celesc Distribuicao S.A", 100.0)],
+        &[("NOTA FISCAL/CONTA DE ENERGIA ELÉTRICA", 100.0)],
+        &[("Data de emissão: 17/01/2020", 100.0)],
+        &[("Vencimento", 100.0), ("27/01/2020", 900.0)],
+        &[("Consumo", 100.0), ("82,51", 900.0)],
+        &[("Total a pagar", 100.0), ("R$ 89,97", 900.0)],
+    ]);
+    assert_eq!(kind, DocumentKind::Invoice);
+    assert_eq!(total.as_deref(), Some("89.97"));
+}

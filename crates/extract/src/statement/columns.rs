@@ -71,6 +71,11 @@ const NAMES: &[(Kind, &[&str])] = &[
             "trans time",
             "transaction time",
             "time",
+            // pt
+            "dt movimento",
+            "dt balancete",
+            "data do movimento",
+            "data mov",
         ],
     ),
     (
@@ -117,6 +122,10 @@ const NAMES: &[(Kind, &[&str])] = &[
             "ref no",
             "remarks",
             "beneficiary",
+            // pt
+            "histórico",
+            "descrição",
+            "lançamento",
         ],
     ),
     (
@@ -182,6 +191,9 @@ const NAMES: &[(Kind, &[&str])] = &[
             "importe",
             "importo",
             "bedrag",
+            // Brazil's and Portugal's amount column ("Valor R$"); Spain's value date is "Fecha
+            // valor" or "F. valor", read as one name before this one.
+            "valor",
         ],
     ),
     (

@@ -781,3 +781,58 @@ fn a_date_in_the_description_column_is_text_and_spacing_groups_a_booking() {
         Some("8009.60")
     );
 }
+
+/// A Banco do Brasil "extrato": Portuguese names the kind ("Extrato conta corrente",
+/// "Lançamentos") and the columns ("Dt. movimento", "Histórico", "Valor R$", "Saldo"), and a
+/// "D" or "C" after each figure its side.
+#[test]
+fn a_portuguese_statement_is_read() {
+    let page = rows_page(
+        &[
+            &[("Extrato conta corrente", 220.0)],
+            &[("Lançamentos", 3.0)],
+            &[
+                ("Dt. movimento", 1.0),
+                ("Histórico", 320.0),
+                ("Valor R$", 796.0),
+                ("Saldo", 909.0),
+            ],
+            &[
+                ("30/03/2012", 15.0),
+                ("Saldo Anterior", 315.0),
+                ("20.067,17", 869.0),
+                ("C", 950.0),
+            ],
+            &[
+                ("02/04/2012", 14.0),
+                ("120 Transferido para Poupança", 314.0),
+                ("1.824,56", 782.0),
+                ("D", 860.0),
+            ],
+            &[
+                ("03/04/2012", 15.0),
+                ("102 Cheque Compensado", 315.0),
+                ("2.288,00", 782.0),
+                ("D", 860.0),
+                ("15.954,61", 880.0),
+                ("C", 980.0),
+            ],
+        ],
+        |t| t.chars().count() as f32 * 9.0,
+        TextSource::TextLayer,
+    );
+    let x = crate::extract(&[page]);
+    assert_eq!(x.kind, crate::DocumentKind::BankStatement);
+    let s = x.statement.unwrap_or_default();
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2012-04-02".to_string(), "-1824.56".to_string()),
+            ("2012-04-03".to_string(), "-2288.00".to_string()),
+        ]
+    );
+    assert_eq!(
+        s.opening_balance.map(|f| f.value).as_deref(),
+        Some("20067.17")
+    );
+}

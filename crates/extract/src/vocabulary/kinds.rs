@@ -58,6 +58,12 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "выписка",
     "входящий остаток",
     "исходящий остаток",
+    // pt
+    "extrato",
+    "conta corrente",
+    "saldo atual",
+    "lançamentos",
+    "movimentação",
 ];
 
 /// Words and phrases that vote for an invoice. Words of four letters or fewer count only as
@@ -110,6 +116,15 @@ pub const INVOICE_WORDS: &[&str] = &[
     "käibemaks",
     "kogus",
     "kokku",
+    // pt
+    "fatura",
+    "nota fiscal",
+    "valor total",
+    "total a pagar",
+    "data de emissão",
+    "vencimento",
+    "quantidade",
+    "valor unitário",
     // sv, da, no
     "faktura",
     "moms",
