@@ -787,9 +787,14 @@ pub fn mentions_misread(text: &str, phrase: &str) -> bool {
     })
 }
 
-/// How many of the phrases `text` mentions.
+/// How many of the phrases `text` mentions; a phrase listed with and without its accents
+/// ("espèce", "espece") counts once.
 pub fn count(text: &str, phrases: &[&str]) -> usize {
-    phrases.iter().filter(|p| mentions(text, p)).count()
+    let mut seen = std::collections::HashSet::new();
+    phrases
+        .iter()
+        .filter(|p| seen.insert(unaccented(p)) && mentions(text, p))
+        .count()
 }
 
 #[cfg(test)]
@@ -802,6 +807,8 @@ mod tests {
         assert!(mentions("19 % ust", "ust"));
         assert!(mentions("handelsrechnung 380 nr 471102", "rechnung"));
         assert_eq!(count("facture n 12 total ttc tva", INVOICE_WORDS), 3);
+        // One word, listed with and without its accent, is one word of a receipt, not two.
+        assert_eq!(count("mode reglement especes", RECEIPT_WORDS), 1);
     }
 
     #[test]

@@ -172,6 +172,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "preis",
             "prix",
             "prix ht",
+            "prix ttc",
             "prix unitaire",
             "prix unitaire ht",
             "pu ht",
@@ -228,6 +229,10 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "entgelt",
             "summe",
             "montant",
+            // A line's amount with its tax; beside the one without ("Montant HT"), that one is
+            // the line's.
+            "montant ttc",
+            "total ttc",
             "prix total",
             "importe",
             "importe total",
@@ -441,6 +446,12 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
         &["deposits", "credit", "credits", "paid in", "money in", "in"],
     ),
     (ColumnKind::Balance, &["balance", "running balance"]),
+    // The unit a quantity is counted in ("Unité": "m²", "pcs"): a column the reader knows and
+    // reads no field from.
+    (
+        ColumnKind::Unnamed,
+        &["unité", "unidad", "unità", "einheit"],
+    ),
 ];
 
 /// Words compared for a column name: "BTW%" is "BTW %", and dotted abbreviations compare word by

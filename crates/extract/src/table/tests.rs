@@ -838,3 +838,35 @@ fn an_items_name_beside_its_code_under_no_header_describes_it() {
         ]
     );
 }
+
+/// A Moroccan tile merchant's photo: a unit column ("Unite"), and each price and amount with and
+/// without tax ("Prix HT", "Prix TTC", "Montant HT", "Montant TTC"); the line's amount is the
+/// one without.
+#[test]
+fn a_unit_column_and_prices_with_and_without_tax_make_a_header() {
+    let got = items(&[
+        &[
+            ("Designation", 181.0),
+            ("Unite", 444.0),
+            ("Prix HT", 525.0),
+            ("Prix TTC", 620.0),
+            ("Quantite", 717.0),
+            ("Montant HT", 805.0),
+            ("Montant TTC", 915.0),
+            ("TVA%", 1029.0),
+        ],
+        &[
+            ("40X120 VEGA LEVEL MARFIL", 42.0),
+            ("141,67", 547.0),
+            ("170,00", 653.0),
+            ("5,760", 749.0),
+            ("816,00", 855.0),
+            ("979,20", 967.0),
+            ("20,00", 1052.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [("40X120 VEGA LEVEL MARFIL".to_string(), "816.00".to_string())]
+    );
+}
