@@ -418,6 +418,20 @@ fn cell_of<'a>(rows: &'a [Row], found: &Field) -> Option<(usize, &'a Cell)> {
     })
 }
 
+/// The amounts a row prints right of a field's value: a total row's tax beside its sum
+/// ("TOTAL | 250.00 | 60.00").
+pub fn amounts_after(rows: &[Row], found: &Field) -> Vec<Decimal> {
+    let Some((r, cell)) = cell_of(rows, found) else {
+        return Vec::new();
+    };
+    rows[r]
+        .cells
+        .iter()
+        .filter(|c| c.bbox.x0 >= cell.bbox.x1 - 1.0)
+        .filter_map(|c| parse_amount(&c.text))
+        .collect()
+}
+
 /// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
 /// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
 fn number_date(number: &Field, rows: &[Row], order: DateOrder) -> Option<Field> {

@@ -384,12 +384,15 @@ fn read_invoice(rows: &[Row], order: DateOrder, kind: DocumentKind) -> Invoice {
     let tax = take(&mut found, HeaderKey::Tax);
     let amount_due = take(&mut found, HeaderKey::AmountDue);
     let prepaid = take(&mut found, HeaderKey::Prepaid).filter(|_| kind != DocumentKind::Receipt);
-    let before_tax = |total: &Field, due: &Field| match (
-        decimal(total),
-        tax.as_ref().and_then(decimal),
-        decimal(due),
-    ) {
-        (Some(total), Some(tax), Some(due)) => total + tax == due && tax != Decimal::ZERO,
+    // The tax labelled apart, else one printed beside the total on its row ("TOTAL | 250.00 |
+    // 60.00", the sum and tax columns' totals, over "Total de plata 310.00").
+    let before_tax = |total: &Field, due: &Field| match (decimal(total), decimal(due)) {
+        (Some(t), Some(d)) => match tax.as_ref().and_then(decimal) {
+            Some(tax) => t + tax == d && tax != Decimal::ZERO,
+            None => fields::amounts_after(rows, total)
+                .iter()
+                .any(|tax| !tax.is_zero() && t + tax == d),
+        },
         _ => false,
     };
     let labelled_total = match (take(&mut found, HeaderKey::Total), &amount_due) {

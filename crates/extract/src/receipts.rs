@@ -411,3 +411,28 @@ fn a_portuguese_bill_is_an_invoice() {
     assert_eq!(kind, DocumentKind::Invoice);
     assert_eq!(total.as_deref(), Some("89.97"));
 }
+
+/// A Romanian invoice's "TOTAL" row prints the sum before tax and the tax in their columns;
+/// "Total de plata" under it is the total.
+#[test]
+fn a_total_row_with_its_tax_beside_it_is_before_tax() {
+    let (_, total, _) = total_of(&[
+        &[("Furnizor :", 50.0), ("FACTURA", 980.0)],
+        &[("Data : 4.05.2015", 980.0)],
+        &[("Cota TVA", 980.0), ("24%", 1260.0)],
+        &[
+            ("Denumirea serviciilor", 260.0),
+            ("Cantitatea", 1000.0),
+            ("Valoarea", 1650.0),
+            ("Valoare T.V.A.", 1840.0),
+        ],
+        &[
+            ("servicii curatenie", 260.0),
+            ("250.00", 1720.0),
+            ("60.00", 1950.0),
+        ],
+        &[("TOTAL", 1400.0), ("250.00", 1720.0), ("60.00", 1950.0)],
+        &[("Total de plata", 1620.0), ("310.00", 1890.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("310.00"));
+}
