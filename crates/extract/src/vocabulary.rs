@@ -151,6 +151,11 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "arve kpv",
             "fakturadatum",
             "fakturadato",
+            // pt ("EMISSÃO: 17/01/2020" heads a Brazilian bill)
+            "data de emissão",
+            "data da emissão",
+            "data emissão",
+            "emissão",
             // ro
             "data emitere",
             "data emiterii",
@@ -577,6 +582,10 @@ pub const NOT_FIELDS: &[&str] = &[
     "numero di cliente",
     "invoice customer number",
     "code client",
+    // A count that starts like "Número" ("Número de dias faturados: 30", the days a bill
+    // covers).
+    "número de dias",
+    "numero di giorni",
     // A contact person's label, printed beside the addressee.
     "contactpersoon",
     "contact person",

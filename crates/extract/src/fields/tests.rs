@@ -729,3 +729,20 @@ fn labels_in_several_languages_with_marks_are_read() {
     // A slash inside a label's value is no second language.
     assert_eq!(label("Rechnung 2024/17"), label("Rechnung 2024"));
 }
+
+/// A Brazilian bill heads with "EMISSÃO: 17/01/2020", and counts its days under a label that
+/// starts like "Número" ("Número de dias faturados: 30"), which is no invoice number.
+#[test]
+fn a_portuguese_issue_date_and_a_count_of_days() {
+    let rows = rows_of(&[
+        &[("EMISSÃO: 17/01/2020", 180.0), ("NOTA FISCAL", 900.0)],
+        &[("Data da leitura anterior:", 280.0), ("18/12/2019", 1120.0)],
+        &[("Número de dias faturados:", 280.0), ("30", 1310.0)],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceDate).as_deref(),
+        Some("2020-01-17")
+    );
+    assert_eq!(value_of(&found, HeaderKey::InvoiceNumber), None);
+}
