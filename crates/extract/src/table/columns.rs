@@ -97,6 +97,8 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "descripción",
             "concepto",
             "producto",
+            // Argentina's AFIP layout: "Producto / Servicio".
+            "producto / servicio",
             "artículo",
             "descrizione",
             "prodotto",
@@ -182,6 +184,7 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "gross price",
             "precio",
             "precio unitario",
+            "precio unit",
             "p unidad",
             "precio unidad",
             "p unitario",
@@ -326,6 +329,12 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
             "rem %",
             "descuento",
             "dto",
+            // Argentina's "bonificación", its rate and its amount ("% Bonif", "Imp. Bonif.").
+            "bonif",
+            "% bonif",
+            "bonif %",
+            "imp bonif",
+            "bonificación",
             "toeslag",
             "% dto",
             "dto %",
@@ -450,7 +459,15 @@ const HEADERS: &[(ColumnKind, &[&str])] = &[
     // reads no field from.
     (
         ColumnKind::Unnamed,
-        &["unité", "unidad", "unità", "einheit"],
+        &[
+            "unité",
+            "unidad",
+            "unità",
+            "einheit",
+            "u medida",
+            "unidad de medida",
+            "u m",
+        ],
     ),
 ];
 

@@ -870,3 +870,32 @@ fn a_unit_column_and_prices_with_and_without_tax_make_a_header() {
         [("40X120 VEGA LEVEL MARFIL".to_string(), "816.00".to_string())]
     );
 }
+
+/// Argentina's AFIP invoice layout: "Producto / Servicio", a unit column ("U. Medida"), an
+/// abbreviated unit price ("Precio Unit.") and its discount's rate and amount ("% Bonif",
+/// "Imp. Bonif."). Boxes as OCR read a page of it.
+#[test]
+fn the_afip_layout_s_columns_make_a_header() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Código", [106.0, 1754.0, 350.0, 1820.0]),
+        ("Producto / Servicio", [398.0, 1754.0, 924.0, 1820.0]),
+        ("Cantidad", [1647.0, 1754.0, 1919.0, 1820.0]),
+        ("U. medida", [1966.0, 1754.0, 2235.0, 1820.0]),
+        ("Precio Unit.", [2306.0, 1754.0, 2616.0, 1820.0]),
+        ("% Bonif", [2675.0, 1754.0, 2904.0, 1820.0]),
+        ("Subtotal", [2998.0, 1754.0, 3231.0, 1820.0]),
+        ("Montaje de aireación", [382.0, 1908.0, 1101.0, 1968.0]),
+        ("1,00 unidades", [1822.0, 1908.0, 2219.0, 1968.0]),
+        ("80000,00", [2427.0, 1908.0, 2692.0, 1968.0]),
+        ("0,00", [2726.0, 1908.0, 2890.0, 1968.0]),
+        ("80000,00", [3081.0, 1908.0, 3349.0, 1968.0]),
+    ]);
+    let got: Vec<(String, String)> = line_items(&rows(&[page]))
+        .into_iter()
+        .map(|i| (i.description.value, i.amount.value))
+        .collect();
+    assert_eq!(
+        got,
+        [("Montaje de aireación".to_string(), "80000.00".to_string())]
+    );
+}
