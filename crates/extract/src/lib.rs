@@ -336,7 +336,9 @@ fn classify(rows: &[Row]) -> DocumentKind {
     } else if (is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
         && (vocabulary::count_words(&text, TILL_WORDS) > 0
             || count(&text, INVOICE_NUMBER_LABELS) == 0))
-        || (slip && count(&text, SLIP_NAMES) > 0)
+        || (slip
+            && (count(&text, SLIP_NAMES) > 0
+                || (receipt > 0 && vocabulary::count_words(&text, TILL_WORDS) > 0)))
     {
         DocumentKind::Receipt
     } else if invoice >= 2 {

@@ -436,3 +436,29 @@ fn a_total_row_with_its_tax_beside_it_is_before_tax() {
     ]);
     assert_eq!(total.as_deref(), Some("310.00"));
 }
+
+/// A Malaysian till slip titled "TAX INVOICE", with its GST and quantities (invoice words) and
+/// the cash handed over: on a slip's narrow column, a receipt.
+#[test]
+fn a_narrow_tax_invoice_paid_in_cash_is_a_receipt() {
+    let (kind, total, _) = slip_of(&[
+        ("GARDENIA BAKERIES (KL) SDN BHD", [22.5, 63.0, 442.5, 85.0]),
+        ("Lot 3, Jalan Pelabur 23/1,", [124.5, 87.0, 334.5, 107.0]),
+        ("TAX INVOICE", [150.0, 199.0, 315.0, 221.0]),
+        ("Date: 03/09/2017", [237.0, 295.0, 385.5, 317.0]),
+        ("Description", [22.5, 340.0, 150.0, 362.0]),
+        ("Qty", [225.0, 340.0, 255.0, 362.0]),
+        ("Amt", [375.0, 340.0, 420.0, 362.0]),
+        ("O.C. WHITE", [22.5, 370.0, 150.0, 392.0]),
+        ("2", [232.5, 370.0, 243.8, 392.0]),
+        ("4.26", [375.0, 370.0, 420.0, 392.0]),
+        ("GST 6%", [22.5, 400.0, 112.5, 422.0]),
+        ("0.26", [375.0, 400.0, 420.0, 422.0]),
+        ("TOTAL", [22.5, 430.0, 112.5, 452.0]),
+        ("4.52", [375.0, 430.0, 420.0, 452.0]),
+        ("CASH", [22.5, 460.0, 112.5, 482.0]),
+        ("10.00", [367.5, 460.0, 420.0, 482.0]),
+    ]);
+    assert_eq!(kind, DocumentKind::Receipt);
+    assert_eq!(total.as_deref(), Some("4.52"));
+}
