@@ -425,6 +425,29 @@ pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
             }
         })
         .collect();
+    // "15/DIC/22": a month's name between slashes, as Spanish tills print it.
+    let spaced = spaced
+        .split(' ')
+        .map(|t| {
+            let parts: Vec<&str> = t.split('/').collect();
+            let named = parts.len() == 3
+                && (1..=2).contains(&parts[0].len())
+                && parts[0].chars().all(|c| c.is_ascii_digit())
+                && (3..=5).contains(&parts[1].trim_end_matches('.').chars().count())
+                && parts[1]
+                    .trim_end_matches('.')
+                    .chars()
+                    .all(char::is_alphabetic)
+                && matches!(parts[2].len(), 2 | 4)
+                && parts[2].chars().all(|c| c.is_ascii_digit());
+            if named {
+                parts.join(" ")
+            } else {
+                t.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
     for (i, token) in tokens.iter().enumerate() {
         let bare = token.trim_matches(|c: char| {
@@ -718,6 +741,10 @@ mod tests {
         assert_eq!(date("Tel 03-6092-1968"), None);
         assert_eq!(date("30-nov.-2025").as_deref(), Some("2025-11-30"));
         assert_eq!(date("02-Jan-2024").as_deref(), Some("2024-01-02"));
+        // A month's name between slashes, as Spanish tills print it; a code is none.
+        assert_eq!(date("15/DIC/22").as_deref(), Some("2022-12-15"));
+        assert_eq!(date("15/Oct/2022 14:15").as_deref(), Some("2022-10-15"));
+        assert_eq!(date("A5/ABC/3127"), None);
         // A version number is no date; the date after it is.
         assert_eq!(date("ZUGFeRD-Version: 2.1.1"), None);
         assert_eq!(

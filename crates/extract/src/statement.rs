@@ -291,10 +291,11 @@ fn date_at_start(
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        // The date is all of these words; "02-Jan-2024" is read as "02 Jan 2024".
+        // The date is all of these words; "02-Jan-2024" and "15/DIC/22" are read as "02 Jan
+        // 2024" and "15 DIC 22".
         let squeezed = |s: &str| -> String {
             s.chars()
-                .filter(|c| !c.is_whitespace() && *c != '-')
+                .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '/'))
                 .collect()
         };
         if let Some((iso, raw)) = find_date(&text, order)
