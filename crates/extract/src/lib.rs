@@ -307,7 +307,8 @@ fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
 fn classify(rows: &[Row]) -> DocumentKind {
     use vocabulary::{
         CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, SELF_BILLING_WORDS,
-        SLIP_NAMES, SLIP_TOTAL_WORDS, STATEMENT_WORDS, TILL_WORDS, TO_BE_PAID_WORDS, count,
+        SLIP_NAMES, SLIP_PAYMENT_WORDS, SLIP_TOTAL_WORDS, STATEMENT_WORDS, TILL_WORDS,
+        TO_BE_PAID_WORDS, count,
     };
     let mut text = rows
         .iter()
@@ -318,6 +319,8 @@ fn classify(rows: &[Row]) -> DocumentKind {
     for rate in ["tipo de cambio", "taux de change", "tasso di cambio"] {
         text = text.replace(rate, " ");
     }
+    // An Indian till's "CASH/CREDIT MEMO" is a bill sold for cash or on credit, no credit note.
+    text = text.replace("cash credit memo", "cash memo");
     let statement = count(&text, STATEMENT_WORDS);
     let invoice = count(&text, INVOICE_WORDS);
     let credit = CREDIT_WORDS
@@ -329,6 +332,7 @@ fn classify(rows: &[Row]) -> DocumentKind {
         .any(|w| vocabulary::names(&text, w));
     let receipt = count(&text, RECEIPT_WORDS);
     let slip = till::slip_shaped(rows) && count(&text, TO_BE_PAID_WORDS) == 0;
+    let paid_by_card = vocabulary::count_words(&text, SLIP_PAYMENT_WORDS);
     if statement >= 2 && statement >= invoice {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 && !self_billed {
@@ -338,13 +342,15 @@ fn classify(rows: &[Row]) -> DocumentKind {
             || count(&text, INVOICE_NUMBER_LABELS) == 0))
         || (slip
             && (count(&text, SLIP_NAMES) > 0
-                || (receipt > 0 && vocabulary::count_words(&text, TILL_WORDS) > 0)))
+                || (receipt > 0 && vocabulary::count_words(&text, TILL_WORDS) > 0)
+                || paid_by_card >= 2))
     {
         DocumentKind::Receipt
     } else if invoice >= 2 {
         DocumentKind::Invoice
     } else if slip
         && (receipt > 0
+            || paid_by_card > 0
             || vocabulary::count_words(&text, TILL_WORDS) > 0
             || vocabulary::count_words(&text, SLIP_TOTAL_WORDS) > 0)
     {

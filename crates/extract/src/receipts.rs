@@ -462,3 +462,59 @@ fn a_narrow_tax_invoice_paid_in_cash_is_a_receipt() {
     assert_eq!(kind, DocumentKind::Receipt);
     assert_eq!(total.as_deref(), Some("4.52"));
 }
+
+/// A narrow slip paid by card: an Austrian discounter's ("BEZAHLT", "Debit Mastercard") with no
+/// word for its total, and a US restaurant's check that prints invoice words (subtotal, tax)
+/// beside its tip and card approval.
+#[test]
+fn a_narrow_slip_paid_by_card_is_a_receipt() {
+    let (kind, _, _) = slip_of(&[
+        ("HOFER KG", [200.0, 40.0, 420.0, 80.0]),
+        ("Langgasse 30", [230.0, 90.0, 400.0, 120.0]),
+        ("6460 Imst", [250.0, 130.0, 380.0, 160.0]),
+        ("EUR", [560.0, 200.0, 610.0, 230.0]),
+        ("153094 APFELSAFT 1 L", [40.0, 240.0, 360.0, 270.0]),
+        ("1,49 B", [520.0, 240.0, 610.0, 270.0]),
+        ("156252 Bettwäsche Jersey", [40.0, 280.0, 400.0, 310.0]),
+        ("22,99 B", [505.0, 280.0, 610.0, 310.0]),
+        ("BEZAHLT", [40.0, 400.0, 160.0, 430.0]),
+        ("Debit Mastercard", [40.0, 440.0, 280.0, 470.0]),
+        ("Beleg Nr.: 203531", [40.0, 480.0, 300.0, 510.0]),
+    ]);
+    assert_eq!(kind, DocumentKind::Receipt);
+    let (kind, total, _) = slip_of(&[
+        ("Buona Forchetta", [150.0, 40.0, 450.0, 80.0]),
+        ("250 N Coast Hwy 101", [150.0, 90.0, 450.0, 120.0]),
+        ("Check #77", [40.0, 140.0, 200.0, 170.0]),
+        ("9/28/23 7:50 PM", [40.0, 180.0, 280.0, 210.0]),
+        ("Gnocchi Special", [40.0, 240.0, 280.0, 270.0]),
+        ("$30.00", [500.0, 240.0, 600.0, 270.0]),
+        ("Subtotal", [40.0, 300.0, 180.0, 330.0]),
+        ("$65.00", [500.0, 300.0, 600.0, 330.0]),
+        ("Tax", [40.0, 340.0, 100.0, 370.0]),
+        ("$5.05", [515.0, 340.0, 600.0, 370.0]),
+        ("Tip", [40.0, 380.0, 100.0, 410.0]),
+        ("$16.25", [500.0, 380.0, 600.0, 410.0]),
+        ("Total", [40.0, 420.0, 120.0, 450.0]),
+        ("$86.30", [500.0, 420.0, 600.0, 450.0]),
+        ("VISA CREDIT", [40.0, 460.0, 220.0, 490.0]),
+        ("Approved", [40.0, 500.0, 180.0, 530.0]),
+    ]);
+    assert_eq!(kind, DocumentKind::Receipt);
+    assert_eq!(total.as_deref(), Some("86.30"));
+}
+
+/// An Indian restaurant's "CASH/CREDIT MEMO" (sold for cash or on credit) is no credit note.
+#[test]
+fn a_cash_or_credit_memo_is_no_credit_note() {
+    let (kind, _, _) = total_of(&[
+        &[("MANGAL SWEETS", 300.0)],
+        &[("CASH/CREDIT MEMO", 300.0)],
+        &[("Bill No : H-54", 100.0), ("Date : 08-Nov-2015", 700.0)],
+        &[("Description", 100.0), ("Qty", 500.0), ("Amount", 800.0)],
+        &[("DAL MAKHNI", 100.0), ("1", 500.0), ("136", 800.0)],
+        &[("VAT on Food Taxable 12.5%", 100.0), ("66.00", 800.0)],
+        &[("Bill Total :", 100.0), ("594.00", 800.0)],
+    ]);
+    assert_ne!(kind, DocumentKind::CreditNote);
+}

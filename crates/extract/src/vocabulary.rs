@@ -618,6 +618,8 @@ pub const COPY_MARKS: &[&str] = &[
 ];
 
 pub const TITLES: &[&str] = &[
+    // Brazil's consumer receipt heads with its legal name.
+    "documento auxiliar da nota fiscal de consumidor eletronica",
     "invoice",
     "tax invoice",
     "simplified tax invoice",

@@ -212,7 +212,35 @@ pub const SLIP_TOTAL_WORDS: &[&str] = &[
 /// invoice" is the receipt the law asks for, Italy's "documento commerciale" replaced the
 /// "scontrino fiscale". On a full invoice they name the slip it replaces ("Factura
 /// Simplificada: 3995-016-322364"), so they count only on a slip's shape.
-pub const SLIP_NAMES: &[&str] = &["factura simplificada", "documento commerciale"];
+pub const SLIP_NAMES: &[&str] = &[
+    "factura simplificada",
+    "documento commerciale",
+    // Brazil's consumer receipt (NFC-e) and its older till coupon.
+    "nota fiscal de consumidor",
+    "cupom fiscal",
+];
+
+/// A card payment at a till, one word each: with a slip's shape, evidence of a receipt (an
+/// invoice paid by card online prints them too, but on a page's width).
+pub const SLIP_PAYMENT_WORDS: &[&str] = &[
+    "visa",
+    "mastercard",
+    "maestro",
+    "amex",
+    "girocard",
+    "contactless",
+    "approval",
+    "approved",
+    "authorization",
+    "tip",
+    "gratuity",
+    "bezahlt",
+    "kartenzahlung",
+    "tarjeta",
+    "carta",
+    "carte",
+    "cartao",
+];
 
 /// Labels of an invoice's own number: with no till word, a receipt that prints one is an
 /// invoice.
