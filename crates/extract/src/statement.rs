@@ -59,22 +59,51 @@ pub fn read(rows: &[Row], order: DateOrder) -> Statement {
         .as_ref()
         .and_then(|f| year_month(&f.value))
         .or_else(|| latest_date(rows, order));
-    let read = transactions(rows, order, reference);
-    let printed_opening = take(&mut found, HeaderKey::OpeningBalance);
-    let printed_closing = take(&mut found, HeaderKey::ClosingBalance);
+    let card = card_account(rows);
+    let read = transactions(rows, order, reference, card);
+    let owed = |f: Option<Field>| if card { f.map(owed_balance) } else { f };
+    let printed_opening = owed(take(&mut found, HeaderKey::OpeningBalance));
+    let printed_closing = owed(take(&mut found, HeaderKey::ClosingBalance));
     let mut statement = Statement {
         bank_name: issuer::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
         account_number,
         period_start,
         period_end,
         currency: None,
-        opening_balance: balance(printed_opening, read.opening, read.opening_level),
-        closing_balance: balance(printed_closing, read.closing, read.closing_level),
+        opening_balance: balance(printed_opening, owed(read.opening), read.opening_level),
+        closing_balance: balance(printed_closing, owed(read.closing), read.closing_level),
         transactions: read.transactions,
     };
     settle_signs(&mut statement);
     reconcile::signs_from_two_columns(&mut statement);
     statement
+}
+
+/// Whether the statement is a card account's: it states a credit limit or the least it asks to
+/// be paid. Its bookings are charges unless marked as credits, and its balances what is owed.
+fn card_account(rows: &[Row]) -> bool {
+    let text: String = rows
+        .iter()
+        .map(|r| super::cells::plain_label_words(&r.text()).join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    super::vocabulary::count(
+        &text,
+        &["credit limit", "minimum amount due", "minimum payment due"],
+    ) > 0
+}
+
+/// A card account's balance as the holder's books keep it: owed, so below zero, unless
+/// printed as a credit ("250.00 CR").
+fn owed_balance(mut f: Field) -> Field {
+    let credit = f.raw.trim_end().to_lowercase().ends_with("cr");
+    if let Some(d) = decimal(&f)
+        && d > Decimal::ZERO
+        && !credit
+    {
+        f.value = (-d).to_string();
+    }
+    f
 }
 
 /// The balance a label gives: as the header's labels read it (a label with its value beside or
@@ -463,7 +492,7 @@ fn words_text(words: &[Word]) -> String {
 }
 
 /// The transactions, and the balances printed among them.
-fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -> Read {
+fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>, card: bool) -> Read {
     let mut read = Read::default();
     let mut columns: Vec<MoneyColumn> = Vec::new();
     let mut description_left: Option<f32> = None;
@@ -654,7 +683,8 @@ fn transactions(rows: &[Row], order: DateOrder, reference: Option<(u32, u32)>) -
         let signed = |m: &Money, role: Role| -> Decimal {
             let out = m.out.unwrap_or(match role {
                 Role::Debit => true,
-                Role::Amount => section_out.unwrap_or(false),
+                // A card account's unmarked amounts are charges.
+                Role::Amount => section_out.unwrap_or(card),
                 _ => false,
             });
             if out { -m.value } else { m.value }

@@ -836,3 +836,40 @@ fn a_portuguese_statement_is_read() {
         Some("20067.17")
     );
 }
+
+/// A credit card's statement (ICICI): a credit limit and a minimum amount due; its unmarked
+/// amounts are charges, a payment is marked "CR", and its balances are what the holder owes.
+#[test]
+fn a_card_account_s_charges_and_balances_are_owed() {
+    let s = read_rows(&[
+        &[("Statement Date: 12/11/2018", 100.0)],
+        &[("Minimum Amount Due and Credit Limit: see summary", 100.0)],
+        &[("Previous Balance", 100.0), ("5,139.30", 900.0)],
+        &[
+            ("Date", 100.0),
+            ("Transaction Details", 400.0),
+            ("Amount", 1500.0),
+        ],
+        &[
+            ("30/10/2018", 100.0),
+            ("Autodebit Payment Recd.", 400.0),
+            ("260.00 CR", 1500.0),
+        ],
+        &[
+            ("12/11/2018", 100.0),
+            ("Interest Charges", 400.0),
+            ("844.90", 1500.0),
+        ],
+    ]);
+    assert_eq!(
+        amounts(&s),
+        [
+            ("2018-10-30".to_string(), "260.00".to_string()),
+            ("2018-11-12".to_string(), "-844.90".to_string()),
+        ]
+    );
+    assert_eq!(
+        s.opening_balance.map(|f| f.value).as_deref(),
+        Some("-5139.30")
+    );
+}

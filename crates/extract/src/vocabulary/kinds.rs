@@ -58,6 +58,14 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "выписка",
     "входящий остаток",
     "исходящий остаток",
+    // A card account's statement: its limit and the least it asks to be paid.
+    "card account",
+    "credit limit",
+    "available credit",
+    "minimum amount due",
+    "minimum payment due",
+    "previous balance",
+    "statement date",
     // pt
     "extrato",
     "conta corrente",
