@@ -110,16 +110,34 @@ pub fn find_currency(text: &str) -> Option<&'static str> {
         {
             return Some(code);
         }
-        // "€" and "$" glued anywhere ("12€", "$12"): unambiguous even inside a longer token.
+        // "€" and "$" glued to a figure ("12€", "$12", "Total:$12"): unambiguous even inside
+        // a longer token. Glued to letters ("$Acounl", "G$T") it is OCR's "S".
         if let Some((_, code)) = SYMBOLS
             .iter()
             .filter(|(s, _)| s.chars().count() == 1)
-            .find(|(s, _)| token.contains(s))
+            .find(|(s, _)| beside_a_figure(token, s))
         {
             return Some(code);
         }
     }
     None
+}
+
+/// Whether the one-character `symbol` stands in `token` next to a digit, or next to nothing.
+fn beside_a_figure(token: &str, symbol: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    let Some(s) = symbol.chars().next() else {
+        return false;
+    };
+    chars.iter().enumerate().any(|(i, &c)| {
+        c == s && {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i + 1).copied();
+            let figure_or_end =
+                |n: Option<char>| n.is_none_or(|n| n.is_ascii_digit() || !n.is_alphabetic());
+            figure_or_end(before) && figure_or_end(after)
+        }
+    })
 }
 
 /// Splits a token into what precedes its first digit and what follows its last, when both are
@@ -204,6 +222,10 @@ mod tests {
         assert_eq!(find_currency("Total 120 kr"), None);
         assert_eq!(find_currency("Invoice INV-1234"), None);
         assert_eq!(find_currency("ALL 1 200"), Some("ALL"));
+        // A dollar sign glued to a figure names dollars; glued to letters it is OCR's "S".
+        assert_eq!(find_currency("Total:$12.50"), Some("USD"));
+        assert_eq!(find_currency("$Acounl : 72746013"), None);
+        assert_eq!(find_currency("Customer G$T No. :"), None);
     }
 
     #[test]
