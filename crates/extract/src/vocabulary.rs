@@ -720,6 +720,14 @@ pub fn mentions(text: &str, phrase: &str) -> bool {
     if phrase.chars().count() <= 4 {
         text.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'')
             .any(|w| w == phrase)
+    } else if phrase.contains(' ') {
+        // A phrase of words ends where its last word does: "bill to" is not in "bill total".
+        text.match_indices(phrase.as_str()).any(|(at, _)| {
+            text[at + phrase.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
     } else {
         text.contains(&phrase)
     }
@@ -818,6 +826,10 @@ mod tests {
         assert!(mentions("19 % ust", "ust"));
         assert!(mentions("handelsrechnung 380 nr 471102", "rechnung"));
         assert_eq!(count("facture n 12 total ttc tva", INVOICE_WORDS), 3);
+        // A phrase of words ends at a word's end: a bill's total asks no one to pay later.
+        assert!(!mentions("bill total 594 00", "bill to"));
+        assert!(mentions("bill to acme ltd", "bill to"));
+        assert!(mentions("handelsrechnung", "rechnung"));
         // One word, listed with and without its accent, is one word of a receipt, not two.
         assert_eq!(count("mode reglement especes", RECEIPT_WORDS), 1);
     }
