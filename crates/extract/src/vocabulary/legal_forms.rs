@@ -49,6 +49,8 @@ pub const LEGAL_FORMS: &[&str] = &[
     "gbr",
     "lda",
     "ltda",
+    // Portuguese and Spanish "Companhia"/"Compañía" ("CIA BRASILEIRA DE DISTRIBUICAO").
+    "cia",
     "pty",
     // Baltic, Nordic and Central European forms ("AS" and "AB" are English and Spanish words).
     "oü",
@@ -95,5 +97,6 @@ mod tests {
         }
         assert!(!is_legal_form("scoop") && !is_legal_form("Scoops"));
         assert!(is_legal_form("a.s.") && !is_legal_form("as") && !is_legal_form("AS"));
+        assert!(is_legal_form("CIA") && is_legal_form("Cia."));
     }
 }
