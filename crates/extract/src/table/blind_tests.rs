@@ -1,7 +1,8 @@
 //! Column names and tables from invoices read blind (2026-12-07), as their pages print them.
 
 use super::tests::items;
-use super::{ColumnKind, columns};
+use super::{ColumnKind, columns, line_items};
+use crate::cells::rows;
 
 /// Puls Nutrition's header: "Description | Quantity Unit | Price | Total excl." over "VAT".
 #[test]
@@ -131,4 +132,65 @@ fn a_german_value_column_holds_the_amount() {
     ]);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].1, "26.89");
+}
+
+/// A Moroccan tile merchant's photo: a unit column ("Unite"), and each price and amount with and
+/// without tax ("Prix HT", "Prix TTC", "Montant HT", "Montant TTC"); the line's amount is the
+/// one without.
+#[test]
+fn a_unit_column_and_prices_with_and_without_tax_make_a_header() {
+    let got = items(&[
+        &[
+            ("Designation", 181.0),
+            ("Unite", 444.0),
+            ("Prix HT", 525.0),
+            ("Prix TTC", 620.0),
+            ("Quantite", 717.0),
+            ("Montant HT", 805.0),
+            ("Montant TTC", 915.0),
+            ("TVA%", 1029.0),
+        ],
+        &[
+            ("40X120 VEGA LEVEL MARFIL", 42.0),
+            ("141,67", 547.0),
+            ("170,00", 653.0),
+            ("5,760", 749.0),
+            ("816,00", 855.0),
+            ("979,20", 967.0),
+            ("20,00", 1052.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [("40X120 VEGA LEVEL MARFIL".to_string(), "816.00".to_string())]
+    );
+}
+
+/// Argentina's AFIP invoice layout: "Producto / Servicio", a unit column ("U. Medida"), an
+/// abbreviated unit price ("Precio Unit.") and its discount's rate and amount ("% Bonif",
+/// "Imp. Bonif."). Boxes as OCR read a page of it.
+#[test]
+fn the_afip_layout_s_columns_make_a_header() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Código", [106.0, 1754.0, 350.0, 1820.0]),
+        ("Producto / Servicio", [398.0, 1754.0, 924.0, 1820.0]),
+        ("Cantidad", [1647.0, 1754.0, 1919.0, 1820.0]),
+        ("U. medida", [1966.0, 1754.0, 2235.0, 1820.0]),
+        ("Precio Unit.", [2306.0, 1754.0, 2616.0, 1820.0]),
+        ("% Bonif", [2675.0, 1754.0, 2904.0, 1820.0]),
+        ("Subtotal", [2998.0, 1754.0, 3231.0, 1820.0]),
+        ("Montaje de aireación", [382.0, 1908.0, 1101.0, 1968.0]),
+        ("1,00 unidades", [1822.0, 1908.0, 2219.0, 1968.0]),
+        ("80000,00", [2427.0, 1908.0, 2692.0, 1968.0]),
+        ("0,00", [2726.0, 1908.0, 2890.0, 1968.0]),
+        ("80000,00", [3081.0, 1908.0, 3349.0, 1968.0]),
+    ]);
+    let got: Vec<(String, String)> = line_items(&rows(&[page]))
+        .into_iter()
+        .map(|i| (i.description.value, i.amount.value))
+        .collect();
+    assert_eq!(
+        got,
+        [("Montaje de aireación".to_string(), "80000.00".to_string())]
+    );
 }
