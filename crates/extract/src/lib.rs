@@ -303,7 +303,8 @@ fn is_receipt(receipt_words: usize, to_be_paid_words: usize) -> bool {
 /// Votes from vocabulary in six languages: statement words against invoice words; a till
 /// receipt by the money handed over and given back, unless the document asks to be paid later
 /// or is an invoice paid online (its number labelled, no till word), or by a till slip's shape
-/// with a total or a till word; none of these means Other.
+/// with a total, a till word or a card payment's words (see `till::slip_shaped`); none of these
+/// means Other.
 fn classify(rows: &[Row]) -> DocumentKind {
     use vocabulary::{
         CREDIT_WORDS, INVOICE_NUMBER_LABELS, INVOICE_WORDS, RECEIPT_WORDS, SELF_BILLING_WORDS,

@@ -1,8 +1,9 @@
-//! Line items of a till slip, which names no columns: each item is a row that ends in its
-//! amount (with the tax letter tills print after it, "1,79 B"), or a name on its own row with
-//! the quantity, price and amount on the row under it ("Diesel" over "59,68 l x 1,617 EUR/l
-//! 96,50 A"). Read only where no table was found, and kept only when the rows add up to the
-//! total: that is what tells a slip's items from the other figures printed on it.
+//! Till slips: their shape, a narrow column that tells a slip from a page where no word does
+//! ([`slip_shaped`]), and their line items, which name no columns: each item is a row that ends
+//! in its amount (with the tax letter tills print after it, "1,79 B"), or a name on its own row
+//! with the quantity, price and amount on the row under it ("Diesel" over "59,68 l x 1,617
+//! EUR/l 96,50 A"). Items are read only where no table was found, and kept only when the rows
+//! add up to the total: that is what tells a slip's items from the other figures printed on it.
 
 use rust_decimal::Decimal;
 
@@ -13,7 +14,7 @@ use super::table::make_field as field;
 use super::{Field, LineItem};
 
 /// A till slip prints about forty characters to a row: its text is at most this many line
-/// heights wide. Measured on photos and scans: till slips 12-21 (receipts from seven
+/// heights wide. Measured on photos and scans: till slips 12-21 (receipts from fourteen
 /// countries), A4 invoices and statements 21 and up (most over 30).
 const SLIP_WIDTH: f32 = 21.0;
 
