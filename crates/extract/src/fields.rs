@@ -181,14 +181,7 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 .collect();
             // A number mark printed with the value, under its label ("nr
             // FA/31975/05/2024/MAG").
-            if tokens.len() >= 2
-                && super::vocabulary::NUMBER_MARKS.contains(
-                    &tokens[0]
-                        .trim_end_matches([':', '.'])
-                        .to_lowercase()
-                        .as_str(),
-                )
-            {
+            if tokens.len() >= 2 && super::vocabulary::is_number_mark(tokens[0]) {
                 tokens.remove(0);
             }
             let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
@@ -612,10 +605,11 @@ fn value_for(
         // line's.
         let dated = matches!(key, HeaderKey::InvoiceDate | HeaderKey::DueDate);
         let marked = key == HeaderKey::InvoiceNumber
-            && under.text.split_whitespace().next().is_some_and(|w| {
-                super::vocabulary::NUMBER_MARKS
-                    .contains(&w.trim_end_matches(['.', ':']).to_lowercase().as_str())
-            });
+            && under
+                .text
+                .split_whitespace()
+                .next()
+                .is_some_and(super::vocabulary::is_number_mark);
         let words = !under.text.contains(|c: char| c.is_ascii_digit())
             && ((dated && under.text.split_whitespace().count() <= 4) || marked);
         translations += 1;

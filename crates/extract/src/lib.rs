@@ -332,18 +332,19 @@ fn classify(rows: &[Row]) -> DocumentKind {
         .iter()
         .any(|w| vocabulary::names(&text, w));
     let receipt = count(&text, RECEIPT_WORDS);
-    let slip = till::slip_shaped(rows) && count(&text, TO_BE_PAID_WORDS) == 0;
+    let to_be_paid = count(&text, TO_BE_PAID_WORDS);
+    let till_words = vocabulary::count_words(&text, TILL_WORDS);
+    let slip = to_be_paid == 0 && till::slip_shaped(rows);
     let paid_by_card = vocabulary::count_words(&text, SLIP_PAYMENT_WORDS);
     if statement >= 2 && statement >= invoice {
         DocumentKind::BankStatement
     } else if credit > 0 && invoice >= 1 && !self_billed {
         DocumentKind::CreditNote
-    } else if (is_receipt(receipt, count(&text, TO_BE_PAID_WORDS))
-        && (vocabulary::count_words(&text, TILL_WORDS) > 0
-            || count(&text, INVOICE_NUMBER_LABELS) == 0))
+    } else if (is_receipt(receipt, to_be_paid)
+        && (till_words > 0 || count(&text, INVOICE_NUMBER_LABELS) == 0))
         || (slip
             && (count(&text, SLIP_NAMES) > 0
-                || (receipt > 0 && vocabulary::count_words(&text, TILL_WORDS) > 0)
+                || (receipt > 0 && till_words > 0)
                 || paid_by_card >= 2))
     {
         DocumentKind::Receipt
@@ -352,7 +353,7 @@ fn classify(rows: &[Row]) -> DocumentKind {
     } else if slip
         && (receipt > 0
             || paid_by_card > 0
-            || vocabulary::count_words(&text, TILL_WORDS) > 0
+            || till_words > 0
             || vocabulary::count_words(&text, SLIP_TOTAL_WORDS) > 0)
     {
         // A narrow slip that prints a total or takes money, in words the lists above lack.

@@ -26,11 +26,12 @@ mod reconcile;
 
 use columns::{MoneyColumn, Role};
 use dates::{after_dates, latest_date, leading_date, year_month};
+use figures::money_token;
+#[cfg(test)]
+use figures::unglue_figure;
 use figures::{
     Money, leading_money, money_in_columns, trailing_money, under_money_column, words_of,
 };
-#[cfg(test)]
-use figures::{money_token, unglue_figure};
 
 /// Reads a statement's header fields and transactions.
 pub fn read(rows: &[Row], order: DateOrder) -> Statement {
@@ -98,7 +99,7 @@ fn card_account(rows: &[Row]) -> bool {
 /// A card account's balance as the holder's books keep it: owed, so below zero, unless
 /// printed as a credit ("250.00 CR").
 fn owed_balance(mut f: Field) -> Field {
-    let credit = f.raw.trim_end().to_lowercase().ends_with("cr");
+    let credit = money_token(&f.raw).is_some_and(|(_, out)| out == Some(false));
     if let Some(d) = decimal(&f)
         && d > Decimal::ZERO
         && !credit

@@ -660,6 +660,11 @@ pub const NUMBER_MARKS: &[&str] = &[
     "nr", "no", "n", "nº", "#", "number", "nummer", "numéro", "número", "numero", "num",
 ];
 
+/// Whether one word as printed is a number mark ("Nr.", "No:", "nº").
+pub fn is_number_mark(word: &str) -> bool {
+    NUMBER_MARKS.contains(&word.trim_end_matches(['.', ':']).to_lowercase().as_str())
+}
+
 /// Headings of a page's sections, printed as large as a name ("Summary", "Details"): never the
 /// issuer.
 pub const SECTION_HEADINGS: &[&str] = &[
