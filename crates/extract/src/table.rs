@@ -9,6 +9,7 @@ use ledgerline_core::page::{BBox, Word};
 
 mod band;
 mod bodies;
+mod column_names;
 mod columns;
 mod header;
 
@@ -649,6 +650,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
 
 #[cfg(test)]
 mod blind_tests;
+#[cfg(test)]
+mod column_tests;
 #[cfg(test)]
 mod placement_tests;
 #[cfg(test)]
