@@ -23,8 +23,12 @@ const HALF_LIFE_DAYS: f64 = 180.0;
 /// The same for the short memory: a vendor whose coding moved last quarter is coded the new way
 /// sooner than the half-year memory allows.
 const SHORT_HALF_LIFE_DAYS: f64 = 60.0;
-/// Amounts kept per vendor and value: enough to see a recurring bill, small enough to scan.
-const AMOUNTS_KEPT: usize = 24;
+/// Amounts kept per vendor and value: enough to see a recurring bill and the bands a merchant
+/// bills in, small enough to scan.
+const AMOUNTS_KEPT: usize = 48;
+/// Age, in days, at which a kept amount's weight in [`Usage::recent_amount_density`] halves:
+/// a merchant's prices and the sizes of the orders it gets move within a year.
+const AMOUNT_HALF_LIFE_DAYS: f64 = 90.0;
 
 /// The key a vendor is counted under: its name (else id), trimmed and lower-cased.
 pub fn vendor_key(name: Option<&str>, id: Option<&str>) -> String {
@@ -91,8 +95,9 @@ pub struct Usage {
     /// The same with the short half-life.
     pub recent: f64,
     pub last_day: i64,
-    /// The latest amounts, as [`log_amount`].
+    /// The latest amounts, as [`log_amount`], and the days they were used on.
     pub amounts: Vec<f64>,
+    pub amount_days: Vec<i64>,
     /// Uses per calendar month (January first).
     pub months: [u32; 12],
 }
@@ -107,8 +112,10 @@ impl Usage {
         if keep_amounts {
             if self.amounts.len() == AMOUNTS_KEPT {
                 self.amounts.remove(0);
+                self.amount_days.remove(0);
             }
             self.amounts.push(amount);
+            self.amount_days.push(day);
         }
     }
 
@@ -148,6 +155,24 @@ impl Usage {
             .map(|b| (-(amount - b).powi(2) / (2.0 * width * width)).exp())
             .sum();
         sum / self.amounts.len() as f64
+    }
+
+    /// The same density with each kept amount weighted by its recency on `day`, times the
+    /// short memory's count: proportional to how likely the vendor's next line at `amount` is
+    /// to go to this value. Across a vendor's values these make a posterior over them, where
+    /// [`Usage::amount_density`] is a likelihood whose prior the ranker has to weigh on its own.
+    pub fn recent_amount_density(&self, day: i64, amount: f64, width: f64) -> f64 {
+        let (mut sum, mut weights) = (0.0, 0.0);
+        for (b, used) in self.amounts.iter().zip(&self.amount_days) {
+            let w = 0.5f64.powf((day - used).max(0) as f64 / AMOUNT_HALF_LIFE_DAYS);
+            sum += w * (-(amount - b).powi(2) / (2.0 * width * width)).exp();
+            weights += w;
+        }
+        if weights > 0.0 {
+            self.recent_at(day) * sum / weights
+        } else {
+            0.0
+        }
     }
 }
 
@@ -421,6 +446,44 @@ mod tests {
                 .share(&None, 0.5)
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_amount_posterior_follows_the_vendors_recent_bands() {
+        // A builders' merchant: years of small orders to one account, and lately its large
+        // orders to another. A large amount belongs to the second, though the first has far
+        // more lines; a small one still to the first.
+        let mut h = Habits::default();
+        let order = |id: String, month: u8, cents: i64, account: &str| {
+            let mut r = line(&id, 1, "Merchant", account, None);
+            r.posting_date = Date::new(2024, month, 1).unwrap();
+            r.amount = Decimal::new(cents, 2);
+            r
+        };
+        for m in 1..=12u8 {
+            for k in 0..5 {
+                h.add(&order(
+                    format!("s{m}-{k}"),
+                    m,
+                    60_000 + 1_000 * k,
+                    "SUPPLIES",
+                ));
+            }
+        }
+        for m in 9..=12u8 {
+            h.add(&order(format!("l{m}"), m, 250_000, "MATERIALS"));
+        }
+        let values = &h.field(Field::Account).unwrap().by_vendor["merchant"];
+        let day = day_number(Date::new(2025, 1, 2).unwrap());
+        let mass = |account: &str, cents: i64| {
+            values[&Some(account.to_string())].recent_amount_density(
+                day,
+                log_amount(Decimal::new(cents, 2)),
+                0.3,
+            )
+        };
+        assert!(mass("MATERIALS", 300_000) > 10.0 * mass("SUPPLIES", 300_000));
+        assert!(mass("SUPPLIES", 62_000) > 10.0 * mass("MATERIALS", 62_000));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use ledgerline_core::company::{Chart, CompanyError, Field};
 use ledgerline_core::history::day_number;
 
 /// Features per candidate; see [`features`] for their order.
-pub const FEATURES: usize = 30;
+pub const FEATURES: usize = 31;
 
 /// Names of the features, in order, for `ranker.json` and for reading weights.
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -54,6 +54,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "how usual this amount is for the vendor and value (log)",
     "vendor share over the last months (log, smoothed)",
     "share among the lines of the line's words (log), for a new vendor",
+    "the vendor's recent lines at about this amount: share (log)",
 ];
 
 /// Two amounts within this on the [`log_amount`] scale (about 5%) are "about" the same.
@@ -66,6 +67,9 @@ const CLOSE_AMOUNT: f64 = 0.02;
 /// "the small orders go to supplies, the large ones to materials" shows, narrower than the
 /// spread between such bands.
 const AMOUNT_BAND: f64 = 0.3;
+/// The floor of the amount posterior's share: a value the vendor's recent lines at this amount
+/// never went to is unlikely, not impossible.
+const POSTERIOR_FLOOR: f64 = 1e-3;
 /// The density floor: an amount the value was never used near is unusual, not impossible.
 const DENSITY_FLOOR: f64 = 0.01;
 
@@ -175,6 +179,8 @@ struct Totals<'a> {
     /// The vendor's kept amounts about and exactly at this line's, over all values.
     near: u32,
     same: u32,
+    /// The sum over the vendor's values of [`super::habits::Usage::recent_amount_density`] at this amount.
+    amount_mass: f64,
     /// What the line's words say about each value.
     words: WordShares,
 }
@@ -213,6 +219,13 @@ fn totals<'a>(
     };
     Totals {
         near: around(NEAR_AMOUNT),
+        amount_mass: match (vendor, line.amount, line.day) {
+            (Some(v), Some(a), Some(d)) => ordered_sum(
+                v.values()
+                    .map(|u| u.recent_amount_density(d, a, AMOUNT_BAND)),
+            ),
+            _ => 0.0,
+        },
         same: around(SAME_AMOUNT),
         vendor,
         count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
@@ -292,6 +305,15 @@ fn features(
                 x[27] = (used.map_or(0.0, |u| u.amount_density(a, AMOUNT_BAND)) + DENSITY_FLOOR)
                     .ln()
                     / 5.0;
+                // The pair's product, normalised over the vendor's values with recent lines
+                // counting more: the builders' merchant whose large orders moved to materials
+                // this year is coded by this year's bands.
+                if let Some(d) = line.day
+                    && totals.amount_mass > 0.0
+                {
+                    let mass = used.map_or(0.0, |u| u.recent_amount_density(d, a, AMOUNT_BAND));
+                    x[30] = (mass / totals.amount_mass + POSTERIOR_FLOOR).ln();
+                }
             }
             if let Some(u) = used {
                 x[2] = u.count as f64 / total.max(1) as f64;
