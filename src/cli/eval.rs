@@ -149,6 +149,11 @@ pub enum EvalCommand {
         /// per field with their confidences to this CSV file.
         #[arg(long, requires = "history")]
         lines: Option<PathBuf>,
+        /// Learn the held-out period a day at a time, after that day's lines are suggested, as
+        /// the service learns the lines its reviewers approve; every line of the period is
+        /// learnt, also with --limit. Without it the period is served from the import alone.
+        #[arg(long)]
+        learn: bool,
     },
     /// Suggestion search latency (p50, p99, excluding the embedding) and memory with N
     /// indexed lines of synthetic vectors in the embedded index (or a Qdrant server).
@@ -325,6 +330,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             decimal_comma,
             index_quantization,
             lines,
+            learn,
         } => {
             let split = ledgerline::history::Date::parse(&split)
                 .with_context(|| format!("--split {split:?} is not a date; write it YYYY-MM-DD"))?;
@@ -357,6 +363,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 limit,
                 quantization: index_quantization,
                 lines: lines.as_deref(),
+                learn,
             };
             globals
                 .runtime()?
@@ -369,6 +376,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
             no_oxford,
             limit,
             index_quantization,
+            learn,
             ..
         } => {
             let cache = globals.model_cache();
@@ -377,7 +385,7 @@ pub fn run(command: EvalCommand, globals: &Globals) -> anyhow::Result<()> {
                 &cache,
                 &company_dir,
                 oxford.as_deref(),
-                limit,
+                (limit, learn),
                 index_quantization,
             ))?;
         }
@@ -484,6 +492,7 @@ struct FileEval<'a> {
     limit: Option<usize>,
     quantization: Quantization,
     lines: Option<&'a Path>,
+    learn: bool,
 }
 
 /// `eval suggest --history FILE --split DATE`: any ledger in the import format, cut in time.
@@ -497,6 +506,7 @@ async fn suggest_file(
         limit,
         quantization,
         lines,
+        learn,
     }: FileEval<'_>,
 ) -> anyhow::Result<()> {
     use ledgerline::eval::suggest::{Split, evaluate, write_lines};
@@ -545,6 +555,7 @@ async fn suggest_file(
     let split = Split {
         train,
         validation: Vec::new(),
+        learnt: if learn { test.clone() } else { Vec::new() },
         test: thin(test, limit),
     };
     let report = evaluate(name, &chart, split, &fields, &queue, &index, work.path()).await?;
@@ -562,7 +573,7 @@ async fn suggest(
     cache: &ModelCache,
     company_dir: &Path,
     oxford: Option<&Path>,
-    limit: Option<usize>,
+    (limit, learn): (Option<usize>, bool),
     quantization: Quantization,
 ) -> anyhow::Result<()> {
     println!("index vectors: {quantization}");
@@ -586,6 +597,7 @@ async fn suggest(
     let split = Split {
         train,
         validation: thin(validation, limit),
+        learnt: if learn { test.clone() } else { Vec::new() },
         test: thin(test, limit),
     };
     run("synthetic company", "synthetic", chart, split, &Field::ALL).await?;
@@ -614,6 +626,7 @@ async fn suggest(
     let split = Split {
         train,
         validation: thin(validation, limit),
+        learnt: if learn { test.clone() } else { Vec::new() },
         test: thin(test, limit),
     };
     let fields = &[Field::Account, Field::Department];

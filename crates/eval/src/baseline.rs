@@ -37,29 +37,33 @@ impl ModeTable {
     pub fn fit(history: &[HistoryRecord], field: Field) -> ModeTable {
         let mut table = ModeTable::default();
         for r in history {
-            let value = field.of(r).map(str::to_string);
-            *table.overall.entry(value.clone()).or_default() += 1;
-            let vendor = vendor_key(r);
-            if vendor.is_empty() {
-                continue;
-            }
-            *table
-                .by_vendor
-                .entry(vendor.clone())
-                .or_default()
-                .entry(value.clone())
-                .or_default() += 1;
-            *table
-                .by_vendor_text
-                .entry((vendor, text_key(r)))
-                .or_default()
-                .entry(value)
-                .or_default() += 1;
+            table.add(r, field);
         }
         table
     }
 
-    /// Whether the line's vendor occurs in the history.
+    /// Counts one more line, as a company's history grows by the lines its reviewers approve.
+    pub fn add(&mut self, r: &HistoryRecord, field: Field) {
+        let value = field.of(r).map(str::to_string);
+        *self.overall.entry(value.clone()).or_default() += 1;
+        let vendor = vendor_key(r);
+        if vendor.is_empty() {
+            return;
+        }
+        *self
+            .by_vendor
+            .entry(vendor.clone())
+            .or_default()
+            .entry(value.clone())
+            .or_default() += 1;
+        *self
+            .by_vendor_text
+            .entry((vendor, text_key(r)))
+            .or_default()
+            .entry(value)
+            .or_default() += 1;
+    }
+
     pub fn knows_vendor(&self, r: &HistoryRecord) -> bool {
         self.by_vendor.contains_key(&vendor_key(r))
     }

@@ -13,7 +13,7 @@ use ledgerline_core::company::{Chart, Field};
 use ledgerline_core::history::HistoryRecord;
 use ledgerline_suggest::embed::EmbedQueue;
 use ledgerline_suggest::import::{ImportError, import_history};
-use ledgerline_suggest::index::{Query, VectorIndex};
+use ledgerline_suggest::index::{IndexedLine, Query, VectorIndex};
 use ledgerline_suggest::suggest::fit::query_of;
 use ledgerline_suggest::suggest::habits::Habits;
 use ledgerline_suggest::suggest::rank::FEATURE_NAMES;
@@ -26,6 +26,11 @@ pub struct Split {
     pub train: Vec<HistoryRecord>,
     pub validation: Vec<HistoryRecord>,
     pub test: Vec<HistoryRecord>,
+    /// Every line of the test period (`test` may be a sample of them), learnt a day at a time
+    /// after that day's lines are suggested, as a company's approved lines are: the service
+    /// counts a posted line in the vendor's habits and indexes it at once. Empty: nothing is
+    /// learnt, as for a company served for the whole period from one import.
+    pub learnt: Vec<HistoryRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +71,8 @@ pub struct SuggestReport {
     pub fit: usize,
     pub validation: usize,
     pub test: usize,
+    /// Lines of the test period learnt while it was suggested (see [`Split::learnt`]).
+    pub learnt: usize,
     pub fields: Vec<FieldReport>,
     pub ece: f64,
     pub postable: Vec<Postable>,
@@ -82,6 +89,13 @@ impl fmt::Display for SuggestReport {
             "{}: {} lines imported (the latest {} fit the ranker, the {} after them its calibration), {} held out",
             self.name, self.train, self.fit, self.validation, self.test
         )?;
+        if self.learnt > 0 {
+            writeln!(
+                f,
+                "  learning: the held-out period's {} lines were learnt a day at a time, after that day's lines were suggested, by the ranker's habits and index and by the baselines alike (weights and calibration stay the import's)",
+                self.learnt
+            )?;
+        }
         writeln!(
             f,
             "  {:<12} {:>7} {:>7} {:>12} {:>12} {:>10}   {:>22}   {:>22}",
@@ -204,6 +218,104 @@ pub async fn suggest_all(
     Ok(out)
 }
 
+/// The held-out lines' positions in date order, each with how many of `learnt` (in date
+/// order) come from the days before its own: what has been learnt when it is suggested.
+fn learnt_before(test: &[HistoryRecord], learnt: &[HistoryRecord]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..test.len()).collect();
+    order.sort_by_key(|&i| test[i].posting_date);
+    order
+        .into_iter()
+        .map(|i| {
+            let day = test[i].posting_date;
+            (i, learnt.partition_point(|l| l.posting_date < day))
+        })
+        .collect()
+}
+
+/// Suggestions for every line as a company in service gets them: the lines of the days before
+/// each line's (`learnt`, in date order) are counted in `model`'s habits and indexed first.
+async fn suggest_learning(
+    lines: &[HistoryRecord],
+    learnt: &[HistoryRecord],
+    model: &mut CompanyModel,
+    embed: &EmbedQueue,
+    index: &dyn VectorIndex,
+) -> Result<Vec<Suggestion>, SuggestError> {
+    let params = VoteParams::default();
+    let texts = |lines: &[HistoryRecord]| {
+        lines
+            .iter()
+            .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
+            .collect()
+    };
+    let vectors = embed.embed_unique(texts(lines)).await?;
+    let learnt_vectors = embed.embed_unique(texts(learnt)).await?;
+    let mut out: Vec<Option<Suggestion>> = vec![None; lines.len()];
+    let mut done = 0;
+    for (i, upto) in learnt_before(lines, learnt) {
+        if upto > done {
+            for r in &learnt[done..upto] {
+                model.habits.add(r);
+            }
+            let indexed = learnt[done..upto]
+                .iter()
+                .zip(&learnt_vectors[done..upto])
+                .map(|(record, vector)| IndexedLine {
+                    record: record.clone(),
+                    vector: vector.clone(),
+                })
+                .collect();
+            index.upsert(indexed).await?;
+            done = upto;
+        }
+        let r = &lines[i];
+        let neighbours = index
+            .search(Query {
+                company: r.company.clone(),
+                entity: r.entity.clone(),
+                vector: vectors[i].clone(),
+                limit: params.k,
+            })
+            .await?;
+        out[i] = Some(rank(model, &params, &query_of(r), &neighbours));
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// What the baselines said about one held-out line, from the history as it stood when the
+/// line was suggested.
+struct Baseline {
+    vendor_mode: Option<String>,
+    vendor_text_mode: Option<String>,
+    known_vendor: bool,
+    vendor_used: bool,
+}
+
+fn baselines(
+    history: &[HistoryRecord],
+    learnt: &[HistoryRecord],
+    test: &[HistoryRecord],
+    field: Field,
+) -> Vec<Baseline> {
+    let mut table = ModeTable::fit(history, field);
+    let mut out: Vec<Option<Baseline>> = (0..test.len()).map(|_| None).collect();
+    let mut done = 0;
+    for (i, upto) in learnt_before(test, learnt) {
+        for r in learnt.get(done..upto).unwrap_or_default() {
+            table.add(r, field);
+        }
+        done = done.max(upto);
+        let r = &test[i];
+        out[i] = Some(Baseline {
+            vendor_mode: table.vendor_mode(r),
+            vendor_text_mode: table.vendor_text_mode(r),
+            known_vendor: table.knows_vendor(r),
+            vendor_used: table.vendor_used(r, field.of(r)),
+        });
+    }
+    out.into_iter().flatten().collect()
+}
+
 fn right(s: &Suggestion, r: &HistoryRecord, field: Field, top: usize) -> bool {
     let truth = field.of(r);
     s.fields.iter().find(|f| f.field == field).is_some_and(|f| {
@@ -254,7 +366,7 @@ pub async fn evaluate(
     let (_, mut fitted) =
         import_history(history.clone(), embed, index, data_dir, Some(chart), None).await?;
     let fitted = fitted.pop().unwrap_or_default();
-    let model = CompanyModel {
+    let mut model = CompanyModel {
         chart: chart.clone(),
         habits: Habits::from_records(&history),
         ranker: fitted.ranker.clone(),
@@ -271,7 +383,13 @@ pub async fn evaluate(
                 })
         })
         .collect();
-    let test = suggest_all(&split.test, &model, embed, index).await?;
+    let mut learnt = split.learnt;
+    learnt.sort_by_key(|r| r.posting_date);
+    let test = if learnt.is_empty() {
+        suggest_all(&split.test, &model, embed, index).await?
+    } else {
+        suggest_learning(&split.test, &learnt, &mut model, embed, index).await?
+    };
     let n = split.test.len().max(1) as f64;
     let mut reports = Vec::new();
     let mut conf_pairs = Vec::new();
@@ -282,27 +400,31 @@ pub async fn evaluate(
                 .filter(|(s, r)| right(s, r, *field, top))
                 .count() as f64
         };
-        let modes = ModeTable::fit(&history, *field);
-        let share = |rule: &dyn Fn(&HistoryRecord) -> Option<String>| {
-            split
-                .test
-                .iter()
-                .filter(|r| rule(r).as_deref() == field.of(r))
+        let base = baselines(&history, &learnt, &split.test, *field);
+        let share = |rule: &dyn Fn(&Baseline) -> &Option<String>| {
+            base.iter()
+                .zip(&split.test)
+                .filter(|(b, r)| rule(b).as_deref() == field.of(r))
                 .count() as f64
                 / n
         };
         let subset = |known: bool| {
-            let lines: Vec<(&Suggestion, &HistoryRecord)> = test
+            let lines: Vec<(&Suggestion, &HistoryRecord, &Baseline)> = test
                 .iter()
                 .zip(&split.test)
-                .filter(|(_, r)| modes.knows_vendor(r) == known)
+                .zip(&base)
+                .filter(|((_, _), b)| b.known_vendor == known)
+                .map(|((s, r), b)| (s, r, b))
                 .collect();
             let m = lines.len();
             (m > 0).then(|| {
-                let model = lines.iter().filter(|(s, r)| right(s, r, *field, 1)).count();
+                let model = lines
+                    .iter()
+                    .filter(|(s, r, _)| right(s, r, *field, 1))
+                    .count();
                 let base = lines
                     .iter()
-                    .filter(|(_, r)| modes.vendor_mode(r).as_deref() == field.of(r))
+                    .filter(|(_, r, b)| b.vendor_mode.as_deref() == field.of(r))
                     .count();
                 (model as f64 / m as f64, base as f64 / m as f64, m)
             })
@@ -311,14 +433,9 @@ pub async fn evaluate(
             field: *field,
             top1: count(1) / n,
             top3: count(3) / n,
-            vendor_mode: share(&|r| modes.vendor_mode(r)),
-            vendor_text_mode: share(&|r| modes.vendor_text_mode(r)),
-            in_vendor_past: split
-                .test
-                .iter()
-                .filter(|r| modes.vendor_used(r, field.of(r)))
-                .count() as f64
-                / n,
+            vendor_mode: share(&|b| &b.vendor_mode),
+            vendor_text_mode: share(&|b| &b.vendor_text_mode),
+            in_vendor_past: base.iter().filter(|b| b.vendor_used).count() as f64 / n,
             known: subset(true),
             unknown: subset(false),
             mean_confidence: test
@@ -364,6 +481,7 @@ pub async fn evaluate(
         fit: fitted.fit_lines,
         validation: fitted.calibration_lines,
         test: split.test.len(),
+        learnt: learnt.len(),
         fields: reports,
         ece: calibrate::expected_calibration_error(&conf_pairs),
         postable,
@@ -442,5 +560,60 @@ mod tests {
         assert_eq!(threshold_for(&pairs, 0.99), 0.98);
         assert_eq!(threshold_for(&pairs, 0.7), 0.8);
         assert!(threshold_for(&[(0.5, false)], 0.99).is_infinite());
+    }
+
+    fn line(id: &str, month: u8, day: u8, vendor: &str, account: &str) -> HistoryRecord {
+        HistoryRecord {
+            line_id: id.into(),
+            company: "C".into(),
+            entity: None,
+            posting_date: ledgerline_core::history::Date::new(2024, month, day).unwrap(),
+            amount: rust_decimal::Decimal::ONE,
+            memo: String::new(),
+            vendor_id: None,
+            vendor_name: Some(vendor.into()),
+            account: account.into(),
+            department: None,
+            location: None,
+            project: None,
+            class: None,
+            customer: None,
+            modified_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn learnt_lines_count_for_the_baselines_from_the_next_day_on() {
+        // Acme moves from 6010 to 6020 in the held-out period. Learnt, its mode follows from
+        // the day after its first two new lines, never on their own day; served from the
+        // import alone, it stays 6010.
+        let history = vec![line("h1", 1, 1, "Acme", "6010")];
+        let test = vec![
+            line("t3", 2, 2, "Acme", "6020"),
+            line("t1", 2, 1, "Acme", "6020"),
+            line("t2", 2, 1, "Acme", "6020"),
+            line("t4", 2, 2, "Globex", "6300"),
+        ];
+        let mut learnt = test.clone();
+        learnt.sort_by_key(|r| r.posting_date);
+        let order: Vec<(usize, usize)> = learnt_before(&test, &learnt);
+        assert_eq!(order, vec![(1, 0), (2, 0), (0, 2), (3, 2)]);
+        let b = baselines(&history, &learnt, &test, Field::Account);
+        let modes: Vec<Option<&str>> = b.iter().map(|b| b.vendor_mode.as_deref()).collect();
+        assert_eq!(
+            modes,
+            [Some("6020"), Some("6010"), Some("6010"), Some("6020")]
+        );
+        let used: Vec<bool> = b.iter().map(|b| b.vendor_used).collect();
+        assert_eq!(used, [true, false, false, false]);
+        // Globex is new on its first day even though Acme's lines were learnt.
+        assert!(!b[3].known_vendor && b[0].known_vendor);
+        let still = baselines(&history, &[], &test, Field::Account);
+        assert!(
+            still
+                .iter()
+                .take(3)
+                .all(|b| b.vendor_mode.as_deref() == Some("6010"))
+        );
     }
 }
