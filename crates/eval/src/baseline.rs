@@ -100,11 +100,12 @@ impl ModeTable {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ledgerline_core::history::Date;
 
-    fn line(vendor: &str, memo: &str, account: &str) -> HistoryRecord {
+    /// A line of vendor `vendor` with description `memo` coded to `account`, on 2024-01-01.
+    pub(crate) fn line(vendor: &str, memo: &str, account: &str) -> HistoryRecord {
         HistoryRecord {
             line_id: format!("{vendor}-{memo}-{account}"),
             company: "C".into(),

@@ -565,20 +565,8 @@ mod tests {
     fn line(id: &str, month: u8, day: u8, vendor: &str, account: &str) -> HistoryRecord {
         HistoryRecord {
             line_id: id.into(),
-            company: "C".into(),
-            entity: None,
             posting_date: ledgerline_core::history::Date::new(2024, month, day).unwrap(),
-            amount: rust_decimal::Decimal::ONE,
-            memo: String::new(),
-            vendor_id: None,
-            vendor_name: Some(vendor.into()),
-            account: account.into(),
-            department: None,
-            location: None,
-            project: None,
-            class: None,
-            customer: None,
-            modified_at: String::new(),
+            ..crate::baseline::tests::line(vendor, "", account)
         }
     }
 
