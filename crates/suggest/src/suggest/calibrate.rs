@@ -44,8 +44,11 @@ impl Calibration {
             blocks.push((if right { 1.0 } else { 0.0 }, 1.0, score));
             while blocks.len() > 1 {
                 let (s2, n2, hi2) = blocks[blocks.len() - 1];
-                let (s1, n1, _) = blocks[blocks.len() - 2];
-                if s1 / n1 < s2 / n2 {
+                let (s1, n1, hi1) = blocks[blocks.len() - 2];
+                // Lines of one score are one block whatever their order: `apply` reads the
+                // first block a score falls in, so a score split over several blocks got the
+                // rate of its first, lowest, part alone.
+                if s1 / n1 < s2 / n2 && hi1 < hi2 {
                     break;
                 }
                 blocks.pop();
@@ -99,6 +102,18 @@ pub fn expected_calibration_error(pairs: &[(f64, bool)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_of_one_score_share_one_rate_whatever_their_order() {
+        // Four lines scored alike, the wrong one first: three right in four, 4/6 with the
+        // prior. Split at the wrong line, the score read the wrong line's block alone (1/3).
+        let mut c = Calibration::default();
+        c.fit(
+            Field::Account,
+            vec![(0.5, false), (0.5, true), (0.5, true), (0.5, true)],
+        );
+        assert!((c.apply(Field::Account, 0.5) - 4.0 / 6.0).abs() < 1e-9);
+    }
 
     #[test]
     fn isotonic_fit_is_monotone_and_matches_block_rates() {
