@@ -112,6 +112,28 @@ fn is_size(text: &str) -> bool {
 }
 
 fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
+    split_row_aligned(row, cols, None)
+}
+
+/// Where the description's lines start on a table's rows: the middle of its rows' first
+/// description words' left edges. A header centred over left-aligned text leaves a wrapped
+/// line's start under no header, or under the column beside it.
+fn description_left(rows: &[Vec<Vec<Word>>], cols: &[Column]) -> Option<f32> {
+    let d = cols
+        .iter()
+        .position(|c| c.kind == ColumnKind::Description)?;
+    let mut lefts: Vec<f32> = rows
+        .iter()
+        .filter_map(|parts| parts[d].iter().map(|w| w.bbox.x0).reduce(f32::min))
+        .collect();
+    lefts.sort_by(f32::total_cmp);
+    lefts.get(lefts.len() / 2).copied()
+}
+
+/// `split_row`, with text under no header that starts where the description's lines start
+/// (`desc_left`) going to the description ("02-22 - 14-03-22" under "FMS-Onsite ... for 15-",
+/// left of a centred "Description" and just right of "No.").
+fn split_row_aligned(row: &Row, cols: &[Column], desc_left: Option<f32>) -> Vec<Vec<Word>> {
     let mut out: Vec<Vec<Word>> = vec![Vec::new(); cols.len()];
     let is_text = |k: ColumnKind| matches!(k, ColumnKind::Description | ColumnKind::Sku);
     let under = |b: &BBox| {
@@ -135,8 +157,16 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
             })
             .collect();
         let mut current = placed.iter().flatten().next().copied();
+        let numeric = parse_amount(cell.text.trim_end_matches('%')).is_some();
+        let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
+        if current.is_none()
+            && !numeric
+            && let (Some(d), Some(left)) = (description, desc_left)
+            && (cell.bbox.x0 - left).abs() <= 0.5 * cell.bbox.height()
+        {
+            current = Some(d);
+        }
         if current.is_none() {
-            let numeric = parse_amount(cell.text.trim_end_matches('%')).is_some();
             let aligned = cols
                 .iter()
                 .enumerate()
@@ -201,8 +231,21 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                         && c.header.x1 < cell.bbox.x0
                 })
             });
+            // A figure with cents just right of the last column, when that column is money:
+            // its header centred over a wide cell, the figures set flush right ("Amount" over
+            // "(INR)", "35.86" past both).
+            let trailing = cols
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.header.x1.total_cmp(&b.1.header.x1))
+                .filter(|(_, c)| {
+                    c.kind.is_money()
+                        && cell.bbox.x0 > c.header.x1
+                        && cell.bbox.x0 - c.header.x1 < cell.bbox.height().max(8.0)
+                })
+                .map(|(i, _)| i);
             current = if numeric && past_figures && has_cents(cell.text.trim()) {
-                aligned.or(beside)
+                aligned.or(beside).or(trailing)
             } else if numeric {
                 aligned.or(beside).or(left_text).or(nearest)
             } else {
@@ -220,7 +263,6 @@ fn split_row(row: &Row, cols: &[Column]) -> Vec<Vec<Word>> {
                 // Words without a figure are no code: a description's second line starting
                 // left of its centred header ("BELLOTA" under "SALCHICHON ... CASERO"), nearer
                 // the code column. Nor is a size ("250g", "0,5l" under "Gelierzucker Extra").
-                let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
                 match text_col {
                     Some(i)
                         if cols[i].kind == ColumnKind::Sku
@@ -346,6 +388,7 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
     let wrapped = parts.iter().enumerate().all(|(i, p)| {
         p.is_empty()
             || is_adjustment(p)
+            || is_speck(p)
             || currency(p)
             || matches!(
                 cols[i].kind,
@@ -360,6 +403,16 @@ fn continue_description(description: &mut Field, parts: &[Vec<Word>], cols: &[Co
         description.raw = description.value.clone();
         description.bbox = description.bbox.union(&bbox);
     }
+}
+
+/// A lone mark a scan left in a figures' column, beside a description's wrapped line: one
+/// character that is no figure an item would print alone there ("0" under "Rate", a "C").
+fn is_speck(words: &[Word]) -> bool {
+    let [word] = words else {
+        return false;
+    };
+    let mut chars = word.text.trim().chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !matches!(c, '1'..='9'))
 }
 
 /// A figure printed as a step of the price above it rather than a price ("- 1,00 €" under
@@ -473,7 +526,12 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // no description of its own takes it back: the layout prints each item's name on the
         // line above its figures.
         let mut carried: Option<Carried> = None;
-        let mut all_parts: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
+        let first: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
+        let desc_left = description_left(&first, &cols);
+        let mut all_parts: Vec<Vec<Vec<Word>>> = body
+            .iter()
+            .map(|r| split_row_aligned(r, &cols, desc_left))
+            .collect();
         let merged = centred_blocks(&body, &mut all_parts, &cols, amount_col);
         // Two description columns ("Produit | Description"): one description, left to right.
         if let [first, rest @ ..] = &(0..cols.len())
@@ -529,6 +587,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                 cols.iter().enumerate().any(|(i, c)| {
                     matches!(c.kind, ColumnKind::Quantity | ColumnKind::UnitPrice)
                         && !is_adjustment(&parts[i])
+                        && !is_speck(&parts[i])
                         && join(&parts[i]).is_some_and(|(t, _, _)| {
                             t.split_whitespace().any(|w| parse_amount(w).is_some())
                         })
@@ -654,5 +713,7 @@ mod blind_tests;
 mod column_tests;
 #[cfg(test)]
 mod placement_tests;
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;

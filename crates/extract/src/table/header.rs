@@ -262,12 +262,22 @@ pub(super) fn header_columns(row: &Row) -> Option<Vec<Column>> {
     } else {
         cols.len() >= 4 && (has(ColumnKind::Description) || listed) && has(ColumnKind::Amount)
     };
-    // The columns it does not name still hold their words.
-    cols.extend(spans.into_iter().map(|header| Column {
-        kind: ColumnKind::Unnamed,
-        header,
-        net: false,
-    }));
+    // The columns it does not name still hold their words; words stacked over or under a
+    // name ("Amount" over "(INR)") say more about that column and make none of their own.
+    let stacked = |b: &BBox| {
+        cols.iter()
+            .any(|c| b.x1.min(c.header.x1) > b.x0.max(c.header.x0))
+    };
+    let unnamed: Vec<Column> = spans
+        .into_iter()
+        .filter(|b| !stacked(b))
+        .map(|header| Column {
+            kind: ColumnKind::Unnamed,
+            header,
+            net: false,
+        })
+        .collect();
+    cols.extend(unnamed);
     named.then_some(cols)
 }
 
