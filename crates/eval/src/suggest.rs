@@ -5,6 +5,7 @@
 //! The posting threshold is chosen on the validation period and then applied to the test
 //! period, so the reported precision is what a company would actually get.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -190,32 +191,15 @@ impl fmt::Display for SuggestReport {
     }
 }
 
-/// Suggestions for every line, through the same embedding, index and ranker as the service.
+/// Suggestions for every line, through the same embedding, index and ranker as the service,
+/// from `model` as it stands.
 pub async fn suggest_all(
     lines: &[HistoryRecord],
     model: &CompanyModel,
     embed: &EmbedQueue,
     index: &dyn VectorIndex,
 ) -> Result<Vec<Suggestion>, SuggestError> {
-    let params = VoteParams::default();
-    let texts = lines
-        .iter()
-        .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
-        .collect();
-    let vectors = embed.embed_unique(texts).await?;
-    let mut out = Vec::with_capacity(lines.len());
-    for (r, vector) in lines.iter().zip(vectors) {
-        let neighbours = index
-            .search(Query {
-                company: r.company.clone(),
-                entity: r.entity.clone(),
-                vector,
-                limit: params.k,
-            })
-            .await?;
-        out.push(rank(model, &params, &query_of(r), &neighbours));
-    }
-    Ok(out)
+    suggest_learning(lines, &[], Cow::Borrowed(model), embed, index).await
 }
 
 /// The held-out lines' positions in date order, each with how many of `learnt` (in date
@@ -234,26 +218,29 @@ fn learnt_before(test: &[HistoryRecord], learnt: &[HistoryRecord]) -> Vec<(usize
 
 /// Suggestions for every line as a company in service gets them: the lines of the days before
 /// each line's (`learnt`, in date order) are counted in `model`'s habits and indexed first.
+/// With nothing to learn the model is only read.
 async fn suggest_learning(
     lines: &[HistoryRecord],
     learnt: &[HistoryRecord],
-    model: &mut CompanyModel,
+    mut model: Cow<'_, CompanyModel>,
     embed: &EmbedQueue,
     index: &dyn VectorIndex,
 ) -> Result<Vec<Suggestion>, SuggestError> {
     let params = VoteParams::default();
-    let texts = |lines: &[HistoryRecord]| {
-        lines
-            .iter()
-            .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
-            .collect()
-    };
-    let vectors = embed.embed_unique(texts(lines)).await?;
-    let learnt_vectors = embed.embed_unique(texts(learnt)).await?;
+    // One call for both: the held-out lines are among the learnt ones, and each distinct text
+    // is embedded once.
+    let texts = learnt
+        .iter()
+        .chain(lines)
+        .map(|r| embedding_text(r.vendor_name.as_deref(), &r.memo))
+        .collect();
+    let mut learnt_vectors = embed.embed_unique(texts).await?;
+    let vectors = learnt_vectors.split_off(learnt.len());
     let mut out: Vec<Option<Suggestion>> = vec![None; lines.len()];
     let mut done = 0;
     for (i, upto) in learnt_before(lines, learnt) {
         if upto > done {
+            let model = model.to_mut();
             for r in &learnt[done..upto] {
                 model.habits.add(r);
             }
@@ -277,7 +264,7 @@ async fn suggest_learning(
                 limit: params.k,
             })
             .await?;
-        out[i] = Some(rank(model, &params, &query_of(r), &neighbours));
+        out[i] = Some(rank(&model, &params, &query_of(r), &neighbours));
     }
     Ok(out.into_iter().flatten().collect())
 }
@@ -366,7 +353,7 @@ pub async fn evaluate(
     let (_, mut fitted) =
         import_history(history.clone(), embed, index, data_dir, Some(chart), None).await?;
     let fitted = fitted.pop().unwrap_or_default();
-    let mut model = CompanyModel {
+    let model = CompanyModel {
         chart: chart.clone(),
         habits: Habits::from_records(&history),
         ranker: fitted.ranker.clone(),
@@ -385,11 +372,7 @@ pub async fn evaluate(
         .collect();
     let mut learnt = split.learnt;
     learnt.sort_by_key(|r| r.posting_date);
-    let test = if learnt.is_empty() {
-        suggest_all(&split.test, &model, embed, index).await?
-    } else {
-        suggest_learning(&split.test, &learnt, &mut model, embed, index).await?
-    };
+    let test = suggest_learning(&split.test, &learnt, Cow::Owned(model), embed, index).await?;
     let n = split.test.len().max(1) as f64;
     let mut reports = Vec::new();
     let mut conf_pairs = Vec::new();

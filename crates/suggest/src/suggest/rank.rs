@@ -179,7 +179,9 @@ struct Totals<'a> {
     /// The vendor's kept amounts about and exactly at this line's, over all values.
     near: u32,
     same: u32,
-    /// The sum over the vendor's values of [`super::habits::Usage::recent_amount_density`] at this amount.
+    /// Each of the vendor's values' [`super::habits::Usage::recent_amount_density`] at this
+    /// amount, and their sum.
+    amount_densities: Vec<(&'a Option<String>, f64)>,
     amount_mass: f64,
     /// What the line's words say about each value.
     words: WordShares,
@@ -217,15 +219,17 @@ fn totals<'a>(
         (Some(v), Some(a)) => v.values().map(|u| within(&u.amounts, a, tolerance)).sum(),
         _ => 0,
     };
+    let amount_densities: Vec<(&Option<String>, f64)> = match (vendor, line.amount, line.day) {
+        (Some(v), Some(a), Some(d)) => v
+            .iter()
+            .map(|(value, u)| (value, u.recent_amount_density(d, a, AMOUNT_BAND)))
+            .collect(),
+        _ => Vec::new(),
+    };
     Totals {
         near: around(NEAR_AMOUNT),
-        amount_mass: match (vendor, line.amount, line.day) {
-            (Some(v), Some(a), Some(d)) => ordered_sum(
-                v.values()
-                    .map(|u| u.recent_amount_density(d, a, AMOUNT_BAND)),
-            ),
-            _ => 0.0,
-        },
+        amount_mass: ordered_sum(amount_densities.iter().map(|(_, m)| *m)),
+        amount_densities,
         same: around(SAME_AMOUNT),
         vendor,
         count: vendor.map_or(0, |v| v.values().map(|u| u.count).sum()),
@@ -308,10 +312,12 @@ fn features(
                 // The pair's product, normalised over the vendor's values with recent lines
                 // counting more: the builders' merchant whose large orders moved to materials
                 // this year is coded by this year's bands.
-                if let Some(d) = line.day
-                    && totals.amount_mass > 0.0
-                {
-                    let mass = used.map_or(0.0, |u| u.recent_amount_density(d, a, AMOUNT_BAND));
+                if totals.amount_mass > 0.0 {
+                    let mass = totals
+                        .amount_densities
+                        .iter()
+                        .find(|(value, _)| **value == key)
+                        .map_or(0.0, |(_, m)| *m);
                     x[30] = (mass / totals.amount_mass + POSTERIOR_FLOOR).ln();
                 }
             }
