@@ -13,11 +13,13 @@ use super::vocabulary::LABELS;
 use super::{Field, FieldSource, HeaderKey};
 
 mod heading;
+mod totals;
 
 #[cfg(test)]
 use heading::unglue_heading;
 pub(crate) use heading::{is_numbered_heading, is_title};
 pub use heading::{titled_date, titled_number};
+pub use totals::{largest_amount, rounded_total, total_after_tax};
 
 /// The field a cell labels, and how many of its words the label took.
 pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
@@ -185,9 +187,14 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
                 tokens.remove(0);
             }
             let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
+            // A UUID OCR broke with a space ("458c10e4-fbd 7-4a7f-948a-e22c8c3a00c1").
+            let uuid = (2..=tokens.len().min(4))
+                .map(|n| tokens[..n].concat())
+                .find(|t| is_uuid(t));
             // A series and a number printed with a spaced separator: "25 - 5469"; but not a
             // number and its date sharing a cell ("94165608 / 30.08.2018").
             let token = match tokens.as_slice() {
+                _ if uuid.is_some() => uuid.unwrap_or_default(),
                 [series, sep @ ("-" | "/"), number, ..]
                     if digits(series)
                         && digits(number)
@@ -239,6 +246,16 @@ pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<Stri
         HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
         HeaderKey::NotAField => None,
     }
+}
+
+/// A UUID: groups of 8, 4, 4, 4 and 12 hexadecimal digits joined by hyphens.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A date printed with spaces around its separators ("08 / 02 / 23"), closed up; None when
@@ -332,7 +349,35 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
         if super::table::is_header_row(row) {
             continue;
         }
+        // Names over a header's names ("Total" over "Tax Amount" in a tax summary's header),
+        // in a row with no figure, are column names too: an amount's label there reads the
+        // column's first figure.
+        let names_only = !row
+            .cells
+            .iter()
+            .any(|c| c.text.chars().any(|ch| ch.is_ascii_digit()));
+        let header_below = rows.get(r + 1).filter(|next| {
+            names_only
+                && next.page == row.page
+                && next.bbox().y0 - row.bbox().y1 < row.bbox().height()
+                && super::table::is_header_row(next)
+        });
         for (c, cell) in row.cells.iter().enumerate() {
+            let money = |k: HeaderKey| {
+                matches!(
+                    k,
+                    HeaderKey::Subtotal | HeaderKey::Tax | HeaderKey::Total | HeaderKey::AmountDue
+                )
+            };
+            if label_of(cell).is_some_and(|(k, _)| money(k))
+                && header_below.is_some_and(|h| {
+                    h.cells
+                        .iter()
+                        .any(|n| n.bbox.x1.min(cell.bbox.x1) > n.bbox.x0.max(cell.bbox.x0))
+                })
+            {
+                continue;
+            }
             // A document title ("INVOICE" in large type) is not the label "Invoice".
             if is_title(&cell.text) && cell.bbox.height() > 1.25 * median {
                 continue;
@@ -666,101 +711,6 @@ pub fn misread_labelled_date(rows: &[Row]) -> Option<Field> {
                 found.confidence *= 0.5;
                 Some(found)
             })
-        })
-}
-
-/// Words that start a row about the money handed over at a till, never the amount owed.
-const TENDER_WORDS: [&str; 6] = ["cash", "change", "tender", "tendered", "bar", "rückgeld"];
-
-fn is_tender_row(row: &Row) -> bool {
-    label_words(&row.text())
-        .first()
-        .is_some_and(|w| TENDER_WORDS.contains(&w.as_str()))
-}
-
-/// Where a field was read: its row's index.
-fn row_of(rows: &[Row], found: &Field) -> Option<usize> {
-    rows.iter().position(|r| {
-        r.page == found.page
-            && r.cells
-                .iter()
-                .any(|c| c.bbox.y0 <= found.bbox.y1 && c.bbox.y1 >= found.bbox.y0)
-            && r.cells.iter().any(|c| c.text.contains(found.raw.trim()))
-    })
-}
-
-/// The total after a rounding adjustment printed below it: till receipts round to the coin
-/// ("Total 7.72 / Rounding -0.02 / Nett 7.70") and the customer owes the rounded amount, which
-/// some print under no label this vocabulary knows ("Rounding RM 177.20").
-pub fn rounded_total(rows: &[Row], total: Field) -> Field {
-    let Some(at) = row_of(rows, &total) else {
-        return total;
-    };
-    let Some(before) = parse_amount(&total.value) else {
-        return total;
-    };
-    let rounding = rows.iter().enumerate().skip(at + 1).take(4).find(|(_, r)| {
-        let words = label_words(&r.text());
-        words.first().is_some_and(|w| {
-            w.starts_with("rounding") || w == "round" || w == "rundung" || w == "arrondi"
-        })
-    });
-    let Some((r, _)) = rounding else {
-        return total;
-    };
-    let five_cents = Decimal::new(5, 2);
-    rows.iter()
-        .skip(r)
-        .take(3)
-        .flat_map(|row| row.cells.iter())
-        .filter(|cell| super::normalize::looks_like_money(&cell.text))
-        .filter_map(|cell| Some((parse_amount(&cell.text)?, cell)))
-        .find(|(amount, _)| *amount != before && (*amount - before).abs() <= five_cents)
-        .map_or(total.clone(), |(amount, cell)| Field {
-            confidence: total.confidence.min(cell.confidence),
-            ..field(amount.to_string(), cell, &cell.text)
-        })
-}
-
-/// A subtotal printed after the tax is no pre-tax amount: receipts call their final amount
-/// "NET TOTAL" below the tax and the rounding. Used only when no total is labelled.
-pub fn total_after_tax(rows: &[Row], subtotal: &Field, tax: Option<&Field>) -> Option<Field> {
-    let s = row_of(rows, subtotal)?;
-    let t = row_of(rows, tax?)?;
-    (s > t).then(|| {
-        let mut found = subtotal.clone();
-        found.confidence *= 0.7;
-        found
-    })
-}
-
-/// The largest amount with cents printed anywhere: the total of a document that prints it with
-/// no label this vocabulary knows (a grand total is the largest figure on an invoice). Less
-/// sure than a labelled total, so its confidence is halved.
-pub fn largest_amount(rows: &[Row]) -> Option<Field> {
-    // Cash handed over is no total, unless the same figure is printed elsewhere too (exact
-    // money, next to a total label OCR garbled).
-    let owed: Vec<String> = rows
-        .iter()
-        .filter(|row| !is_tender_row(row))
-        .map(Row::text)
-        .collect();
-    rows.iter()
-        .filter(|row| {
-            !is_tender_row(row)
-                || row.cells.iter().any(|c| {
-                    let digits = c.text.trim_start_matches(|ch: char| !ch.is_ascii_digit());
-                    !digits.is_empty() && owed.iter().any(|t| t.contains(digits))
-                })
-        })
-        .flat_map(|row| row.cells.iter())
-        .filter(|cell| super::normalize::looks_like_money(&cell.text))
-        .filter_map(|cell| Some((parse_amount(&cell.text)?, cell)))
-        .max_by_key(|(amount, _)| *amount)
-        .map(|(amount, cell)| {
-            let mut found = field(amount.to_string(), cell, &cell.text);
-            found.confidence *= 0.5;
-            found
         })
 }
 

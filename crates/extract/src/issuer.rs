@@ -284,8 +284,9 @@ fn sender_name(cell: &Cell) -> Option<Field> {
         (parts.len() >= 3 || (parts.len() == 2 && postcode(&parts[1]))) && has_legal_form(&name);
     // Commas set the parts apart too ("MMW GmbH, Lindenstrasse 16-22, 73333 Gingen"),
     // where the first names a company by its legal form and the last is a postcode
-    // and town: a comma inside a name ("Acme, Inc.") is not followed by those.
-    let commas: Vec<&str> = cell.text.split(", ").map(str::trim).collect();
+    // and town: a comma inside a name ("Acme, Inc.") is not followed by those. OCR may drop
+    // the space after a comma ("GmbH, 613-L039,70546 Stuttgart").
+    let commas: Vec<&str> = cell.text.split(',').map(str::trim).collect();
     let comma_known = commas.len() >= 3
         && commas.last().is_some_and(postcode)
         && has_legal_form(commas[0])
@@ -303,7 +304,7 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
     let top: Vec<&Cell> = rows
         .iter()
         .filter(|r| r.page == 0)
-        .flat_map(|r| r.cells.iter())
+        .flat_map(top_down)
         .filter(|c| plain(c))
         .take(6)
         .collect();
@@ -382,6 +383,25 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
     let mut found = field(clean_name(&text), cell, &text);
     found.bbox = parts.iter().fold(cell.bbox, |b, c| b.union(&c.bbox));
     Some(found)
+}
+
+/// A row's cells in reading order, where a photo's slant put two lines in one row: one
+/// printed clearly lower comes after those above it ("MANGAL SWEETS" over its taller, skewed
+/// address line), cells on one line stay left to right.
+fn top_down(row: &Row) -> Vec<&Cell> {
+    let mut cells: Vec<&Cell> = row.cells.iter().collect();
+    let low = |c: &Cell| c.bbox.height();
+    let line = cells
+        .iter()
+        .map(|c| low(c))
+        .fold(f32::MAX, f32::min)
+        .max(1.0);
+    let first = cells
+        .iter()
+        .map(|c| c.bbox.center_y())
+        .fold(f32::MAX, f32::min);
+    cells.sort_by_key(|c| ((c.bbox.center_y() - first) / (0.4 * line)) as u32);
+    cells
 }
 
 /// Whether `below` is printed right under `above` in type of about the same size: the next

@@ -633,9 +633,21 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                     })
                 });
             let priced = is_priced(&parts);
-            // An item's own code starts it, even before its figures.
-            let coded =
-                get(ColumnKind::Sku).is_some_and(|(t, _, _)| t.chars().any(|c| c.is_ascii_digit()));
+            // An item's own code starts it, even before its figures. A code in a later code
+            // column does where the row prints figures too (a serial number's column before
+            // "HSN/SAC", the tax on a first line over the price and amount); alone, it is a
+            // second reference of the item above ("Art-Nr-Lieferant: KR3M").
+            let has_code = |i: usize| {
+                join(&parts[i]).is_some_and(|(t, _, _)| t.chars().any(|c| c.is_ascii_digit()))
+            };
+            let figured = cols.iter().enumerate().any(|(i, c)| {
+                !matches!(
+                    c.kind,
+                    ColumnKind::Description | ColumnKind::Sku | ColumnKind::Unnamed
+                ) && parts[i].iter().any(|w| parse_amount(&w.text).is_some())
+            });
+            let mut codes = (0..cols.len()).filter(|&i| cols[i].kind == ColumnKind::Sku);
+            let coded = codes.next().is_some_and(has_code) || (figured && codes.any(has_code));
             if amount.is_none() && description.is_some() && (priced || coded) {
                 pending = Some(parts);
                 pending_after_item = was_item;

@@ -268,6 +268,17 @@ fn a_label_s_mark_glued_to_the_number_is_no_part_of_it() {
 }
 
 #[test]
+fn a_uuid_ocr_broke_with_a_space_is_one_number() {
+    let number = |raw| accept(HeaderKey::InvoiceNumber, raw, DateOrder::DayFirst);
+    assert_eq!(
+        number("458c10e4-fbd 7-4a7f-948a-e22c8c3a00c1").as_deref(),
+        Some("458c10e4-fbd7-4a7f-948a-e22c8c3a00c1")
+    );
+    // Two numbers side by side are not joined.
+    assert_eq!(number("458c10e4 2024").as_deref(), Some("458c10e4"));
+}
+
+#[test]
 fn a_title_in_a_box_with_the_number_under_it_gives_the_number() {
     let rows = rows_of(&[
         &[("FACTURA", 200.0), ("Fecha", 580.0), ("Cliente", 840.0)],
@@ -745,4 +756,38 @@ fn a_portuguese_issue_date_and_a_count_of_days() {
         Some("2020-01-17")
     );
     assert_eq!(value_of(&found, HeaderKey::InvoiceNumber), None);
+}
+
+/// An Indian GST invoice prints its total, then a tax summary whose header's first line ends
+/// in "Total" over "Tax Amount": that "Total" names a column, and the figure under it is the
+/// tax, not the invoice's total.
+#[test]
+fn a_total_over_a_summary_header_s_column_name_is_no_total_label() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Total", [700.0, 1121.0, 741.0, 1141.0]),
+        ("2,67,011.67", [810.0, 1121.0, 920.0, 1148.0]),
+        ("HSN/SAC", [336.0, 1192.0, 402.0, 1210.0]),
+        ("Taxable", [509.0, 1192.0, 566.0, 1210.0]),
+        ("Central Tax", [601.0, 1192.0, 684.0, 1210.0]),
+        ("State Tax", [736.0, 1190.0, 807.0, 1211.0]),
+        ("Total", [859.0, 1191.0, 898.0, 1210.0]),
+        ("Value", [514.0, 1215.0, 563.0, 1236.0]),
+        ("Rate", [583.0, 1216.0, 623.0, 1235.0]),
+        ("Amount", [638.0, 1216.0, 698.0, 1234.0]),
+        ("Rate", [713.0, 1216.0, 753.0, 1234.0]),
+        ("Amount", [766.0, 1216.0, 827.0, 1234.0]),
+        ("Tax Amount", [839.0, 1216.0, 915.0, 1234.0]),
+        ("998599", [253.0, 1244.0, 308.0, 1265.0]),
+        ("2,26,281.07", [500.0, 1243.0, 579.0, 1264.0]),
+        ("9%", [597.0, 1244.0, 629.0, 1264.0]),
+        ("20,365.30", [638.0, 1245.0, 707.0, 1263.0]),
+        ("9%", [726.0, 1244.0, 757.0, 1264.0]),
+        ("20,365.30", [767.0, 1245.0, 837.0, 1263.0]),
+        ("40,730.60", [846.0, 1245.0, 918.0, 1263.0]),
+    ]);
+    let found = header_fields(&crate::cells::rows(&[page]), DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::Total).as_deref(),
+        Some("267011.67")
+    );
 }

@@ -280,3 +280,25 @@ fn a_footer_line_of_name_street_and_town_names_the_issuer() {
         Some("Conditions générales")
     );
 }
+
+/// A sweet shop's slip photographed at a slant: its name and the taller address line under
+/// it overlap enough to share a row, the address starting further left.
+#[test]
+fn a_merchant_over_its_slanted_address_line_is_read_first() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("MANGAL SWEETS", [375.0, 124.0, 519.0, 156.0]),
+        (
+            "6 LSC RSN ARCADE NEAR PRINCE APARTMENT",
+            [246.0, 137.0, 657.0, 183.0],
+        ),
+        ("PATPAR GANJ , DELHI - 110092", [300.0, 184.0, 605.0, 214.0]),
+        ("CASH/CREDIT MEMO", [365.0, 227.0, 541.0, 253.0]),
+        ("Bill No : H-54", [237.0, 344.0, 395.0, 374.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    let plain = |c: &Cell| !is_title(&c.text) && label_of(c).is_none();
+    assert_eq!(
+        merchant(&rows, plain).map(|f| f.value).as_deref(),
+        Some("MANGAL SWEETS")
+    );
+}

@@ -133,6 +133,11 @@ fn a_sender_line_names_the_issuer_by_its_shape_or_its_legal_form() {
         Some("MMW GmbH")
     );
     assert_eq!(sender("Acme, Inc., Suite 5"), None);
+    // A photo's OCR dropped the space after the last comma.
+    assert_eq!(
+        sender("Mercedes-Benz Heritage GmbH, 613-L039,70546 Stuttgart").as_deref(),
+        Some("Mercedes-Benz Heritage GmbH")
+    );
 }
 
 #[test]

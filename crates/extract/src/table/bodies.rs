@@ -62,6 +62,29 @@ fn ends_table(text: &str) -> bool {
         || w == "tot"
         || w.starts_with("tot ")
         || tax_or_base_label(text)
+        || tax_at_rate(text)
+}
+
+/// A totals row that names a tax and its rate, without a colon ("CGST-9% 20,365.30", "SGST @
+/// 9%", "VAT 20% 4.00"): the tax on the items above, not one of them.
+fn tax_at_rate(text: &str) -> bool {
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '@')
+        .filter(|t| !t.is_empty())
+        .take(3)
+        .collect();
+    let Some((first, rest)) = tokens.split_first() else {
+        return false;
+    };
+    let rate = |t: &&str| {
+        t.strip_suffix('%')
+            .is_some_and(|r| parse_amount(r).is_some())
+    };
+    [
+        "gst", "cgst", "sgst", "igst", "utgst", "vat", "tva", "iva", "mwst", "ust", "btw",
+    ]
+    .contains(&first.to_lowercase().as_str())
+        && rest.iter().any(rate)
 }
 
 /// A totals row that starts with the tax or the taxable base and its colon ("BASE: 118.80 €",

@@ -78,7 +78,17 @@ static NET: LazyLock<Vec<String>> = LazyLock::new(|| {
 
 /// Whether a column name says its amounts are before tax.
 pub(super) fn is_net_amount(text: &str) -> bool {
-    NET.contains(&normalised(text).join(" "))
+    // A currency in brackets after the name ("Taxable Amount(Rs)", "Net amount (EUR)") does
+    // not change what the column holds.
+    let bare = match (text.find('('), text.rfind(')')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{}", &text[..open], &text[close + 1..])
+        }
+        _ => text.to_string(),
+    };
+    [text, &bare]
+        .iter()
+        .any(|t| NET.contains(&normalised(t).join(" ")))
 }
 
 pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {

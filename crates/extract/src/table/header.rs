@@ -182,7 +182,41 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
             cols[at].kind = ColumnKind::Sku;
         }
     }
+    // Words stacked over an amount's name, in the same row, that name nothing alone can say
+    // it is before tax ("Taxable" over "Amount(Rs)").
+    for span in &spans {
+        let over = |c: &Column| {
+            span.x1.min(c.header.x1) > span.x0.max(c.header.x0)
+                && span.center_y() < c.header.center_y()
+        };
+        if let Some(col) = cols
+            .iter_mut()
+            .find(|c| c.kind == ColumnKind::Amount && over(c))
+        {
+            let name = format!(
+                "{} {}",
+                text_within(row, span),
+                text_within(row, &col.header)
+            );
+            col.net |= is_net_amount(&name);
+        }
+    }
     (stacked_into_one(cols), unknown, spans)
+}
+
+/// The row's words whose middles lie in `within`, in reading order.
+fn text_within(row: &Row, within: &BBox) -> String {
+    let inside = |b: &BBox| {
+        let x = (b.x0 + b.x1) / 2.0;
+        (within.x0..=within.x1).contains(&x) && (within.y0..=within.y1).contains(&b.center_y())
+    };
+    row.cells
+        .iter()
+        .flat_map(cell_words)
+        .filter(|w| inside(&w.bbox))
+        .map(|w| w.text)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A name printed over two lines that one row took in whole, as a photo's taller boxes make it

@@ -82,3 +82,58 @@ fn a_currency_under_the_amount_s_name_and_a_figure_right_of_it_read_as_the_amoun
         ]
     );
 }
+
+/// "Taxable" over "Amount(Rs)" heads the amount before tax, left of the total with GST; the
+/// tax rows under the item ("CGST-9% 20,365.30") are no items.
+#[test]
+fn a_taxable_amount_is_the_line_s_and_tax_rows_at_a_rate_are_not_items() {
+    let got = read(&[
+        ("Item Description", [162.0, 1026.0, 304.0, 1049.0]),
+        ("Quantity", [393.0, 1026.0, 468.0, 1050.0]),
+        ("HSN/SAC", [620.0, 1026.0, 700.0, 1050.0]),
+        ("Taxable", [728.0, 1015.0, 800.0, 1038.0]),
+        ("Amount(Rs)", [715.0, 1035.0, 817.0, 1059.0]),
+        ("Total", [1043.0, 1026.0, 1092.0, 1048.0]),
+        ("Incentive", [144.0, 1210.0, 217.0, 1231.0]),
+        ("1", [393.0, 1213.0, 404.0, 1227.0]),
+        ("476000", [757.0, 1206.0, 820.0, 1233.0]),
+        ("561680", [1040.0, 1206.0, 1104.0, 1232.0]),
+        ("CGST-9%", [651.0, 1250.0, 740.0, 1273.0]),
+        ("42,840.00", [757.0, 1250.0, 820.0, 1273.0]),
+        ("SGST-9%", [651.0, 1275.0, 740.0, 1298.0]),
+        ("42,840.00", [757.0, 1275.0, 820.0, 1298.0]),
+    ]);
+    assert_eq!(got, [("Incentive".to_string(), "476000".to_string())]);
+}
+
+/// An item whose code and quantity are printed on its first line and its price and amount on
+/// the second, its serial number's column coming before the code's: one item, both lines its
+/// description.
+#[test]
+fn a_code_in_the_second_code_column_starts_an_item_whose_figures_follow() {
+    let got = read(&[
+        ("SR", [21.0, 790.0, 55.0, 817.0]),
+        ("PRODUCT/SERVICES", [58.0, 790.0, 239.0, 815.0]),
+        ("HSN/SAC|QTY", [317.0, 789.0, 441.0, 816.0]),
+        ("RATE", [485.0, 790.0, 546.0, 816.0]),
+        ("GROSS", [607.0, 789.0, 676.0, 814.0]),
+        ("NO.", [20.0, 811.0, 59.0, 840.0]),
+        ("3G WiFi Terminals Sign Up", [62.0, 843.0, 278.0, 868.0]),
+        ("997159", [318.0, 842.0, 376.0, 868.0]),
+        ("4.000", [397.0, 842.0, 448.0, 867.0]),
+        ("QTE", [448.0, 842.0, 493.0, 868.0]),
+        ("1", [30.0, 873.0, 48.0, 892.0]),
+        ("Charges For January 2022", [62.0, 870.0, 265.0, 894.0]),
+        ("1,500.00", [498.0, 870.0, 562.0, 891.0]),
+        ("6,000.00", [610.0, 871.0, 677.0, 892.0]),
+        ("Total", [25.0, 910.0, 95.0, 935.0]),
+        ("6,000.00", [609.0, 914.0, 678.0, 937.0]),
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "3G WiFi Terminals Sign Up Charges For January 2022".to_string(),
+            "6000.00".to_string()
+        )]
+    );
+}
