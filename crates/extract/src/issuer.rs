@@ -390,10 +390,9 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
 /// address line), cells on one line stay left to right.
 fn top_down(row: &Row) -> Vec<&Cell> {
     let mut cells: Vec<&Cell> = row.cells.iter().collect();
-    let low = |c: &Cell| c.bbox.height();
     let line = cells
         .iter()
-        .map(|c| low(c))
+        .map(|c| c.bbox.height())
         .fold(f32::MAX, f32::min)
         .max(1.0);
     let first = cells

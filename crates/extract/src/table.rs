@@ -526,8 +526,8 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // no description of its own takes it back: the layout prints each item's name on the
         // line above its figures.
         let mut carried: Option<Carried> = None;
-        let first: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
-        let desc_left = description_left(&first, &cols);
+        let by_header: Vec<Vec<Vec<Word>>> = body.iter().map(|r| split_row(r, &cols)).collect();
+        let desc_left = description_left(&by_header, &cols);
         let mut all_parts: Vec<Vec<Vec<Word>>> = body
             .iter()
             .map(|r| split_row_aligned(r, &cols, desc_left))
