@@ -66,6 +66,10 @@ impl BBox {
             (overlap / shorter).max(0.0)
         }
     }
+    /// Whether the two boxes share any of the page's width.
+    pub fn overlaps_x(&self, other: &BBox) -> bool {
+        self.x1.min(other.x1) > self.x0.max(other.x0)
+    }
     /// One box over or under the other in the same column: they share over half the narrower
     /// one's width and under half the shorter one's height (a name or a description printed
     /// over two lines).

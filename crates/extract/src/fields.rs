@@ -370,11 +370,8 @@ pub fn header_fields(rows: &[Row], order: DateOrder) -> Vec<(HeaderKey, Field)> 
                 )
             };
             if label_of(cell).is_some_and(|(k, _)| money(k))
-                && header_below.is_some_and(|h| {
-                    h.cells
-                        .iter()
-                        .any(|n| n.bbox.x1.min(cell.bbox.x1) > n.bbox.x0.max(cell.bbox.x0))
-                })
+                && header_below
+                    .is_some_and(|h| h.cells.iter().any(|n| n.bbox.overlaps_x(&cell.bbox)))
             {
                 continue;
             }

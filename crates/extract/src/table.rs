@@ -29,7 +29,7 @@ pub struct Column {
 impl Column {
     /// Whether the two headers stand over some of the same width of the page.
     fn shares_x(&self, other: &Column) -> bool {
-        self.header.x1.min(other.header.x1) > self.header.x0.max(other.header.x0)
+        self.header.overlaps_x(&other.header)
     }
 }
 

@@ -181,7 +181,7 @@ fn title_over_number(rows: &[Row], order: DateOrder) -> Option<Field> {
         let under = cells
             .iter()
             .filter(next_line)
-            .filter(|c| c.bbox.x1.min(title.bbox.x1) > c.bbox.x0.max(title.bbox.x0))
+            .filter(|c| c.bbox.overlaps_x(&title.bbox))
             .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
         if let Some(found) = under.and_then(|c| code_cell(c, order)) {
             return Some(found);

@@ -119,9 +119,7 @@ fn finished_below(header: &Row, below: &Row) -> Vec<Column> {
                     .join(" ");
                 let kind = header_kind(&phrase)?;
                 let bbox = second.iter().fold(top, |b, w| b.union(&w.bbox));
-                let taken = named
-                    .iter()
-                    .any(|c| c.header.x1.min(bbox.x1) > c.header.x0.max(bbox.x0));
+                let taken = named.iter().any(|c| c.header.overlaps_x(&bbox));
                 (!taken).then(|| {
                     let net = kind == ColumnKind::Amount && is_net_amount(&phrase);
                     (

@@ -185,10 +185,7 @@ pub(super) fn header_spans(row: &Row) -> (Vec<Column>, usize, Vec<BBox>) {
     // Words stacked over an amount's name, in the same row, that name nothing alone can say
     // it is before tax ("Taxable" over "Amount(Rs)").
     for span in &spans {
-        let over = |c: &Column| {
-            span.x1.min(c.header.x1) > span.x0.max(c.header.x0)
-                && span.center_y() < c.header.center_y()
-        };
+        let over = |c: &Column| span.overlaps_x(&c.header) && span.center_y() < c.header.center_y();
         if let Some(col) = cols
             .iter_mut()
             .find(|c| c.kind == ColumnKind::Amount && over(c))
@@ -298,10 +295,7 @@ pub(super) fn header_columns(row: &Row) -> Option<Vec<Column>> {
     };
     // The columns it does not name still hold their words; words stacked over or under a
     // name ("Amount" over "(INR)") say more about that column and make none of their own.
-    let stacked = |b: &BBox| {
-        cols.iter()
-            .any(|c| b.x1.min(c.header.x1) > b.x0.max(c.header.x0))
-    };
+    let stacked = |b: &BBox| cols.iter().any(|c| b.overlaps_x(&c.header));
     let unnamed: Vec<Column> = spans
         .into_iter()
         .filter(|b| !stacked(b))

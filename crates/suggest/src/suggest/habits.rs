@@ -149,11 +149,7 @@ impl Usage {
         if self.amounts.is_empty() {
             return 0.0;
         }
-        let sum: f64 = self
-            .amounts
-            .iter()
-            .map(|b| (-(amount - b).powi(2) / (2.0 * width * width)).exp())
-            .sum();
+        let sum: f64 = self.amounts.iter().map(|b| kernel(amount, *b, width)).sum();
         sum / self.amounts.len() as f64
     }
 
@@ -165,7 +161,7 @@ impl Usage {
         let (mut sum, mut weights) = (0.0, 0.0);
         for (b, used) in self.amounts.iter().zip(&self.amount_days) {
             let w = 0.5f64.powf((day - used).max(0) as f64 / AMOUNT_HALF_LIFE_DAYS);
-            sum += w * (-(amount - b).powi(2) / (2.0 * width * width)).exp();
+            sum += w * kernel(amount, *b, width);
             weights += w;
         }
         if weights > 0.0 {
@@ -174,6 +170,11 @@ impl Usage {
             0.0
         }
     }
+}
+
+/// A Gaussian kernel of `width` around a kept amount `at`, on the [`log_amount`] scale.
+fn kernel(amount: f64, at: f64, width: f64) -> f64 {
+    (-(amount - at).powi(2) / (2.0 * width * width)).exp()
 }
 
 /// A vendor's (or the company's) uses of each value.
