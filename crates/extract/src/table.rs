@@ -428,6 +428,22 @@ fn is_adjustment(words: &[Word]) -> bool {
             .is_some_and(|w| parse_amount(&w.text).is_some())
 }
 
+/// An amount's words without the tax code printed after the figure ("15,95 C2", "4.99 A"):
+/// a capital letter, or one and a digit, that says which rate applies.
+fn without_tax_code(words: &[Word]) -> &[Word] {
+    match words {
+        [figure @ .., last] if !figure.is_empty() => {
+            let mut chars = last.text.chars();
+            let code = matches!(
+                (chars.next(), chars.next(), chars.next()),
+                (Some(c), None | Some('0'..='9'), None) if c.is_ascii_uppercase()
+            );
+            if code { figure } else { words }
+        }
+        _ => words,
+    }
+}
+
 /// A row that continued the description above it: the item it was added to, that
 /// description's length before, and the row's own description.
 type Carried = (Option<usize>, usize, (String, BBox, f32));
@@ -548,6 +564,9 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
         // Whether the last row read was an item's, and whether the waiting row came right
         // after one.
         let mut after_item = false;
+        // This table's items' sum so far, and how many it has.
+        let mut sum = rust_decimal::Decimal::ZERO;
+        let mut read = 0usize;
         let mut pending_after_item = false;
         // The last row that was an item's or went on its description.
         let mut above: Option<(usize, BBox)> = None;
@@ -566,7 +585,7 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
             // OCR can miss the amount's cell on a faint scan where it read the row's other
             // amount ("SUBTOTAL 63,60" beside an empty "TOTAL"): on an item's row, one with a
             // description, that one, with cents, stands in (a totals row has no description).
-            let amount = join(&parts[amount_col])
+            let amount = join(without_tax_code(&parts[amount_col]))
                 .filter(|(t, _, _)| looks_like_money(t) || parse_amount(t).is_some())
                 .or_else(|| {
                     let described = cols
@@ -687,6 +706,36 @@ pub fn line_items(rows: &[Row]) -> Vec<LineItem> {
                         })
                     };
                     let (desc, dbox, dconf) = description.unwrap_or_default();
+                    // Right under an item, a rate and a negative figure with no words ("1,00 %
+                    // - 0,10" under "Toller Artikel ... 10,00"): the item's own discount, and
+                    // its amount is what is left after it.
+                    let discount = was_item
+                        && close
+                        && desc.is_empty()
+                        && value.is_sign_negative()
+                        && parts.iter().flatten().any(|w| w.text.ends_with('%'));
+                    if discount
+                        && let Some(last) = items.last_mut()
+                        && let Ok(before) = last.amount.value.parse::<rust_decimal::Decimal>()
+                    {
+                        last.amount.value = (before + value).to_string();
+                        last.amount.raw = format!("{} {}", last.amount.raw, raw);
+                        last.amount.bbox = last.amount.bbox.union(&bbox);
+                        sum += value;
+                        after_item = true;
+                        continue;
+                    }
+                    // The sum of the items above on a row that starts right of the descriptions'
+                    // column ("PURCHASES 119.95", "Vahesumma: 2 390.90", set against the
+                    // amounts as the tax and total rows under them are): the totals block,
+                    // begun under a label no list names.
+                    let labelled_aside =
+                        description_col.is_some_and(|i| here.x0 > cols[i].header.x1);
+                    if read > 0 && value == sum && !priced && labelled_aside {
+                        break;
+                    }
+                    sum += value;
+                    read += 1;
                     items.push(LineItem {
                         description: make_field(desc.clone(), desc, dbox, dconf, row.page),
                         quantity: number(ColumnKind::Quantity),
@@ -727,5 +776,7 @@ mod column_tests;
 mod placement_tests;
 #[cfg(test)]
 mod scan_tests;
+#[cfg(test)]
+mod summary_tests;
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ use super::super::cells::Row;
 use super::columns::{header_kind, is_net_amount};
 use super::header::header_spans;
 use super::{Column, ColumnKind, cell_words, header_phrases};
+use crate::normalize::{has_cents, parse_amount};
 use ledgerline_core::page::BBox;
 
 /// The most rows a header band spans.
@@ -27,12 +28,17 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
     let first = rows.first()?;
     let mut cols: Vec<Column> = Vec::new();
     let mut best = None;
+    // Whether each row so far touches the one above: one header block whose names sit at
+    // different heights, not a title and a label over a table.
+    let mut tight = true;
     for (n, row) in rows.iter().take(MAX_ROWS).enumerate() {
         if n > 0 {
             let above = rows[n - 1].bbox();
-            if row.page != first.page || row.bbox().y0 - above.y1 > above.height() {
+            let gap = row.bbox().y0 - above.y1;
+            if row.page != first.page || gap > above.height() {
                 break;
             }
+            tight &= gap <= TOUCHING * above.height();
         }
         // A figure is a body row's: the band ends above it.
         if row
@@ -64,7 +70,14 @@ pub(super) fn header_band(rows: &[Row]) -> Option<(Vec<Column>, usize)> {
         }
         let mut named = cols.clone();
         super::rightmost_price_is_amount(&mut named);
-        if n > 0 && is_item_header(&named) {
+        let staggered = || {
+            tight
+                && named.iter().any(|c| c.kind == ColumnKind::Description)
+                && rows
+                    .get(n + 1)
+                    .is_some_and(|below| priced_under(below, &named, row))
+        };
+        if n > 0 && (is_item_header(&named) || staggered()) {
             let mut sorted = named;
             sorted.sort_by(|a, b| a.header.x0.total_cmp(&b.header.x0));
             best = Some((sorted, n + 1));
@@ -142,6 +155,35 @@ fn finished_below(header: &Row, below: &Row) -> Vec<Column> {
         }
     }
     out
+}
+
+/// Two rows at most this many line heights apart touch.
+const TOUCHING: f32 = 0.25;
+
+/// Whether `row`, right under the header's last row `last`, is an item's: words under the
+/// description and an amount with cents under the amount column. A header of only a
+/// description and an amount ("PRODUCT" centred beside "AMOUNT" over "USD") is too common a
+/// pair of words to be taken for one without its first item under it.
+fn priced_under(row: &Row, cols: &[Column], last: &Row) -> bool {
+    let (l, r) = (last.bbox(), row.bbox());
+    if row.page != last.page || r.y0 - l.y1 > 2.0 * l.height() {
+        return false;
+    }
+    let words: Vec<_> = row.cells.iter().flat_map(cell_words).collect();
+    let under = |kind: ColumnKind| {
+        cols.iter().filter(|c| c.kind == kind).any(|c| {
+            words
+                .iter()
+                .any(|w| w.bbox.overlaps_x(&c.header) && keep(kind, &w.text))
+        })
+    };
+    fn keep(kind: ColumnKind, text: &str) -> bool {
+        match kind {
+            ColumnKind::Amount => has_cents(text) && parse_amount(text).is_some(),
+            _ => text.chars().any(char::is_alphabetic),
+        }
+    }
+    under(ColumnKind::Description) && under(ColumnKind::Amount)
 }
 
 /// A line-item header: a description, an amount and at least two more columns.

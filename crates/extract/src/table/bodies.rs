@@ -66,7 +66,7 @@ fn ends_table(text: &str) -> bool {
 }
 
 /// A totals row that names a tax and its rate, without a colon ("CGST-9% 20,365.30", "SGST @
-/// 9%", "VAT 20% 4.00"): the tax on the items above, not one of them.
+/// 9%", "VAT 20% 4.00", "VAT (19%) 0.00"): the tax on the items above, not one of them.
 fn tax_at_rate(text: &str) -> bool {
     let tokens: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == '-' || c == '@')
@@ -77,7 +77,8 @@ fn tax_at_rate(text: &str) -> bool {
         return false;
     };
     let rate = |t: &&str| {
-        t.strip_suffix('%')
+        t.trim_matches(|c| c == '(' || c == ')')
+            .strip_suffix('%')
             .is_some_and(|r| parse_amount(r).is_some())
     };
     [

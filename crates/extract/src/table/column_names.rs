@@ -73,6 +73,7 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "tekst",
             "text",
             "nimetus",
+            "toote nimetus",
             "kirjeldus",
             "toode",
             // ro
@@ -133,6 +134,9 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "price each",
             "unit",
             "einzelpreis",
+            // German invoices abbreviate the unit and the line's price: "EP | GP".
+            "ep",
+            "e-preis",
             "nettopreis",
             "stückpreis",
             "preis",
@@ -140,6 +144,8 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "prix ht",
             "prix ttc",
             "prix unitaire",
+            "px unitaire",
+            "px unit",
             "prix unitaire ht",
             "pu ht",
             "p.u",
@@ -190,6 +196,8 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "total price",
             "line amount",
             "gesamtpreis",
+            "gp",
+            "g-preis",
             "gesamtbetrag",
             "gesamt",
             "betrag",
@@ -314,6 +322,9 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "nummer",
             // Poland's statistical classification of goods, printed per line.
             "pkwiu",
+            // Estonian: the product's group or code, a word per line ("SERVER").
+            "tootegrupp",
+            "tootekood",
             "sku",
             "code",
             "ref",
@@ -431,6 +442,7 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "u medida",
             "unidad de medida",
             "u m",
+            "ühik",
         ],
     ),
 ];

@@ -273,12 +273,33 @@ pub(super) fn rightmost_price_is_amount(cols: &mut [Column]) {
     }
 }
 
+/// A header of four columns or more whose only price is its last column, right of every name
+/// it could not read too ("Tootegrupp | Toote nimetus | Kogus | Ühik | Hind"), prints each
+/// line's amount under that price: the table has no other figure it could be.
+fn last_price_is_amount(cols: &mut [Column], unread: &[BBox]) {
+    let prices = cols.iter().filter(|c| c.kind == ColumnKind::UnitPrice);
+    if cols.len() < 4 || prices.count() != 1 || cols.iter().any(|c| c.kind == ColumnKind::Amount) {
+        return;
+    }
+    let Some(last) = cols
+        .iter_mut()
+        .max_by(|a, b| a.header.x0.total_cmp(&b.header.x0))
+        .filter(|c| c.kind == ColumnKind::UnitPrice)
+    else {
+        return;
+    };
+    if unread.iter().all(|b| b.x0 < last.header.x0) {
+        last.kind = ColumnKind::Amount;
+    }
+}
+
 /// A header row names at least three columns (or two, one of them an amount), and nothing else;
 /// or at least four, among them a description and an amount, and at most two words more (a
 /// "Nachlässe / Zuschläge" column the vocabulary has no kind for).
 pub(super) fn header_columns(row: &Row) -> Option<Vec<Column>> {
     let (mut cols, unknown, spans) = header_spans(row);
     rightmost_price_is_amount(&mut cols);
+    last_price_is_amount(&mut cols, &spans);
     if unknown > 2 {
         return None;
     }
