@@ -65,8 +65,24 @@ pub fn read(rows: &[Row], order: DateOrder) -> Statement {
     let card = card_account(rows);
     let read = transactions(rows, order, reference, card);
     let owed = |f: Option<Field>| if card { f.map(owed_balance) } else { f };
-    let printed_opening = owed(take(&mut found, HeaderKey::OpeningBalance));
-    let printed_closing = owed(take(&mut found, HeaderKey::ClosingBalance));
+    // Where every booking is in money with cents, a "balance" without them counts something
+    // else: a rewards box's "Opening Balance 1,921 ... Closing Balance 1,185" points.
+    let cents = |raw: &str| raw.split_whitespace().any(super::normalize::has_cents);
+    let in_cents =
+        !read.transactions.is_empty() && read.transactions.iter().all(|t| cents(&t.amount.raw));
+    let money = |f: Option<Field>| f.filter(|f| !in_cents || cents(&f.raw));
+    let printed_opening = owed(money(take(&mut found, HeaderKey::OpeningBalance)));
+    // A card statement names its closing balance as what is due ("Total Dues", before the
+    // minimum due) more often than as a balance.
+    let printed_closing = owed(
+        money(take(&mut found, HeaderKey::ClosingBalance)).or_else(|| {
+            card.then(|| {
+                money(take(&mut found, HeaderKey::Total))
+                    .or_else(|| money(take(&mut found, HeaderKey::AmountDue)))
+            })
+            .flatten()
+        }),
+    );
     let mut statement = Statement {
         bank_name: issuer::issuer(rows, order, DocumentKind::BankStatement).map(|(name, _)| name),
         account_number,

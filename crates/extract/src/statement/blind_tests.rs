@@ -266,3 +266,65 @@ fn a_card_account_s_charges_and_balances_are_owed() {
         Some("-5139.30")
     );
 }
+
+/// HDFC's card statement: what is owed is "Total Dues", printed under its label, and a rewards
+/// box lower down prints "Opening Balance" and "Closing Balance" of points, with no cents,
+/// where every booking is in money with cents.
+#[test]
+fn a_card_s_total_dues_is_its_closing_balance_and_points_are_no_balance() {
+    let s = read_rows(&[
+        &[("Statement Date:23/10/2024", 1048.0)],
+        &[
+            ("Payment Due Date", 1108.0),
+            ("Total Dues", 1646.0),
+            ("Minimum Amount Due", 2030.0),
+        ],
+        &[
+            ("12/11/2024", 1181.0),
+            ("83,794.00", 1667.0),
+            ("4,240.00", 2148.0),
+        ],
+        &[("Credit Limit", 1167.0)],
+        &[
+            ("Date", 100.0),
+            ("Transaction Description", 400.0),
+            ("Amount (in Rs.)", 1900.0),
+        ],
+        &[
+            ("26/09/2024", 100.0),
+            ("NETBANKING TRANSFER", 400.0),
+            ("1,921.00 Cr", 1900.0),
+        ],
+        &[
+            ("05/10/2024", 100.0),
+            ("AMAZON PAY INDIA", 400.0),
+            ("1,185.50", 1900.0),
+        ],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[],
+        &[
+            ("Opening Balance", 67.0),
+            ("Earned", 494.0),
+            ("Closing Balance", 1457.0),
+        ],
+        &[("1,921", 171.0), ("1,185", 515.0), ("1,185", 1553.0)],
+    ]);
+    assert_eq!(
+        s.closing_balance.map(|f| f.value).as_deref(),
+        Some("-83794.00")
+    );
+    assert!(
+        s.opening_balance.as_ref().is_none_or(|f| f.raw != "1,921"),
+        "{:?}",
+        s.opening_balance
+    );
+}
