@@ -723,9 +723,26 @@ pub fn currency(rows: &[Row]) -> Option<Field> {
         }
     }
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counts
-        .first()
-        .map(|(code, _, cell)| field(code.to_string(), cell, &cell.text))
+    let (code, _, cell) = counts.first()?;
+    // A bare "$" is the American dollar unless the page says whose: an Australian tax invoice
+    // prints the seller's business number ("ABN 88 000 014 675"), and its dates put the day
+    // first.
+    let code = match *code {
+        "USD" if dollar_country(rows, &["abn"]) => "AUD",
+        "USD" if dollar_country(rows, &["nzbn"]) => "NZD",
+        code => code,
+    };
+    Some(field(code.to_string(), cell, &cell.text))
+}
+
+/// Whether a cell of the page names one of `labels`, a registration number only one dollar
+/// country prints.
+fn dollar_country(rows: &[Row], labels: &[&str]) -> bool {
+    rows.iter().flat_map(|r| r.cells.iter()).any(|c| {
+        label_words(&c.text)
+            .iter()
+            .any(|w| labels.contains(&w.as_str()))
+    })
 }
 
 #[cfg(test)]

@@ -311,6 +311,20 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
     let at = top
         .iter()
         .position(|c| has_legal_form(&c.text))
+        .or_else(|| {
+            // A logo's short name printed again in full a few lines under it ("Mezcalero"
+            // over "cocina mexicana", then "Mezcalero Cocina Mexicana"): the full name.
+            let first = top.first()?;
+            let words = |t: &str| label_words(t);
+            let short = words(&first.text);
+            (1..top.len().min(4)).find(|&i| {
+                let long = words(&top[i].text);
+                !short.is_empty()
+                    && long.len() > short.len()
+                    && long.starts_with(&short)
+                    && !top[i].text.chars().any(|c| c.is_ascii_digit())
+            })
+        })
         .unwrap_or(0);
     let cell = top.get(at)?;
     // A name printed over several lines: the legal form alone on its line ("POPULAR BOOK CO."

@@ -518,3 +518,74 @@ fn a_cash_or_credit_memo_is_no_credit_note() {
     ]);
     assert_ne!(kind, DocumentKind::CreditNote);
 }
+
+/// Bangluck Market's till slip: "TOTAL TENDERED" is the cash handed over, under the total.
+#[test]
+fn the_total_tendered_is_no_total() {
+    let (_, total, _) = total_of(&[
+        &[("BANGLUCK", 360.0), ("MARKET", 560.0)],
+        &[
+            ("10/30/23", 180.0),
+            ("Receipt #:", 615.0),
+            ("027529", 842.0),
+        ],
+        &[("KKM Soy Sauce Less Sod", 424.0), ("14.79 E", 802.0)],
+        &[("MEI Hello Panda Choc", 422.0), ("1.49 E", 821.0)],
+        &[("SUBTOTAL", 421.0), ("16.28", 856.0)],
+        &[("TOTAL", 421.0), ("16.28", 855.0)],
+        &[("Cash", 416.0), ("20.00", 853.0)],
+        &[("TOTAL", 418.0), ("TENDERED", 520.0), ("20.00", 854.0)],
+        &[("Change", 411.0), ("3.72", 868.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("16.28"));
+}
+
+/// McDonald's Hazeldonk: the total's label starts "Take-Out", which no total label does, and
+/// the cash is printed beside "Euro", under it; the change says which is which.
+#[test]
+fn cash_less_its_change_is_the_total_where_no_label_gives_it() {
+    let (_, total, _) = total_of(&[
+        &[("McDonald's", 130.0), ("Hazeldonk-West", 340.0)],
+        &[("KASSABON", 221.0)],
+        &[("1 Fanta groot", 50.0), ("2.15", 800.0)],
+        &[("1 QuarterPounder", 48.0), ("3.35", 800.0)],
+        &[("Take-Out Totaal (incl BTW)", 13.0), ("10.85", 800.0)],
+        &[("Euro", 12.0), ("21.00", 800.0)],
+        &[("Change", 10.0), ("10.15", 800.0)],
+        &[("BTW bedrag", 7.0), ("0.61", 800.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("10.85"));
+}
+
+/// Woolworths (Australia): "$" amounts and "07/08/2024", with nothing in the dates to say which
+/// part is the day; the seller's ABN says the dollar is Australian, and so the day comes first.
+#[test]
+fn an_australian_business_number_makes_the_dollar_australian_and_the_day_first() {
+    let x = extract(&[page(&[
+        &[("Woolworths", 278.0)],
+        &[("TAX INVOICE - ABN 88 000 014 675", 329.0)],
+        &[("POS 065 TRANS 8488 17:22 07/08/2024", 312.0)],
+        &[("WW Thickened Cream 300ml", 150.0), ("5.60", 927.0)],
+        &[("SUBTOTAL", 195.0), ("$43.92", 919.0)],
+        &[("TOTAL", 229.0), ("$43.92", 918.0)],
+    ])]);
+    let invoice = x.invoice.unwrap_or_default();
+    assert_eq!(invoice.currency.map(|f| f.value).as_deref(), Some("AUD"));
+    assert_eq!(
+        invoice.invoice_date.map(|f| f.value).as_deref(),
+        Some("2024-08-07")
+    );
+}
+
+/// SROIE 235: paid exactly, the change is 0.00, which says nothing about which figure was the
+/// cash: the amount owed stays the total.
+#[test]
+fn no_change_given_leaves_the_total_alone() {
+    let (_, total, _) = total_of(&[
+        &[("B BEST RESTAURANT", 100.0)],
+        &[("NASI LEMAK", 100.0), ("7.40", 800.0)],
+        &[("Cash", 100.0), ("7.40", 800.0)],
+        &[("CHANGE", 100.0), ("0.00", 800.0)],
+    ]);
+    assert_eq!(total.as_deref(), Some("7.40"));
+}

@@ -26,6 +26,9 @@ pub const NOT_FIELDS: &[&str] = &[
     "total discount",
     "total includes",
     "total pieces",
+    // What the customer handed over at the till, printed under the total it paid.
+    "total tendered",
+    "amount tendered",
     "gst included in total",
     "gesamtbetrag der zuschläge",
     "gesamtbetrag der abschläge",

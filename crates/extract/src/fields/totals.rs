@@ -11,6 +11,17 @@ use crate::normalize::{looks_like_money, parse_amount};
 /// Words that start a row about the money handed over at a till, never the amount owed.
 const TENDER_WORDS: [&str; 6] = ["cash", "change", "tender", "tendered", "bar", "rückgeld"];
 
+/// Words that start the row of the change given back.
+const CHANGE_WORDS: [&str; 7] = [
+    "change",
+    "rückgeld",
+    "wechselgeld",
+    "wisselgeld",
+    "cambio",
+    "rendu",
+    "resto",
+];
+
 fn is_tender_row(row: &Row) -> bool {
     label_words(&row.text())
         .first()
@@ -84,6 +95,31 @@ pub fn largest_amount(rows: &[Row]) -> Option<Field> {
         .filter(|row| !is_tender_row(row))
         .map(Row::text)
         .collect();
+    // Cash handed over under no label the vocabulary knows ("Euro 21.00" over "Change
+    // 10.15", where 10.85 is printed): the cash less the change is a figure of the page.
+    let money_in = |row: &Row| -> Vec<Decimal> {
+        row.cells
+            .iter()
+            .filter(|c| looks_like_money(&c.text))
+            .filter_map(|c| parse_amount(&c.text))
+            .collect()
+    };
+    let change: Vec<Decimal> = rows
+        .iter()
+        .filter(|row| {
+            label_words(&row.text())
+                .first()
+                .is_some_and(|w| CHANGE_WORDS.contains(&w.as_str()))
+        })
+        .flat_map(money_in)
+        .collect();
+    let printed: Vec<Decimal> = rows.iter().flat_map(money_in).collect();
+    let handed_over = |amount: Decimal| {
+        change.iter().filter(|c| **c > Decimal::ZERO).any(|c| {
+            let owed = amount - *c;
+            owed > Decimal::ZERO && printed.contains(&owed)
+        })
+    };
     rows.iter()
         .filter(|row| {
             !is_tender_row(row)
@@ -95,6 +131,7 @@ pub fn largest_amount(rows: &[Row]) -> Option<Field> {
         .flat_map(|row| row.cells.iter())
         .filter(|cell| looks_like_money(&cell.text))
         .filter_map(|cell| Some((parse_amount(&cell.text)?, cell)))
+        .filter(|(amount, _)| !handed_over(*amount))
         .max_by_key(|(amount, _)| *amount)
         .map(|(amount, cell)| {
             let mut found = field(amount.to_string(), cell, &cell.text);

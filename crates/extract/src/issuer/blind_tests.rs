@@ -302,3 +302,36 @@ fn a_merchant_over_its_slanted_address_line_is_read_first() {
         Some("MANGAL SWEETS")
     );
 }
+
+/// Mezcalero's slip: the logo's "Mezcalero" over "cocina mexicana", then the name printed in
+/// full above the address. A slogan under a chain's name ("The fresh food people") repeats
+/// nothing of it and stays out.
+#[test]
+fn a_logo_s_short_name_printed_again_in_full_gives_the_full_name() {
+    let plain = |c: &Cell| !is_title(&c.text) && label_of(c).is_none();
+    let page = crate::testing::ocr_lines_page(&[
+        ("Mezcalero", [287.0, 209.0, 1043.0, 360.0]),
+        ("cocina mexicana", [369.0, 372.0, 959.0, 407.0]),
+        ("Mezcalero Cocina Mexicana", [443.0, 421.0, 996.0, 460.0]),
+        ("3714 14th St. Suite No100", [443.0, 464.0, 999.0, 500.0]),
+        ("Washington, DC 20010", [474.0, 510.0, 969.0, 550.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        merchant(&rows, plain).map(|f| f.value).as_deref(),
+        Some("Mezcalero Cocina Mexicana")
+    );
+    let page = crate::testing::ocr_lines_page(&[
+        ("Woolworths", [278.0, 266.0, 718.0, 363.0]),
+        ("The fresh food people", [353.0, 370.0, 746.0, 420.0]),
+        (
+            "Cnr Logan Road and Kessels Road,",
+            [325.0, 465.0, 803.0, 500.0],
+        ),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        merchant(&rows, plain).map(|f| f.value).as_deref(),
+        Some("Woolworths")
+    );
+}
