@@ -226,6 +226,10 @@ pub const SLIP_NAMES: &[&str] = &[
     // Brazil's consumer receipt (NFC-e) and its older till coupon.
     "nota fiscal de consumidor",
     "cupom fiscal",
+    // A restaurant's check, eaten in or taken away.
+    "guest check",
+    "for here",
+    "dine in",
 ];
 
 /// A card payment at a till, one word each: with a slip's shape, evidence of a receipt (an
@@ -240,6 +244,8 @@ pub const SLIP_PAYMENT_WORDS: &[&str] = &[
     "approval",
     "approved",
     "authorization",
+    // Card slips shorten it: "Auth: 012345".
+    "auth",
     "tip",
     "gratuity",
     "bezahlt",
