@@ -314,11 +314,9 @@ fn merchant(rows: &[Row], plain: impl Fn(&Cell) -> bool) -> Option<Field> {
         .or_else(|| {
             // A logo's short name printed again in full a few lines under it ("Mezcalero"
             // over "cocina mexicana", then "Mezcalero Cocina Mexicana"): the full name.
-            let first = top.first()?;
-            let words = |t: &str| label_words(t);
-            let short = words(&first.text);
+            let short = label_words(&top.first()?.text);
             (1..top.len().min(4)).find(|&i| {
-                let long = words(&top[i].text);
+                let long = label_words(&top[i].text);
                 !short.is_empty()
                     && long.len() > short.len()
                     && long.starts_with(&short)

@@ -5,7 +5,8 @@ use super::line_items;
 use crate::cells::rows;
 use crate::testing::ocr_lines_page;
 
-fn read(lines: &[(&str, [f32; 4])]) -> Vec<(String, String)> {
+/// The items of a page of OCR lines at the given boxes, as (description, amount).
+pub(super) fn read(lines: &[(&str, [f32; 4])]) -> Vec<(String, String)> {
     line_items(&rows(&[ocr_lines_page(lines)]))
         .into_iter()
         .map(|i| (i.description.value, i.amount.value))

@@ -2,16 +2,7 @@
 //! different heights and the totals block starts under a label no list names: boxes as the
 //! text layer printed them.
 
-use super::line_items;
-use crate::cells::rows;
-use crate::testing::ocr_lines_page;
-
-fn read(lines: &[(&str, [f32; 4])]) -> Vec<(String, String)> {
-    line_items(&rows(&[ocr_lines_page(lines)]))
-        .into_iter()
-        .map(|i| (i.description.value, i.amount.value))
-        .collect()
-}
+use super::scan_tests::read;
 
 /// Semrush's receipt: "AMOUNT" raised over "USD", "PRODUCT" centred beside the two, then the
 /// item, then "PURCHASES" (the items' sum) and "VAT (19%)", both set right against the amounts.
