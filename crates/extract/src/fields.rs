@@ -147,8 +147,9 @@ fn marked_balance(raw: &str) -> Option<Decimal> {
 
 /// Parses a candidate value for a field; None when it does not fit the field.
 pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
-    // A label's colon set in the value's column ("N° de facture | : 11608848301659").
-    let raw = raw.trim().trim_start_matches(':').trim_start();
+    // A label's colon set in the value's column ("N° de facture | : 11608848301659"); the
+    // multilingual recogniser may read it as the full-width colon of CJK text.
+    let raw = raw.trim().trim_start_matches([':', '：']).trim_start();
     if raw.is_empty() {
         return None;
     }
@@ -745,5 +746,7 @@ fn dollar_country(rows: &[Row], labels: &[&str]) -> bool {
     })
 }
 
+#[cfg(test)]
+mod label_tests;
 #[cfg(test)]
 mod tests;
