@@ -29,6 +29,8 @@ const SELLER_HEADING_ENDS: &[&str] = &["provided by", "sold by", "issued by", "b
 /// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL",
 /// "... S.L.", "... B.V."): a form of several words, or one word whatever its dots.
 fn has_legal_form(text: &str) -> bool {
+    // OCR may run the form into the name ("LICORESMADRUEÑOS.L.").
+    let text = &name::unglued(text);
     let words = label_words(text);
     // Forms of several words are compared without accents: OCR reads "SPÓŁKA Z OGRANICZONĄ"
     // as "SPÓLKA Z OGRANICZONA".
@@ -564,7 +566,9 @@ pub fn issuer(
             found
         }
     };
-    let name = letterhead::postal_name(&first, name, bottom).unwrap_or(name);
+    let name = letterhead::postal_name(&first, name, bottom)
+        .or_else(|| letterhead::trader(&first, name, bottom, plain))
+        .unwrap_or(name);
     let name = letterhead::below_department(&first, name, plain).unwrap_or(name);
     let name = letterhead::spelled_out(&first, name, bottom, plain).unwrap_or(name);
     let height = name.bbox.height();
@@ -620,7 +624,9 @@ pub fn issuer(
                 let overlap = c.bbox.x1.min(name.bbox.x1) - c.bbox.x0.max(name.bbox.x0);
                 (-height * 0.25..height * 0.75).contains(&gap)
                     && overlap > 0.0
-                    && (c.bbox.height() - height).abs() < height * 0.1
+                    // OCR's boxes of one type size differ by a fifth with the glyphs
+                    // ("GRUPO TERRITORIO" over the taller "CAMPERO S.L.").
+                    && (c.bbox.height() - height).abs() < height * 0.25
                     && plain(c)
                     && !has_legal_form(&c.text)
                     && !c.text.contains(|ch: char| ch.is_ascii_digit() || ch == ':')
@@ -635,6 +641,9 @@ pub fn issuer(
         Some(above) => joined_name(above, name, &name.text),
         None => field(clean_name(&name.text), name, &name.text),
     };
+    let name_field = domain::PageDomains::of(rows, &buyer)
+        .completed(&name_field.value)
+        .unwrap_or(name_field);
     if let Some(company) = domain_company(&name_field, rows, &buyer, true) {
         return Some((company, None));
     }

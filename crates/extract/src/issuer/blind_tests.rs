@@ -335,3 +335,126 @@ fn a_logo_s_short_name_printed_again_in_full_gives_the_full_name() {
         Some("Woolworths")
     );
 }
+
+/// A Spanish sole trader's invoice photographed: the logo "EL MODESTO" is the largest type, the
+/// sender's block beside it names the trader, then the street and town, then the trade name
+/// again ("CONSERVAS EL MODESTO") and the tax id. The trader signs the invoice.
+#[test]
+fn a_trade_name_s_logo_gives_way_to_the_trader_heading_the_block_that_repeats_it() {
+    let name = |repeated: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("FACTURA", [378.0, 356.0, 669.0, 428.0]),
+            ("EL MODESTO", [1325.0, 465.0, 1898.0, 558.0]),
+            ("MARTIN ABENZA TORRANO", [402.0, 478.0, 970.0, 533.0]),
+            ("TRAVESIA DEL CARRERON, 21", [292.0, 526.0, 909.0, 583.0]),
+            ("CONSERVAS ARTESANAS", [1314.0, 535.0, 1898.0, 632.0]),
+            ("30564 LORQUÍ (MURCIA)", [290.0, 575.0, 746.0, 638.0]),
+            (repeated, [417.0, 626.0, 974.0, 687.0]),
+            ("NIF 74305431K", [288.0, 674.0, 600.0, 742.0]),
+            ("Cliente:", [1171.0, 732.0, 1371.0, 801.0]),
+            ("TASCA BAREA SL", [1415.0, 739.0, 1782.0, 797.0]),
+            ("CANTIDAD", [301.0, 1438.0, 547.0, 1494.0]),
+            ("IMPORTE", [1952.0, 1427.0, 2167.0, 1487.0]),
+            ("Gracias", [301.0, 3000.0, 547.0, 3050.0]),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("CONSERVAS EL MODESTO").as_deref(),
+        Some("MARTIN ABENZA TORRANO")
+    );
+    // A block that does not repeat the logo leaves the logo as the name.
+    assert_eq!(
+        name("CONSERVAS ARTESANAS LORCA").as_deref(),
+        Some("EL MODESTO")
+    );
+}
+
+/// Bouygues Telecom's bill photographed: OCR reads the logo's word mark "bouygues" and not the
+/// small "TELECOM" under it; the page's site (bouyguestelecom.fr) and its text ("Vos services
+/// Bouygues Telecom") spell the whole name.
+#[test]
+fn a_brand_s_first_word_is_completed_by_the_name_the_site_spells() {
+    let name = |site: &str| {
+        let page = crate::testing::ocr_lines_page(&[
+            ("bouygues", [228.0, 256.0, 642.0, 422.0]),
+            ("Date de facture", [152.0, 564.0, 429.0, 613.0]),
+            (":02/11/2019", [502.0, 556.0, 729.0, 613.0]),
+            ("M DE LATTRE ALEXIS", [1279.0, 893.0, 1710.0, 949.0]),
+            ("ALEXINUX SARL", [1280.0, 936.0, 1608.0, 986.0]),
+            ("35 B RUE MONTGOLFIER", [1278.0, 971.0, 1781.0, 1031.0]),
+            ("69100 VILLEURBANNE", [1280.0, 1011.0, 1740.0, 1070.0]),
+            (
+                "Vos services Bouygues Telecom",
+                [190.0, 1525.0, 888.0, 1594.0],
+            ),
+            (site, [278.0, 1747.0, 1301.0, 1810.0]),
+            ("Merci", [278.0, 3000.0, 500.0, 3050.0]),
+        ]);
+        let rows = crate::cells::rows(&[page]);
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    assert_eq!(
+        name("sur bouyguestelecom.fr, rubrique « Mon compte »").as_deref(),
+        Some("Bouygues Telecom")
+    );
+    // A site that does not begin with the brand leaves the brand.
+    assert_eq!(
+        name("sur telecomshop.fr, rubrique « Mon compte »").as_deref(),
+        Some("bouygues")
+    );
+}
+
+/// A photographed Spanish wholesaler's invoice: OCR ran the legal form into the name
+/// ("LICORESMADRUEÑOS.L."), and the customer's block, with its own form, stands higher on the
+/// right under "CLIENTE N°.". The largest name with a form is the issuer.
+#[test]
+fn a_legal_form_ocr_ran_into_the_name_still_makes_it_a_company() {
+    assert!(has_legal_form("LICORESMADRUEÑOS.L."));
+    assert!(has_legal_form("CENTRE COM HAWTHORNPTYLTD"));
+    assert!(!has_legal_form("MADRUEÑOS"));
+    let page = crate::testing::ocr_lines_page(&[
+        ("CLIENTE N°. 15301", [1813.0, 352.0, 2174.0, 411.0]),
+        ("TASCA BAREA SLL", [1399.0, 449.0, 1766.0, 503.0]),
+        ("B87760575", [1401.0, 561.0, 1612.0, 617.0]),
+        ("C/RODAS, 2", [1405.0, 617.0, 1652.0, 671.0]),
+        ("LICORESMADRUEÑOS.L.", [156.0, 623.0, 971.0, 691.0]),
+        ("28005 MADRID", [1404.0, 672.0, 1709.0, 727.0]),
+        ("B 86705126", [160.0, 703.0, 442.0, 762.0]),
+        ("C/ CALATRAVA 19 28005 MADRID", [164.0, 769.0, 830.0, 825.0]),
+        ("FACTURA DE VENTA", [1349.0, 859.0, 2249.0, 938.0]),
+        ("Gracias", [164.0, 3000.0, 400.0, 3050.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice)
+            .map(|(n, _)| n.value)
+            .as_deref(),
+        Some("LICORESMADRUEÑO S.L.")
+    );
+}
+
+/// A name over two lines whose boxes OCR drew a fifth apart in height ("GRUPO TERRITORIO" over
+/// "CAMPERO S.L.", a page scanned upside down) is read whole.
+#[test]
+fn a_name_s_first_line_in_a_slightly_smaller_box_joins_it() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("NÚMERO DE FACTURA: 134116", [1446.0, 295.0, 2095.0, 350.0]),
+        ("GRUPO TERRITORIO", [387.0, 298.0, 817.0, 348.0]),
+        ("CAMPERO S.L.", [443.0, 346.0, 763.0, 410.0]),
+        ("28 de Noviembre del 2025", [1442.0, 348.0, 1963.0, 410.0]),
+        ("CIF: B16690141", [429.0, 407.0, 773.0, 461.0]),
+        ("C/ Puerto de la Mano de", [344.0, 463.0, 862.0, 519.0]),
+        ("Hierro 18", [494.0, 516.0, 712.0, 574.0]),
+        ("28053 MADRID", [433.0, 571.0, 768.0, 626.0]),
+        ("Gracias", [433.0, 3000.0, 700.0, 3050.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice)
+            .map(|(n, _)| n.value)
+            .as_deref(),
+        Some("GRUPO TERRITORIO CAMPERO S.L.")
+    );
+}

@@ -139,6 +139,20 @@ impl<'a> PageDomains<'a> {
                 .any(|stem| words.iter().any(|w| stem.contains(w.as_str())))
     }
 
+    /// The whole name a brand begins, where the page's site spells it and the page writes it
+    /// out: a logo read as "bouygues", the site bouyguestelecom.fr, "Vos services Bouygues
+    /// Telecom" in the text. The company signs with the whole name.
+    pub(super) fn completed(&self, brand: &str) -> Option<Field> {
+        let start = squeezed(&[brand]);
+        if start.chars().count() < 4 || brand.split_whitespace().any(is_legal_form) {
+            return None;
+        }
+        self.stems
+            .iter()
+            .filter(|stem| stem.len() > start.len() && stem.starts_with(&start))
+            .find_map(|stem| self.cells.iter().find_map(|c| spelled_in(c, stem)))
+    }
+
     /// The issuer's name spelled by the page's most frequent business domain, outside the
     /// customer's block: the first run of up to four words, none of them a domain itself,
     /// starting with a capital, that spells it, with a legal form right after it ("Lenze

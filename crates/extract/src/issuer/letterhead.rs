@@ -40,6 +40,82 @@ pub(super) fn postal_name<'a>(first: &[&'a Row], name: &'a Cell, bottom: f32) ->
     })
 }
 
+/// The trader behind a trade name: a logo ("EL MODESTO") printed again, with more words, below
+/// the address in a smaller sender's block ("MARTIN ABENZA TORRANO", street, "30564 LORQUÍ
+/// (MURCIA)", "CONSERVAS EL MODESTO", "NIF 74305431K"). The logo is the brand; the block's first
+/// line is the person or company that trades under it and signs the invoice.
+pub(super) fn trader<'a>(
+    first: &[&'a Row],
+    name: &Cell,
+    bottom: f32,
+    plain: impl Fn(&Cell) -> bool,
+) -> Option<&'a Cell> {
+    let logo = label_words(&name.text);
+    if logo.is_empty() || has_legal_form(&name.text) {
+        return None;
+    }
+    let cells: Vec<&Cell> = first.iter().flat_map(|r| r.cells.iter()).collect();
+    // A line of the block right above or below `line`: type of about its size, close under
+    // or over it, overlapping it across the page (a block may be centred).
+    let next_to = |line: &Cell, c: &Cell, up: bool| {
+        let height = line.bbox.height();
+        let gap = if up {
+            line.bbox.y0 - c.bbox.y1
+        } else {
+            c.bbox.y0 - line.bbox.y1
+        };
+        let overlap = c.bbox.x1.min(line.bbox.x1) - c.bbox.x0.max(line.bbox.x0);
+        (-height * 0.35..height * 0.8).contains(&gap)
+            && overlap > 0.0
+            && (height * 0.75..height * 1.34).contains(&c.bbox.height())
+            && !std::ptr::eq(c, line)
+    };
+    let repeated = under(first, name, bottom).find(|c| {
+        let words = label_words(&c.text);
+        words.len() > logo.len()
+            && words.windows(logo.len()).any(|w| w == logo.as_slice())
+            // The logo stands out from the block: larger type.
+            && name.bbox.height() > c.bbox.height() * 1.2
+    })?;
+    let walk = |up: bool| {
+        let mut block = Vec::new();
+        let mut at = repeated;
+        while let Some(c) = cells
+            .iter()
+            .copied()
+            .filter(|c| next_to(at, c, up))
+            .min_by(|a, b| {
+                let (da, db) = if up {
+                    (at.bbox.y0 - a.bbox.y1, at.bbox.y0 - b.bbox.y1)
+                } else {
+                    (a.bbox.y0 - at.bbox.y1, b.bbox.y0 - at.bbox.y1)
+                };
+                da.abs().total_cmp(&db.abs())
+            })
+        {
+            if block.len() == 5 {
+                break;
+            }
+            block.push(c);
+            at = c;
+        }
+        block
+    };
+    let above = walk(true);
+    // The repeated name comes after the street and town, not in the block's first line.
+    let head = *above.last()?;
+    let addressed = above
+        .iter()
+        .chain(walk(false).iter().take(2))
+        .any(|c| is_postal_line(&c.text));
+    let head_words = label_words(&head.text);
+    (addressed
+        && plain(head)
+        && !head.text.chars().any(|c| c.is_ascii_digit())
+        && !head_words.windows(logo.len()).any(|w| w == logo.as_slice()))
+    .then_some(head)
+}
+
 /// The company's name that a logo in initials abbreviates ("SIG" beside "Services Industriels
 /// de Genève"): the logo is what OCR reads largest, the name is what the company signs with.
 /// The initials are the capitals that open a word or follow a small letter, so a name OCR read

@@ -96,7 +96,7 @@ fn halfwidth(text: &str) -> String {
 /// The spaces OCR dropped inside a name where the words still show: a particle before a
 /// capital ("Industriels deGenève") and legal forms run into the name in capitals ("CENTRE COM
 /// HAWTHORNPTYLTD").
-fn unglued(text: &str) -> String {
+pub(super) fn unglued(text: &str) -> String {
     const PARTICLES: &[&str] = &["de", "del", "della", "di", "du", "da", "van", "von", "der"];
     const FORMS: &[&str] = &["LTD", "PTY", "GMBH", "BHD", "SDN", "LLC"];
     const DOTTED: &[&str] = &[
