@@ -223,9 +223,12 @@ fn amounts_come_last(rows: &[Row], order: DateOrder, reference: Option<(u32, u32
                 && page == row.page
             {
                 let (gap_above, gap_below) = (top - above, b.y0 - bottom);
-                if gap_above * 1.5 < gap_below {
+                // Where OCR's boxes overlap both ways (a photo's tall boxes at a tight line
+                // pitch), the gaps are noise in the glyphs' heights, not spacing.
+                let spaced = gap_above.max(gap_below) > 0.0;
+                if spaced && gap_above * 1.5 < gap_below {
                     backward += 2;
-                } else if gap_below * 1.5 < gap_above {
+                } else if spaced && gap_below * 1.5 < gap_above {
                     forward += 2;
                 }
             }
