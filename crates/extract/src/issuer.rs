@@ -463,7 +463,10 @@ pub fn issuer(
         // form is the company's.
         let clerk = !has_legal_form(&seller.value);
         let company = clerk
-            .then(|| domain_company(&seller, rows, &Buyer::find(rows), false))
+            .then(|| {
+                let domains = domain::PageDomains::of(rows, &Buyer::find(rows));
+                domain_company(&seller, &domains, false)
+            })
             .flatten();
         return Some((company.unwrap_or(seller), None));
     }
@@ -641,10 +644,9 @@ pub fn issuer(
         Some(above) => joined_name(above, name, &name.text),
         None => field(clean_name(&name.text), name, &name.text),
     };
-    let name_field = domain::PageDomains::of(rows, &buyer)
-        .completed(&name_field.value)
-        .unwrap_or(name_field);
-    if let Some(company) = domain_company(&name_field, rows, &buyer, true) {
+    let domains = domain::PageDomains::of(rows, &buyer);
+    let name_field = domains.completed(&name_field.value).unwrap_or(name_field);
+    if let Some(company) = domain_company(&name_field, &domains, true) {
         return Some((company, None));
     }
     let address_field = (!address.is_empty()).then(|| {
@@ -674,8 +676,7 @@ pub fn issuer(
 /// the page (a footer, a contact line), where they contradict the name found: that company
 /// issued the page. A name the page labels as the seller's is overruled only by a domain that
 /// spells a whole name (`partial` false): such a name may be a clerk's, never a customer's.
-fn domain_company(found: &Field, rows: &[Row], buyer: &Buyer, partial: bool) -> Option<Field> {
-    let domains = domain::PageDomains::of(rows, buyer);
+fn domain_company(found: &Field, domains: &domain::PageDomains, partial: bool) -> Option<Field> {
     if !domains.contradicts(&found.value) {
         return None;
     }
