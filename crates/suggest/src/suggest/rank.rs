@@ -72,6 +72,8 @@ const AMOUNT_BAND: f64 = 0.3;
 const POSTERIOR_FLOOR: f64 = 1e-3;
 /// The density floor: an amount the value was never used near is unusual, not impossible.
 const DENSITY_FLOOR: f64 = 0.01;
+/// The leading accounts a dimension is weighed over, by their probability.
+const ACCOUNTS_WEIGHED: usize = 3;
 
 /// Weights per field. Fields without fitted weights use [`Ranker::prior`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -413,6 +415,16 @@ fn features(
     x
 }
 
+/// Each candidate's share of the field's probability: the softmax of the scores.
+fn softmax(scored: &[(Option<String>, [f64; FEATURES], f64)]) -> Vec<(Option<String>, f64)> {
+    let top = scored.iter().map(|c| c.2).fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = scored.iter().map(|c| (c.2 - top).exp()).sum();
+    scored
+        .iter()
+        .map(|(v, _, s)| (v.clone(), (s - top).exp() / z))
+        .collect()
+}
+
 pub(super) fn dot(w: &[f64; FEATURES], x: &[f64; FEATURES]) -> f64 {
     w.iter().zip(x).map(|(a, b)| a * b).sum()
 }
@@ -438,6 +450,7 @@ pub fn rank_with_choices(
     let mut fields = Vec::new();
     let mut choices = Vec::new();
     let mut chosen_account: Option<String> = None;
+    let mut account_odds: Vec<(Option<String>, f64)> = Vec::new();
     for field in Field::ALL {
         let (tallies, sum) = tally(chart, params, query, neighbours, field);
         let mut values: Vec<Option<String>> =
@@ -485,38 +498,55 @@ pub fn rank_with_choices(
             values.retain(Option::is_some);
         }
         let weights = model.ranker.weights(field);
-        let totals = totals(
-            model,
-            field,
-            &line,
-            chosen_account.as_deref(),
-            query.vendor.as_deref(),
-            word_shares,
-        );
-        let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
-            .into_iter()
-            .map(|v| {
-                let knn = tallies.get(&v.as_deref()).map(|t| (t, sum));
-                let x = features(
-                    model,
-                    field,
-                    &line,
-                    &totals,
-                    v.as_deref(),
-                    knn,
-                    chosen_account.as_deref(),
-                );
-                let s = model.ranker.score(field, &weights, &x);
-                (v, x, s)
-            })
-            .collect();
-        let top = scored.iter().map(|c| c.2).fold(f64::NEG_INFINITY, f64::max);
-        let z: f64 = scored.iter().map(|c| (c.2 - top).exp()).sum();
-        let mut ranked: Vec<(Option<String>, f64)> = scored
-            .iter()
-            .map(|(v, _, s)| (v.clone(), (s - top).exp() / z))
-            .collect();
+        let score_with = |account: Option<&str>| {
+            let totals = totals(
+                model,
+                field,
+                &line,
+                account,
+                query.vendor.as_deref(),
+                word_shares.clone(),
+            );
+            let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
+                .iter()
+                .map(|v| {
+                    let knn = tallies.get(&v.as_deref()).map(|t| (t, sum));
+                    let x = features(model, field, &line, &totals, v.as_deref(), knn, account);
+                    let s = model.ranker.score(field, &weights, &x);
+                    (v.clone(), x, s)
+                })
+                .collect();
+            scored
+        };
+        let scored = score_with(chosen_account.as_deref());
+        let mut ranked = softmax(&scored);
+        // A dimension that goes with the account is weighed over the accounts the line may
+        // have, not the first alone: where the account is a close call, the department of the
+        // runner-up account is not ruled out by the leader's.
+        if field != Field::Account && account_odds.len() > 1 {
+            let mut mixed: HashMap<Option<String>, f64> = HashMap::new();
+            for (i, (account, odds)) in account_odds.iter().enumerate() {
+                let shares = if i == 0 {
+                    ranked.clone()
+                } else {
+                    softmax(&score_with(account.as_deref()))
+                };
+                for (v, p) in shares {
+                    *mixed.entry(v).or_default() += odds * p;
+                }
+            }
+            ranked = mixed.into_iter().collect();
+        }
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if field == Field::Account {
+            let top: Vec<_> = ranked.iter().take(ACCOUNTS_WEIGHED).cloned().collect();
+            let mass: f64 = top.iter().map(|(_, p)| p).sum();
+            account_odds = top
+                .into_iter()
+                .filter(|_| mass > 0.0)
+                .map(|(a, p)| (a, p / mass))
+                .collect();
+        }
         choices.push(Choices {
             field,
             candidates: scored.into_iter().map(|(v, x, _)| (v, x)).collect(),

@@ -27,6 +27,11 @@ fn chart() -> Chart {
                 active: true,
             },
             Listed {
+                id: "OPS".into(),
+                name: "Operations".into(),
+                active: true,
+            },
+            Listed {
                 id: "OLD".into(),
                 name: "Closed".into(),
                 active: false,
@@ -260,4 +265,60 @@ fn a_ranker_fitted_before_the_latest_features_keeps_its_weights() {
     // A vector from an unknown, longer feature set is not guessed at.
     assert_eq!(ranker.weights(Field::Department), Ranker::prior());
     assert_eq!(ranker.weights(Field::Class), Ranker::prior());
+}
+
+#[test]
+fn a_department_is_weighed_over_the_accounts_the_line_may_have() {
+    // Bolt's lines: 6010 five times (three for ADM, two for OPS), 6810 four times, all OPS.
+    // The account is a close call (6010, 5 in 9), and under 6010 alone ADM leads; but OPS is
+    // the department under either account, and so the more likely one.
+    let records: Vec<HistoryRecord> = [
+        ("6010", "ADM"),
+        ("6010", "ADM"),
+        ("6010", "ADM"),
+        ("6010", "OPS"),
+        ("6010", "OPS"),
+        ("6810", "OPS"),
+        ("6810", "OPS"),
+        ("6810", "OPS"),
+        ("6810", "OPS"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(n, (account, department))| {
+        let mut r = neighbour(&n.to_string(), account, Some(department), 0.0).record;
+        r.vendor_name = Some("Bolt".into());
+        r
+    })
+    .collect();
+    // The account is ranked by the vendor's share alone, the department by its share among
+    // the vendor's lines with the account.
+    let mut ranker = Ranker::default();
+    let weight = |i: usize| {
+        let mut w = vec![0.0; FEATURES];
+        w[i] = 5.0;
+        w
+    };
+    ranker.fields.insert(Field::Account, weight(2));
+    ranker.fields.insert(Field::Department, weight(17));
+    let model = CompanyModel {
+        habits: Habits::from_records(&records),
+        ranker,
+        ..model()
+    };
+    let s = rank(&model, &VoteParams::default(), &query(Some("Bolt")), &[]);
+    let account = s.best(Field::Account).unwrap();
+    assert_eq!(account.value.as_deref(), Some("6010"));
+    let p6010 = f64::from(account.score);
+    assert!((p6010 - 0.636).abs() < 0.01, "{p6010}");
+    let department = s.best(Field::Department).unwrap();
+    assert_eq!(department.value.as_deref(), Some("OPS"));
+    // Under 6010 alone OPS has 1 / (1 + e^1) = 0.27; under 6810 nearly all of it.
+    let p = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let expected = p6010 * p(-1.0) + (1.0 - p6010) * p(5.0);
+    assert!(
+        (f64::from(department.score) - expected).abs() < 0.01,
+        "{} against {expected}",
+        department.score
+    );
 }
