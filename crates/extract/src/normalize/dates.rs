@@ -13,11 +13,13 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Month names in German, French, Spanish, Italian, Dutch and Portuguese, with the
-/// abbreviations that are not also words ("set", "out" and "ago" are left out), where the
-/// English prefixes above do not already find them.
-const FOREIGN_MONTHS: [(&str, u32); 44] = [
+/// Month names in German, French, Spanish, Italian, Dutch, Portuguese and the Scandinavian
+/// languages, with the abbreviations that are not also words ("set", "out" and "ago" are left
+/// out), where the English prefixes above do not already find them: Dutch "maart" does not
+/// begin with "mar".
+const FOREIGN_MONTHS: [(&str, u32); 49] = [
     ("enero", 1),
+    ("jänner", 1),
     ("ene", 1),
     ("gennaio", 1),
     ("janv", 1),
@@ -30,6 +32,7 @@ const FOREIGN_MONTHS: [(&str, u32); 44] = [
     ("mär", 3),
     ("mrz", 3),
     ("mrt", 3),
+    ("maart", 3),
     ("avril", 4),
     ("avr", 4),
     ("abril", 4),
@@ -38,6 +41,7 @@ const FOREIGN_MONTHS: [(&str, u32); 44] = [
     ("mei", 5),
     ("maggio", 5),
     ("maio", 5),
+    ("maj", 5),
     ("giugno", 6),
     ("giu", 6),
     ("luglio", 7),
@@ -45,9 +49,11 @@ const FOREIGN_MONTHS: [(&str, u32); 44] = [
     ("juil", 7),
     ("août", 8),
     ("aoû", 8),
+    ("aout", 8),
     ("agosto", 8),
     ("settembre", 9),
     ("setembro", 9),
+    ("setiembre", 9),
     ("oktober", 10),
     ("okt", 10),
     ("ottobre", 10),
@@ -496,7 +502,7 @@ mod tests {
     }
 
     #[test]
-    fn month_names_are_read_in_six_languages() {
+    fn month_names_are_read_in_the_languages_of_europe() {
         let day_first = DateOrder::DayFirst;
         for (text, want) in [
             ("Rechnungsdatum: 1. Oktober 2023", "2023-10-01"),
@@ -507,6 +513,11 @@ mod tests {
             ("Factuurdatum 14 mei 2024", "2024-05-14"),
             ("Data de emissão 2 de dezembro de 2023", "2023-12-02"),
             ("7 févr. 2025", "2025-02-07"),
+            ("Factuurdatum 2 maart 2025", "2025-03-02"),
+            ("Fakturadatum 6 maj 2025", "2025-05-06"),
+            ("le 14 aout 2025", "2025-08-14"),
+            ("Fecha 30 de setiembre de 2024", "2024-09-30"),
+            ("Rechnungsdatum 7. Jänner 2025", "2025-01-07"),
         ] {
             assert_eq!(
                 find_date(text, day_first).map(|d| d.0).as_deref(),
