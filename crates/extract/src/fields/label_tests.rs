@@ -156,3 +156,36 @@ fn a_total_over_a_summary_header_s_column_name_is_no_total_label() {
         Some("267011.67")
     );
 }
+
+/// The short forms German, Spanish, Italian and Dutch invoices print for the number and the
+/// date ("Re.-Nr.", "Rg.-Datum", "Núm. factura", "Nr. fattura", "Factuur datum").
+#[test]
+fn abbreviated_number_and_date_labels_are_labels() {
+    let label = |t: &str| {
+        let rows = rows_of(&[&[(t, 100.0)]]);
+        label_of(&rows[0].cells[0]).map(|(k, _)| k)
+    };
+    for text in [
+        "Re.-Nr.:",
+        "RE-Nr.",
+        "Rg.-Nr.",
+        "Rechn.-Nr.",
+        "Núm. factura",
+        "No. de factura",
+        "Factura número",
+        "Nr. fattura",
+        "Fattura numero",
+        "N. documento",
+        "Factuur nummer",
+    ] {
+        assert_eq!(label(text), Some(HeaderKey::InvoiceNumber), "{text}");
+    }
+    for text in [
+        "Re.-Datum",
+        "Rg.-Datum",
+        "Factuur datum",
+        "Fecha de expedición",
+    ] {
+        assert_eq!(label(text), Some(HeaderKey::InvoiceDate), "{text}");
+    }
+}

@@ -42,6 +42,13 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "gutschriftsnummer",
             "belegnummer",
             "beleg-nr",
+            // The short forms ("Re.-Nr.", "Rg.-Nr.", "Rechn.-Nr.").
+            "re-nr",
+            "re.-nr",
+            "rg-nr",
+            "rg.-nr",
+            "rechn.-nr",
+            "rechn-nr",
             // fr
             "numéro de facture",
             "n de facture",
@@ -58,6 +65,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "factura n",
             "factura no",
             "nº factura",
+            "núm factura",
+            "no factura",
+            "no de factura",
+            "factura número",
             // A voucher's number (Argentina's AFIP layout: "Punto de Venta: 00003 Comp. Nro:
             // 00001360").
             "comp nro",
@@ -73,10 +84,17 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "fattura n",
             "fattura nr",
             "n fattura",
+            "nr fattura",
+            "num fattura",
+            "fattura numero",
+            "n documento",
+            "nr documento",
+            "documento n",
             // nl
             "factuurnummer",
             "factuur nr",
             "factuurnr",
+            "factuur nummer",
             "creditnotanummer",
             "documentnr",
             "documentnummer",
@@ -117,6 +135,10 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "belegdatum",
             "ausstellungsdatum",
             "datum",
+            "re-datum",
+            "re.-datum",
+            "rg-datum",
+            "rg.-datum",
             // fr
             "date de facture",
             "date de facturation",
@@ -125,6 +147,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "fecha de factura",
             "fecha factura",
             "fecha de emisión",
+            "fecha de expedición",
+            "fecha expedición",
             "fecha",
             // it
             "data fattura",
@@ -133,6 +157,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "data",
             // nl
             "factuurdatum",
+            "factuur datum",
             // et
             "arve kuupäev",
             "kuupäev",
