@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
 
-use super::cells::{Cell, Row, after_words, label_words, plain_label_words, plain_prefix};
+use super::cells::{
+    Cell, Row, after_words, edit_distance, label_words, plain_label_words, plain_prefix,
+};
 use super::currency::find_currency;
 use super::normalize::{DateOrder, find_date, looks_like_money, misread_date, parse_amount};
 use super::vocabulary::LABELS;
@@ -35,15 +37,12 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
             })
             .collect()
     });
-    // OCR reads a printed "rn" as "m" ("Factuumummer"): the labels that hold one, as misread.
+    // OCR reads a printed "rn" as "m" ("Factuumummer") and an "m" as "rn" ("Factuurnurnmer"):
+    // the labels with "m" for "rn", to be compared with the cell's text written so too.
     static MISREAD: LazyLock<Vec<(HeaderKey, Vec<String>, usize)>> = LazyLock::new(|| {
         PLAIN
             .iter()
-            .filter(|(_, label, _)| label.iter().any(|w| w.contains("rn")))
-            .map(|(key, label, chars)| {
-                let label = label.iter().map(|w| w.replace("rn", "m")).collect();
-                (*key, label, *chars)
-            })
+            .map(|(key, label, chars)| (*key, label.iter().map(|w| rn_as_m(w)).collect(), *chars))
             .collect()
     });
     let longest = |text: &[String], labels: &[(HeaderKey, Vec<String>, usize)]| {
@@ -58,8 +57,10 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
         best.map(|(k, n, _)| (k, n))
     };
     let text = plain_label_words(&cell.text);
+    let misread: Vec<String> = text.iter().map(|w| rn_as_m(w)).collect();
     longest(&text, &PLAIN)
-        .or_else(|| longest(&text, &MISREAD))
+        .or_else(|| longest(&misread, &MISREAD))
+        .or_else(|| one_word_misread(&misread, &MISREAD))
         .or_else(|| {
             // A label in several languages, set apart by slashes and with no value in its
             // cell ("Beleg-Nr../Document No./"): one of its parts is a whole label.
@@ -72,6 +73,36 @@ pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
                 (n == words.len() && n > 0).then_some((key, text.len()))
             })
         })
+}
+
+/// A word with every "rn" written "m", as OCR misreads the one for the other.
+fn rn_as_m(word: &str) -> String {
+    word.replace("rn", "m")
+}
+
+/// A long one-word label ("Factuurnummer", "Rechnungsnummer") that OCR misread by one letter
+/// more than "rn" and "m" ("Factumummer", a "u" dropped). Only words of nine letters or more:
+/// shorter labels are a letter apart from other words ("Datum", "Daten"). Both written with
+/// "m" for "rn". None when labels of two fields are that close.
+fn one_word_misread(
+    text: &[String],
+    labels: &[(HeaderKey, Vec<String>, usize)],
+) -> Option<(HeaderKey, usize)> {
+    const LONG: usize = 9;
+    let first = text.first().filter(|w| w.chars().count() >= LONG)?;
+    let mut found: Option<HeaderKey> = None;
+    for (key, label, _) in labels {
+        if let [word] = label.as_slice()
+            && word.chars().count() >= LONG
+            && edit_distance(first, word) <= 1
+        {
+            if found.is_some_and(|k| k != *key) {
+                return None;
+            }
+            found = Some(*key);
+        }
+    }
+    found.map(|k| (k, 1))
 }
 
 /// Whether a candidate value for `key` is rather another field's label. Payment terms are the

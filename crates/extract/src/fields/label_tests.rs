@@ -189,3 +189,20 @@ fn abbreviated_number_and_date_labels_are_labels() {
         assert_eq!(label(text), Some(HeaderKey::InvoiceDate), "{text}");
     }
 }
+
+/// Low-resolution scans of Dutch invoices: OCR read "Factuurnummer" with its "mm" as "rnm",
+/// and once with a "u" dropped as well.
+#[test]
+fn a_long_label_misread_by_a_letter_is_still_its_label() {
+    let label = |t: &str| {
+        let rows = rows_of(&[&[(t, 100.0)]]);
+        label_of(&rows[0].cells[0]).map(|(k, _)| k)
+    };
+    assert_eq!(label("Factuurnurnmer"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Factumummer"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Rechnungsnumrner"), Some(HeaderKey::InvoiceNumber));
+    // Other numbers stay other numbers, and a short word a letter from a label is a word.
+    assert_ne!(label("Klantnummer"), Some(HeaderKey::InvoiceNumber));
+    assert_ne!(label("Kundennummer"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Daten"), None);
+}
