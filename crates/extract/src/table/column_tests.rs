@@ -150,6 +150,39 @@ fn a_currency_beside_a_column_name_names_nothing_and_gross_names_an_amount() {
     );
 }
 
+#[test]
+fn a_pound_sign_read_as_a_letter_beside_a_column_name_names_nothing() {
+    // The same layout scanned at 100 DPI: OCR read "Net £" as "Net f", an amount's column
+    // but not the net amount's, so the gross amount was taken for the line's.
+    let got = items(&[
+        &[
+            ("Description", 195.0),
+            ("Qty", 1010.0),
+            ("Unit Price £", 1137.0),
+            ("Net f", 1503.0),
+            ("VAT %", 1642.0),
+            ("VATE", 1882.0),
+            ("Gross £", 2125.0),
+        ],
+        &[
+            ("Replacement LED panel 600x600 40W cool white", 199.0),
+            ("10", 1042.0),
+            ("34.48", 1224.0),
+            ("344.80", 1480.0),
+            ("20%", 1697.0),
+            ("68.96", 1895.0),
+            ("413.76", 2144.0),
+        ],
+    ]);
+    assert_eq!(
+        got,
+        [(
+            "Replacement LED panel 600x600 40W cool white".into(),
+            "344.80".into()
+        )]
+    );
+}
+
 /// Netlify's header "Charge Name | Service / Period | Qty | Unit Price | Subtotal | Tax |
 /// Total", with "Period" printed under "Service", and its first item, as OCR read them (pixel
 /// boxes) on a low-DPI scan and on a photo. On the scan one row takes in both lines of the

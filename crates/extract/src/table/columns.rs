@@ -86,9 +86,22 @@ pub(super) fn is_net_amount(text: &str) -> bool {
         }
         _ => text.to_string(),
     };
-    [text, &bare]
-        .iter()
-        .any(|t| NET.contains(&normalised(t).join(" ")))
+    [text, &bare].iter().any(|t| {
+        let mut words = normalised(t);
+        if NET.contains(&words.join(" ")) {
+            return true;
+        }
+        // A letter after the name, as `lettered` reads it: "Net f" is "Net £" as OCR reads
+        // the pound sign.
+        let lettered = words.len() > 1
+            && words
+                .last()
+                .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_alphabetic));
+        lettered && {
+            words.pop();
+            NET.contains(&words.join(" "))
+        }
+    })
 }
 
 pub(super) fn header_kind(text: &str) -> Option<ColumnKind> {
