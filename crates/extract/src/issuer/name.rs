@@ -41,9 +41,15 @@ const POST_BOXES: &[&str] = &[
     "postbus", "postfach", "po", "p.o.", "bp", "b.p.", "apartado", "casella", "boîte", "pob",
 ];
 
-/// Whether what follows a legal form on its line is an address: a post box, or a street and a
-/// postcode set apart by a comma ("Ploegweg 15, 5232 BR 's-Hertogenbosch").
+/// Whether what follows a legal form on its line is an address: a post box, a street and a
+/// postcode set apart by a comma ("Ploegweg 15, 5232 BR 's-Hertogenbosch"), or a street with
+/// its house number, then a postcode and its town ("Lindenallee 59 - 24103 Kiel", a sender line
+/// whose separator after the name OCR lost).
 fn is_address(rest: &str) -> bool {
+    is_post_box_or_street(rest) || is_street_and_town(rest)
+}
+
+fn is_post_box_or_street(rest: &str) -> bool {
     let first = rest
         .split_whitespace()
         .next()
@@ -52,6 +58,34 @@ fn is_address(rest: &str) -> bool {
         .split(|c: char| !c.is_ascii_digit())
         .any(|run| run.len() >= 4);
     first.is_some_and(|w| POST_BOXES.contains(&w.as_str())) || (rest.contains(',') && postcode)
+}
+
+/// A street's name, its house number within the next three words, and after it a postcode of
+/// four or five digits with a word after it: "Industriestr. 152 10115 Berlin".
+fn is_street_and_town(rest: &str) -> bool {
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .map(|w| w.trim_matches([',', '-', '·', '|', '–']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !words
+        .first()
+        .is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    {
+        return false;
+    }
+    let house = |w: &str| {
+        let digits = w.chars().take_while(char::is_ascii_digit).count();
+        (1..=4).contains(&digits) && w.chars().skip(digits).all(char::is_alphabetic)
+    };
+    let Some(h) = (1..words.len().min(4)).find(|&i| house(words[i])) else {
+        return false;
+    };
+    words[h + 1..].windows(2).any(|pair| {
+        (4..=5).contains(&pair[0].len())
+            && pair[0].chars().all(|c| c.is_ascii_digit())
+            && pair[1].starts_with(char::is_alphabetic)
+    })
 }
 
 /// A name with its address run on after the legal form, as OCR reads a letterhead line

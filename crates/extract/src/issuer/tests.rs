@@ -35,6 +35,12 @@ fn an_address_run_on_after_the_legal_form_is_cut() {
         ),
         ("ACME Ltd P.O. Box 12", "ACME Ltd"),
         ("Kraft GmbH Ringstr. 4, 12345 Ulm", "Kraft GmbH"),
+        // A sender line scanned at 100 DPI: the dot after the name lost, the umlaut too.
+        (
+            "Brandt & Sohne GmbH Lindenallee 59 - 24103 Kiel",
+            "Brandt & Sohne GmbH",
+        ),
+        ("Weber GmbH Werk 2 Nord", "Weber GmbH Werk 2 Nord"),
         (
             "COMPAÑÍA VINÍCOLA DEL NORTE DE ESPAÑA S.A. CTRA. LOGROÑO - LAGUARDIA KM. 4,8 01300",
             "COMPAÑÍA VINÍCOLA DEL NORTE DE ESPAÑA S.A.",
