@@ -628,8 +628,10 @@ pub fn issuer(
                 (-height * 0.25..height * 0.75).contains(&gap)
                     && overlap > 0.0
                     // OCR's boxes of one type size differ by a fifth with the glyphs
-                    // ("GRUPO TERRITORIO" over the taller "CAMPERO S.L.").
-                    && (c.bbox.height() - height).abs() < height * 0.25
+                    // ("GRUPO TERRITORIO" over the taller "CAMPERO S.L."); a line in larger
+                    // type above is a brand's logo ("BLAUFUCHS" over "Station-service
+                    // Rousseau SARL" on a photographed till slip), not the name's first line.
+                    && (-height * 0.25..height * 0.1).contains(&(c.bbox.height() - height))
                     && plain(c)
                     && !has_legal_form(&c.text)
                     && !c.text.contains(|ch: char| ch.is_ascii_digit() || ch == ':')

@@ -458,3 +458,35 @@ fn a_name_s_first_line_in_a_slightly_smaller_box_joins_it() {
         Some("GRUPO TERRITORIO CAMPERO S.L.")
     );
 }
+
+/// A brand's logo in larger type over the company's name (a photographed fuel-station slip of
+/// a layout draw never tuned on, seed 41): the brand is not the name's first line.
+#[test]
+fn a_brand_in_larger_type_over_the_name_stays_out_of_it() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("BLAUFUCHS", [362.0, 135.0, 713.0, 199.0]),
+        (
+            "Station-service Rousseau SARL",
+            [315.0, 215.0, 753.0, 267.0],
+        ),
+        ("64 rue du Port", [424.0, 256.0, 636.0, 301.0]),
+        ("44000 Nantes", [424.0, 292.0, 630.0, 334.0]),
+        (
+            "N° TVA intracom. FR57241587369",
+            [286.0, 326.0, 769.0, 373.0],
+        ),
+        ("SIRET 82796459003262", [351.0, 363.0, 695.0, 406.0]),
+        ("Facture n°", [109.0, 423.0, 268.0, 467.0]),
+        ("81933577", [378.0, 421.0, 538.0, 464.0]),
+        ("TOTAL TTC EUR", [55.0, 1238.0, 407.0, 1301.0]),
+        ("139,32", [714.0, 1262.0, 889.0, 1323.0]),
+        ("Merci", [300.0, 2200.0, 500.0, 2250.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice)
+            .map(|(n, _)| n.value)
+            .as_deref(),
+        Some("Station-service Rousseau SARL")
+    );
+}
