@@ -57,8 +57,11 @@ pub(crate) fn till_items(rows: &[Row], total: &Field, order: DateOrder) -> Vec<L
     let mut items: Vec<LineItem> = Vec::new();
     // A name printed on its own row, waiting for the figures under it.
     let mut pending: Option<String> = None;
+    // The previous row when it was read as a name with its amount and no quantity.
+    let mut named_above: Option<String> = None;
     for row in rows.iter().take_while(|r| above(r)) {
         let text = row.text();
+        let named = named_above.take();
         // "2 Stk x 2,29" alone: the quantity of the item above, its price the only figure.
         let amount = trailing_amount(&text).filter(|_| !quantity_only(&text));
         let Some((before, amount)) = amount else {
@@ -72,9 +75,18 @@ pub(crate) fn till_items(rows: &[Row], total: &Field, order: DateOrder) -> Vec<L
             continue;
         };
         let (description, quantity) = match (is_name(&before, row, order), pending.take()) {
-            (true, _) => (before.trim().to_string(), None),
+            (true, _) => {
+                named_above = Some(text.trim().to_string());
+                (before.trim().to_string(), None)
+            }
             // The figures under a name: "59,68 l x 1,617 EUR/l   96,50 A".
             (false, Some(name)) if quantity_of(&before).is_some() => (name, quantity_of(&before)),
+            // The same under a name whose last word OCR read as an amount ("Mineralwasser
+            // 0,51" for "0,5 l" on a photo): that row was the name, not an item.
+            (false, None) if quantity_of(&before).is_some() && named.is_some() => {
+                items.pop();
+                (named.unwrap_or_default(), quantity_of(&before))
+            }
             _ => continue,
         };
         let bbox = row.bbox();
@@ -243,5 +255,27 @@ mod tests {
         assert_eq!(quantity_of("LED panel 600x600"), None);
         // Rows that do not add up to the total are no items.
         assert!(read(slip, "120.00", 9).is_empty());
+    }
+
+    /// A photographed fuel-station slip (a layout draw never tuned on, seed 41): OCR read
+    /// "Mineralwasser 0,5 l" as "Mineralwasser 0,51", a name with an amount, over its figures.
+    #[test]
+    fn a_name_read_as_ending_in_an_amount_over_its_figures_is_a_name() {
+        let slip: &[&[(&str, f32)]] = &[
+            &[("Autohof Weber e.K.", 270.0)],
+            &[("Rechnung Nr.", 50.0), ("0319/172420", 330.0)],
+            &[("Kaffee groß", 50.0)],
+            &[("1 x 3,89", 80.0), ("3,89 B", 760.0)],
+            &[("Mineralwasser 0,51", 50.0)],
+            &[("2 x 2,31", 80.0), ("4,62 B", 760.0)],
+            &[("SUMME EUR", 100.0), ("8,51", 900.0)],
+        ];
+        assert_eq!(
+            read(slip, "8.51", 6),
+            [
+                ("Kaffee groß".into(), "3.89".into(), Some("1".into())),
+                ("Mineralwasser 0,51".into(), "4.62".into(), Some("2".into())),
+            ]
+        );
     }
 }
