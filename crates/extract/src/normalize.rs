@@ -101,6 +101,7 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
         s = s[1..s.len() - 1].to_string();
         negative = !negative;
     }
+    let symbol = s.contains(['$', '€', '£']);
     // Currency symbols and codes around the number.
     let cleaned: String = super::currency::strip_currency(&s)
         .replace("EUR", "")
@@ -118,6 +119,9 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     } else if let Some(rest) = s.strip_prefix('+') {
         // Statements print money in as "+ 154,00".
         s = rest.trim().to_string();
+    }
+    if symbol {
+        s = misread_digit(s);
     }
     if s.is_empty() || !s.chars().next()?.is_ascii_digit() {
         return None;
@@ -176,6 +180,32 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     Some(value)
 }
 
+/// A figure after a currency symbol with one digit OCR read as the letter it looks like
+/// ("£B3.05" for "£83.05" on a 100 DPI scan): the digit. Only one letter, and only where
+/// everything else is a figure with cents, so no word or code is ever read as money.
+fn misread_digit(s: String) -> String {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    let digit = |c: char| match c {
+        'B' => Some('8'),
+        'O' | 'o' => Some('0'),
+        'S' => Some('5'),
+        'l' | 'I' => Some('1'),
+        _ => None,
+    };
+    if letters != 1 || !has_cents(&s) {
+        return s;
+    }
+    let fixed: String = s.chars().map(|c| digit(c).unwrap_or(c)).collect();
+    if fixed
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\''))
+    {
+        fixed
+    } else {
+        s
+    }
+}
+
 /// Whether a figure is an amount grouped in thousands with decimals ("14,049.5", "1.234,56"),
 /// however many decimals OCR or the printer kept: no document number looks like that.
 pub fn is_grouped_amount(text: &str) -> bool {
@@ -217,6 +247,18 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// A UK invoice of a layout draw never tuned on (seed 41), scanned at 100 DPI: OCR read
+    /// "£83.05" as "£B3.05".
+    #[test]
+    fn a_digit_read_as_a_letter_after_a_currency_symbol_is_the_digit() {
+        assert_eq!(parse_amount("£B3.05"), Some(d("83.05")));
+        assert_eq!(parse_amount("€1O,50"), Some(d("10.50")));
+        // Without the symbol, or with two letters, or no cents, it is no amount.
+        assert_eq!(parse_amount("B3.05"), None);
+        assert_eq!(parse_amount("£BS.05"), None);
+        assert_eq!(parse_amount("£B3"), None);
     }
 
     /// The Estonian hotel invoice in fixtures/real/invoices prints its room line's amounts
