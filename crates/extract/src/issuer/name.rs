@@ -68,9 +68,9 @@ fn is_street_and_town(rest: &str) -> bool {
         .map(|w| w.trim_matches([',', '-', '·', '|', '–']))
         .filter(|w| !w.is_empty())
         .collect();
-    if !words
+    if words
         .first()
-        .is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .is_none_or(|w| w.chars().filter(|c| c.is_alphabetic()).count() < 3)
     {
         return false;
     }
