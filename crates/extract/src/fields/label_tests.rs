@@ -5,13 +5,14 @@ use super::tests::value_of;
 use super::*;
 use crate::testing::rows_of;
 
+/// The field a cell of this text alone labels.
+fn label(text: &str) -> Option<HeaderKey> {
+    label_of(&rows_of(&[&[(text, 100.0)]])[0].cells[0]).map(|(k, _)| k)
+}
+
 /// Romanian labels as E.ON's scanned bill prints them, OCR reading "ă" as "ā".
 #[test]
 fn romanian_labels_are_read_whatever_their_diacritics() {
-    let label = |t: &str| {
-        let rows = rows_of(&[&[(t, 100.0)]]);
-        label_of(&rows[0].cells[0]).map(|(k, _)| k)
-    };
     assert_eq!(label("Datā emitere"), Some(HeaderKey::InvoiceDate));
     assert_eq!(label("Data scadentā"), Some(HeaderKey::DueDate));
     assert_eq!(label("Nr. Factura:"), Some(HeaderKey::InvoiceNumber));
@@ -98,7 +99,6 @@ fn labels_in_several_languages_with_marks_are_read() {
         Some("0/0(135)0011/021322")
     );
     assert_eq!(value_of(&found, HeaderKey::Total).as_deref(), Some("95.00"));
-    let label = |t: &str| label_of(&rows_of(&[&[(t, 100.0)]])[0].cells[0]).map(|(k, _)| k);
     assert_eq!(label("⑬ Total à payer"), Some(HeaderKey::AmountDue));
     assert_eq!(label("Code Client"), Some(HeaderKey::NotAField));
     assert_eq!(label("Total H.T. :"), Some(HeaderKey::Subtotal));
@@ -161,10 +161,6 @@ fn a_total_over_a_summary_header_s_column_name_is_no_total_label() {
 /// date ("Re.-Nr.", "Rg.-Datum", "Núm. factura", "Nr. fattura", "Factuur datum").
 #[test]
 fn abbreviated_number_and_date_labels_are_labels() {
-    let label = |t: &str| {
-        let rows = rows_of(&[&[(t, 100.0)]]);
-        label_of(&rows[0].cells[0]).map(|(k, _)| k)
-    };
     for text in [
         "Re.-Nr.:",
         "RE-Nr.",
@@ -194,10 +190,6 @@ fn abbreviated_number_and_date_labels_are_labels() {
 /// and once with a "u" dropped as well.
 #[test]
 fn a_long_label_misread_by_a_letter_is_still_its_label() {
-    let label = |t: &str| {
-        let rows = rows_of(&[&[(t, 100.0)]]);
-        label_of(&rows[0].cells[0]).map(|(k, _)| k)
-    };
     assert_eq!(label("Factuurnurnmer"), Some(HeaderKey::InvoiceNumber));
     assert_eq!(label("Factumummer"), Some(HeaderKey::InvoiceNumber));
     assert_eq!(label("Rechnungsnumrner"), Some(HeaderKey::InvoiceNumber));

@@ -507,7 +507,7 @@ pub fn rank_with_choices(
                 query.vendor.as_deref(),
                 word_shares.clone(),
             );
-            let scored: Vec<(Option<String>, [f64; FEATURES], f64)> = values
+            values
                 .iter()
                 .map(|v| {
                     let knn = tallies.get(&v.as_deref()).map(|t| (t, sum));
@@ -515,8 +515,7 @@ pub fn rank_with_choices(
                     let s = model.ranker.score(field, &weights, &x);
                     (v.clone(), x, s)
                 })
-                .collect();
-            scored
+                .collect::<Vec<(Option<String>, [f64; FEATURES], f64)>>()
         };
         let scored = score_with(chosen_account.as_deref());
         let mut ranked = softmax(&scored);
