@@ -281,6 +281,15 @@ fn split_row_aligned(row: &Row, cols: &[Column], desc_left: Option<f32>) -> Vec<
         for (word, place) in words.into_iter().zip(placed) {
             if let Some(p) = place {
                 col = p;
+            } else if let (Some(d), Some(left)) = (description, desc_left)
+                && cols[col].kind == ColumnKind::Sku
+                && (word.bbox.x0 - left).abs() <= 0.5 * word.bbox.height()
+                && parse_amount(&word.text).is_none()
+            {
+                // A code and its description in one cell ("BACKSTAGETXBLCD VERRE ..."): the
+                // description starts where the description's lines start, left of its
+                // centred header.
+                col = d;
             }
             // A rate printed right after the amount in one cell ("-5,15 24%") is the line's
             // tax rate, never part of its amount.

@@ -3,6 +3,7 @@
 use super::tests::items;
 use super::{ColumnKind, columns, line_items};
 use crate::cells::rows;
+use ledgerline_core::page::{BBox, Line, TextSource, Word};
 
 /// Puls Nutrition's header: "Description | Quantity Unit | Price | Total excl." over "VAT".
 #[test]
@@ -193,4 +194,97 @@ fn the_afip_layout_s_columns_make_a_header() {
         got,
         [("Montaje de aireación".to_string(), "80000.00".to_string())]
     );
+}
+
+/// A French glassware maker's invoice, read blind (2026-12-08): abbreviated column names ("Px
+/// unit.euro", "Mt HT euro"), and each item's code and description in one text-layer line
+/// that starts under "Référence" and ends under no header, "Désignation" being centred far
+/// right of where the descriptions start. Boxes as the text layer gave them.
+#[test]
+fn a_code_and_its_description_in_one_line_split_where_the_descriptions_start() {
+    let mut page = crate::testing::ocr_lines_page(&[
+        ("Référence", [160.0, 1151.0, 342.0, 1193.0]),
+        ("Désignation", [785.0, 1151.0, 1001.0, 1193.0]),
+        ("Qté", [1482.0, 1151.0, 1544.0, 1193.0]),
+        ("Px unit.euro", [1666.0, 1150.0, 1890.0, 1192.0]),
+        ("Remise", [1920.0, 1150.0, 2043.0, 1192.0]),
+        ("Mt HT euro", [2109.0, 1147.0, 2306.0, 1189.0]),
+        ("1 728", [1480.0, 1572.0, 1574.0, 1614.0]),
+        ("2,89", [1791.0, 1572.0, 1865.0, 1614.0]),
+        ("4 993,92", [2168.0, 1572.0, 2315.0, 1614.0]),
+        (
+            "BRILLANT+TAMPO 1 COUL 1 FACE",
+            [439.0, 1613.0, 1061.0, 1655.0],
+        ),
+        (
+            "PX 23 - FRAIS TECHNIQUE UNIQUE REGLAGE",
+            [439.0, 1682.0, 1285.0, 1724.0],
+        ),
+        ("1", [1517.0, 1682.0, 1538.0, 1724.0]),
+        ("95,00", [1770.0, 1682.0, 1865.0, 1724.0]),
+        ("95,00", [2220.0, 1682.0, 2315.0, 1724.0]),
+        ("FTAFARWA", [140.0, 1683.0, 279.0, 1711.0]),
+        ("MACHINE", [439.0, 1723.0, 612.0, 1765.0]),
+        ("DECOR SUR PARAISON", [439.0, 1792.0, 868.0, 1834.0]),
+        (
+            "COLORIS DE MARQUAGE : NOIR",
+            [439.0, 1868.0, 1024.0, 1910.0],
+        ),
+        (
+            "SELON BON A TIRER DU 05/03/2021-V2",
+            [439.0, 1945.0, 1149.0, 1987.0],
+        ),
+        ("TRANSPORTAF", [140.0, 2099.0, 325.0, 2127.0]),
+        (
+            "TRANSPORT SUR VENTE DEPT 83",
+            [439.0, 2098.0, 1056.0, 2140.0],
+        ),
+        ("1", [1517.0, 2098.0, 1538.0, 2140.0]),
+        ("276,00", [1749.0, 2098.0, 1865.0, 2140.0]),
+        ("276,00", [2199.0, 2098.0, 2315.0, 2140.0]),
+        ("Total HT euro", [1027.0, 2625.0, 1269.0, 2667.0]),
+        ("5 364,92", [2168.0, 2746.0, 2315.0, 2788.0]),
+    ]);
+    // The code's line with its words where the text layer put them: the code set wider
+    // than the words after it.
+    let words = [
+        ("BACKSTAGETXBLCD", 140.0, 390.0),
+        ("VERRE", 439.0, 568.0),
+        ("BACKSTAGE", 579.0, 808.0),
+        ("47CL", 818.0, 908.0),
+        ("TRITAN", 918.0, 1053.0),
+        ("BLANC", 1064.0, 1188.0),
+        ("OPAQUE", 1199.0, 1359.0),
+    ];
+    page.lines.push(Line {
+        text: words.map(|w| w.0).join(" "),
+        bbox: BBox::new(140.0, 1572.0, 1359.0, 1614.0),
+        confidence: 1.0,
+        source: TextSource::TextLayer,
+        region: None,
+        words: words
+            .iter()
+            .map(|(text, x0, x1)| Word {
+                text: text.to_string(),
+                bbox: BBox::new(*x0, 1572.0, *x1, 1614.0),
+                confidence: 1.0,
+            })
+            .collect(),
+    });
+    let got: Vec<(String, String)> = line_items(&rows(&[page]))
+        .into_iter()
+        .map(|i| (i.description.value, i.amount.value))
+        .collect();
+    let amounts: Vec<&str> = got.iter().map(|(_, a)| a.as_str()).collect();
+    assert_eq!(amounts, ["4993.92", "95.00", "276.00"]);
+    assert_eq!(
+        got[0].0,
+        "VERRE BACKSTAGE 47CL TRITAN BLANC OPAQUE BRILLANT+TAMPO 1 COUL 1 FACE"
+    );
+    assert!(
+        got[1]
+            .0
+            .starts_with("PX 23 - FRAIS TECHNIQUE UNIQUE REGLAGE MACHINE")
+    );
+    assert_eq!(got[2].0, "TRANSPORT SUR VENTE DEPT 83");
 }

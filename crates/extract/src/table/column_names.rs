@@ -150,6 +150,12 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "pu ht",
             "p.u",
             "p.u ht",
+            // "Px", "Mt": French abbreviations of "prix" and "montant" ("Px unit.euro", "Mt HT").
+            "px",
+            "px unit",
+            "px unitaire",
+            "px u",
+            "px u ht",
             "pret unitar",
             "gross price",
             "precio",
@@ -207,6 +213,7 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             // A line's amount with its tax; beside the one without ("Montant HT"), that one is
             // the line's.
             "montant ttc",
+            "mt ttc",
             "total ttc",
             "prix total",
             "importe",
@@ -271,6 +278,7 @@ pub(super) const HEADERS: &[(ColumnKind, &[&str])] = &[
             "steuerbetrag",
             "mwst betrag",
             "montant tva",
+            "mt tva",
             "igst amt",
             "igst amount",
             "cgst amt",
@@ -461,6 +469,7 @@ pub(super) const NET_AMOUNTS: &[&str] = &[
     "nettobetrag",
     "netto",
     "montant ht",
+    "mt ht",
     "total ht",
     "p.t.ht",
     "p.t.h.t",
