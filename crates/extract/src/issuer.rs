@@ -514,6 +514,8 @@ pub fn issuer(
                 && plain(c)
                 && !is_numbered_heading(&c.text)
                 && !c.text.trim_end().ends_with(':')
+                // A postcode and its town ("83310 GRIMAUD") close an address, never name one.
+                && !is_postal_line(&c.text)
         })
         .collect();
     // OCR boxes grow with descenders ("Qty" stands taller than "Redwood"), so heights within a
@@ -651,6 +653,16 @@ pub fn issuer(
     if let Some(company) = domain_company(&name_field, &domains, true) {
         return Some((company, None));
     }
+    // A line in the body's own type, no legal form, that the page's domain contradicts: a
+    // customer's line or a header box's value ("EURO" under "Valuta/Currency"), where the logo
+    // names the issuer. Its domain is the better guess.
+    if domains.contradicts(&name_field.value)
+        && !has_legal_form(&name_field.value)
+        && !stands_out(name, &first)
+        && let Some(stem) = domains.stem()
+    {
+        return Some((stem, None));
+    }
     let address_field = (!address.is_empty()).then(|| {
         let text = address
             .iter()
@@ -674,6 +686,21 @@ pub fn issuer(
     Some((name_field, address_field))
 }
 
+/// Whether a line is set in larger type than most of the page's first lines, as a
+/// letterhead's name is.
+fn stands_out(cell: &Cell, first: &[&Row]) -> bool {
+    let mut heights: Vec<f32> = first
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .map(|c| c.bbox.height())
+        .collect();
+    if heights.is_empty() {
+        return true;
+    }
+    heights.sort_by(f32::total_cmp);
+    cell.bbox.height() >= heights[heights.len() / 2] * 1.15
+}
+
 /// The company the page's site and mail address spell, named with its legal form elsewhere on
 /// the page (a footer, a contact line), where they contradict the name found: that company
 /// issued the page. A name the page labels as the seller's is overruled only by a domain that
@@ -691,6 +718,18 @@ fn domain_company(found: &Field, domains: &domain::PageDomains, partial: bool) -
         .or_else(|| partial.then(|| domains.partner()).flatten())
 }
 
+/// Whether a "KG" closing a name is a weight's unit: a weight's name before it ("Poids",
+/// "Weight") or a figure after it in the line as printed ("KG 244").
+fn is_weight(text: &str, before: &str) -> bool {
+    const WEIGHTS: &[&str] = &["weight", "gewicht", "poids", "peso", "gew", "wt"];
+    let after_unit = text
+        .split_whitespace()
+        .skip_while(|w| !w.eq_ignore_ascii_case("kg"))
+        .nth(1);
+    WEIGHTS.contains(&before.trim_end_matches([':', '.']).to_lowercase().as_str())
+        || after_unit.is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 /// Where the top of the page names only the customer (under "Bill to") and a title, the issuer
 /// is the company that signs the page elsewhere, often in its footer ("Atlassian Pty Ltd, Level
 /// 6, 341 George St", "Fiverr International Ltd."), its address cut off: the shortest name
@@ -705,9 +744,13 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
             let name = clean_name(&c.text);
             let words = label_words(&name);
             let last = name.split_whitespace().last()?;
-            // A weight's unit is no legal form ("Package 0.188 kg)" is not a KG).
+            // A weight's unit is no legal form ("Package 0.188 kg)", "WEIGHT KG 244" are not
+            // a KG): a figure or a weight's name beside it says so.
             let before = name.split_whitespace().rev().nth(1).unwrap_or_default();
             if before.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            if last.eq_ignore_ascii_case("kg") && is_weight(&c.text, before) {
                 return None;
             }
             let ends_in_form = is_legal_form(last)
@@ -725,7 +768,9 @@ fn footer_company<'a>(first: &[&'a Row], plain: impl Fn(&Cell) -> bool) -> Optio
                     .skip(1)
                     .all(|w| !w.chars().any(char::is_lowercase));
             // "Compañía Vinícola del Norte de España S.A.": long names are spelled out.
-            ((ends_in_form || starts_with_form) && words.len() <= 8).then_some((words.len(), c))
+            // A cell of the form alone ("KG" boxed apart from "WEIGHT" and "244") names nobody.
+            ((ends_in_form || starts_with_form) && (2..=8).contains(&words.len()))
+                .then_some((words.len(), c))
         })
         .min_by_key(|(words, _)| *words)
         .map(|(_, c)| c)

@@ -121,10 +121,11 @@ fn the_first_line_of_a_block_in_one_type_size_is_the_name() {
         name("Dott. Arch. Silvia Guzzini").as_deref(),
         Some("Dott. Arch. Silvia Guzzini")
     );
-    // A line that is no name (a mail address) does not head the block.
+    // A line that is no name (a mail address) does not head the block; the street under it,
+    // in the body's type, is no name either, and the address's domain is the better guess.
     assert_eq!(
         name("e: studio@guzzini.example").as_deref(),
-        Some("Via Fratelli Laurana, 9")
+        Some("guzzini")
     );
 }
 
@@ -176,6 +177,16 @@ fn a_weight_is_no_footer_company() {
         Some("S.A.S. LIOT")
     );
     let rows = rows_of(&[&[("SA de bonnes raisons", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    // A shipment's weight in an Italian invoice's notes.
+    let rows = rows_of(&[&[("WEIGHT KG 244", 100.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    let rows = rows_of(&[&[("WEIGHT", 100.0), ("KG", 300.0), ("244", 400.0)]]);
+    let first: Vec<&Row> = rows.iter().collect();
+    assert!(footer_company(&first, |_| true).is_none());
+    let rows = rows_of(&[&[("Poids KG", 100.0)]]);
     let first: Vec<&Row> = rows.iter().collect();
     assert!(footer_company(&first, |_| true).is_none());
     let rows = rows_of(&[&[("Müller Transporte KG", 100.0)]]);
@@ -489,4 +500,45 @@ fn a_brand_in_larger_type_over_the_name_stays_out_of_it() {
             .as_deref(),
         Some("Station-service Rousseau SARL")
     );
+}
+
+/// An Italian supplier's summary invoice, read blind (2026-12-08): its name is only in the
+/// logo; the top of the page holds the customer's block beside a two-language salutation
+/// ("Spett.le / Messrs"), its postcode and town a tab apart, and a header box's values
+/// ("EURO" under "Valuta/Currency"). Its mail address in the notes is all the text says of it.
+#[test]
+fn a_name_only_in_the_logo_is_the_mail_address_s_domain() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("RELAIS DES COCHES", [1560.0, 165.0, 1845.0, 202.0]),
+        ("Spett.le / Messrs", [1259.0, 166.0, 1438.0, 199.0]),
+        (
+            "12 PLACE DU MARCHE PORT GRIMAUD",
+            [1560.0, 215.0, 2081.0, 252.0],
+        ),
+        ("83310", [1560.0, 358.0, 1635.0, 396.0]),
+        ("GRIMAUD", [1739.0, 358.0, 1868.0, 396.0]),
+        ("FRANCIA", [1560.0, 406.0, 1682.0, 444.0]),
+        ("Indirizzo corrispondenza", [1560.0, 456.0, 1916.0, 498.0]),
+        ("RELAIS DES COCHES", [1560.0, 516.0, 1845.0, 554.0]),
+        ("83310 GRIMAUD", [1560.0, 630.0, 1772.0, 668.0]),
+        (
+            "FATTURA RIEPILOGATIVA / INVOICE",
+            [1873.0, 710.0, 2400.0, 751.0],
+        ),
+        ("Valuta/Currency", [1388.0, 781.0, 1560.0, 814.0]),
+        ("Numero doc./Doc. No.", [1672.0, 785.0, 1909.0, 818.0]),
+        ("EURO", [1388.0, 839.0, 1466.0, 877.0]),
+        ("1355/00", [1901.0, 839.0, 1999.0, 876.0]),
+        (
+            "TRANSPORT DOCUMENT TO logistica@italesse.it",
+            [577.0, 2247.0, 1196.0, 2284.0],
+        ),
+        ("WEIGHT KG 244", [577.0, 2557.0, 784.0, 2594.0]),
+        ("Imponibile/Taxable amount", [152.0, 2723.0, 440.0, 2757.0]),
+        ("2.764,00", [2285.0, 3019.0, 2390.0, 3056.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    let (name, _) = issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).unwrap();
+    assert_eq!(name.value, "italesse");
+    assert!(name.confidence < 1.0);
 }

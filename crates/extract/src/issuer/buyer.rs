@@ -97,7 +97,7 @@ impl Buyer {
                     continue;
                 }
                 // "Spett.le Sig. Mattia Iacazio": a salutation opens the addressee's name.
-                if at == 0 && is_salutation(&heading.text) {
+                if at == 0 && is_salutation(&heading.text) && !is_salutation_alone(&heading.text) {
                     lines.insert(key(&heading.text));
                     lines.extend(block_under(&rows[i + 1..], heading));
                     continue;
@@ -159,6 +159,16 @@ fn block_under(rows: &[Row], anchor: &Cell) -> Vec<String> {
         }
         last = cell.bbox.y1;
         lines.push(key(&cell.text));
+        // A line the text layer or OCR split in two ("83310" and "GRIMAUD" a tab apart): what
+        // follows close on its right is the block's too.
+        let mut right = cell.bbox.x1;
+        for next in below.cells.iter().filter(|c| c.bbox.x0 > cell.bbox.x1) {
+            if next.bbox.x0 - right > height * 4.0 {
+                break;
+            }
+            right = next.bbox.x1;
+            lines.push(key(&next.text));
+        }
     }
     lines
 }
@@ -173,7 +183,17 @@ fn key(text: &str) -> String {
 
 fn is_heading(text: &str) -> bool {
     let words = key(text);
-    BUYER_HEADINGS.iter().any(|h| key(h) == words)
+    BUYER_HEADINGS.iter().any(|h| key(h) == words) || is_salutation_alone(text)
+}
+
+/// A salutation with no name after it, maybe in two languages ("Spett.le / Messrs"): a label
+/// beside the addressee's block, as "Bill to" is.
+fn is_salutation_alone(text: &str) -> bool {
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some() && words.all(|w| SALUTATIONS.contains(&w.to_lowercase().as_str()))
 }
 
 /// Words that open an addressee's name on a letter and never a sender's: "Spett.le Ditta

@@ -170,6 +170,27 @@ impl<'a> PageDomains<'a> {
         })
     }
 
+    /// The page's one business domain as a name, where nothing on the page spells it: a logo
+    /// names the issuer, and its mail address ("logistica@italesse.it") is all the text says
+    /// of it. Less sure than a name read off the page, so its confidence is halved.
+    pub(super) fn stem(&self) -> Option<Field> {
+        // A short stem is more often initials ("etn") than a name anyone would look up.
+        let [stem] = &self.stems[..] else {
+            return None;
+        };
+        if stem.chars().count() < 5 {
+            return None;
+        }
+        let cell = self.cells.iter().find(|c| {
+            c.text
+                .split_whitespace()
+                .any(|w| domain_stem(w).as_deref() == Some(stem))
+        })?;
+        let mut found = field(stem.clone(), cell, &cell.text);
+        found.confidence *= 0.5;
+        Some(found)
+    }
+
     /// A company named with its legal form outside the customer's block, one of whose words (five
     /// letters or more) is part of the page's domain: the domain need not spell the whole name
     /// ("LICORES MADRUEÑO S.L." beside comercial@marianomadrueno.es).
