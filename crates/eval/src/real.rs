@@ -30,7 +30,8 @@ use truth::{Truth, documents, hybrid_truth, money, read_json, text};
 pub enum Layout {
     /// `img/<id>.<ext>` with `key/<id>.json` holding company, date, address and total.
     Receipts,
-    /// `pdf/<name>` with `gt/<name>.gt.json` in the shape of ../shared/corpus/zugferd/gt.
+    /// `pdf/<name>` (or `img/<name>`, a photo or scan) with `gt/<name>.gt.json` in the shape of
+    /// ../shared/corpus/zugferd/gt.
     Hybrids,
     /// `pdf/<name>` or `img/<name>` with `gt/<name>.gt.json` listing transactions and balances.
     Statements,

@@ -95,7 +95,14 @@ pub(super) fn documents(dir: &Path, layout: Layout) -> Result<Vec<(PathBuf, Trut
             }
         }
         Layout::Hybrids => {
-            for pdf in listing(&dir.join("pdf"))? {
+            // Invoices photographed or scanned come as images beside the PDFs.
+            let mut files = Vec::new();
+            for sub in ["pdf", "img"] {
+                if dir.join(sub).is_dir() {
+                    files.extend(listing(&dir.join(sub))?);
+                }
+            }
+            for pdf in files {
                 let Some(name) = pdf.file_name().and_then(|s| s.to_str()) else {
                     continue;
                 };
