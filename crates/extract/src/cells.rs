@@ -36,6 +36,13 @@ pub struct Row {
 }
 
 impl Row {
+    /// The middle height of the row's cells.
+    pub fn median_height(&self) -> f32 {
+        let mut heights: Vec<f32> = self.cells.iter().map(|c| c.bbox.height()).collect();
+        heights.sort_by(f32::total_cmp);
+        heights.get(heights.len() / 2).copied().unwrap_or(0.0)
+    }
+
     pub fn bbox(&self) -> BBox {
         self.cells
             .iter()
@@ -121,7 +128,9 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
                 // angle the lines of two rows interleave, and joining on any overlap chains
                 // them into one. A cell over twice as tall as the line (a stray mark read as a
                 // glyph beside three rows of a table) holds each of them wholly, and would chain
-                // them too: it counts only with lines of its own height.
+                // them too: it counts only with lines of its own height. Nor does a cell that a
+                // photo's slant boxed half as tall again as the row's others ("2" over two rows'
+                // quantities): it holds the next row's cells almost wholly too.
                 Some(row)
                     if 2 * row
                         .cells
@@ -131,7 +140,9 @@ pub fn rows(pages: &[Page]) -> Vec<Row> {
                         >= row.cells.len()
                         || row.cells.iter().any(|c| {
                             let (a, b) = (c.bbox.height(), cell.bbox.height());
-                            c.bbox.vertical_overlap(&cell.bbox) > 0.8 && a.max(b) <= 2.0 * a.min(b)
+                            c.bbox.vertical_overlap(&cell.bbox) > 0.8
+                                && a.max(b) <= 2.0 * a.min(b)
+                                && (row.cells.len() < 3 || a <= 1.5 * row.median_height())
                         }) =>
                 {
                     row.cells.push(cell)

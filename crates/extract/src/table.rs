@@ -34,7 +34,25 @@ impl Column {
 }
 
 fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
-    cell.word_list().iter().flat_map(unglue).collect()
+    cell.word_list()
+        .iter()
+        .flat_map(unglue)
+        .map(without_rule)
+        .collect()
+}
+
+/// A figure without the bar or bracket a table's rule beside it reads as on a scan
+/// ("4 993,92|"): the rule is no part of the amount.
+fn without_rule(word: Word) -> Word {
+    let bare = word.text.trim_matches(['|', '[', ']']);
+    if bare.len() < word.text.len() && parse_amount(bare).is_some() {
+        Word {
+            text: bare.to_string(),
+            ..word
+        }
+    } else {
+        word
+    }
 }
 
 /// Splits a word OCR glued at a full stop ("total.Goods" for "total. Goods"): a stop between a
@@ -157,7 +175,12 @@ fn split_row_aligned(row: &Row, cols: &[Column], desc_left: Option<f32>) -> Vec<
             })
             .collect();
         let mut current = placed.iter().flatten().next().copied();
-        let numeric = parse_amount(cell.text.trim_end_matches('%')).is_some();
+        let numeric = parse_amount(
+            cell.text
+                .trim_matches(['|', '[', ']'])
+                .trim_end_matches('%'),
+        )
+        .is_some();
         let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
         if current.is_none()
             && !numeric
