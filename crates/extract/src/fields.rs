@@ -16,12 +16,17 @@ use super::{Field, FieldSource, HeaderKey};
 
 mod heading;
 mod totals;
+mod values;
 
 #[cfg(test)]
 use heading::unglue_heading;
 pub(crate) use heading::{is_numbered_heading, is_title};
 pub use heading::{titled_date, titled_number};
 pub use totals::{largest_amount, rounded_total, total_after_tax};
+pub(crate) use values::accept;
+use values::is_print_stamp;
+#[cfg(test)]
+use values::without_misread_symbol;
 
 /// The field a cell labels, and how many of its words the label took.
 pub fn label_of(cell: &Cell) -> Option<(HeaderKey, usize)> {
@@ -126,238 +131,6 @@ fn is_label(key: HeaderKey, text: &str) -> bool {
         }
         Some(_) => true,
     }
-}
-
-/// The amount with a currency symbol that OCR read as a letter removed: "£41.00" comes out of
-/// the recogniser as "E41.00", "$12.00" as "S12.00", "₦204.31" as "N204.31" (which is also how
-/// naira are written without the symbol). Only used next to an amount label, where a single
-/// letter glued to the digits can be nothing else.
-fn without_misread_symbol(raw: &str) -> Option<String> {
-    let (open, rest) = match raw.strip_prefix('(') {
-        Some(rest) => ("(", rest),
-        None => ("", raw.strip_prefix('-').map_or(raw, |r| r)),
-    };
-    let sign = if open.is_empty() && raw.starts_with('-') {
-        "-"
-    } else {
-        ""
-    };
-    let mut chars = rest.chars();
-    let first = chars.next()?;
-    let digits = chars.as_str();
-    (matches!(first, 'E' | 'S' | 'C' | 'e' | 'N')
-        && digits.starts_with(|c: char| c.is_ascii_digit()))
-    .then(|| format!("{open}{sign}{digits}"))
-}
-
-/// A balance with its side printed as a word apart: "1.231,76 H EUR" (German "Haben", in
-/// credit), "45,10 S" ("Soll", overdrawn), "120.00 CR", "80.00 DR".
-fn marked_balance(raw: &str) -> Option<Decimal> {
-    let tokens: Vec<&str> = raw.split_whitespace().collect();
-    let [(i, side)] = tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| match *t {
-            "H" | "CR" | "Cr" => Some((i, false)),
-            "S" | "DR" | "Dr" => Some((i, true)),
-            _ => None,
-        })
-        .collect::<Vec<_>>()[..]
-    else {
-        return None;
-    };
-    let rest: Vec<&str> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| *j != i)
-        .map(|(_, t)| *t)
-        .collect();
-    let value = parse_amount(&rest.join(" "))?;
-    Some(if side { -value.abs() } else { value.abs() })
-}
-
-/// Parses a candidate value for a field; None when it does not fit the field.
-pub(crate) fn accept(key: HeaderKey, raw: &str, order: DateOrder) -> Option<String> {
-    // A label's colon set in the value's column ("N° de facture | : 11608848301659"); the
-    // multilingual recogniser may read it as the full-width colon of CJK text.
-    let raw = raw.trim().trim_start_matches([':', '：']).trim_start();
-    if raw.is_empty() {
-        return None;
-    }
-    match key {
-        HeaderKey::InvoiceDate | HeaderKey::DueDate => find_date(raw, order)
-            .map(|d| d.0)
-            .or_else(|| misread_date(raw))
-            .or_else(|| find_date(&unspaced_date(raw)?, order).map(|d| d.0)),
-        HeaderKey::Subtotal
-        | HeaderKey::Tax
-        | HeaderKey::Total
-        | HeaderKey::AmountDue
-        | HeaderKey::Prepaid => parse_amount(without_qualifier(raw))
-            .or_else(|| parse_amount(&without_misread_symbol(raw)?))
-            .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
-            .map(|d: Decimal| d.to_string()),
-        // A balance's "CR" says in credit, not a negative amount as on an invoice.
-        HeaderKey::OpeningBalance | HeaderKey::ClosingBalance => marked_balance(raw)
-            .or_else(|| parse_amount(raw))
-            .or_else(|| parse_amount(&without_misread_symbol(raw)?))
-            .filter(|_| raw.chars().any(|c| c.is_ascii_digit()))
-            .map(|d: Decimal| d.to_string()),
-        HeaderKey::InvoiceNumber | HeaderKey::PoNumber | HeaderKey::AccountNumber => {
-            // "#4hrb48vz": the mark says "number", it is not part of it.
-            let mut tokens: Vec<&str> = raw
-                .split_whitespace()
-                .map(|t| {
-                    t.trim_start_matches('#')
-                        .trim_end_matches(crate::cells::is_marker)
-                })
-                .filter(|t| !t.is_empty())
-                .collect();
-            // A number mark printed with the value, under its label ("nr
-            // FA/31975/05/2024/MAG").
-            if tokens.len() >= 2 && super::vocabulary::is_number_mark(tokens[0]) {
-                tokens.remove(0);
-            }
-            let digits = |t: &str| t.chars().any(|c| c.is_ascii_digit());
-            // A UUID OCR broke with a space ("458c10e4-fbd 7-4a7f-948a-e22c8c3a00c1").
-            let uuid = (2..=tokens.len().min(4))
-                .map(|n| tokens[..n].concat())
-                .find(|t| is_uuid(t));
-            // A series and a number printed with a spaced separator: "25 - 5469"; but not a
-            // number and its date sharing a cell ("94165608 / 30.08.2018").
-            let token = match tokens.as_slice() {
-                _ if uuid.is_some() => uuid.unwrap_or_default(),
-                [series, sep @ ("-" | "/"), number, ..]
-                    if digits(series)
-                        && digits(number)
-                        && !crate::normalize::is_any_date(number) =>
-                {
-                    format!("{series}{sep}{number}")
-                }
-                // The same with the space after the separator only, as OCR reads "014-03"
-                // ("014- 03").
-                [series, number, ..]
-                    if series.ends_with(['-', '/'])
-                        && digits(series)
-                        && number.chars().all(|c| c.is_ascii_digit()) =>
-                {
-                    format!("{series}{number}")
-                }
-                // A number printed in groups of figures ("726 752 5181", Telekom's): one
-                // number, as printed.
-                groups
-                    if groups.len() >= 3
-                        && groups.iter().all(|g| {
-                            (2..=5).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit())
-                        }) =>
-                {
-                    groups.join(" ")
-                }
-                // A number and its series under "Número // Serie", read without the spaces
-                // ("002500559//V"): a double slash separates, where one is part of a number.
-                [first, ..] => {
-                    let number = first.split("//").find(|p| digits(p)).unwrap_or(first);
-                    without_number_mark(number).to_string()
-                }
-                [] => return None,
-            };
-            // A date in a number's place is some other field's value; a number that holds one
-            // ("FS/22/09/51", "R-2024-03-01") is still a number.
-            let a_date = find_date(&token, order)
-                .is_some_and(|(_, date)| date.chars().count() + 2 >= token.chars().count());
-            // An amount grouped in thousands ("14,049.5") is some total's figure.
-            let grouped = crate::normalize::is_grouped_amount(&token);
-            (digits(&token) && !a_date && !grouped).then_some(token)
-        }
-        HeaderKey::Period => {
-            let (first, raw_first) = find_date(raw, order)?;
-            let rest = &raw[raw.find(&raw_first)? + raw_first.len()..];
-            let (second, _) = find_date(rest, order)?;
-            Some(format!("{first}/{second}"))
-        }
-        HeaderKey::PaymentTerms => (!is_label(key, raw)).then(|| raw.to_string()),
-        HeaderKey::NotAField => None,
-    }
-}
-
-/// A UUID: groups of 8, 4, 4, 4 and 12 hexadecimal digits joined by hyphens.
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// A date printed with spaces around its separators ("08 / 02 / 23"), closed up; None when
-/// there are none to close.
-fn unspaced_date(raw: &str) -> Option<String> {
-    let words: Vec<&str> = raw.split_whitespace().collect();
-    let figure = |w: &str| (1..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit());
-    let at = words.windows(5).position(|w| {
-        figure(w[0])
-            && figure(w[2])
-            && figure(w[4])
-            && matches!(w[1], "/" | "." | "-")
-            && w[1] == w[3]
-    })?;
-    Some(words[at..at + 5].concat())
-}
-
-/// An amount after the rest of its label in brackets ("Total Sales (Inclusive GST) RM 137.15",
-/// OCR reading "8ST" for "GST"): the bracket qualifies the label.
-fn without_qualifier(raw: &str) -> &str {
-    match raw.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        // The label's colon may follow the bracket ("Order total (incl. VAT): 23515.84 €").
-        Some((inside, rest))
-            if inside.chars().any(char::is_alphabetic)
-                && !rest.trim().trim_start_matches(':').trim().is_empty() =>
-        {
-            rest.trim().trim_start_matches(':').trim_start()
-        }
-        _ => raw,
-    }
-}
-
-/// The date and time a browser prints in the page's top margin ("23.06.23, 11:09", "6/23/23,
-/// 11:09 AM"): when the page was printed, not when it was issued.
-fn is_print_stamp(text: &str) -> bool {
-    let Some((date, time)) = text.trim().split_once(", ") else {
-        return false;
-    };
-    let time = time
-        .trim_end_matches(" AM")
-        .trim_end_matches(" PM")
-        .trim_end_matches(" am")
-        .trim_end_matches(" pm");
-    let clock = time.split_once(':').is_some_and(|(h, m)| {
-        (1..=2).contains(&h.len())
-            && m.len() == 2
-            && h.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
-    });
-    clock && !date.contains(' ') && date.chars().filter(char::is_ascii_digit).count() >= 4
-}
-
-/// A number with the label's mark glued to it, as OCR reads "N.: A240000827" or "No. 15293":
-/// the mark is no part of it.
-fn without_number_mark(token: &str) -> &str {
-    for mark in [
-        "N.:", "N.", "No.", "No:", "Nr.", "Nr:", "Nº", "N°", "Nº.", "N°.",
-    ] {
-        let Some(rest) = token
-            .get(..mark.len())
-            .filter(|head| head.eq_ignore_ascii_case(mark))
-            .map(|_| &token[mark.len()..])
-        else {
-            continue;
-        };
-        let rest = rest.trim_start_matches([':', '.']);
-        if rest.starts_with(char::is_alphanumeric) && rest.chars().any(|c| c.is_ascii_digit()) {
-            return rest;
-        }
-    }
-    token
 }
 
 /// Finds every header field the rows label. Totals take the last labelled occurrence (they
@@ -502,6 +275,17 @@ pub fn amounts_after(rows: &[Row], found: &Field) -> Vec<Decimal> {
 /// The date a number's cell prints right after it, joined by a word for "of" ("38600988 du
 /// 09.12.2024", "471102 vom 05.03.2018", "FPR 101/22 del 06/07/2022").
 fn number_date(number: &Field, rows: &[Row], order: DateOrder) -> Option<Field> {
+    // The date first, then the number ("03.04.2025 / 218130054").
+    if let [date, "/" | "-", _, ..] = number.raw.split_whitespace().collect::<Vec<_>>()[..]
+        && crate::normalize::is_any_date(date)
+        && let Some((iso, printed)) = find_date(date, order)
+    {
+        return Some(Field {
+            value: iso,
+            raw: printed,
+            ..number.clone()
+        });
+    }
     // OCR may box the date apart, right after the number ("38600988 | du09.12.2024").
     let next = cell_of(rows, number).and_then(|(r, cell)| {
         let gap = |n: &&Cell| n.bbox.x0 - cell.bbox.x1;
@@ -574,6 +358,25 @@ pub(crate) fn field(value: String, cell: &Cell, raw: &str) -> Field {
     }
 }
 
+/// Whether amounts add up to a total, to the cent.
+fn sums_to(parts: &[String], total: &str) -> bool {
+    let sum: Option<Decimal> = parts.iter().map(|p| p.parse::<Decimal>().ok()).sum();
+    sum.is_some_and(|s| total.parse::<Decimal>().is_ok_and(|t| s == t))
+}
+
+/// The last of two or more figures that make up a cell ("₹3,659.34 ₹23,989.00"), each an
+/// amount with its cents.
+fn last_of_figures(text: &str) -> Option<&str> {
+    let figures: Vec<&str> = text.split_whitespace().collect();
+    (figures.len() >= 2
+        && figures.iter().all(|f| {
+            parse_amount(f).is_some()
+                && f.rsplit_once(['.', ','])
+                    .is_some_and(|(_, cents)| cents.len() == 2)
+        }))
+    .then(|| figures[figures.len() - 1])
+}
+
 fn value_for(
     key: HeaderKey,
     rows: &[Row],
@@ -595,6 +398,7 @@ fn value_for(
     // cell mostly above or below the label belongs to that other line, so it neither ends the
     // search nor wins over a value level with the label.
     let mut best: Option<(f32, Field)> = None;
+    let mut figures: Vec<String> = Vec::new();
     for next in row.cells.iter().skip(c + 1) {
         let level = cell.bbox.vertical_overlap(&next.bbox);
         let aside = level < 0.5;
@@ -604,9 +408,29 @@ fn value_for(
             }
             break;
         }
-        if let Some(v) = accept(key, &next.text, order) {
+        // A total's row with the tax and the total in one cell ("TOTAL: | ₹3,659.34
+        // ₹23,989.00"): the last figure is the total.
+        let value = accept(key, &next.text, order).or_else(|| {
+            matches!(key, HeaderKey::Total | HeaderKey::AmountDue)
+                .then(|| last_of_figures(&next.text))
+                .flatten()
+                .and_then(|last| accept(key, last, order))
+        });
+        if let Some(v) = value {
+            figures.push(v.clone());
             if best.as_ref().is_none_or(|(l, _)| level > l + 0.3) {
                 best = Some((level, field(v, next, &next.text)));
+            }
+            if let [parts @ .., gross] = figures.as_slice()
+                && parts.len() >= 2
+                && key == HeaderKey::Total
+                && sums_to(parts, gross)
+            {
+                // A total's row that prints its parts first ("TOTAL | 235,21 | 44,69 |
+                // 279,90", net and tax; "2,850 | 256.5 | 256.5 | 3,363", net and two taxes)
+                // ends with the total; two figures may be two currencies ("TOTAL AT
+                // CHECKOUT | 119.95 | 109.15").
+                best = Some((level, field(gross.clone(), next, &next.text)));
             }
             continue;
         }

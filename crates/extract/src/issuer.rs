@@ -3,10 +3,10 @@
 //! a receipt's merchant. Found by type size, position and the shape of a postal address rather
 //! than by any layout's coordinates.
 
-use super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
+use super::cells::{Cell, Row, label_words, plain_label_words, unaccented};
 use super::fields::{field, is_numbered_heading, is_title, label_of};
 use super::normalize::{DateOrder, find_date, parse_amount};
-use super::vocabulary::{LEGAL_FORMS, SELLER_HEADINGS, is_legal_form};
+use super::vocabulary::{LEGAL_FORMS, is_legal_form};
 use super::{DocumentKind, Field, FieldSource};
 
 mod bank;
@@ -15,20 +15,18 @@ mod domain;
 mod letterhead;
 mod lines;
 mod name;
+mod seller;
 use buyer::Buyer;
 use lines::{
     is_contact, is_copy_mark, is_greeting, is_labelled_value, is_reference, is_section_heading,
     is_sentence, is_spelled_form,
 };
 use name::clean_name;
-
-/// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
-/// what comes before it varies with the goods.
-const SELLER_HEADING_ENDS: &[&str] = &["provided by", "sold by", "issued by", "billed by"];
+use seller::labelled_seller;
 
 /// Whether a line names a company by its legal form ("... SDN BHD", "... GmbH", "... SARL",
 /// "... S.L.", "... B.V."): a form of several words, or one word whatever its dots.
-fn has_legal_form(text: &str) -> bool {
+pub(super) fn has_legal_form(text: &str) -> bool {
     // OCR may run the form into the name ("LICORESMADRUEÑOS.L.").
     let text = &name::unglued(text);
     let words = label_words(text);
@@ -42,155 +40,13 @@ fn has_legal_form(text: &str) -> bool {
         || words.iter().any(|w| is_legal_form(w))
 }
 
-/// The issuer named under a seller heading on form-like invoices: "Verkäufer" and a few rows
-/// below it "Name: Lieferant GmbH".
-fn labelled_seller(rows: &[Row]) -> Option<Field> {
-    let exact = |text: &str| {
-        let words = plain_label_words(text).join(" ");
-        SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
-    };
-    let is_heading = |text: &str| {
-        let words = plain_label_words(text).join(" ");
-        exact(text)
-            // A heading in two languages ("Supplier/ Szállító:") is one when either half is.
-            || text.split('/').any(exact)
-            || SELLER_HEADING_ENDS
-                .iter()
-                .any(|end| words == *end || words.ends_with(&format!(" {end}")))
-    };
-    // A row that reads as a heading only by its end ("BILLED TO: ... PROVIDED BY:") is two
-    // headings side by side: the seller's column is found below.
-    let heading_row = |r: &Row| exact(&r.text()) || (r.cells.len() == 1 && is_heading(&r.text()));
-    let Some(heading) = rows.iter().position(heading_row) else {
-        // The heading shares its row with the buyer's ("Verkäufer   Käufer / Empfänger"): the
-        // seller's block is the column under it.
-        return rows.iter().enumerate().find_map(|(i, r)| {
-            let cell = r.cells.iter().find(|c| is_heading(&c.text))?;
-            column_name(rows, i, cell, is_heading)
-        });
-    };
-    let page = rows[heading].page;
-    // A lone cell on row `i` of the block, aligned with `cell`: a wrapped part of its name.
-    let lone = |i: usize, cell: &Cell| {
-        let row = rows.get(i).filter(|r| i > heading && r.page == page)?;
-        let [other] = row.cells.as_slice() else {
-            return None;
-        };
-        let aligned = (other.bbox.x0 - cell.bbox.x0).abs() < cell.bbox.height();
-        (aligned && !other.text.contains(':')).then_some(other)
-    };
-    (heading + 1..rows.len())
-        .take(6)
-        .take_while(|&i| rows[i].page == page)
-        .find_map(|i| {
-            let r = &rows[i];
-            let first = r.cells.first()?;
-            let words = label_words(&first.text);
-            if words.first().map(String::as_str) != Some("name") {
-                return None;
-            }
-            let inline = after_words(&first.text, 1);
-            if inline.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-                return Some(field(clean_name(&inline), first, &inline));
-            }
-            let next = r.cells.get(1)?;
-            let text = next.text.trim_start_matches([':', ' ']);
-            // The label sits beside the last line of a name printed over two: "MVM Musterhafter"
-            // above "Name: Versicherungsverein Musterstadt a.G.".
-            Some(match lone(i - 1, next) {
-                Some(above) => joined_name(above, next, text),
-                None => field(clean_name(text), next, text),
-            })
-        })
-        .or_else(|| {
-            // No "Name:" row: the name is the first line under the heading that stands alone on
-            // its row, past rows of labelled values ("Nummer : 549910").
-            let i = (heading + 1..rows.len())
-                .take(3)
-                .take_while(|&i| rows[i].page == page)
-                .filter(|&i| rows[i].cells.len() == 1)
-                .find(|&i| !rows[i].cells[0].text.contains(':'))?;
-            let cell = &rows[i].cells[0];
-            if cell.text.chars().filter(|c| c.is_alphabetic()).count() < 3
-                || label_of(cell).is_some()
-            {
-                return None;
-            }
-            // A name without its legal form, whose next line ends with one, goes on there.
-            let next = lone(i + 1, cell).filter(|next| {
-                !has_legal_form(&cell.text)
-                    && next
-                        .text
-                        .split_whitespace()
-                        .last()
-                        .is_some_and(is_legal_form)
-            });
-            Some(match next {
-                Some(next) => joined_name(cell, next, next.text.trim()),
-                None => field(clean_name(cell.text.trim()), cell, cell.text.trim()),
-            })
-        })
-}
-
 /// A name printed over two lines, `above` and then `below` (whose text is `text`), as one field.
-fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
+pub(super) fn joined_name(above: &Cell, below: &Cell, text: &str) -> Field {
     let raw = format!("{} {}", above.text.trim(), text.trim());
     Field {
         bbox: above.bbox.union(&below.bbox),
         ..field(clean_name(&raw), below, &raw)
     }
-}
-
-/// The name at the top of the column under a heading cell on row `heading`: the first line
-/// below it, left-aligned with it, that is a name rather than a labelled value or another
-/// heading ("Leverancier" over "Crediteur" over the name).
-fn column_name(
-    rows: &[Row],
-    heading: usize,
-    cell: &Cell,
-    is_heading: impl Fn(&str) -> bool,
-) -> Option<Field> {
-    let page = rows[heading].page;
-    let height = cell.bbox.height();
-    // The name may stand in the heading's row, the heading set small over its start ("Seller"
-    // over "OSTROVIT SPÓŁKA Z OGRANICZONĄ"), its legal form wrapped onto the next line.
-    if let Some(name) = rows[heading].cells.iter().find(|c| {
-        !std::ptr::eq(*c, cell)
-            && c.bbox.x0 < cell.bbox.x1
-            && c.bbox.x1 > cell.bbox.x1
-            && !is_heading(&c.text)
-            && label_of(c).is_none()
-            && !c.text.contains(|ch: char| ch == ':' || ch.is_ascii_digit())
-    }) {
-        let wrapped = rows.get(heading + 1).and_then(|r| {
-            r.cells
-                .iter()
-                .find(|c| (c.bbox.x0 - name.bbox.x0).abs() < height && r.page == page)
-        });
-        if let Some(rest) = wrapped
-            && !has_legal_form(&name.text)
-            && has_legal_form(&format!("{} {}", name.text, rest.text))
-        {
-            return Some(joined_name(name, rest, &rest.text));
-        }
-        return Some(field(clean_name(name.text.trim()), name, name.text.trim()));
-    }
-    rows[heading + 1..]
-        .iter()
-        .take(6)
-        .take_while(|r| r.page == page)
-        .filter_map(|r| {
-            r.cells
-                .iter()
-                .find(|c| (c.bbox.x0 - cell.bbox.x0).abs() < height * 1.5)
-        })
-        .find(|c| !is_heading(&c.text))
-        .filter(|c| {
-            !c.text.contains(':')
-                && label_of(c).is_none()
-                && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 3
-        })
-        .map(|c| field(clean_name(c.text.trim()), c, c.text.trim()))
 }
 
 /// Whether a line ends a postal address with a postcode and its town: "75018 PARIS, FR",
@@ -552,16 +408,26 @@ pub fn issuer(
                     // labels, contacts and the customer's lines are passed over.
                     let signed =
                         |c: &Cell| !buyer.names(c) && label_of(c).is_none() && !is_contact(&c.text);
-                    buyer
-                        .found()
-                        .then(|| footer_company(&first, signed))
-                        .flatten()
+                    // Without a customer heading too, where nothing at the top is set larger
+                    // than the page's body: a form of labelled values, signed in its footer
+                    // ("Redbus India Private Limited" under the terms). Only the footer then:
+                    // a customer's block without a heading names a company too.
+                    let plain_top = largest.is_none_or(|c| !stands_out(c, &first));
+                    if buyer.found() {
+                        footer_company(&first, signed)
+                    } else if plain_top {
+                        footer_company(&first, |c: &Cell| signed(c) && c.bbox.y0 > bottom * 0.6)
+                    } else {
+                        None
+                    }
                 })
                 // Type all of one size, topped by a header box of labels and values ("Fin
                 // d'engagement : Date échue"): no name is better than a field's value.
-                .or(largest
-                    .filter(|c| !is_labelled_value(&c.text))
-                    .map(|c| letterhead::stack_top(&first, c, plain)));
+                // Nor is a field's value over it ("Mode d'expédition : DEPART 51" over a title
+                // OCR misread) the top of its stack.
+                .or(largest.filter(|c| !is_labelled_value(&c.text)).map(|c| {
+                    letterhead::stack_top(&first, c, |c| plain(c) && !is_labelled_value(&c.text))
+                }));
             // No line names the issuer: the logo does, and its domain may spell it.
             let Some(found) = found else {
                 return domain::PageDomains::of(rows, &buyer)
@@ -644,9 +510,10 @@ pub fn issuer(
         })
         .flatten()
         .or_else(|| letterhead::name_begun_beside(&first, name));
-    let name_field = match above {
-        Some(above) => joined_name(above, name, &name.text),
-        None => field(clean_name(&name.text), name, &name.text),
+    let name_field = match (above, form_below(&first, name)) {
+        (Some(above), _) => joined_name(above, name, &name.text),
+        (None, Some(below)) => joined_name(name, below, &below.text),
+        (None, None) => field(clean_name(&name.text), name, &name.text),
     };
     let domains = domain::PageDomains::of(rows, &buyer);
     let name_field = domains.completed(&name_field.value).unwrap_or(name_field);
@@ -699,6 +566,28 @@ fn stands_out(cell: &Cell, first: &[&Row]) -> bool {
     }
     heights.sort_by(f32::total_cmp);
     cell.bbox.height() >= heights[heights.len() / 2] * 1.15
+}
+
+/// The end of a name wrapped onto the next line in the same type, left-aligned with it: its
+/// legal form, or the word "Company" ("Rightchoice Packaging" over "Company").
+fn form_below<'a>(first: &[&'a Row], name: &Cell) -> Option<&'a Cell> {
+    const COMPANY: &[&str] = &["company", "corporation", "compagnie", "compañía", "private"];
+    if has_legal_form(&name.text) {
+        return None;
+    }
+    let height = name.bbox.height();
+    first.iter().flat_map(|r| r.cells.iter()).find(|c| {
+        let gap = c.bbox.y0 - name.bbox.y1;
+        let words = label_words(&c.text);
+        (-height * 0.25..height * 0.75).contains(&gap)
+            && (c.bbox.x0 - name.bbox.x0).abs() < height * 0.5
+            && (c.bbox.height() - height).abs() <= height * 0.15
+            && (1..=3).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| is_legal_form(w) || COMPANY.contains(&w.as_str()))
+            && words.last().is_some_and(|w| w != "private")
+    })
 }
 
 /// The company the page's site and mail address spell, named with its legal form elsewhere on

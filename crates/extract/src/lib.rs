@@ -521,6 +521,29 @@ mod tests {
         );
     }
 
+    /// Bulgarian and Hungarian invoices read blind (2026-12-08) were "other".
+    #[test]
+    fn bulgarian_and_hungarian_invoices_are_invoices() {
+        let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));
+        assert_eq!(
+            kind(&[
+                &[("Фактура No. : 0000700133", 1091.0)],
+                &[("ДДС номер :", 1339.0), ("BG000713391", 1711.0)],
+                &[("Описание", 670.0), ("Кол-во", 1376.0), ("Сума", 2320.0)],
+            ]),
+            DocumentKind::Invoice
+        );
+        assert_eq!(
+            kind(&[
+                &[("Számla", 2095.0)],
+                &[("Adószám: 13024772-2-04", 131.0)],
+                &[("Nettó ár", 2248.0)],
+                &[("ÁFA", 1500.0), ("Bruttó", 2248.0)],
+            ]),
+            DocumentKind::Invoice
+        );
+    }
+
     #[test]
     fn an_invoice_paid_online_is_an_invoice_and_a_till_slip_a_receipt() {
         let kind = |rows: &[&[(&str, f32)]]| classify(&rows_of(rows));

@@ -90,6 +90,12 @@ pub const COPY_MARKS: &[&str] = &[
     "copie",
     "duplicata",
     "duplicato",
+    // India's GST copies: "(Original for Recipient)", "Duplicate for Transporter".
+    "original for recipient",
+    "duplicate for transporter",
+    "duplicate for supplier",
+    "triplicate for supplier",
+    "original for buyer",
 ];
 
 pub const TITLES: &[&str] = &[
@@ -131,6 +137,13 @@ pub const TITLES: &[&str] = &[
     "arve",
     "kreeditarve",
     "выписка",
+    "factură",
+    "factura fiscala",
+    "factură fiscală",
+    "számla",
+    "фактура",
+    "faktura",
+    "faktura vat",
 ];
 
 /// Words that mark the document's number in a heading ("Handelsrechnung (380) Nr. 471102").
@@ -193,6 +206,17 @@ pub const SELLER_HEADINGS: &[&str] = &[
     "crediteur",
     "émetteur",
     "furnizor",
+    "vânzător",
+    "prestator",
+    // A Spanish electricity bill's retailer ("Comercializadora: Repsol Comercializadora de
+    // Electricidad y Gas, S.L.U.").
+    "comercializadora",
+    "sprzedawca",
+    "dodavatel",
+    "szállító",
+    "eladó",
+    "доставчик",
+    "продавец",
 ];
 
 /// Whether `text` (label words without accents, `plain_label_words`, joined by spaces) names

@@ -9,7 +9,15 @@ use crate::normalize::{DateOrder, find_date, is_grouped_amount, looks_like_money
 use crate::vocabulary::{CREDIT_WORDS, INVOICE_WORDS, NUMBER_MARKS, TITLES};
 
 pub(crate) fn is_title(text: &str) -> bool {
-    let w = label_words(text).join(" ");
+    // OCR reads a capital I as an l ("Facture/lnvoice/Rechnung"); no word starts "ln".
+    let w = label_words(text)
+        .iter()
+        .map(|w| match w.strip_prefix("ln") {
+            Some(rest) => format!("in{rest}"),
+            None => w.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     // Compared without spaces as well: OCR reads "TAX INVOICE" as "TAXINVOICE".
     let squeezed = w.replace(' ', "");
     // German titles are compounds: "Mietrechnung", "Versicherungsrechnung".
@@ -17,10 +25,13 @@ pub(crate) fn is_title(text: &str) -> bool {
         && ["rechnung", "gutschrift"]
             .iter()
             .any(|t| w.len() > t.len() && w.ends_with(t));
+    // One title in several languages ("Facture/Invoice/Rechnung").
+    let translated = w.contains(' ') && w.split(' ').all(|word| TITLES.contains(&word));
     TITLES
         .iter()
         .any(|t| w == *t || squeezed == t.replace(' ', ""))
         || compound
+        || translated
         || w.starts_with("page ")
         || is_page_number(text)
 }
@@ -217,11 +228,15 @@ fn code_cell(cell: &Cell, order: DateOrder) -> Option<Field> {
 /// Whether a word printed with the document's title can be its number: a code of three or more
 /// characters with a figure, neither an amount nor a date.
 fn is_document_code(value: &str, order: DateOrder) -> bool {
+    // A series of letter codes before the year, month and count ("FSU/ANS/RO/23/12/21216")
+    // holds a date's shape but is no date.
+    let series = value.split(['/', '-']).count() >= 4
+        && value.chars().filter(|c| c.is_alphabetic()).count() >= 4;
     value.chars().count() >= 3
         && value.chars().any(|c| c.is_ascii_digit())
         && !looks_like_money(value)
         && !is_grouped_amount(value)
-        && find_date(value, order).is_none()
+        && (series || find_date(value, order).is_none())
 }
 
 /// A heading whose spaces OCR dropped gets them back where a number starts: after a number

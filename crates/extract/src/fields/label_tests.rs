@@ -198,3 +198,79 @@ fn a_long_label_misread_by_a_letter_is_still_its_label() {
     assert_ne!(label("Kundennummer"), Some(HeaderKey::InvoiceNumber));
     assert_eq!(label("Daten"), None);
 }
+
+/// Labels of Bulgarian, Hungarian and Romanian invoices read blind (2026-12-08): a
+/// recipient's and a supplier's own, the number after the title, the document's date, the tax
+/// base and the amount to pay.
+#[test]
+fn bulgarian_hungarian_and_romanian_labels_are_read() {
+    assert_eq!(label("Номер:"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Дата:"), Some(HeaderKey::InvoiceDate));
+    assert_eq!(label("Данъчна основа:"), Some(HeaderKey::Subtotal));
+    assert_eq!(label("Сума за плащане:"), Some(HeaderKey::Total));
+    assert_eq!(label("Számla sorszáma:"), Some(HeaderKey::InvoiceNumber));
+    assert_eq!(label("Számla kelte:"), Some(HeaderKey::InvoiceDate));
+    assert_eq!(label("DATA DOCUMENTULUI"), Some(HeaderKey::InvoiceDate));
+    let rows = rows_of(&[&[("Фактура No. : 0000700133", 1091.0)]]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("0000700133")
+    );
+}
+
+/// Totals rows read blind (2026-12-08): Amazon India's "TOTAL:" with the tax and the total in
+/// one cell, a Romanian VAT summary's net, tax and gross, and a total in two currencies, whose
+/// first is the document's.
+#[test]
+fn a_totals_row_of_parts_ends_with_the_total() {
+    let total = |cells: &[(&str, f32)]| {
+        let rows = rows_of(&[cells]);
+        value_of(&header_fields(&rows, DateOrder::DayFirst), HeaderKey::Total)
+    };
+    assert_eq!(
+        total(&[("TOTAL:", 181.0), ("₹3,659.34 ₹23,989.00", 1896.0)]).as_deref(),
+        Some("23989.00")
+    );
+    assert_eq!(
+        total(&[
+            ("TOTAL", 1106.0),
+            ("235,21", 1428.0),
+            ("44,69", 1920.0),
+            ("279,90", 2187.0)
+        ])
+        .as_deref(),
+        Some("279.90")
+    );
+    assert_eq!(
+        total(&[
+            ("TOTAL AT CHECKOUT", 956.0),
+            ("119.95", 1553.0),
+            ("109.15", 1909.0)
+        ])
+        .as_deref(),
+        Some("119.95")
+    );
+}
+
+/// Repsol's bill: "Fecha y Nº Factura: | 03.04.2025 / 218130054", the date before the number,
+/// and a contract's end date labelled above it.
+#[test]
+fn a_date_printed_before_the_number_dates_the_invoice() {
+    let rows = rows_of(&[
+        &[("Fecha final contrato:", 136.0), ("01.06.2025", 644.0)],
+        &[
+            ("Fecha y Nº Factura:", 136.0),
+            ("03.04.2025 / 218130054", 597.0),
+        ],
+    ]);
+    let found = header_fields(&rows, DateOrder::DayFirst);
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceNumber).as_deref(),
+        Some("218130054")
+    );
+    assert_eq!(
+        value_of(&found, HeaderKey::InvoiceDate).as_deref(),
+        Some("2025-04-03")
+    );
+}

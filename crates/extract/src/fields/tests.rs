@@ -650,3 +650,24 @@ fn a_page_number_is_a_title() {
         assert!(!is_title(text), "{text}");
     }
 }
+
+/// Titles of invoices read blind (2026-12-08): one title in three languages, its "I" read as
+/// an "l" on a photo, and a Romanian title over its number, a series of letter codes before
+/// the year, month and count.
+#[test]
+fn a_title_in_three_languages_and_a_series_under_a_title_are_read() {
+    assert!(is_title("Facture/Invoice/Rechnung"));
+    assert!(is_title("Facture/lnvoice/Rechnung"));
+    assert!(!is_title("Facture/Invoice/Lehmann"));
+    let page = crate::testing::ocr_lines_page(&[
+        ("CUMPĂRĂTOR", [96.0, 830.0, 338.0, 870.0]),
+        ("FACTURA", [2059.0, 832.0, 2375.0, 914.0]),
+        ("Molnár Orsolya-Izabella", [96.0, 883.0, 460.0, 924.0]),
+        ("FSU/ANS/RO/23/12/21216", [1750.0, 928.0, 2375.0, 989.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    assert_eq!(
+        titled_number(&rows, DateOrder::DayFirst).map(|f| f.value),
+        Some("FSU/ANS/RO/23/12/21216".to_string())
+    );
+}

@@ -542,3 +542,115 @@ fn a_name_only_in_the_logo_is_the_mail_address_s_domain() {
     assert_eq!(name.value, "italesse");
     assert!(name.confidence < 1.0);
 }
+
+/// Issuers of invoices read blind (2026-12-08), each as its page printed it.
+#[test]
+fn issuers_named_beside_labels_over_two_lines_or_in_a_footer_are_read() {
+    let name = |rows: &[&[(&str, f32)]]| {
+        issuer(&rows_of(rows), DateOrder::DayFirst, DocumentKind::Invoice).map(|(n, _)| n.value)
+    };
+    // An Indian GST invoice's copy mark and grid of labelled values; its issuer signs in the
+    // footer, under the terms.
+    let mut redbus: Vec<&[(&str, f32)]> = vec![
+        &[("Tax Invoice", 946.0)],
+        &[("ORIGINAL FOR RECIPIENT", 1564.0)],
+        &[("Invoice No.", 746.0), ("Date", 1324.0)],
+        &[("RKA25-A003935786", 746.0), ("26/08/2025", 1324.0)],
+        &[("Transaction Detail :", 746.0)],
+        &[("RG", 746.0), ("UnReg", 1324.0)],
+        &[("Customer Name :", 151.0)],
+        &[("Samira", 151.0)],
+    ];
+    redbus.extend([&[][..]; 14]);
+    redbus.extend([
+        &[("Total Invoice Value", 746.0), ("1,848.00", 1779.0)][..],
+        &[("This is a computer generated Invoice", 151.0)],
+        &[("Redbus India Private Limited", 744.0)],
+        &[("(Formerly : Ibibo Group Private Limited)", 744.0)],
+        &[(
+            "23, airport road, hal II stage, Kodihalli, Bengaluru",
+            744.0,
+        )],
+    ]);
+    assert_eq!(
+        name(&redbus).as_deref(),
+        Some("Redbus India Private Limited")
+    );
+    // A seller's label in the name's cell, with a colon or, in Romanian, without.
+    assert_eq!(
+        name(&[&[("Sold By : WS Retail Services Pvt. Ltd.,", 100.0)]]).as_deref(),
+        Some("WS Retail Services Pvt. Ltd.")
+    );
+    assert_eq!(
+        name(&[&[("VÂNZĂTOR ANSWEAR.COM SPÓŁKA AKCYJNA", 1826.0)]]).as_deref(),
+        Some("ANSWEAR.COM SPÓŁKA AKCYJNA")
+    );
+    // A sample seller named "Lieferant GmbH" keeps its name.
+    assert_eq!(
+        name(&[&[("Lieferant GmbH", 100.0)]]).as_deref(),
+        Some("Lieferant GmbH")
+    );
+    // A Hungarian seller's heading as the label beside its name, the buyer's beside it.
+    assert_eq!(
+        name(&[
+            &[
+                ("Szállító:", 131.0),
+                ("Nett Front Kft", 633.0),
+                ("Vevő:", 1347.0),
+                ("DIVIAN - MEGA KFT", 1716.0)
+            ],
+            &[("Hungary 5650, Mezőberény Gyomai út 26.", 131.0)],
+        ])
+        .as_deref(),
+        Some("Nett Front Kft")
+    );
+    // A Bulgarian recipient's and supplier's headings in their names' cells.
+    assert_eq!(
+        name(&[
+            &[
+                ("Получател:МИКРО ВИЖЪН ЕООД", 200.0),
+                ("Доставчик:МИСТРАЛ СОФТУЕР ЕООД", 1275.0)
+            ],
+            &[("Град: 1220 СОФИЯ", 200.0), ("Град: 1510 София", 1275.0)],
+        ])
+        .as_deref(),
+        Some("МИСТРАЛ СОФТУЕР ЕООД")
+    );
+    // A Spanish electricity bill names its retailer under the customer's data.
+    assert_eq!(
+        name(&[
+            &[("DATOS DEL CLIENTE Y DEL PUNTO DE SUMINISTRO", 145.0)],
+            &[("Titular:", 141.0), ("EZKERRA PRODUZKIOAK SL", 426.0)],
+            &[(
+                "Comercializadora: Repsol Comercializadora de Electricidad y Gas, S.L.U.",
+                141.0
+            )],
+        ])
+        .as_deref(),
+        Some("Repsol Comercializadora de Electricidad y Gas, S.L.U.")
+    );
+}
+
+/// An Indian packaging firm's letterhead: "Rightchoice Packaging" over "Company", in one type.
+#[test]
+fn a_name_s_last_word_wrapped_onto_the_next_line_joins_it() {
+    let page = crate::testing::ocr_lines_page(&[
+        ("Rightchoice Packaging", [709.0, 230.0, 1338.0, 286.0]),
+        ("Company", [709.0, 289.0, 966.0, 345.0]),
+        (
+            "No 16&17,G1,Venkateswara Flats,",
+            [709.0, 364.0, 1218.0, 396.0],
+        ),
+        ("TAX INVOICE", [1993.0, 421.0, 2342.0, 477.0]),
+        ("Invoice No 1115", [2100.0, 515.0, 2342.0, 547.0]),
+        ("Bill To", [184.0, 731.0, 285.0, 763.0]),
+        (
+            "POLYHOSE INDIA PRIVATE LIMITED -UNIT4",
+            [184.0, 794.0, 1225.0, 842.0],
+        ),
+        ("Total", [184.0, 2400.0, 285.0, 2432.0]),
+    ]);
+    let rows = crate::cells::rows(&[page]);
+    let (name, _) = issuer(&rows, DateOrder::DayFirst, DocumentKind::Invoice).unwrap();
+    assert_eq!(name.value, "Rightchoice Packaging Company");
+}

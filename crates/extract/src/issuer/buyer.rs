@@ -68,6 +68,12 @@ const BUYER_HEADINGS: &[&str] = &[
     "arve saaja",
     "cumparator",
     "cumpărător",
+    "vevő",
+    "nabywca",
+    "odběratel",
+    "получател",
+    "клиент",
+    "купувач",
 ];
 
 /// How many rows under its heading a customer's block may run: name, contact, street, town,

@@ -2,13 +2,15 @@
 //! address, a registration number) cut off, and the spaces and forms OCR mangled put back.
 
 use super::is_legal_form;
+use crate::cells::{plain_label_words, unaccented};
+use crate::vocabulary::SELLER_HEADINGS;
 
 /// A company name as printed without what follows it on the same line: a registration number
 /// in brackets ("SINNATHAMBY HOLDINGS SDN. BHD.(219336-T)") or an address after a dash ("Au bon
 /// moulin SARL - 1242 chemin de l'olive - 84340 Malaucène").
 pub(super) fn clean_name(text: &str) -> String {
     let text = unglued(&bracket_spaces(&halfwidth(text)));
-    let mut name = text.trim();
+    let mut name = without_seller_label(text.trim());
     // A signature's "Fdo." (firmado), "gez." (gezeichnet), "Signed:" before the name.
     for mark in ["Fdo.", "Fdo:", "Firmado:", "gez.", "Signed:", "Signed by"] {
         if let Some(rest) = name.strip_prefix(mark)
@@ -34,6 +36,38 @@ pub(super) fn clean_name(text: &str) -> String {
         name = name[..open].trim();
     }
     without_address(name).to_string()
+}
+
+/// A name without the seller's label printed before it in its cell ("Sold By : WS Retail
+/// Services Pvt. Ltd.", "VÂNZĂTOR ANSWEAR.COM SPÓŁKA AKCYJNA"): set apart by a colon, or a
+/// one-word label before a name that ends in its legal form.
+fn without_seller_label(name: &str) -> &str {
+    let is_label = |label: &str| {
+        let words = plain_label_words(label).join(" ");
+        !words.is_empty()
+            && (SELLER_HEADINGS.iter().any(|h| unaccented(h) == words)
+                || super::seller::SELLER_HEADING_ENDS.contains(&words.as_str()))
+    };
+    if let Some((label, rest)) = name.split_once(':')
+        && is_label(label)
+        && rest.chars().any(char::is_alphabetic)
+    {
+        return rest.trim();
+    }
+    // "Lieferant GmbH" is a name, the form after a bare word: a name of its own must come
+    // between the label and the form.
+    if let Some((first, rest)) = name.split_once(' ')
+        && is_label(first)
+        && rest.split_whitespace().count() >= 2
+        && rest
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| !is_legal_form(w))
+        && super::has_legal_form(rest)
+    {
+        return rest.trim();
+    }
+    name
 }
 
 /// Words that open a post-box address ("Postbus 3101", "Postfach 10 20 30", "P.O. Box 12").

@@ -199,7 +199,41 @@ pub fn is_any_date(text: &str) -> bool {
 }
 
 /// Finds the first date in the text and returns it as ISO 8601, with the raw text it came from.
+/// A Hungarian date, year first with a stop and a space after each part ("2026. 01. 20."),
+/// closed up ("2026.01.20") so it reads as one word.
+fn year_first_spaced(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let part = |w: &str, len: std::ops::RangeInclusive<usize>| {
+        w.strip_suffix('.')
+            .is_some_and(|d| len.contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if i + 2 < words.len()
+            && part(words[i], 4..=4)
+            && part(words[i + 1], 1..=2)
+            && (part(words[i + 2], 1..=2)
+                || (1..=2).contains(&words[i + 2].len())
+                    && words[i + 2].chars().all(|c| c.is_ascii_digit()))
+        {
+            out.push(format!(
+                "{}{}{}",
+                words[i],
+                words[i + 1],
+                words[i + 2].trim_end_matches('.')
+            ));
+            i += 3;
+        } else {
+            out.push(words[i].to_string());
+            i += 1;
+        }
+    }
+    out.join(" ")
+}
+
 pub fn find_date(text: &str, order: DateOrder) -> Option<(String, String)> {
+    let text = &year_first_spaced(text);
     // OCR reads "June 7" as "June.7" now and then; a dot between a letter and a digit is a gap.
     let chars: Vec<char> = text.chars().collect();
     let spaced: String = chars
@@ -420,6 +454,21 @@ fn embedded_date(text: &str, order: DateOrder) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_hungarian_date_spaced_after_each_stop_is_a_date() {
+        use super::*;
+        assert_eq!(
+            find_date("2026. 01. 20.", DateOrder::DayFirst).map(|d| d.0),
+            Some("2026-01-20".to_string())
+        );
+        assert_eq!(
+            find_date("Kelte: 2025. 9. 3", DateOrder::MonthFirst).map(|d| d.0),
+            Some("2025-09-03".to_string())
+        );
+        // A year and two counts in a sentence are no date.
+        assert_eq!(find_date("2026. 13. 40.", DateOrder::DayFirst), None);
+    }
+
     use super::*;
 
     #[test]

@@ -117,6 +117,24 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "număr factură",
             "factura nr",
             "factură nr",
+            // es: the date and the number in one cell ("Fecha y Nº Factura: | 03.04.2025 /
+            // 218130054")
+            "fecha y nº factura",
+            "fecha y n factura",
+            "fecha y número de factura",
+            // hu
+            "számla sorszáma",
+            "számlaszám",
+            "sorszám",
+            // bg ("Фактура No. : 0000700133")
+            "фактура no",
+            "фактура номер",
+            "номер на фактура",
+            "номер",
+            // pl, cs
+            "faktura vat nr",
+            "numer faktury",
+            "číslo faktury",
         ],
     ),
     (
@@ -175,6 +193,18 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "data emiterii",
             "data facturii",
             "data facturare",
+            "data documentului",
+            // hu ("Számla kelte": the invoice's date; "Kelte" alone on a form)
+            "számla kelte",
+            "kelte",
+            "kiállítás dátuma",
+            // bg
+            "дата на документа",
+            "дата на издаване",
+            "дата",
+            // pl, cs
+            "data wystawienia",
+            "datum vystavení",
         ],
     ),
     (
@@ -253,6 +283,8 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
         HeaderKey::Subtotal,
         &[
             "subtotal",
+            // bg ("Данъчна основа: 741.67", the tax base)
+            "данъчна основа",
             "sub-total",
             "sub total",
             "net amount",
@@ -309,6 +341,7 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
         HeaderKey::Tax,
         &[
             "sales tax",
+            "размер на данъка",
             "vat amount",
             "tax amount",
             "total vat",
@@ -400,6 +433,15 @@ pub const LABELS: &[(HeaderKey, &[&str])] = &[
             "total invoice value",
             "invoice value",
             "invoice total",
+            "invoice amount",
+            // hu, bg, pl, cs
+            "fizetendő",
+            "fizetendő összeg",
+            "végösszeg",
+            "сума за плащане",
+            "обща сума",
+            "do zapłaty",
+            "celkem k úhradě",
         ],
     ),
     (

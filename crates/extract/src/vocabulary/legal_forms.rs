@@ -68,6 +68,14 @@ pub const LEGAL_FORMS: &[&str] = &[
     // "Gesellschaft mbH", and the German sole trader's "e.K." ("eG" is left out: "e.g.").
     "mbh",
     "ek",
+    // Hungary's companies limited by shares, Bulgaria's limited companies and joint-stock
+    // companies ("ДАТЕКС ООД", "СИЕЛА НОРМА АД").
+    "zrt",
+    "nyrt",
+    "оод",
+    "еоод",
+    "ад",
+    "еад",
 ];
 
 /// Whether one word is a legal form ("GmbH", "SARL", "Bhd."), whatever its case and dots.
