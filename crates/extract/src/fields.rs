@@ -478,8 +478,10 @@ fn value_for(
         |b: &&Cell| b.bbox.x0 < cell.bbox.x1 && b.bbox.x1 > cell.bbox.x0 && label_of(b).is_none();
     // A label printed in two languages, one over the other ("Invoice Date/" over "Számla
     // dátuma"): the value is under its last line, so that line is passed over.
+    // Within three line heights: a grid of labels and values set with a blank line's space
+    // between them (redBus's "Invoice No." over "RKA25-A003935786").
     let mut below_rows = rows[r + 1..].iter().take_while(|b| {
-        b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 2.5 * cell.bbox.height()
+        b.page == row.page && b.bbox().y0 - cell.bbox.y1 <= 3.0 * cell.bbox.height()
     });
     let mut translations = 0;
     loop {
