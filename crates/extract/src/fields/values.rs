@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use super::super::normalize::{DateOrder, find_date, misread_date, parse_amount};
 use super::{HeaderKey, is_label};
+use crate::normalize::{DateOrder, find_date, misread_date, parse_amount};
 
 /// The amount with a currency symbol that OCR read as a letter removed: "£41.00" comes out of
 /// the recogniser as "E41.00", "$12.00" as "S12.00", "₦204.31" as "N204.31" (which is also how

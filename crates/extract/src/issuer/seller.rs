@@ -1,12 +1,12 @@
 //! The issuer named under a seller heading ("Verkäufer", "Fournisseur", "Szállító:",
 //! "Comercializadora:"): in the heading's own cell, beside it, or in the column under it.
 
-use super::super::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
-use super::super::fields::{field, label_of};
-use super::super::vocabulary::{SELLER_HEADINGS, is_legal_form};
 use super::Field;
 use super::name::clean_name;
 use super::{has_legal_form, joined_name};
+use crate::cells::{Cell, Row, after_words, label_words, plain_label_words, unaccented};
+use crate::fields::{field, label_of};
+use crate::vocabulary::{SELLER_HEADINGS, is_legal_form};
 
 /// The end of a seller heading that says who supplies ("PRODUCT(S) PROVIDED BY:", "Sold by"):
 /// what comes before it varies with the goods.
