@@ -341,6 +341,16 @@ pub fn issuer(
         return Some((field(clean_name(&name), cell, &cell.text), None));
     }
     let bottom = first.iter().map(|r| r.bbox().y1).fold(0.0f32, f32::max);
+    // The first page's body type: the middle height of its lines, measured once.
+    let body = {
+        let mut heights: Vec<f32> = first
+            .iter()
+            .flat_map(|r| r.cells.iter())
+            .map(|c| c.bbox.height())
+            .collect();
+        heights.sort_by(f32::total_cmp);
+        heights.get(heights.len() / 2).copied().unwrap_or(0.0)
+    };
     let top_limit = bottom * 0.3;
     let buyer = Buyer::find(rows);
     let plain = |c: &Cell| {
@@ -412,7 +422,7 @@ pub fn issuer(
                     // than the page's body: a form of labelled values, signed in its footer
                     // ("Redbus India Private Limited" under the terms). Only the footer then:
                     // a customer's block without a heading names a company too.
-                    let plain_top = largest.is_none_or(|c| !stands_out(c, &first));
+                    let plain_top = largest.is_none_or(|c| !stands_out(c, body));
                     if buyer.found() {
                         footer_company(&first, signed)
                     } else if plain_top {
@@ -525,7 +535,7 @@ pub fn issuer(
     // names the issuer. Its domain is the better guess.
     if domains.contradicts(&name_field.value)
         && !has_legal_form(&name_field.value)
-        && !stands_out(name, &first)
+        && !stands_out(name, body)
         && let Some(stem) = domains.stem()
     {
         return Some((stem, None));
@@ -553,19 +563,10 @@ pub fn issuer(
     Some((name_field, address_field))
 }
 
-/// Whether a line is set in larger type than most of the page's first lines, as a
-/// letterhead's name is.
-fn stands_out(cell: &Cell, first: &[&Row]) -> bool {
-    let mut heights: Vec<f32> = first
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        .map(|c| c.bbox.height())
-        .collect();
-    if heights.is_empty() {
-        return true;
-    }
-    heights.sort_by(f32::total_cmp);
-    cell.bbox.height() >= heights[heights.len() / 2] * 1.15
+/// Whether a line is set in larger type than the first page's body (`body`, the middle
+/// height of its lines), as a letterhead's name is.
+fn stands_out(cell: &Cell, body: f32) -> bool {
+    cell.bbox.height() >= body * 1.15
 }
 
 /// The end of a name wrapped onto the next line in the same type, left-aligned with it: its

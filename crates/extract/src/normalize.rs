@@ -82,6 +82,12 @@ pub fn has_cents(text: &str) -> bool {
 
 /// Parses an amount: "1,234.56", "1.234,56", "1 234,56", "$1,234.56", "1,234.56 EUR", "(12.00)",
 /// "12.00 CR", "-12.00", "−12.00", "12.00-". Returns None when the text is not a single amount.
+/// A figure without the bar or bracket a table's rule beside it reads as on a scan ("468,80|",
+/// "350,85]", "4 993,92|").
+pub fn bare(text: &str) -> &str {
+    text.trim().trim_matches(['|', '[', ']']).trim()
+}
+
 pub fn parse_amount(text: &str) -> Option<Decimal> {
     let mut s = text.trim().to_string();
     let mut negative = false;

@@ -3,7 +3,7 @@
 //! carried-forward rows are recognised and skipped), wrapped descriptions joined.
 
 use super::cells::Row;
-use super::normalize::{has_cents, looks_like_money, parse_amount};
+use super::normalize::{bare, has_cents, looks_like_money, parse_amount};
 use super::{Field, FieldSource, LineItem};
 use ledgerline_core::page::{BBox, Word};
 
@@ -44,7 +44,7 @@ fn cell_words(cell: &super::cells::Cell) -> Vec<Word> {
 /// A figure without the bar or bracket a table's rule beside it reads as on a scan
 /// ("4 993,92|"): the rule is no part of the amount.
 fn without_rule(word: Word) -> Word {
-    let bare = word.text.trim_matches(['|', '[', ']']);
+    let bare = bare(&word.text);
     if bare.len() < word.text.len() && parse_amount(bare).is_some() {
         Word {
             text: bare.to_string(),
@@ -175,12 +175,7 @@ fn split_row_aligned(row: &Row, cols: &[Column], desc_left: Option<f32>) -> Vec<
             })
             .collect();
         let mut current = placed.iter().flatten().next().copied();
-        let numeric = parse_amount(
-            cell.text
-                .trim_matches(['|', '[', ']'])
-                .trim_end_matches('%'),
-        )
-        .is_some();
+        let numeric = parse_amount(bare(&cell.text).trim_end_matches('%')).is_some();
         let description = cols.iter().position(|c| c.kind == ColumnKind::Description);
         if current.is_none()
             && !numeric

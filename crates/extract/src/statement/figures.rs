@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::columns::MoneyColumn;
 use crate::cells::Row;
-use crate::normalize::{DateOrder, find_date, has_cents, looks_like_money, parse_amount};
+use crate::normalize::{DateOrder, bare, find_date, has_cents, looks_like_money, parse_amount};
 use ledgerline_core::page::{BBox, Word};
 
 /// An amount printed in a row, with what it says of its own sign.
@@ -91,12 +91,6 @@ pub(super) fn marker(text: &str) -> Option<bool> {
         "+" | "H" | "CR" | "Cr" | "C" => Some(false),
         _ => None,
     }
-}
-
-/// A figure without the bar or bracket a table's rule beside it reads as ("468,80|",
-/// "350,85]").
-pub(super) fn bare(text: &str) -> &str {
-    text.trim().trim_matches(['|', '[', ']']).trim()
 }
 
 /// One number with its sign read from the text around the digits.
